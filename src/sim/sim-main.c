@@ -1,0 +1,2 @@
+/* placeholder until the simulator exists */
+int main (void) { return 1; }
