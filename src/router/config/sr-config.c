@@ -1,3 +1,696 @@
-/* placeholder, replaced by the configuration loader */
+/* sr-config.c — loading and validating the GKeyFile configuration.
+ *
+ * Every error names the file, the group and the key, so an operator can fix
+ * it without reading code.  Unknown keys and groups only warn: a newer config
+ * must not stop an older router.
+ */
+#define G_LOG_DOMAIN "sr-config"
+
 #include "sr-config.h"
+#include "sr-build-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
 G_DEFINE_QUARK (sr-config-error-quark, sr_config_error)
+
+/* The keys each kind of group accepts (for the unknown-key warning). */
+static const char *const router_keys[] = {
+  "spool", "region", "max-parts", "report", "max-file-size", "max-attempts",
+  "retry-delay", "default-app", "inbound-timeout", "retention-days",
+  "rescan-interval", NULL
+};
+static const char *const provider_keys[] = {
+  "host", "port", "system-id", "password", "system-type", "bind", "binds",
+  "window", "throughput", "enquire-link", "response-timeout", "reconnect-max",
+  "region", "split", "tls", "tls-verify", "data-coding-0", "id-format",
+  "source-ton", "source-npi", "routes", "priority", NULL
+};
+static const char *const app_keys[] = {
+  "region", "from", "allow-destinations", "inbound-numbers", "inbound-keywords",
+  "inbound-allow", "inbound-deny", NULL
+};
+static const char *const policy_keys[] = {
+  "blacklist-countries", "blacklist-numbers", "blacklist-prefixes",
+  "source-overrides", "alphanumeric-denied-countries", "no-split-countries",
+  "max-per-destination-hour", "max-per-destination-day", NULL
+};
+static const char *const broker_keys[] = {
+  "enabled", "host", "port", "login", "passcode", "vhost", "outbox-queue",
+  "inbox-queue", "receipts-queue", "failed-queue", "app", NULL
+};
+
+/* Carries the key file and its origin through the readers. */
+typedef struct {
+  GKeyFile *kf;
+  const char *origin;
+  gboolean has_secret;
+} Reader;
+
+static gboolean
+fail (GError **error, SrConfigError code, const Reader *r, const char *group,
+      const char *key, const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+
+static gboolean
+fail (GError **error, SrConfigError code, const Reader *r, const char *group,
+      const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *what = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (key != NULL)
+    g_set_error (error, SR_CONFIG_ERROR, code, _("%s: [%s] %s: %s"), r->origin, group, key, what);
+  else
+    g_set_error (error, SR_CONFIG_ERROR, code, _("%s: [%s]: %s"), r->origin, group, what);
+  return FALSE;
+}
+
+static gboolean
+read_string (const Reader *r, const char *group, const char *key,
+             const char *fallback, char **out, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *value = g_key_file_get_string (r->kf, group, key, &local);
+  if (value == NULL)
+    {
+      if (g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND) ||
+          g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
+        {
+          *out = g_strdup (fallback);
+          return TRUE;
+        }
+      return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, "%s", local->message);
+    }
+  g_strstrip (value);
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_required (const Reader *r, const char *group, const char *key, char **out, GError **error)
+{
+  if (!read_string (r, group, key, NULL, out, error))
+    return FALSE;
+  if (*out == NULL || **out == '\0')
+    {
+      g_clear_pointer (out, g_free);
+      return fail (error, SR_CONFIG_ERROR_MISSING, r, group, key, _("is required"));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_uint (const Reader *r, const char *group, const char *key, guint64 fallback,
+           guint64 min, guint64 max, guint64 *out, GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!read_string (r, group, key, NULL, &s, error))
+    return FALSE;
+  if (s == NULL || *s == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  guint64 v;
+  g_autoptr(GError) local = NULL;
+  if (!g_ascii_string_to_unsigned (s, 10, min, max, &v, &local))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
+                 _("'%s' is not a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT),
+                 s, min, max);
+  *out = v;
+  return TRUE;
+}
+
+#define READ_UINT(r, group, key, fallback, min, max, dest, error)             \
+  G_STMT_START {                                                              \
+    guint64 v_;                                                               \
+    if (!read_uint ((r), (group), (key), (fallback), (min), (max), &v_, (error))) \
+      return FALSE;                                                           \
+    (dest) = v_;                                                              \
+  } G_STMT_END
+
+static gboolean
+read_bool (const Reader *r, const char *group, const char *key, gboolean fallback,
+           gboolean *out, GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!read_string (r, group, key, NULL, &s, error))
+    return FALSE;
+  if (s == NULL || *s == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+  static const char *const no[] = { "no", "false", "off", "0", NULL };
+  for (guint i = 0; yes[i]; i++)
+    if (g_ascii_strcasecmp (s, yes[i]) == 0)
+      return (*out = TRUE, TRUE);
+  for (guint i = 0; no[i]; i++)
+    if (g_ascii_strcasecmp (s, no[i]) == 0)
+      return (*out = FALSE, TRUE);
+  return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, _("'%s' is not yes or no"), s);
+}
+
+/* Reads a ';'-separated list, trimming blanks and dropping empty items. */
+static char **
+read_list (const Reader *r, const char *group, const char *key)
+{
+  g_auto(GStrv) raw = g_key_file_get_string_list (r->kf, group, key, NULL, NULL);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  for (guint i = 0; raw != NULL && raw[i] != NULL; i++)
+    {
+      char *item = g_strstrip (raw[i]);
+      if (*item != '\0')
+        g_strv_builder_add (b, item);
+    }
+  return g_strv_builder_end (b);
+}
+
+static gboolean
+read_enum (const Reader *r, const char *group, const char *key, const char *const *names,
+           int fallback, int *out, GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!read_string (r, group, key, NULL, &s, error))
+    return FALSE;
+  if (s == NULL || *s == '\0')
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (s, names[i]) == 0)
+      return (*out = i, TRUE);
+  g_autofree char *choices = g_strjoinv (" | ", (char **) names);
+  return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, _("'%s' is not one of: %s"), s, choices);
+}
+
+static gboolean
+is_region (const char *s)
+{
+  return s != NULL && strlen (s) == 2 && g_ascii_isupper (s[0]) && g_ascii_isupper (s[1]);
+}
+
+static gboolean
+check_region (const Reader *r, const char *group, const char *key, const char *value, GError **error)
+{
+  if (value == NULL || is_region (value))
+    return TRUE;
+  return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
+               _("'%s' is not a two-letter ISO 3166 country code such as CH or GB"), value);
+}
+
+static gboolean
+check_regions (const Reader *r, const char *group, const char *key, char **values, GError **error)
+{
+  for (guint i = 0; values[i] != NULL; i++)
+    if (!check_region (r, group, key, values[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* An E.164 number or prefix: '+' and 1 to 15 digits. */
+static gboolean
+is_e164_prefix (const char *s)
+{
+  if (s == NULL || s[0] != '+' || s[1] == '\0' || strlen (s) > 16)
+    return FALSE;
+  for (const char *p = s + 1; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_prefixes (const Reader *r, const char *group, const char *key, char **values, GError **error)
+{
+  for (guint i = 0; values[i] != NULL; i++)
+    if (!is_e164_prefix (values[i]))
+      return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
+                   _("'%s' is not an international number or prefix such as +4179"), values[i]);
+  return TRUE;
+}
+
+/* Names become folder names and log prefixes: keep them plain. */
+static gboolean
+is_plain_name (const char *s)
+{
+  if (s == NULL || *s == '\0' || *s == '.' || strlen (s) > 64)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+warn_unknown_keys (const Reader *r, const char *group, const char *const *known)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (r->kf, group, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (known, keys[i]))
+      g_warning (_("%s: [%s] %s: unknown key, ignored"), r->origin, group, keys[i]);
+}
+
+static void
+provider_free (gpointer p)
+{
+  SrProviderConfig *c = p;
+  g_free (c->name);
+  g_free (c->host);
+  g_free (c->system_id);
+  if (c->password != NULL)
+    explicit_bzero (c->password, strlen (c->password));
+  g_free (c->password);
+  g_free (c->system_type);
+  g_free (c->region);
+  g_strfreev (c->route_prefixes);
+  g_free (c);
+}
+
+static void
+app_free (gpointer p)
+{
+  SrAppConfig *c = p;
+  g_free (c->name);
+  g_free (c->region);
+  g_free (c->from);
+  g_strfreev (c->allow_destinations);
+  g_strfreev (c->inbound_numbers);
+  g_strfreev (c->inbound_keywords);
+  g_strfreev (c->inbound_allow);
+  g_strfreev (c->inbound_deny);
+  g_free (c);
+}
+
+static void
+override_free (gpointer p)
+{
+  SrSourceOverride *o = p;
+  g_strfreev (o->countries);
+  g_free (o->sender);
+  g_free (o);
+}
+
+static gboolean
+load_router (Reader *r, SrConfig *c, GError **error)
+{
+  const char *g = "router";
+  if (!read_string (r, g, "spool", "/var/spool/sms-router", &c->spool, error) ||
+      !read_string (r, g, "region", "CH", &c->region, error) ||
+      !check_region (r, g, "region", c->region, error) ||
+      !read_bool (r, g, "report", TRUE, &c->report, error) ||
+      !read_string (r, g, "default-app", NULL, &c->default_app, error))
+    return FALSE;
+  READ_UINT (r, g, "max-parts", 10, 1, 255, c->max_parts, error);
+  READ_UINT (r, g, "max-file-size", 65536, 256, 16 * 1024 * 1024, c->max_file_size, error);
+  READ_UINT (r, g, "max-attempts", 5, 1, 1000, c->max_attempts, error);
+  READ_UINT (r, g, "retry-delay", 30, 1, 86400, c->retry_delay, error);
+  READ_UINT (r, g, "inbound-timeout", 300, 1, 7 * 86400, c->inbound_timeout, error);
+  READ_UINT (r, g, "retention-days", 0, 0, 36500, c->retention_days, error);
+  READ_UINT (r, g, "rescan-interval", 10, 1, 3600, c->rescan_interval, error);
+  if (c->spool == NULL || *c->spool == '\0')
+    return fail (error, SR_CONFIG_ERROR_MISSING, r, g, "spool", _("is required"));
+  if (g_key_file_has_group (r->kf, g))
+    warn_unknown_keys (r, g, router_keys);
+  return TRUE;
+}
+
+static gboolean
+load_provider (Reader *r, const char *group, SrConfig *c, GError **error)
+{
+  SrProviderConfig *p = g_new0 (SrProviderConfig, 1);
+  g_ptr_array_add (c->providers, p);
+  p->name = g_strdup (group + strlen ("smpp:"));
+  if (!is_plain_name (p->name))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, NULL,
+                 _("provider name '%s' may only hold letters, digits, '-', '_' and '.'"), p->name);
+
+  static const char *const binds[] = { "transceiver", "transmitter-receiver", NULL };
+  static const char *const splits[] = { "udh8", "udh16", "sar", "payload", NULL };
+  static const char *const dc0[] = { "gsm", "gsm-packed", "latin1", NULL };
+  static const char *const ids[] = { "auto", "as-is", "hex-to-dec", "dec-to-hex", NULL };
+  int bind, split, dc, idf;
+  if (!read_required (r, group, "host", &p->host, error) ||
+      !read_required (r, group, "system-id", &p->system_id, error) ||
+      !read_string (r, group, "password", "", &p->password, error) ||
+      !read_string (r, group, "system-type", "", &p->system_type, error) ||
+      !read_enum (r, group, "bind", binds, SR_BIND_TRANSCEIVER, &bind, error) ||
+      !read_enum (r, group, "split", splits, SR_SPLIT_UDH8, &split, error) ||
+      !read_enum (r, group, "data-coding-0", dc0, SR_DC0_GSM_UNPACKED, &dc, error) ||
+      !read_enum (r, group, "id-format", ids, SR_ID_FORMAT_AUTO, &idf, error) ||
+      !read_string (r, group, "region", c->region, &p->region, error) ||
+      !check_region (r, group, "region", p->region, error) ||
+      !read_bool (r, group, "tls", FALSE, &p->tls, error) ||
+      !read_bool (r, group, "tls-verify", TRUE, &p->tls_verify, error))
+    return FALSE;
+  p->bind = bind;
+  p->split = split;
+  p->data_coding0 = dc;
+  p->id_format = idf;
+  READ_UINT (r, group, "port", 2775, 1, 65535, p->port, error);
+  READ_UINT (r, group, "binds", 1, 1, 64, p->binds, error);
+  READ_UINT (r, group, "window", 10, 1, 1000, p->window, error);
+  READ_UINT (r, group, "throughput", 0, 0, 1000000, p->throughput, error);
+  READ_UINT (r, group, "enquire-link", 30, 1, 3600, p->enquire_link, error);
+  READ_UINT (r, group, "response-timeout", 30, 1, 600, p->response_timeout, error);
+  READ_UINT (r, group, "reconnect-max", 60, 1, 3600, p->reconnect_max, error);
+  READ_UINT (r, group, "source-ton", 3, 0, 6, p->source_ton, error);
+  READ_UINT (r, group, "source-npi", 0, 0, 18, p->source_npi, error);
+  READ_UINT (r, group, "priority", 0, 0, 1000, p->priority, error);
+  if (strlen (p->system_id) > 15)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "system-id",
+                 _("is longer than the 15 characters SMPP allows"));
+  if (strlen (p->password) > 8)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "password",
+                 _("is longer than the 8 characters SMPP allows"));
+  if (strlen (p->system_type) > 12)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "system-type",
+                 _("is longer than the 12 characters SMPP allows"));
+  p->route_prefixes = read_list (r, group, "routes");
+  if (!check_prefixes (r, group, "routes", p->route_prefixes, error))
+    return FALSE;
+  if (*p->password != '\0')
+    r->has_secret = TRUE;
+  warn_unknown_keys (r, group, provider_keys);
+  return TRUE;
+}
+
+/* A sender: an international number, a short code, or ≤ 11 alphanumerics. */
+static gboolean
+is_sender (const char *s)
+{
+  if (is_e164_prefix (s))
+    return TRUE;
+  gsize n = g_utf8_strlen (s, -1);
+  return n >= 1 && n <= 11 && g_utf8_validate (s, -1, NULL);
+}
+
+static gboolean
+load_app (Reader *r, const char *group, SrConfig *c, GError **error)
+{
+  SrAppConfig *a = g_new0 (SrAppConfig, 1);
+  g_ptr_array_add (c->apps, a);
+  a->name = g_strdup (group + strlen ("app:"));
+  if (!is_plain_name (a->name))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, NULL,
+                 _("application name '%s' may only hold letters, digits, '-', '_' and '.'"), a->name);
+  if (!read_string (r, group, "region", c->region, &a->region, error) ||
+      !check_region (r, group, "region", a->region, error) ||
+      !read_string (r, group, "from", NULL, &a->from, error))
+    return FALSE;
+  if (a->from != NULL && *a->from == '\0')
+    g_clear_pointer (&a->from, g_free);
+  if (a->from != NULL && !is_sender (a->from))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "from",
+                 _("'%s' is neither an international number (+…) nor an alphanumeric sender of at most 11 characters"),
+                 a->from);
+  a->allow_destinations = read_list (r, group, "allow-destinations");
+  a->inbound_numbers = read_list (r, group, "inbound-numbers");
+  a->inbound_keywords = read_list (r, group, "inbound-keywords");
+  a->inbound_allow = read_list (r, group, "inbound-allow");
+  a->inbound_deny = read_list (r, group, "inbound-deny");
+  if (!check_prefixes (r, group, "allow-destinations", a->allow_destinations, error) ||
+      !check_prefixes (r, group, "inbound-numbers", a->inbound_numbers, error) ||
+      !check_prefixes (r, group, "inbound-allow", a->inbound_allow, error) ||
+      !check_prefixes (r, group, "inbound-deny", a->inbound_deny, error))
+    return FALSE;
+  warn_unknown_keys (r, group, app_keys);
+  return TRUE;
+}
+
+/* "US,CA:+16461234567" → countries US, CA and that sender. */
+static gboolean
+parse_override (const Reader *r, const char *item, SrPolicyConfig *p, GError **error)
+{
+  const char *colon = strchr (item, ':');
+  if (colon == NULL || colon == item || colon[1] == '\0')
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, "policy", "source-overrides",
+                 _("'%s' is not of the form COUNTRY[,COUNTRY…]:SENDER"), item);
+  g_autofree char *countries = g_strndup (item, colon - item);
+  SrSourceOverride *o = g_new0 (SrSourceOverride, 1);
+  g_ptr_array_add (p->source_overrides, o);
+  o->sender = g_strstrip (g_strdup (colon + 1));
+  o->countries = g_strsplit (countries, ",", -1);
+  for (guint i = 0; o->countries[i] != NULL; i++)
+    g_strstrip (o->countries[i]);
+  if (!check_regions (r, "policy", "source-overrides", o->countries, error))
+    return FALSE;
+  if (!is_sender (o->sender))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, "policy", "source-overrides",
+                 _("'%s' is not a valid sender"), o->sender);
+  return TRUE;
+}
+
+static gboolean
+load_policy (Reader *r, SrConfig *c, GError **error)
+{
+  const char *g = "policy";
+  SrPolicyConfig *p = &c->policy;
+  if (g_key_file_has_key (r->kf, g, "blacklist-countries", NULL))
+    p->blacklist_countries = read_list (r, g, "blacklist-countries");
+  else
+    p->blacklist_countries = g_strsplit ("CI;GF;GP;MQ;NC;PF;RE", ";", -1);
+  p->blacklist_numbers = read_list (r, g, "blacklist-numbers");
+  p->blacklist_prefixes = read_list (r, g, "blacklist-prefixes");
+  if (g_key_file_has_key (r->kf, g, "alphanumeric-denied-countries", NULL))
+    p->alphanumeric_denied_countries = read_list (r, g, "alphanumeric-denied-countries");
+  else
+    p->alphanumeric_denied_countries = g_strsplit ("US;CA", ";", -1);
+  p->no_split_countries = read_list (r, g, "no-split-countries");
+  if (!check_regions (r, g, "blacklist-countries", p->blacklist_countries, error) ||
+      !check_prefixes (r, g, "blacklist-numbers", p->blacklist_numbers, error) ||
+      !check_prefixes (r, g, "blacklist-prefixes", p->blacklist_prefixes, error) ||
+      !check_regions (r, g, "alphanumeric-denied-countries", p->alphanumeric_denied_countries, error) ||
+      !check_regions (r, g, "no-split-countries", p->no_split_countries, error))
+    return FALSE;
+  g_auto(GStrv) overrides = read_list (r, g, "source-overrides");
+  for (guint i = 0; overrides[i] != NULL; i++)
+    if (!parse_override (r, overrides[i], p, error))
+      return FALSE;
+  READ_UINT (r, g, "max-per-destination-hour", 20, 0, G_MAXUINT32, p->max_per_destination_hour, error);
+  READ_UINT (r, g, "max-per-destination-day", 100, 0, G_MAXUINT32, p->max_per_destination_day, error);
+  if (g_key_file_has_group (r->kf, g))
+    warn_unknown_keys (r, g, policy_keys);
+  return TRUE;
+}
+
+static gboolean
+load_broker (Reader *r, SrConfig *c, GError **error)
+{
+  const char *g = "broker";
+  SrBrokerConfig *b = &c->broker;
+  gboolean present = g_key_file_has_group (r->kf, g);
+  if (!read_bool (r, g, "enabled", present, &b->enabled, error) ||
+      !read_string (r, g, "host", "127.0.0.1", &b->host, error) ||
+      !read_string (r, g, "login", "", &b->login, error) ||
+      !read_string (r, g, "passcode", "", &b->passcode, error) ||
+      !read_string (r, g, "vhost", "/", &b->vhost, error) ||
+      !read_string (r, g, "outbox-queue", "/queue/smsrouter.outbox", &b->outbox_queue, error) ||
+      !read_string (r, g, "inbox-queue", "/queue/smsrouter.inbox", &b->inbox_queue, error) ||
+      !read_string (r, g, "receipts-queue", "/queue/smsrouter.receipts", &b->receipts_queue, error) ||
+      !read_string (r, g, "failed-queue", "/queue/smsrouter.outbox.failed", &b->failed_queue, error) ||
+      !read_string (r, g, "app", NULL, &b->app, error))
+    return FALSE;
+  READ_UINT (r, g, "port", 61613, 1, 65535, b->port, error);
+  if (*b->passcode != '\0')
+    r->has_secret = TRUE;
+  if (present)
+    warn_unknown_keys (r, g, broker_keys);
+  return TRUE;
+}
+
+static gboolean
+load_groups (Reader *r, SrConfig *c, GError **error)
+{
+  if (!load_router (r, c, error))
+    return FALSE;
+  g_auto(GStrv) groups = g_key_file_get_groups (r->kf, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *g = groups[i];
+      if (g_str_has_prefix (g, "smpp:"))
+        {
+          if (!load_provider (r, g, c, error))
+            return FALSE;
+        }
+      else if (g_str_has_prefix (g, "app:"))
+        {
+          if (!load_app (r, g, c, error))
+            return FALSE;
+        }
+      else if (!g_str_equal (g, "router") && !g_str_equal (g, "policy") && !g_str_equal (g, "broker"))
+        g_warning (_("%s: [%s]: unknown group, ignored"), r->origin, g);
+    }
+  if (!load_policy (r, c, error) || !load_broker (r, c, error))
+    return FALSE;
+
+  if (c->apps->len == 0)
+    return fail (error, SR_CONFIG_ERROR_MISSING, r, "app:NAME", NULL,
+                 _("no application is configured; add at least one [app:NAME] group"));
+  if (c->default_app == NULL || *c->default_app == '\0')
+    {
+      g_free (c->default_app);
+      const SrAppConfig *def = sr_config_find_app (c, "default");
+      c->default_app = g_strdup (def != NULL ? def->name : ((SrAppConfig *) c->apps->pdata[0])->name);
+    }
+  else if (sr_config_find_app (c, c->default_app) == NULL)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, "router", "default-app",
+                 _("'%s' is not a configured [app:NAME]"), c->default_app);
+  if (c->broker.enabled && c->broker.app != NULL && sr_config_find_app (c, c->broker.app) == NULL)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, "broker", "app",
+                 _("'%s' is not a configured [app:NAME]"), c->broker.app);
+  return TRUE;
+}
+
+static SrConfig *
+config_new (const char *path)
+{
+  SrConfig *c = g_new0 (SrConfig, 1);
+  c->path = g_strdup (path);
+  c->providers = g_ptr_array_new_with_free_func (provider_free);
+  c->apps = g_ptr_array_new_with_free_func (app_free);
+  c->policy.source_overrides = g_ptr_array_new_with_free_func (override_free);
+  return c;
+}
+
+SrConfig *
+sr_config_load_data (const char *data, gsize len, const char *origin, GError **error)
+{
+  g_return_val_if_fail (data != NULL, NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX, _("%s: %s"), origin, local->message);
+      return NULL;
+    }
+  Reader r = { .kf = kf, .origin = origin };
+  g_autoptr(SrConfig) c = config_new (NULL);
+  if (!load_groups (&r, c, error))
+    return NULL;
+  return g_steal_pointer (&c);
+}
+
+SrConfig *
+sr_config_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, SR_CONFIG_ERROR,
+                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                     ? SR_CONFIG_ERROR_NOT_FOUND : SR_CONFIG_ERROR_SYNTAX,
+                   "%s", local->message);
+      return NULL;
+    }
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX, _("%s: %s"), path, local->message);
+      return NULL;
+    }
+  Reader r = { .kf = kf, .origin = path };
+  g_autoptr(SrConfig) c = config_new (path);
+  if (!load_groups (&r, c, error))
+    return NULL;
+
+  GStatBuf st;
+  if (r.has_secret && g_stat (path, &st) == 0 && (st.st_mode & S_IROTH))
+    g_warning (_("%s holds a password and is readable by every user; run: chmod o-r %s"), path, path);
+  return g_steal_pointer (&c);
+}
+
+char *
+sr_config_resolve_path (const char *explicit_path)
+{
+  if (explicit_path != NULL && *explicit_path != '\0')
+    return g_strdup (explicit_path);
+  const char *env = g_getenv ("SMS_ROUTER_CONFIG");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_strdup (SR_DEFAULT_CONFIG);
+}
+
+void
+sr_config_free (SrConfig *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->path);
+  g_free (c->spool);
+  g_free (c->region);
+  g_free (c->default_app);
+  g_ptr_array_unref (c->providers);
+  g_ptr_array_unref (c->apps);
+  g_strfreev (c->policy.blacklist_countries);
+  g_strfreev (c->policy.blacklist_numbers);
+  g_strfreev (c->policy.blacklist_prefixes);
+  g_ptr_array_unref (c->policy.source_overrides);
+  g_strfreev (c->policy.alphanumeric_denied_countries);
+  g_strfreev (c->policy.no_split_countries);
+  g_free (c->broker.host);
+  g_free (c->broker.login);
+  if (c->broker.passcode != NULL)
+    explicit_bzero (c->broker.passcode, strlen (c->broker.passcode));
+  g_free (c->broker.passcode);
+  g_free (c->broker.vhost);
+  g_free (c->broker.outbox_queue);
+  g_free (c->broker.inbox_queue);
+  g_free (c->broker.receipts_queue);
+  g_free (c->broker.failed_queue);
+  g_free (c->broker.app);
+  g_free (c);
+}
+
+const SrAppConfig *
+sr_config_find_app (const SrConfig *c, const char *name)
+{
+  g_return_val_if_fail (c != NULL && name != NULL, NULL);
+  for (guint i = 0; i < c->apps->len; i++)
+    {
+      const SrAppConfig *a = c->apps->pdata[i];
+      if (g_str_equal (a->name, name))
+        return a;
+    }
+  return NULL;
+}
+
+const SrProviderConfig *
+sr_config_find_provider (const SrConfig *c, const char *name)
+{
+  g_return_val_if_fail (c != NULL && name != NULL, NULL);
+  for (guint i = 0; i < c->providers->len; i++)
+    {
+      const SrProviderConfig *p = c->providers->pdata[i];
+      if (g_str_equal (p->name, name))
+        return p;
+    }
+  return NULL;
+}
+
+const char *
+sr_bind_mode_to_string (SrBindMode mode)
+{
+  return mode == SR_BIND_TRANSMITTER_RECEIVER ? "transmitter-receiver" : "transceiver";
+}
+
+const char *
+sr_split_method_to_string (SrSplitMethod method)
+{
+  switch (method)
+    {
+    case SR_SPLIT_UDH16: return "udh16";
+    case SR_SPLIT_SAR: return "sar";
+    case SR_SPLIT_PAYLOAD: return "payload";
+    case SR_SPLIT_UDH8:
+    default: return "udh8";
+    }
+}

@@ -1,0 +1,221 @@
+/* test-config.c — the configuration loader: defaults, every error names
+ * file, group and key, warnings for unknown keys and readable secrets. */
+#include "sr-config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *minimal =
+  "[app:default]\n"
+  "from = +41791234567\n";
+
+static void
+test_defaults (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load_data (minimal, -1, "mem", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->spool, ==, "/var/spool/sms-router");
+  g_assert_cmpstr (c->region, ==, "CH");
+  g_assert_cmpuint (c->max_parts, ==, 10);
+  g_assert_true (c->report);
+  g_assert_cmpuint (c->max_file_size, ==, 65536);
+  g_assert_cmpstr (c->default_app, ==, "default");
+  g_assert_cmpuint (c->providers->len, ==, 0);
+  g_assert_cmpuint (g_strv_length (c->policy.blacklist_countries), ==, 7);
+  g_assert_true (g_strv_contains ((const char *const *) c->policy.blacklist_countries, "RE"));
+  g_assert_true (g_strv_contains ((const char *const *) c->policy.alphanumeric_denied_countries, "US"));
+  g_assert_cmpuint (c->policy.max_per_destination_hour, ==, 20);
+  g_assert_cmpuint (c->policy.max_per_destination_day, ==, 100);
+  g_assert_false (c->broker.enabled);
+  const SrAppConfig *app = sr_config_find_app (c, "default");
+  g_assert_nonnull (app);
+  g_assert_cmpstr (app->region, ==, "CH");
+  g_assert_null (sr_config_find_app (c, "nope"));
+}
+
+static void
+test_sample_file (void)
+{
+  g_autofree char *path = g_build_filename (SR_TEST_SRCDIR, "..", "data", "sms-router.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  /* the sample holds a password and is world-readable in a checkout */
+  g_test_expect_message ("sr-config", G_LOG_LEVEL_WARNING, "*readable by every user*");
+  g_autoptr(SrConfig) c = sr_config_load (path, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->providers->len, ==, 1);
+  const SrProviderConfig *p = sr_config_find_provider (c, "main");
+  g_assert_nonnull (p);
+  g_assert_cmpuint (p->port, ==, 2775);
+  g_assert_cmpuint (p->window, ==, 10);
+  g_assert_cmpuint (p->enquire_link, ==, 30);
+  g_assert_cmpint (p->bind, ==, SR_BIND_TRANSCEIVER);
+  g_assert_cmpint (p->split, ==, SR_SPLIT_UDH8);
+  g_assert_cmpint (p->data_coding0, ==, SR_DC0_GSM_UNPACKED);
+  g_assert_false (p->tls);
+  g_assert_cmpuint (c->apps->len, ==, 1);
+}
+
+static void
+test_full (void)
+{
+  const char *text =
+    "[router]\nspool=/tmp/x\nregion=GB\nmax-parts=3\nreport=no\n"
+    "[smpp:a]\nhost=h\nsystem-id=id\npassword=pw\nbind=transmitter-receiver\nbinds=4\n"
+    "window=64\nthroughput=100\nsplit=sar\ndata-coding-0=gsm-packed\nid-format=hex-to-dec\n"
+    "routes=+41;+4420\n"
+    "[app:iot]\nregion=DE\nfrom=ACME\nallow-destinations=+4917\ninbound-numbers=+4917000\n"
+    "inbound-keywords=STOP;INFO\ninbound-deny=+4915\n"
+    "[app:web]\n"
+    "[policy]\nblacklist-countries=\nsource-overrides=US,CA:+16461234567;GB:+442071234567\n"
+    "max-per-destination-hour=0\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load_data (text, -1, "mem", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->default_app, ==, "iot");
+  g_assert_false (c->report);
+  const SrProviderConfig *p = c->providers->pdata[0];
+  g_assert_cmpint (p->bind, ==, SR_BIND_TRANSMITTER_RECEIVER);
+  g_assert_cmpuint (p->binds, ==, 4);
+  g_assert_cmpint (p->split, ==, SR_SPLIT_SAR);
+  g_assert_cmpint (p->data_coding0, ==, SR_DC0_GSM_PACKED);
+  g_assert_cmpint (p->id_format, ==, SR_ID_FORMAT_HEX_TO_DEC);
+  g_assert_cmpstr (p->region, ==, "GB");
+  g_assert_cmpuint (g_strv_length (p->route_prefixes), ==, 2);
+  const SrAppConfig *iot = sr_config_find_app (c, "iot");
+  g_assert_cmpstr (iot->from, ==, "ACME");
+  g_assert_cmpstr (iot->inbound_keywords[1], ==, "INFO");
+  g_assert_cmpstr (sr_config_find_app (c, "web")->region, ==, "GB");
+  g_assert_cmpuint (g_strv_length (c->policy.blacklist_countries), ==, 0);
+  g_assert_cmpuint (c->policy.source_overrides->len, ==, 2);
+  const SrSourceOverride *o = c->policy.source_overrides->pdata[0];
+  g_assert_cmpstr (o->countries[1], ==, "CA");
+  g_assert_cmpstr (o->sender, ==, "+16461234567");
+  g_assert_cmpuint (c->policy.max_per_destination_hour, ==, 0);
+}
+
+/* Each broken config and the words its error must contain. */
+typedef struct {
+  const char *name;
+  const char *text;
+  int code;
+  const char *fragment;
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "no-app", "[router]\nregion=CH\n", SR_CONFIG_ERROR_MISSING, "[app:NAME]" },
+  { "syntax", "[router\nx", SR_CONFIG_ERROR_SYNTAX, "mem:" },
+  { "region", "[router]\nregion=Swiss\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] region: 'Swiss'" },
+  { "max-parts", "[router]\nmax-parts=0\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] max-parts: '0'" },
+  { "max-parts-text", "[router]\nmax-parts=ten\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] max-parts" },
+  { "report", "[router]\nreport=maybe\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] report: 'maybe'" },
+  { "no-host", "[smpp:x]\nsystem-id=a\n[app:a]\n", SR_CONFIG_ERROR_MISSING, "[smpp:x] host: is required" },
+  { "no-system-id", "[smpp:x]\nhost=h\n[app:a]\n", SR_CONFIG_ERROR_MISSING, "[smpp:x] system-id" },
+  { "port", "[smpp:x]\nhost=h\nsystem-id=a\nport=70000\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] port" },
+  { "bind", "[smpp:x]\nhost=h\nsystem-id=a\nbind=both\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] bind: 'both'" },
+  { "split", "[smpp:x]\nhost=h\nsystem-id=a\nsplit=udh9\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] split" },
+  { "password-long", "[smpp:x]\nhost=h\nsystem-id=a\npassword=123456789\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] password" },
+  { "system-id-long", "[smpp:x]\nhost=h\nsystem-id=abcdefghijklmnop\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] system-id" },
+  { "window", "[smpp:x]\nhost=h\nsystem-id=a\nwindow=0\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] window" },
+  { "routes", "[smpp:x]\nhost=h\nsystem-id=a\nroutes=41\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:x] routes: '41'" },
+  { "provider-name", "[smpp:a/b]\nhost=h\nsystem-id=a\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[smpp:a/b]" },
+  { "app-name", "[app:../etc]\n", SR_CONFIG_ERROR_INVALID, "[app:../etc]" },
+  { "app-from", "[app:a]\nfrom=ThisIsTooLongSender\n", SR_CONFIG_ERROR_INVALID, "[app:a] from" },
+  { "app-allow", "[app:a]\nallow-destinations=+41;0791\n", SR_CONFIG_ERROR_INVALID, "[app:a] allow-destinations: '0791'" },
+  { "default-app", "[router]\ndefault-app=b\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] default-app: 'b'" },
+  { "override", "[policy]\nsource-overrides=US+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] source-overrides" },
+  { "override-country", "[policy]\nsource-overrides=USA:+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "'USA'" },
+  { "blacklist", "[policy]\nblacklist-countries=CI;fr\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] blacklist-countries: 'fr'" },
+  { "limit", "[policy]\nmax-per-destination-day=-1\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] max-per-destination-day" },
+};
+
+static void
+test_bad (gconstpointer data)
+{
+  const BadCase *bc = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load_data (bc->text, -1, "mem", &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, bc->code);
+  if (strstr (error->message, bc->fragment) == NULL)
+    g_error ("'%s' does not contain '%s'", error->message, bc->fragment);
+}
+
+static void
+test_unknown_key_warns (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_test_expect_message ("sr-config", G_LOG_LEVEL_WARNING, "mem: [app:a] colour: unknown key, ignored");
+  g_test_expect_message ("sr-config", G_LOG_LEVEL_WARNING, "mem: [extra]: unknown group, ignored");
+  g_autoptr(SrConfig) c = sr_config_load_data ("[app:a]\ncolour=blue\n[extra]\nx=1\n", -1, "mem", &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+}
+
+static void
+test_secret_permissions (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sr-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.conf", NULL);
+  const char *text = "[smpp:x]\nhost=h\nsystem-id=a\npassword=pw\n[app:a]\n";
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) quiet = sr_config_load (path, &error);   /* no warning expected */
+  g_assert_no_error (error);
+  g_assert_cmpstr (((SrProviderConfig *) quiet->providers->pdata[0])->password, ==, "pw");
+
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_test_expect_message ("sr-config", G_LOG_LEVEL_WARNING, "*holds a password and is readable by every user*");
+  g_autoptr(SrConfig) loud = sr_config_load (path, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load ("/nonexistent/sms-router.conf", &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/sms-router.conf"));
+}
+
+static void
+test_resolve_path (void)
+{
+  g_autofree char *a = sr_config_resolve_path ("/x.conf");
+  g_assert_cmpstr (a, ==, "/x.conf");
+  g_setenv ("SMS_ROUTER_CONFIG", "/env.conf", TRUE);
+  g_autofree char *b = sr_config_resolve_path (NULL);
+  g_assert_cmpstr (b, ==, "/env.conf");
+  g_unsetenv ("SMS_ROUTER_CONFIG");
+  g_autofree char *c = sr_config_resolve_path (NULL);
+  g_assert_cmpstr (c, ==, "/etc/sms-router/sms-router.conf");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/config/defaults", test_defaults);
+  g_test_add_func ("/config/sample-file", test_sample_file);
+  g_test_add_func ("/config/full", test_full);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/config/bad/%s", bad_cases[i].name);
+      g_test_add_data_func (path, &bad_cases[i], test_bad);
+    }
+  g_test_add_func ("/config/unknown-key-warns", test_unknown_key_warns);
+  g_test_add_func ("/config/secret-permissions", test_secret_permissions);
+  g_test_add_func ("/config/missing-file", test_missing_file);
+  g_test_add_func ("/config/resolve-path", test_resolve_path);
+  return g_test_run ();
+}
