@@ -1,0 +1,855 @@
+/* sr-message.c — parsing, accessors, editing and serialising of message files.
+ *
+ * The parser runs for every message on the hot path, so a parsed message is
+ * one allocation: the struct, a few inline header slots and one private copy
+ * of the file, in which header names, values and the text are cut out by
+ * writing NUL bytes.  Strings set later are owned separately.
+ */
+#define G_LOG_DOMAIN "sr-message"
+
+#include "sr-message.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (sr-message-error-quark, sr_message_error)
+
+/* Header slots kept inside the struct; most files have fewer. */
+#define SR_MESSAGE_INLINE_HEADERS 8
+/* Characters of a line quoted in an error message. */
+#define SR_MESSAGE_EXCERPT_CHARS 40
+
+/* One header, pointing into the private copy or into an owned string. */
+typedef struct {
+  const char *name;
+  const char *value;
+} SrMessageHeader;
+
+/* A message; see the file comment for the memory layout. */
+struct _SrMessage {
+  SrMessageHeader *headers;   /* inline_headers or a heap array */
+  guint n_headers;
+  guint cap_headers;
+  const char *to;
+  const char *from;
+  const char *reference;
+  SrMessageAlphabet alphabet;
+  SrMessageOption report;
+  SrMessageOption flash;
+  gint64 validity;
+  const char *text;
+  gsize text_len;
+  GPtrArray *owned;           /* strings set after parsing; NULL until needed */
+  SrMessageHeader inline_headers[SR_MESSAGE_INLINE_HEADERS];
+  char buf[];                 /* private copy of the file, NUL-terminated */
+};
+
+/* The headers with a meaning here; the rest are kept as they are. */
+typedef enum {
+  KNOWN_NONE,
+  KNOWN_TO,
+  KNOWN_FROM,
+  KNOWN_REFERENCE,
+  KNOWN_ALPHABET,
+  KNOWN_REPORT,
+  KNOWN_VALIDITY,
+  KNOWN_FLASH,
+  KNOWN_COUNT,
+} KnownHeader;
+
+static const char *const known_names[KNOWN_COUNT] = {
+  [KNOWN_TO] = "To",
+  [KNOWN_FROM] = "From",
+  [KNOWN_REFERENCE] = "Reference",
+  [KNOWN_ALPHABET] = "Alphabet",
+  [KNOWN_REPORT] = "Report",
+  [KNOWN_VALIDITY] = "Validity",
+  [KNOWN_FLASH] = "Flash",
+};
+
+static KnownHeader
+known_header (const char *name)
+{
+  for (guint k = KNOWN_TO; k < KNOWN_COUNT; k++)
+    if (g_ascii_strcasecmp (name, known_names[k]) == 0)
+      return (KnownHeader) k;
+  return KNOWN_NONE;
+}
+
+static inline gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* A short, valid-UTF-8 quote of a line for error messages. */
+static char *
+excerpt (const char *s, gsize len)
+{
+  const char *end = s + len;
+  const char *p = s;
+  guint n = 0;
+
+  while (p < end && n < SR_MESSAGE_EXCERPT_CHARS)
+    {
+      const char *next = g_utf8_find_next_char (p, end);
+      p = next ? next : end;
+      n++;
+    }
+  if (p < end)
+    return g_strdup_printf ("%.*s…", (int) (p - s), s);
+  return g_strndup (s, len);
+}
+
+static guint
+line_of_offset (const char *data, gsize offset)
+{
+  guint line = 1;
+  for (gsize i = 0; i < offset; i++)
+    if (data[i] == '\n')
+      line++;
+  return line;
+}
+
+gboolean
+sr_message_split (const char *data, gsize len, gsize *header_end,
+                  gsize *body_start, gboolean *crlf)
+{
+  gsize pos = 0;
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (crlf)
+    *crlf = FALSE;
+  while (pos < len)
+    {
+      const char *nl = memchr (data + pos, '\n', len - pos);
+      gsize line_len;
+
+      if (nl == NULL)
+        return FALSE;
+      line_len = (gsize) (nl - (data + pos));
+      if (first)
+        {
+          if (crlf)
+            *crlf = line_len > 0 && nl[-1] == '\r';
+          first = FALSE;
+        }
+      if (line_len == 0 || (line_len == 1 && data[pos] == '\r'))
+        {
+          if (header_end)
+            *header_end = pos;
+          if (body_start)
+            *body_start = pos + line_len + 1;
+          return TRUE;
+        }
+      pos += line_len + 1;
+    }
+  return FALSE;
+}
+
+gboolean
+sr_message_parse_alphabet (const char *value, SrMessageAlphabet *alphabet)
+{
+  /* smstools3 spellings and a few obvious synonyms. */
+  static const struct { const char *name; SrMessageAlphabet alphabet; } table[] = {
+    { "auto", SR_MESSAGE_ALPHABET_AUTO },
+    { "utf-8", SR_MESSAGE_ALPHABET_AUTO },
+    { "utf8", SR_MESSAGE_ALPHABET_AUTO },
+    { "gsm", SR_MESSAGE_ALPHABET_GSM },
+    { "default", SR_MESSAGE_ALPHABET_GSM },
+    { "iso", SR_MESSAGE_ALPHABET_ISO },
+    { "iso-8859-15", SR_MESSAGE_ALPHABET_ISO },
+    { "iso-8859-1", SR_MESSAGE_ALPHABET_ISO },
+    { "latin", SR_MESSAGE_ALPHABET_ISO },
+    { "latin1", SR_MESSAGE_ALPHABET_ISO },
+    { "latin-1", SR_MESSAGE_ALPHABET_ISO },
+    { "ansi", SR_MESSAGE_ALPHABET_ISO },
+    { "ucs", SR_MESSAGE_ALPHABET_UCS2 },
+    { "ucs2", SR_MESSAGE_ALPHABET_UCS2 },
+    { "ucs-2", SR_MESSAGE_ALPHABET_UCS2 },
+    { "unicode", SR_MESSAGE_ALPHABET_UCS2 },
+  };
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (g_ascii_strcasecmp (value, table[i].name) == 0)
+      {
+        if (alphabet)
+          *alphabet = table[i].alphabet;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sr_message_alphabet_to_string (SrMessageAlphabet alphabet)
+{
+  switch (alphabet)
+    {
+    case SR_MESSAGE_ALPHABET_GSM: return "GSM";
+    case SR_MESSAGE_ALPHABET_ISO: return "ISO";
+    case SR_MESSAGE_ALPHABET_UCS2: return "UCS2";
+    case SR_MESSAGE_ALPHABET_AUTO:
+    default: return "auto";
+    }
+}
+
+gboolean
+sr_message_parse_validity (const char *value, gint64 *seconds)
+{
+  static const struct { const char *unit; gint64 seconds; } units[] = {
+    { "", 60 }, { "m", 60 }, { "min", 60 }, { "mins", 60 }, { "minute", 60 },
+    { "minutes", 60 }, { "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+    { "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+    { "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+  };
+  const char *p = value;
+  gint64 n = 0;
+  guint digits = 0;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  while (is_blank (*p))
+    p++;
+  if (g_ascii_strcasecmp (p, "max") == 0 || g_ascii_strcasecmp (p, "maximum") == 0)
+    {
+      if (seconds)
+        *seconds = SR_MESSAGE_VALIDITY_MAX;
+      return TRUE;
+    }
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      if (++digits > 9)
+        return FALSE;
+      n = n * 10 + (*p - '0');
+    }
+  if (digits == 0 || n == 0)
+    return FALSE;
+  while (is_blank (*p))
+    p++;
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_ascii_strcasecmp (p, units[i].unit) == 0)
+      {
+        gint64 s = n * units[i].seconds;
+        if (s > SR_MESSAGE_VALIDITY_MAX)
+          return FALSE;
+        if (seconds)
+          *seconds = s;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+parse_yes_no (const char *value, SrMessageOption *option)
+{
+  static const char *const yes[] = { "yes", "y", "true", "on", "1" };
+  static const char *const no[] = { "no", "n", "false", "off", "0" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (g_ascii_strcasecmp (value, yes[i]) == 0)
+      {
+        *option = SR_MESSAGE_OPTION_YES;
+        return TRUE;
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    if (g_ascii_strcasecmp (value, no[i]) == 0)
+      {
+        *option = SR_MESSAGE_OPTION_NO;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+add_header (SrMessage *msg, const char *name, const char *value)
+{
+  if (msg->n_headers == msg->cap_headers)
+    {
+      guint cap = msg->cap_headers * 2;
+      if (msg->headers == msg->inline_headers)
+        {
+          msg->headers = g_new (SrMessageHeader, cap);
+          memcpy (msg->headers, msg->inline_headers,
+                  sizeof (SrMessageHeader) * msg->n_headers);
+        }
+      else
+        msg->headers = g_renew (SrMessageHeader, msg->headers, cap);
+      msg->cap_headers = cap;
+    }
+  msg->headers[msg->n_headers].name = name;
+  msg->headers[msg->n_headers].value = value;
+  msg->n_headers++;
+}
+
+static SrMessage *
+message_alloc (gsize buf_len)
+{
+  SrMessage *msg = g_malloc (sizeof (SrMessage) + buf_len);
+
+  memset (msg, 0, sizeof (SrMessage));
+  msg->headers = msg->inline_headers;
+  msg->cap_headers = SR_MESSAGE_INLINE_HEADERS;
+  msg->validity = -1;
+  return msg;
+}
+
+/* Applies a known header's value; on failure sets @error naming @line. */
+static gboolean
+apply_known (SrMessage *msg, KnownHeader k, const char *value, guint line,
+             GError **error)
+{
+  switch (k)
+    {
+    case KNOWN_TO:
+      if (*value == '\0')
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_MISSING_TO,
+                       _("The To header on line %u is empty: it must name the recipient's number."),
+                       line);
+          return FALSE;
+        }
+      msg->to = value;
+      return TRUE;
+    case KNOWN_FROM:
+      msg->from = *value ? value : NULL;
+      return TRUE;
+    case KNOWN_REFERENCE:
+      msg->reference = *value ? value : NULL;
+      return TRUE;
+    case KNOWN_ALPHABET:
+      if (!sr_message_parse_alphabet (value, &msg->alphabet))
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_ALPHABET,
+                       _("Unknown Alphabet “%s” on line %u: use auto, GSM, ISO or UCS2."),
+                       value, line);
+          return FALSE;
+        }
+      return TRUE;
+    case KNOWN_REPORT:
+      if (!parse_yes_no (value, &msg->report))
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_REPORT,
+                       _("Report on line %u must be yes or no, not “%s”."),
+                       line, value);
+          return FALSE;
+        }
+      return TRUE;
+    case KNOWN_FLASH:
+      if (!parse_yes_no (value, &msg->flash))
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_FLASH,
+                       _("Flash on line %u must be yes or no, not “%s”."),
+                       line, value);
+          return FALSE;
+        }
+      return TRUE;
+    case KNOWN_VALIDITY:
+      if (!sr_message_parse_validity (value, &msg->validity))
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_VALIDITY,
+                       _("Validity “%s” on line %u is not a period of up to 63 weeks: use e.g. 90m, 24h, 3d, 1w or max."),
+                       value, line);
+          return FALSE;
+        }
+      return TRUE;
+    case KNOWN_NONE:
+    case KNOWN_COUNT:
+    default:
+      return TRUE;
+    }
+}
+
+/* Parses the header lines in msg->buf[0, end); writes NULs in place. */
+static gboolean
+parse_headers (SrMessage *msg, gsize end, GError **error)
+{
+  char *buf = msg->buf;
+  gsize pos = 0;
+  guint line = 0;
+  guint seen_line[KNOWN_COUNT] = { 0 };
+
+  if (end >= 3 && memcmp (buf, "\xEF\xBB\xBF", 3) == 0)
+    pos = 3;   /* a byte order mark from a Windows editor */
+
+  while (pos < end)
+    {
+      char *ls = buf + pos;
+      char *nl = memchr (ls, '\n', end - pos);   /* always found before end */
+      char *le = nl;
+      char *colon, *name_end, *value;
+      KnownHeader k;
+
+      line++;
+      pos = (gsize) (nl - buf) + 1;
+      if (le > ls && le[-1] == '\r')
+        le--;
+      colon = memchr (ls, ':', (gsize) (le - ls));
+      if (colon == NULL)
+        {
+          g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_NO_COLON,
+                       _("Header line %u has no colon: “%s” (headers are “Name: value” lines, ended by a blank line)."),
+                       line, quote);
+          return FALSE;
+        }
+      name_end = colon;
+      while (name_end > ls && is_blank (name_end[-1]))
+        name_end--;
+      for (const char *c = ls; c < name_end || c == ls; c++)
+        if (c == name_end || (guchar) *c <= ' ' || (guchar) *c >= 127)
+          {
+            g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
+            g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_HEADER_NAME,
+                         c == name_end
+                           ? _("Header line %u has no name before the colon: “%s”.")
+                           : _("Header line %u has a name with spaces or non-ASCII characters: “%s”."),
+                         line, quote);
+            return FALSE;
+          }
+      value = colon + 1;
+      while (value < le && is_blank (*value))
+        value++;
+      while (le > value && is_blank (le[-1]))
+        le--;
+      *name_end = '\0';
+      *le = '\0';
+
+      k = known_header (ls);
+      if (k != KNOWN_NONE)
+        {
+          if (seen_line[k])
+            {
+              g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_DUPLICATE_HEADER,
+                           _("Header %s is given twice, on lines %u and %u."),
+                           known_names[k], seen_line[k], line);
+              return FALSE;
+            }
+          seen_line[k] = line;
+          if (!apply_known (msg, k, value, line, error))
+            return FALSE;
+        }
+      add_header (msg, ls, value);
+    }
+  return TRUE;
+}
+
+/* Cuts the text out of the body in place: CRLF → LF, trailing breaks off. */
+static void
+cut_text (SrMessage *msg, gsize body_start, gsize len)
+{
+  char *text = msg->buf + body_start;
+  gsize n = len - body_start;
+
+  if (memchr (text, '\r', n) != NULL)
+    {
+      gsize w = 0;
+      for (gsize r = 0; r < n; r++)
+        if (!(text[r] == '\r' && r + 1 < n && text[r + 1] == '\n'))
+          text[w++] = text[r];
+      n = w;
+    }
+  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+    n--;
+  text[n] = '\0';
+  msg->text = text;
+  msg->text_len = n;
+}
+
+SrMessage *
+sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
+{
+  g_autoptr (SrMessage) msg = NULL;
+  gsize header_end = 0, body_start = 0;
+  gboolean split;
+  const char *nul, *bad;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (max_size == 0)
+    max_size = SR_MESSAGE_DEFAULT_MAX_SIZE;
+  if (len > max_size)
+    {
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_TOO_LARGE,
+                   _("The message file is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT " bytes."),
+                   len, max_size);
+      return NULL;
+    }
+
+  split = sr_message_split (data, len, &header_end, &body_start, NULL);
+
+  nul = len ? memchr (data, '\0', len) : NULL;
+  if (nul != NULL)
+    {
+      gsize off = (gsize) (nul - data);
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_NUL_BYTE,
+                   split && off >= body_start
+                     ? _("The message file contains a NUL byte at byte offset %" G_GSIZE_FORMAT " (line %u, in the body): it is binary, not text.")
+                     : _("The message file contains a NUL byte at byte offset %" G_GSIZE_FORMAT " (line %u, in the header): it is binary, not text."),
+                   off, line_of_offset (data, off));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, len, &bad))
+    {
+      gsize off = (gsize) (bad - data);
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_INVALID_UTF8,
+                   split && off >= body_start
+                     ? _("The message file is not valid UTF-8: bad byte at offset %" G_GSIZE_FORMAT " (line %u, in the body).")
+                     : _("The message file is not valid UTF-8: bad byte at offset %" G_GSIZE_FORMAT " (line %u, in the header)."),
+                   off, line_of_offset (data, off));
+      return NULL;
+    }
+  if (!split)
+    {
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_NO_SEPARATOR,
+                   _("The message file has no blank line between the headers and the body."));
+      return NULL;
+    }
+
+  msg = message_alloc (len + 1);
+  memcpy (msg->buf, data, len);
+  msg->buf[len] = '\0';
+
+  if (!parse_headers (msg, header_end, error))
+    return NULL;
+  if (msg->to == NULL)
+    {
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_MISSING_TO,
+                   _("The message file has no To header: it must name the recipient's number."));
+      return NULL;
+    }
+
+  {
+    gboolean empty = TRUE;
+    for (gsize i = body_start; i < len && empty; i++)
+      if (!g_ascii_isspace (data[i]))
+        empty = FALSE;
+    if (empty)
+      {
+        g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_EMPTY_BODY,
+                     _("The message body (after the blank line, line %u) is empty: there is no text to send."),
+                     line_of_offset (data, body_start));
+        return NULL;
+      }
+  }
+
+  cut_text (msg, body_start, len);
+  return g_steal_pointer (&msg);
+}
+
+SrMessage *
+sr_message_new (const char *to, const char *text)
+{
+  SrMessage *msg;
+
+  g_return_val_if_fail (to != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  msg = message_alloc (0);
+  sr_message_set_to (msg, to);
+  sr_message_set_text (msg, text);
+  return msg;
+}
+
+void
+sr_message_free (SrMessage *msg)
+{
+  if (msg == NULL)
+    return;
+  if (msg->headers != msg->inline_headers)
+    g_free (msg->headers);
+  if (msg->owned)
+    g_ptr_array_unref (msg->owned);
+  g_free (msg);
+}
+
+const char *
+sr_message_get_to (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  return msg->to;
+}
+
+const char *
+sr_message_get_from (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  return msg->from;
+}
+
+const char *
+sr_message_get_reference (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  return msg->reference;
+}
+
+SrMessageAlphabet
+sr_message_get_alphabet (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, SR_MESSAGE_ALPHABET_AUTO);
+  return msg->alphabet;
+}
+
+SrMessageOption
+sr_message_get_report (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, SR_MESSAGE_OPTION_UNSET);
+  return msg->report;
+}
+
+SrMessageOption
+sr_message_get_flash (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, SR_MESSAGE_OPTION_UNSET);
+  return msg->flash;
+}
+
+gint64
+sr_message_get_validity (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, -1);
+  return msg->validity;
+}
+
+const char *
+sr_message_get_text (const SrMessage *msg, gsize *len)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  if (len)
+    *len = msg->text_len;
+  return msg->text;
+}
+
+guint
+sr_message_get_n_headers (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, 0);
+  return msg->n_headers;
+}
+
+void
+sr_message_get_header (const SrMessage *msg, guint i, const char **name,
+                       const char **value)
+{
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (i < msg->n_headers);
+  if (name)
+    *name = msg->headers[i].name;
+  if (value)
+    *value = msg->headers[i].value;
+}
+
+const char *
+sr_message_lookup (const SrMessage *msg, const char *name)
+{
+  g_return_val_if_fail (msg != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  for (guint i = 0; i < msg->n_headers; i++)
+    if (g_ascii_strcasecmp (msg->headers[i].name, name) == 0)
+      return msg->headers[i].value;
+  return NULL;
+}
+
+static const char *
+own (SrMessage *msg, const char *s)
+{
+  char *copy = g_strdup (s);
+  if (msg->owned == NULL)
+    msg->owned = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (msg->owned, copy);
+  return copy;
+}
+
+/* Sets or removes (NULL @value) a header; returns the stored value. */
+static const char *
+set_header (SrMessage *msg, const char *name, const char *value)
+{
+  const char *stored = NULL;
+  guint w = 0;
+
+  for (guint r = 0; r < msg->n_headers; r++)
+    {
+      SrMessageHeader h = msg->headers[r];
+      if (g_ascii_strcasecmp (h.name, name) == 0)
+        {
+          if (value == NULL || stored != NULL)
+            continue;   /* removed, or a later duplicate */
+          stored = h.value = own (msg, value);
+        }
+      msg->headers[w++] = h;
+    }
+  msg->n_headers = w;
+  if (value != NULL && stored == NULL)
+    {
+      stored = own (msg, value);
+      add_header (msg, own (msg, name), stored);
+    }
+  return stored;
+}
+
+void
+sr_message_set_to (SrMessage *msg, const char *to)
+{
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (to != NULL);
+  msg->to = set_header (msg, "To", to);
+}
+
+void
+sr_message_set_from (SrMessage *msg, const char *from)
+{
+  g_return_if_fail (msg != NULL);
+  msg->from = set_header (msg, "From", from && *from ? from : NULL);
+}
+
+void
+sr_message_set_reference (SrMessage *msg, const char *reference)
+{
+  g_return_if_fail (msg != NULL);
+  msg->reference = set_header (msg, "Reference",
+                               reference && *reference ? reference : NULL);
+}
+
+void
+sr_message_set_alphabet (SrMessage *msg, SrMessageAlphabet alphabet)
+{
+  g_return_if_fail (msg != NULL);
+  msg->alphabet = alphabet;
+  set_header (msg, "Alphabet", alphabet == SR_MESSAGE_ALPHABET_AUTO
+                                 ? NULL : sr_message_alphabet_to_string (alphabet));
+}
+
+static const char *
+option_string (SrMessageOption option)
+{
+  return option == SR_MESSAGE_OPTION_UNSET ? NULL
+         : option == SR_MESSAGE_OPTION_YES ? "yes" : "no";
+}
+
+void
+sr_message_set_report (SrMessage *msg, SrMessageOption report)
+{
+  g_return_if_fail (msg != NULL);
+  msg->report = report;
+  set_header (msg, "Report", option_string (report));
+}
+
+void
+sr_message_set_flash (SrMessage *msg, SrMessageOption flash)
+{
+  g_return_if_fail (msg != NULL);
+  msg->flash = flash;
+  set_header (msg, "Flash", option_string (flash));
+}
+
+void
+sr_message_set_validity (SrMessage *msg, gint64 seconds)
+{
+  char tmp[32];
+  gint64 minutes;
+
+  g_return_if_fail (msg != NULL);
+  if (seconds < 0)
+    {
+      msg->validity = -1;
+      set_header (msg, "Validity", NULL);
+      return;
+    }
+  /* The file counts in minutes at best: round up so it never gets shorter. */
+  minutes = MAX ((seconds + 59) / 60, 1);
+  if (minutes * 60 >= SR_MESSAGE_VALIDITY_MAX)
+    {
+      msg->validity = SR_MESSAGE_VALIDITY_MAX;
+      set_header (msg, "Validity", "max");
+      return;
+    }
+  msg->validity = minutes * 60;
+  if (minutes % (7 * 24 * 60) == 0)
+    g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "w", minutes / (7 * 24 * 60));
+  else if (minutes % (24 * 60) == 0)
+    g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "d", minutes / (24 * 60));
+  else if (minutes % 60 == 0)
+    g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "h", minutes / 60);
+  else
+    g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "m", minutes);
+  set_header (msg, "Validity", tmp);
+}
+
+void
+sr_message_set_text (SrMessage *msg, const char *text)
+{
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (text != NULL);
+  msg->text = own (msg, text);
+  msg->text_len = strlen (text);
+}
+
+void
+sr_message_set_header (SrMessage *msg, const char *name, const char *value)
+{
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (name != NULL && *name != '\0' && strchr (name, ':') == NULL);
+  g_return_if_fail (known_header (name) == KNOWN_NONE);
+  set_header (msg, name, value);
+}
+
+/* Appends @s with line breaks and NULs turned into spaces. */
+static void
+append_one_line (GString *out, const char *s, gssize len)
+{
+  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  gsize start = out->len;
+
+  g_string_append_len (out, s, (gssize) n);
+  for (gsize i = start; i < out->len; i++)
+    if (out->str[i] == '\r' || out->str[i] == '\n' || out->str[i] == '\0')
+      out->str[i] = ' ';
+}
+
+char *
+sr_message_serialize (const SrMessage *msg, gsize *len)
+{
+  GString *out;
+
+  g_return_val_if_fail (msg != NULL, NULL);
+
+  out = g_string_sized_new (msg->text_len + 32 * msg->n_headers + 8);
+  for (guint i = 0; i < msg->n_headers; i++)
+    {
+      append_one_line (out, msg->headers[i].name, -1);
+      g_string_append_len (out, ": ", 2);
+      append_one_line (out, msg->headers[i].value, -1);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_c (out, '\n');
+  if (msg->text)
+    g_string_append_len (out, msg->text, (gssize) msg->text_len);
+  g_string_append_c (out, '\n');
+  if (len)
+    *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+void
+sr_message_append_headers (GString *out, const char *const *headers,
+                           gboolean crlf)
+{
+  g_return_if_fail (out != NULL);
+  if (headers == NULL)
+    return;
+  for (guint i = 0; headers[i] != NULL; i += 2)
+    {
+      g_return_if_fail (headers[i + 1] != NULL);
+      append_one_line (out, headers[i], -1);
+      g_string_append_len (out, ": ", 2);
+      append_one_line (out, headers[i + 1], -1);
+      if (crlf)
+        g_string_append_len (out, "\r\n", 2);
+      else
+        g_string_append_c (out, '\n');
+    }
+}
