@@ -433,14 +433,14 @@ test_scan_streaming (Fixture *f, gconstpointer data)
   guint batches = 0;
 
   g_assert_cmpint (dfd, >=, 0);
+  /* Hard links of one file: directory entries are what a scan reads, and
+   * links are far cheaper to make than inodes on a slow disk. */
+  close (openat (dfd, ".template", O_WRONLY | O_CREAT | O_EXCL, 0600));
   for (guint i = 0; i < n_files; i++)
     {
       char name[32];
-      int fd;
       g_snprintf (name, sizeof name, "%u.0P1Q%u.host", i, i);
-      fd = openat (dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600);
-      g_assert_cmpint (fd, >=, 0);
-      close (fd);
+      g_assert_cmpint (linkat (dfd, ".template", dfd, name, 0), ==, 0);
     }
   /* Leftovers that are not messages: skipped. */
   close (openat (dfd, ".hidden", O_WRONLY | O_CREAT, 0600));

@@ -70,10 +70,19 @@ static const char *const known_names[KNOWN_COUNT] = {
 static KnownHeader
 known_header (const char *name)
 {
-  for (guint k = KNOWN_TO; k < KNOWN_COUNT; k++)
-    if (g_ascii_strcasecmp (name, known_names[k]) == 0)
-      return (KnownHeader) k;
-  return KNOWN_NONE;
+  KnownHeader k;
+
+  /* The first letter picks the only candidate: this runs for every header. */
+  switch (g_ascii_tolower (name[0]))
+    {
+    case 't': k = KNOWN_TO; break;
+    case 'f': k = g_ascii_tolower (name[1]) == 'r' ? KNOWN_FROM : KNOWN_FLASH; break;
+    case 'r': k = g_ascii_tolower (name[2]) == 'f' ? KNOWN_REFERENCE : KNOWN_REPORT; break;
+    case 'a': k = KNOWN_ALPHABET; break;
+    case 'v': k = KNOWN_VALIDITY; break;
+    default: return KNOWN_NONE;
+    }
+  return g_ascii_strcasecmp (name, known_names[k]) == 0 ? k : KNOWN_NONE;
 }
 
 static inline gboolean

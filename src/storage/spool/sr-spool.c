@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -307,16 +308,37 @@ unique_host (void)
   return host;
 }
 
+/* getpid() is a system call; the cache is reset in a forked child. */
+static int cached_pid;
+
+static void
+reset_pid (void)
+{
+  g_atomic_int_set (&cached_pid, 0);
+}
+
 char *
 sr_spool_unique_name (void)
 {
   static gint seq = 0;
+  static gsize atfork_once = 0;
   gint64 now = g_get_real_time ();
   guint n = (guint) g_atomic_int_add (&seq, 1);
+  int pid = g_atomic_int_get (&cached_pid);
 
+  if (g_once_init_enter (&atfork_once))
+    {
+      pthread_atfork (NULL, NULL, reset_pid);
+      g_once_init_leave (&atfork_once, 1);
+    }
+  if (pid == 0)
+    {
+      pid = (int) getpid ();
+      g_atomic_int_set (&cached_pid, pid);
+    }
   return g_strdup_printf ("%" G_GINT64_FORMAT ".%06dP%dQ%u.%s",
                           now / G_USEC_PER_SEC, (int) (now % G_USEC_PER_SEC),
-                          (int) getpid (), n, unique_host ());
+                          pid, n, unique_host ());
 }
 
 static gboolean
@@ -481,7 +503,9 @@ open_regular (SrSpoolApp *a, SrSpoolDir dir, const char *name, struct stat *st,
   return fd;
 }
 
-/* Reads at most @limit bytes; *len > limit - 1 tells the file was longer. */
+/* Reads at most @limit bytes; *len > limit - 1 tells the file was longer.
+ * @hint is the size fstat() gave: reading stops there without asking for an
+ * end of file that maildir's rename rule already promises. */
 static char *
 read_fd (int fd, gsize hint, gsize limit, gsize *len)
 {
@@ -510,6 +534,8 @@ read_fd (int fd, gsize hint, gsize limit, gsize *len)
       if (r == 0)
         break;
       n += (gsize) r;
+      if (n == hint && hint > 0)
+        break;
     }
   buf[n] = '\0';
   *len = n;
