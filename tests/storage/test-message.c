@@ -1,4 +1,5 @@
 /* test-message.c — the message file parser and the byte-level editors. */
+#include "sr-error-class.h"
 #include "sr-message.h"
 
 #include <string.h>
@@ -130,6 +131,7 @@ test_bad (gconstpointer p)
 
   g_assert_null (msg);
   g_assert_error (error, SR_MESSAGE_ERROR, (gint) c->code);
+  g_assert_cmpint (sr_error_class_for_error (error), ==, SR_ERROR_CLASS_INPUT);
   if (strstr (error->message, c->fragment) == NULL)
     g_error ("“%s” does not contain “%s”", error->message, c->fragment);
 }

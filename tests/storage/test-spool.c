@@ -1,5 +1,6 @@
 /* test-spool.c — the maildir spool: tree, names, deliver/claim/finish, scans,
  * watch, lock, recovery and dead letters. */
+#include "sr-error-class.h"
 #include "sr-message.h"
 #include "sr-spool.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A temporary spool with two apps, removed after each test. */
@@ -374,6 +376,7 @@ test_claim_vanished (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_false (sr_spool_claim (f->spool, "billing", name, &error));
   g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_CLAIMED);
+  g_assert_cmpint (sr_error_class_for_error (error), ==, SR_ERROR_CLASS_NONE);
   g_clear_error (&error);
 
   /* Finishing a file that is not in cur/ says so. */
@@ -396,6 +399,7 @@ test_read_limits (Fixture *f, gconstpointer data)
   bytes = sr_spool_read (f->spool, "iot", SR_SPOOL_OUTBOX_NEW, name, 999, &error);
   g_assert_null (bytes);
   g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_TOO_LARGE);
+  g_assert_cmpint (sr_error_class_for_error (error), ==, SR_ERROR_CLASS_INPUT);
   g_assert_nonnull (strstr (error->message, name));
   g_assert_nonnull (strstr (error->message, "999 bytes"));
   g_clear_error (&error);
@@ -595,6 +599,7 @@ test_lock (Fixture *f, gconstpointer data)
   g_assert_null (second);
   g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_LOCKED);
   g_assert_cmpstr (error->message, ==, expect);
+  g_assert_cmpint (sr_error_class_for_error (error), ==, SR_ERROR_CLASS_SYSTEM);
   g_clear_error (&error);
 
   sr_spool_lock_release (lock);
@@ -814,6 +819,30 @@ test_bad_among_good (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_raw (f, "billing", "sent"), ==, 0);
 }
 
+static void
+test_clean_temporaries (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fin = g_build_filename (f->root, "apps", "iot", "sent", ".fin.1.0P1Q1.host", NULL);
+  g_autofree char *done = g_build_filename (f->root, "apps", "iot", "sent", "1.0P1Q1.host", NULL);
+  g_autofree char *old_tmp = g_build_filename (f->root, "apps", "billing", "outbox", "tmp", "old", NULL);
+  g_autofree char *young_tmp = g_build_filename (f->root, "apps", "billing", "inbox", "tmp", "young", NULL);
+  struct timespec two_days_ago[2] = { { time (NULL) - 2 * 86400, 0 }, { time (NULL) - 2 * 86400, 0 } };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (fin, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (done, "whole", -1, NULL));
+  g_assert_true (g_file_set_contents (old_tmp, "old", -1, NULL));
+  g_assert_true (g_file_set_contents (young_tmp, "young", -1, NULL));
+  g_assert_cmpint (utimensat (AT_FDCWD, old_tmp, two_days_ago, 0), ==, 0);
+
+  g_assert_cmpint (sr_spool_clean_temporaries (f->spool, 36 * 3600, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (fin, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (done, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (young_tmp, G_FILE_TEST_EXISTS));
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
@@ -840,5 +869,6 @@ main (int argc, char **argv)
   ADD ("/spool/dead-edit-retry", test_dead_edit_retry);
   ADD ("/spool/dead-discard", test_dead_discard);
   ADD ("/spool/bad-among-good", test_bad_among_good);
+  ADD ("/spool/clean-temporaries", test_clean_temporaries);
   return g_test_run ();
 }

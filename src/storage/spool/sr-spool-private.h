@@ -34,6 +34,9 @@ struct _SrSpool {
   char **app_names;
 };
 
+/* Prefix of the temporary files of sr_spool_finish(); scans skip dot files. */
+#define SR_SPOOL_FINISH_PREFIX ".fin."
+
 extern const char *const sr_spool_dir_names[SR_SPOOL_N_DIRS];
 
 SrSpoolApp *sr_spool_lookup_app (SrSpool *spool, const char *app, GError **error);

@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <glib/gi18n-lib.h>
 #include <unistd.h>
 
@@ -135,4 +137,76 @@ sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder)
   found = next_entry (d) != NULL;
   closedir (d);
   return found;
+}
+
+/* Removes the leftovers of one folder; returns the count or -1. */
+static gint
+clean_dir (SrSpoolApp *a, SrSpoolDir dir, gint64 older_than, GError **error)
+{
+  DIR *d = open_stream (a, dir, error);
+  struct dirent *de;
+  gint removed = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      gboolean stale;
+
+      if (g_str_equal (de->d_name, ".") || g_str_equal (de->d_name, ".."))
+        continue;
+      if (older_than < 0)
+        stale = g_str_has_prefix (de->d_name, SR_SPOOL_FINISH_PREFIX);
+      else
+        {
+          struct stat st;
+          stale = fstatat (a->fds[dir], de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+                  && !S_ISDIR (st.st_mode) && (gint64) st.st_mtime < older_than;
+        }
+      if (!stale)
+        continue;
+      if (unlinkat (a->fds[dir], de->d_name, 0) == 0)
+        removed++;
+      else if (errno != ENOENT)
+        {
+          sr_spool_set_errno (error, errno, _("remove"), a, dir, de->d_name);
+          closedir (d);
+          return -1;
+        }
+    }
+  closedir (d);
+  return removed;
+}
+
+gint
+sr_spool_clean_temporaries (SrSpool *spool, gint64 tmp_max_age, GError **error)
+{
+  static const SrSpoolDir finish_dirs[] = { SR_SPOOL_DIR_SENT, SR_SPOOL_DIR_DEAD };
+  static const SrSpoolDir tmp_dirs[] = {
+    SR_SPOOL_DIR_OUTBOX_TMP, SR_SPOOL_DIR_RECEIPTS_TMP, SR_SPOOL_DIR_INBOX_TMP,
+  };
+  gint64 older_than = g_get_real_time () / G_USEC_PER_SEC - MAX (tmp_max_age, 0);
+  gint total = 0;
+
+  g_return_val_if_fail (spool != NULL, -1);
+
+  for (guint i = 0; i < spool->apps->len; i++)
+    {
+      SrSpoolApp *a = spool->apps->pdata[i];
+      for (guint k = 0; k < G_N_ELEMENTS (finish_dirs); k++)
+        {
+          gint n = clean_dir (a, finish_dirs[k], -1, error);
+          if (n < 0)
+            return -1;
+          total += n;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (tmp_dirs); k++)
+        {
+          gint n = clean_dir (a, tmp_dirs[k], older_than, error);
+          if (n < 0)
+            return -1;
+          total += n;
+        }
+    }
+  return total;
 }

@@ -25,8 +25,6 @@ G_DEFINE_QUARK (sr-spool-error-quark, sr_spool_error)
 #define SR_SPOOL_CHUNK (64 * 1024)
 /* Upper bound for a dead letter read back for a retry. */
 #define SR_SPOOL_RETRY_MAX (16 * 1024 * 1024)
-/* Prefix of the temporary files of sr_spool_finish(); scans skip dot files. */
-#define SR_SPOOL_FINISH_PREFIX ".fin."
 
 const char *const sr_spool_dir_names[SR_SPOOL_N_DIRS] = {
   [SR_SPOOL_DIR_OUTBOX_TMP] = "outbox/tmp",

@@ -142,6 +142,12 @@ void sr_spool_scan_free (SrSpoolScan *scan);
 /* TRUE if @folder of @app holds at least one file (reads one entry). */
 gboolean sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder);
 
+/* Removes what a crash leaves behind: sr_spool_finish() temporaries in sent/
+ * and dead/, and files in the tmp/ folders older than @tmp_max_age seconds
+ * (maildir says 36 hours: a younger one may still be being written).  Call
+ * it only while holding the lock.  Returns how many files went, -1 on error. */
+gint sr_spool_clean_temporaries (SrSpool *spool, gint64 tmp_max_age, GError **error);
+
 /* ---- watching outboxes (sr-spool-watch.c) ---- */
 
 /* Called from the main loop: "app @app may have new files in outbox/new/". */
