@@ -55,6 +55,8 @@ static const ValidCase valid_cases[] = {
     "1", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "b" },
   { "empty-from-is-absent", "To: 1\nFrom:\n\nb\n",
     "1", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "b" },
+  { "blank-line-with-spaces", "To: 1\n  \t\r\nb\n",
+    "1", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "b" },
   { "validity-max", "To: 1\nValidity: max\n\nb\n",
     "1", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, SR_MESSAGE_VALIDITY_MAX, "b" },
   { "validity-plain-minutes", "To: 1\nValidity: 90\n\nb\n",

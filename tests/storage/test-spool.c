@@ -177,6 +177,7 @@ test_open_errors (Fixture *f, gconstpointer data)
   g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_INVALID_NAME);
   g_assert_nonnull (strstr (error->message, "../escape"));
   g_clear_error (&error);
+  g_assert_null (sr_spool_open (f->root, bad_apps, NULL));
 
   g_assert_false (sr_spool_deliver (f->spool, "nobody", SR_SPOOL_BOX_OUTBOX, "x", 1, 0, NULL, &error));
   g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNKNOWN_APP);

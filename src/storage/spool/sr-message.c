@@ -120,6 +120,16 @@ line_of_offset (const char *data, gsize offset)
   return line;
 }
 
+/* Spaces, tabs and a CR only: an editor's "empty" line ends the headers too. */
+static inline gboolean
+is_blank_line (const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 sr_message_split (const char *data, gsize len, gsize *header_end,
                   gsize *body_start, gboolean *crlf)
@@ -145,7 +155,7 @@ sr_message_split (const char *data, gsize len, gsize *header_end,
             *crlf = line_len > 0 && nl[-1] == '\r';
           first = FALSE;
         }
-      if (line_len == 0 || (line_len == 1 && data[pos] == '\r'))
+      if (is_blank_line (data + pos, line_len))
         {
           if (header_end)
             *header_end = pos;

@@ -6,6 +6,7 @@
  *
  *     Hello!
  *
+ * The first line holding nothing but spaces or tabs ends the headers.
  * Header names are case-insensitive and follow smstools3 where they overlap
  * (To, From, Alphabet, Report, Validity, Flash); unknown headers are kept in
  * order.  LF and CRLF line ends are both accepted.  Numbers are kept raw:

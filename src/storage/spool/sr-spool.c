@@ -188,6 +188,7 @@ sr_spool_open (const char *root, const char *const *apps, GError **error)
   g_autofree char *apps_path = NULL;
   g_autofree char *router_path = NULL;
   int apps_fd;
+  gboolean failed = FALSE;
   guint n = apps ? g_strv_length ((char **) apps) : 0;
 
   g_return_val_if_fail (root != NULL, NULL);
@@ -219,19 +220,23 @@ sr_spool_open (const char *root, const char *const *apps, GError **error)
       if (!sr_spool_check_name (apps[i], error))
         {
           g_prefix_error (error, _("In spool %s: "), root);
+          failed = TRUE;
           break;
         }
       if (g_hash_table_contains (spool->by_name, apps[i]))
         continue;
       app = app_open (apps_fd, apps_path, apps[i], error);
       if (app == NULL)
-        break;
+        {
+          failed = TRUE;
+          break;
+        }
       g_ptr_array_add (spool->apps, app);
       g_hash_table_insert (spool->by_name, app->name, app);
       spool->app_names[spool->apps->len - 1] = app->name;
     }
   close (apps_fd);
-  if (error && *error)
+  if (failed)
     return NULL;
   return g_steal_pointer (&spool);
 }

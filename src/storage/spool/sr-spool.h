@@ -150,7 +150,8 @@ gint sr_spool_clean_temporaries (SrSpool *spool, gint64 tmp_max_age, GError **er
 
 /* ---- watching outboxes (sr-spool-watch.c) ---- */
 
-/* Called from the main loop: "app @app may have new files in outbox/new/". */
+/* Called from the main loop: "app @app may have new files in outbox/new/".
+ * It must not free the watch. */
 typedef void (*SrSpoolWatchFunc) (const char *app, gpointer user_data);
 
 /* A GFileMonitor on each outbox/new/ plus a rescan timer. */
