@@ -564,6 +564,37 @@ test_watch_monitor (Fixture *f, gconstpointer data)
 }
 
 static void
+test_watch_pause (Fixture *f, gconstpointer data)
+{
+  WatchLog log = { { 0, 0 } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrSpoolWatch) watch = sr_spool_watch_new (f->spool, 0, SR_SPOOL_WATCH_DEFAULT,
+                                                       on_watch, &log, &error);
+  g_assert_no_error (error);
+
+  spin (50);
+  sr_spool_watch_pause (watch, "iot");
+  app_drop (f, "iot", "4.1P1Q1.host");
+  app_drop (f, "billing", "4.2P1Q1.host");
+  wait_for_call (&log, 0, 5000);
+  spin (100);
+  g_assert_cmpuint (log.calls[0], >=, 1);   /* billing is still watched */
+  g_assert_cmpuint (log.calls[1], ==, 0);   /* iot is not */
+
+  /* Resuming reports the app at once, for what arrived in between... */
+  g_assert_true (sr_spool_watch_resume (watch, "iot", &error));
+  g_assert_no_error (error);
+  wait_for_call (&log, 1, 5000);
+  g_assert_cmpuint (log.calls[1], ==, 1);
+  /* ...and the monitor works again. */
+  log.calls[1] = 0;
+  spin (50);
+  app_drop (f, "iot", "4.3P1Q1.host");
+  wait_for_call (&log, 1, 5000);
+  g_assert_cmpuint (log.calls[1], >=, 1);
+}
+
+static void
 test_watch_rescan (Fixture *f, gconstpointer data)
 {
   WatchLog log = { { 0, 0 } };
@@ -862,6 +893,7 @@ main (int argc, char **argv)
   ADD ("/spool/read-limits", test_read_limits);
   ADD ("/spool/scan-streaming", test_scan_streaming);
   ADD ("/spool/watch-monitor", test_watch_monitor);
+  ADD ("/spool/watch-pause", test_watch_pause);
   ADD ("/spool/watch-rescan", test_watch_rescan);
   ADD ("/spool/lock", test_lock);
   ADD ("/spool/lock-other-process", test_lock_other_process);

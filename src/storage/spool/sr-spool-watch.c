@@ -29,6 +29,7 @@ struct _SrSpoolWatch {
   guint timer_id;
   SrSpoolWatchFunc func;
   gpointer user_data;
+  gboolean use_monitor;
 };
 
 static gboolean
@@ -74,6 +75,67 @@ on_changed (GFileMonitor *monitor, GFile *file, GFile *other,
 }
 
 static gboolean
+start_monitor (SrSpoolWatchApp *wa, GError **error)
+{
+  g_autofree char *path = sr_spool_get_path (wa->watch->spool, wa->name, SR_SPOOL_OUTBOX_NEW, NULL);
+  g_autoptr (GFile) dir = g_file_new_for_path (path);
+
+  wa->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+  if (wa->monitor == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  g_signal_connect (wa->monitor, "changed", G_CALLBACK (on_changed), wa);
+  return TRUE;
+}
+
+static void
+stop_monitor (SrSpoolWatchApp *wa)
+{
+  if (wa->monitor == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (wa->monitor, wa);
+  g_file_monitor_cancel (wa->monitor);
+  g_clear_object (&wa->monitor);
+}
+
+static SrSpoolWatchApp *
+find_app (SrSpoolWatch *watch, const char *app)
+{
+  for (guint i = 0; i < watch->n_apps; i++)
+    if (g_str_equal (watch->apps[i].name, app))
+      return &watch->apps[i];
+  return NULL;
+}
+
+void
+sr_spool_watch_pause (SrSpoolWatch *watch, const char *app)
+{
+  SrSpoolWatchApp *wa;
+
+  g_return_if_fail (watch != NULL && app != NULL);
+  if ((wa = find_app (watch, app)) == NULL || !watch->use_monitor)
+    return;
+  stop_monitor (wa);
+}
+
+gboolean
+sr_spool_watch_resume (SrSpoolWatch *watch, const char *app, GError **error)
+{
+  SrSpoolWatchApp *wa;
+
+  g_return_val_if_fail (watch != NULL && app != NULL, FALSE);
+  if ((wa = find_app (watch, app)) == NULL)
+    return TRUE;
+  if (watch->use_monitor && wa->monitor == NULL && !start_monitor (wa, error))
+    return FALSE;
+  /* Files may have arrived while nobody listened. */
+  mark_pending (wa);
+  return TRUE;
+}
+
+static gboolean
 on_rescan (gpointer data)
 {
   SrSpoolWatch *watch = data;
@@ -98,6 +160,7 @@ sr_spool_watch_new (SrSpool *spool, guint rescan_ms, SrSpoolWatchFlags flags,
   watch->spool = spool;
   watch->func = func;
   watch->user_data = user_data;
+  watch->use_monitor = !(flags & SR_SPOOL_WATCH_NO_MONITOR);
   watch->n_apps = g_strv_length ((char **) apps);
   watch->apps = g_new0 (SrSpoolWatchApp, watch->n_apps);
 
@@ -107,19 +170,8 @@ sr_spool_watch_new (SrSpool *spool, guint rescan_ms, SrSpoolWatchFlags flags,
 
       wa->watch = watch;
       wa->name = g_strdup (apps[i]);
-      if (!(flags & SR_SPOOL_WATCH_NO_MONITOR))
-        {
-          g_autofree char *path = sr_spool_get_path (spool, apps[i], SR_SPOOL_OUTBOX_NEW, NULL);
-          g_autoptr (GFile) dir = g_file_new_for_path (path);
-
-          wa->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
-          if (wa->monitor == NULL)
-            {
-              g_prefix_error (error, "%s: ", path);
-              return NULL;
-            }
-          g_signal_connect (wa->monitor, "changed", G_CALLBACK (on_changed), wa);
-        }
+      if (watch->use_monitor && !start_monitor (wa, error))
+        return NULL;
     }
   if (rescan_ms > 0)
     watch->timer_id = g_timeout_add (rescan_ms, on_rescan, watch);
@@ -138,12 +190,7 @@ sr_spool_watch_free (SrSpoolWatch *watch)
   for (guint i = 0; i < watch->n_apps; i++)
     {
       SrSpoolWatchApp *wa = &watch->apps[i];
-      if (wa->monitor)
-        {
-          g_signal_handlers_disconnect_by_data (wa->monitor, wa);
-          g_file_monitor_cancel (wa->monitor);
-          g_object_unref (wa->monitor);
-        }
+      stop_monitor (wa);
       g_free (wa->name);
     }
   g_free (watch->apps);

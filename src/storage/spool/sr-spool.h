@@ -170,6 +170,13 @@ SrSpoolWatch *sr_spool_watch_new (SrSpool *spool, guint rescan_ms,
                                   SrSpoolWatchFlags flags, SrSpoolWatchFunc func,
                                   gpointer user_data, GError **error);
 void sr_spool_watch_free (SrSpoolWatch *watch);
+/* Stops @app's monitor while the router drains its outbox by scanning: at
+ * thousands of files a second the events cost CPU and say nothing new.
+ * The rescan timer keeps running. */
+void sr_spool_watch_pause (SrSpoolWatch *watch, const char *app);
+/* Restarts @app's monitor and reports @app once, for the files that arrived
+ * while it was paused.  Call it when a scan of outbox/new/ came back empty. */
+gboolean sr_spool_watch_resume (SrSpoolWatch *watch, const char *app, GError **error);
 
 /* ---- the single-instance lock (sr-spool-lock.c) ---- */
 
