@@ -1,4 +1,4 @@
-/* sr-message.c — parsing, accessors, editing and serialising of message files.
+/* sr-message.c — parsing message files and reading the parsed message.
  *
  * The parser runs for every message on the hot path, so a parsed message is
  * one allocation: the struct, a few inline header slots and one private copy
@@ -338,6 +338,18 @@ apply_known (SrMessage *msg, KnownHeader k, const char *value, guint line,
     }
 }
 
+/* A header name: printable ASCII without spaces (RFC 5322 ftext), not empty. */
+static gboolean
+valid_name (const char *start, const char *end)
+{
+  if (start == end)
+    return FALSE;
+  for (const char *c = start; c < end; c++)
+    if ((guchar) *c <= ' ' || (guchar) *c >= 127)
+      return FALSE;
+  return TRUE;
+}
+
 /* Parses the header lines in msg->buf[0, end); writes NULs in place. */
 static gboolean
 parse_headers (SrMessage *msg, gsize end, GError **error)
@@ -374,17 +386,16 @@ parse_headers (SrMessage *msg, gsize end, GError **error)
       name_end = colon;
       while (name_end > ls && is_blank (name_end[-1]))
         name_end--;
-      for (const char *c = ls; c < name_end || c == ls; c++)
-        if (c == name_end || (guchar) *c <= ' ' || (guchar) *c >= 127)
-          {
-            g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
-            g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_HEADER_NAME,
-                         c == name_end
-                           ? _("Header line %u has no name before the colon: “%s”.")
-                           : _("Header line %u has a name with spaces or non-ASCII characters: “%s”."),
-                         line, quote);
-            return FALSE;
-          }
+      if (!valid_name (ls, name_end))
+        {
+          g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_HEADER_NAME,
+                       name_end == ls
+                         ? _("Header line %u has no name before the colon: “%s”.")
+                         : _("Header line %u has a name with spaces or non-ASCII characters: “%s”."),
+                       line, quote);
+          return FALSE;
+        }
       value = colon + 1;
       while (value < le && is_blank (*value))
         value++;
