@@ -1,5 +1,7 @@
 /* sr-error-class.c — names of error classes and scopes. */
 #include "sr-error-class.h"
+#include "sr-message.h"
+#include "sr-spool.h"
 
 static const char *const class_names[] = {
   [SR_ERROR_CLASS_NONE] = "none",
@@ -33,4 +35,25 @@ const char *
 sr_scope_to_string (SrScope scope)
 {
   return scope == SR_SCOPE_MESSAGE ? "message" : "system";
+}
+
+SrErrorClass
+sr_error_class_for_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, SR_ERROR_CLASS_NONE);
+
+  if (error->domain == SR_MESSAGE_ERROR)
+    return SR_ERROR_CLASS_INPUT;
+  if (error->domain == SR_SPOOL_ERROR)
+    switch ((SrSpoolError) error->code)
+      {
+      case SR_SPOOL_ERROR_TOO_LARGE:
+      case SR_SPOOL_ERROR_NOT_REGULAR:
+        return SR_ERROR_CLASS_INPUT;
+      case SR_SPOOL_ERROR_CLAIMED:
+        return SR_ERROR_CLASS_NONE;
+      default:
+        return SR_ERROR_CLASS_SYSTEM;
+      }
+  return SR_ERROR_CLASS_SYSTEM;
 }

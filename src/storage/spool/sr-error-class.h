@@ -33,4 +33,10 @@ SrErrorClass sr_error_class_from_string (const char *s);
 
 const char *sr_scope_to_string (SrScope scope);
 
+/* The class of an error raised by the storage modules: everything wrong with
+ * one file (SR_MESSAGE_ERROR, a spool file too large or not a regular file)
+ * is INPUT; a file someone else claimed is NONE (nothing failed); anything
+ * else (disk, permissions, lock, other domains) is SYSTEM. */
+SrErrorClass sr_error_class_for_error (const GError *error);
+
 G_END_DECLS

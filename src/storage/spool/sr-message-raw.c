@@ -1,0 +1,170 @@
+/* sr-message-raw.c — byte-level edits of message files.
+ *
+ * Finished files (sent/, dead/) and retried dead letters are produced from
+ * the original bytes, not from a parsed message: a file the parser rejected
+ * must still reach dead/ intact, and the body an app wrote is never
+ * rewritten.  Only whole header lines are added or removed.
+ */
+#define G_LOG_DOMAIN "sr-message"
+
+#include "sr-message.h"
+
+#include <string.h>
+
+char *
+sr_message_build_finished (const char *data, gsize len,
+                           const char *const *extra_headers, gsize *out_len)
+{
+  gsize header_end = 0, body_start = 0;
+  gboolean crlf = FALSE;
+  GString *out;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  out = g_string_sized_new (len + 256);
+  if (sr_message_split (data, len, &header_end, &body_start, &crlf))
+    {
+      g_string_append_len (out, data, (gssize) header_end);
+      sr_message_append_headers (out, extra_headers, crlf);
+      g_string_append_len (out, data + header_end, (gssize) (len - header_end));
+    }
+  else
+    {
+      /* No header block we can trust: the whole file becomes the body. */
+      sr_message_append_headers (out, extra_headers, crlf);
+      g_string_append (out, crlf ? "\r\n" : "\n");
+      g_string_append_len (out, data, (gssize) len);
+    }
+  if (out_len)
+    *out_len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+name_matches (const char *name, gsize name_len, const char *pattern)
+{
+  gsize plen = strlen (pattern);
+
+  if (plen > 0 && pattern[plen - 1] == '*')
+    return name_len >= plen - 1
+           && g_ascii_strncasecmp (name, pattern, plen - 1) == 0;
+  return name_len == plen && g_ascii_strncasecmp (name, pattern, plen) == 0;
+}
+
+static gboolean
+matches_any (const char *name, gsize name_len, const char *const *patterns)
+{
+  if (patterns == NULL)
+    return FALSE;
+  for (guint i = 0; patterns[i] != NULL; i++)
+    if (name_matches (name, name_len, patterns[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Index of the name/value pair in @set for this header name, or -1. */
+static int
+find_set (const char *name, gsize name_len, const char *const *set)
+{
+  if (set == NULL)
+    return -1;
+  for (int i = 0; set[i] != NULL; i += 2)
+    if (name_matches (name, name_len, set[i]))
+      return i;
+  return -1;
+}
+
+char *
+sr_message_edit_raw (const char *data, gsize len,
+                     const char *const *patterns, const char *const *set,
+                     const char *new_body, gsize *out_len)
+{
+  gsize header_end = 0, body_start = 0, pos = 0;
+  gboolean crlf = FALSE;
+  gboolean split;
+  guint n_set = 0;
+  g_autofree gboolean *applied = NULL;
+  GString *out;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (set)
+    while (set[n_set] != NULL)
+      n_set += 2;
+  applied = g_new0 (gboolean, n_set / 2 + 1);
+
+  split = sr_message_split (data, len, &header_end, &body_start, &crlf);
+  if (!split)
+    {
+      /* No header block: the whole file is body. */
+      header_end = 0;
+      body_start = 0;
+    }
+
+  out = g_string_sized_new (len + 64);
+  while (pos < header_end)
+    {
+      const char *ls = data + pos;
+      const char *nl = memchr (ls, '\n', header_end - pos);
+      gsize line_len = (gsize) (nl - ls) + 1;
+      const char *colon = memchr (ls, ':', line_len);
+
+      pos += line_len;
+      if (colon != NULL)
+        {
+          const char *name = ls;
+          const char *name_end = colon;
+          int s;
+
+          if (pos - line_len == 0 && line_len >= 3 && memcmp (ls, "\xEF\xBB\xBF", 3) == 0)
+            name += 3;
+          while (name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+            name_end--;
+          if (matches_any (name, (gsize) (name_end - name), patterns))
+            continue;
+          s = find_set (name, (gsize) (name_end - name), set);
+          if (s >= 0)
+            {
+              if (!applied[s / 2])
+                {
+                  const char *pair[] = { set[s], set[s + 1], NULL };
+                  if (name != ls)
+                    g_string_append_len (out, ls, name - ls);   /* keep the BOM */
+                  sr_message_append_headers (out, pair, crlf);
+                  applied[s / 2] = TRUE;
+                }
+              continue;
+            }
+        }
+      g_string_append_len (out, ls, (gssize) line_len);
+    }
+  for (guint i = 0; i < n_set; i += 2)
+    if (!applied[i / 2])
+      {
+        const char *pair[] = { set[i], set[i + 1], NULL };
+        sr_message_append_headers (out, pair, crlf);
+      }
+
+  if (out->len > 0)
+    {
+      if (split)
+        g_string_append_len (out, data + header_end, (gssize) (body_start - header_end));
+      else
+        g_string_append (out, crlf ? "\r\n" : "\n");
+    }
+  if (new_body != NULL)
+    g_string_append (out, new_body);
+  else
+    g_string_append_len (out, data + body_start, (gssize) (len - body_start));
+
+  if (out_len)
+    *out_len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+char *
+sr_message_strip_headers (const char *data, gsize len,
+                          const char *const *patterns, gsize *out_len)
+{
+  return sr_message_edit_raw (data, len, patterns, NULL, NULL, out_len);
+}

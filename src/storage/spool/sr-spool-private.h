@@ -1,0 +1,47 @@
+/* sr-spool-private.h — what the spool's source files share. */
+#pragma once
+
+#include "sr-spool.h"
+
+/* The folders of one app that get a cached descriptor. */
+typedef enum {
+  SR_SPOOL_DIR_OUTBOX_TMP,
+  SR_SPOOL_DIR_OUTBOX_NEW,
+  SR_SPOOL_DIR_OUTBOX_CUR,
+  SR_SPOOL_DIR_SENT,
+  SR_SPOOL_DIR_DEAD,
+  SR_SPOOL_DIR_RECEIPTS_TMP,
+  SR_SPOOL_DIR_RECEIPTS_NEW,
+  SR_SPOOL_DIR_RECEIPTS_CUR,
+  SR_SPOOL_DIR_INBOX_TMP,
+  SR_SPOOL_DIR_INBOX_NEW,
+  SR_SPOOL_DIR_INBOX_CUR,
+  SR_SPOOL_N_DIRS,
+} SrSpoolDir;
+
+/* One app's folder and its open directories. */
+typedef struct {
+  char *name;
+  char *path;                    /* SPOOL/apps/<app> */
+  int app_fd;
+  int fds[SR_SPOOL_N_DIRS];
+} SrSpoolApp;
+
+struct _SrSpool {
+  char *root;
+  GPtrArray *apps;               /* SrSpoolApp*, in the order given */
+  GHashTable *by_name;           /* name → SrSpoolApp* (borrowed) */
+  char **app_names;
+};
+
+/* Prefix of the temporary files of sr_spool_finish(); scans skip dot files. */
+#define SR_SPOOL_FINISH_PREFIX ".fin."
+
+extern const char *const sr_spool_dir_names[SR_SPOOL_N_DIRS];
+
+SrSpoolApp *sr_spool_lookup_app (SrSpool *spool, const char *app, GError **error);
+SrSpoolDir sr_spool_folder_dir (SrSpoolFolder folder);
+gboolean sr_spool_check_name (const char *name, GError **error);
+/* Sets an SR_SPOOL_ERROR from errno: "Cannot <action> <dir>/<name>: <strerror>". */
+void sr_spool_set_errno (GError **error, int errsv, const char *action,
+                         const SrSpoolApp *app, SrSpoolDir dir, const char *name);
