@@ -447,6 +447,21 @@ sr_journal_debug_fail_commits (SrJournal *journal, guint n)
   journal->fail_commits = n;
 }
 
+guint
+sr_journal_debug_set_max_pages (SrJournal *journal, guint max_pages)
+{
+  g_return_val_if_fail (journal != NULL, 0);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %u",
+                                          max_pages ? max_pages : 0xfffffffeU);
+  sqlite3_stmt *st = NULL;
+  guint result = 0;
+  if (sqlite3_prepare_v2 (journal->db, sql, -1, &st, NULL) == SQLITE_OK
+      && sqlite3_step (st) == SQLITE_ROW)
+    result = (guint) sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return result;
+}
+
 /* ---- open / close ------------------------------------------------------ */
 
 char *
@@ -490,6 +505,12 @@ read_max_id (SrJournal *j, SrJournalStmt which, gint64 *next, GError **error)
   return TRUE;
 }
 
+static void
+finalize_stmt (gpointer st)
+{
+  sqlite3_finalize (st);
+}
+
 SrJournal *
 sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
 {
@@ -504,8 +525,7 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
   j->max_delay_ms = 5;
   j->next_message_id = 1;
   j->next_inbound_id = 1;
-  j->dyn_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) sqlite3_finalize);
+  j->dyn_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   g_queue_init (&j->waiting);
   g_queue_init (&j->ready);
   g_queue_init (&j->errors);

@@ -286,6 +286,9 @@ void sr_journal_set_batch (SrJournal *journal, guint max_changes, guint max_dela
 void sr_journal_get_stats (SrJournal *journal, SrJournalStats *stats);
 /* Test hook: the next n commits fail as if the disk had failed. */
 void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
+/* Test hook: limits the database to max_pages pages (a full disk); 0 = no
+ * limit.  Returns the limit in effect (never below the current size). */
+guint sr_journal_debug_set_max_pages (SrJournal *journal, guint max_pages);
 
 /* ---- messages and segments -------------------------------------------- */
 
