@@ -14,7 +14,7 @@ typedef struct {
   SrJournal *journal;          /* opened by fixture_setup_open, else NULL */
 } Fixture;
 
-static void
+G_GNUC_UNUSED static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -24,7 +24,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->journal = NULL;
 }
 
-static void
+G_GNUC_UNUSED static void
 fixture_setup_open (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -34,7 +34,7 @@ fixture_setup_open (Fixture *f, gconstpointer data)
   g_assert_nonnull (f->journal);
 }
 
-static void
+G_GNUC_UNUSED static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_pointer (&f->journal, sr_journal_close);
@@ -51,7 +51,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 }
 
 /* A second, independent connection: sees only committed data. */
-static sqlite3 *
+G_GNUC_UNUSED static sqlite3 *
 raw_open (const char *path)
 {
   sqlite3 *db = NULL;
@@ -60,7 +60,7 @@ raw_open (const char *path)
   return db;
 }
 
-static gint64
+G_GNUC_UNUSED static gint64
 raw_int (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *st = NULL;
@@ -71,7 +71,7 @@ raw_int (sqlite3 *db, const char *sql)
   return v;
 }
 
-static void
+G_GNUC_UNUSED static void
 raw_exec (sqlite3 *db, const char *sql)
 {
   char *msg = NULL;
@@ -81,7 +81,7 @@ raw_exec (sqlite3 *db, const char *sql)
 }
 
 /* A message as the router would record it after parsing. */
-static SrJournalMessage
+G_GNUC_UNUSED static SrJournalMessage
 test_message (const char *app, const char *file, const char *to, SrMessageState state, gint64 now)
 {
   SrJournalMessage m = {
@@ -101,7 +101,7 @@ test_message (const char *app, const char *file, const char *to, SrMessageState 
   return m;
 }
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 run_until_timeout_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
@@ -109,7 +109,7 @@ run_until_timeout_cb (gpointer data)
 }
 
 /* Runs the thread-default main context until *flag is set or timeout_ms pass. */
-static void
+G_GNUC_UNUSED static void
 run_until (gboolean *flag, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
