@@ -635,10 +635,27 @@ test_filter (Fixture *f, gconstpointer data)
   gint64 special = sr_journal_message_insert (j, &m, &error);
 
   /* by number */
-  g_autoptr (GPtrArray) num = sr_journal_messages_page (j, SR_VIEW_ALL, NULL, "+4477009", SR_PAGE_OLDER, 0, 10, NULL, &error);
+  g_autoptr (GPtrArray) num = sr_journal_messages_page (j, SR_VIEW_ALL, NULL, "4477009", SR_PAGE_OLDER, 0, 10, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (num->len, ==, 1);
   g_assert_cmpint (((SrJournalMessage *) num->pdata[0])->id, ==, special);
+  /* a complete number searches the destination exactly, and pages */
+  for (guint i = 0; i < 5; i++)
+    insert (j, "odd", "again.host", "+447700900123", SR_MESSAGE_DEAD, T0);
+  guint exact = 0;
+  gint64 cursor = 0;
+  do
+    {
+      g_autoptr (GPtrArray) page = sr_journal_messages_page (j, SR_VIEW_ALL, NULL, "+447700900123",
+                                                             SR_PAGE_OLDER, cursor, 2, &cursor, &error);
+      g_assert_no_error (error);
+      exact += page->len;
+    }
+  while (cursor != 0);
+  g_assert_cmpuint (exact, ==, 6);
+  g_autoptr (GPtrArray) dead = sr_journal_messages_page (j, SR_VIEW_DEAD, "odd", "+447700900123", SR_PAGE_NEWER, 0, 10, NULL, &error);
+  g_assert_cmpuint (dead->len, ==, 5);
+
   /* by text, case-insensitive, wildcards literal */
   g_autoptr (GPtrArray) txt = sr_journal_messages_page (j, SR_VIEW_QUEUE, "even", "PARCEL 50% OFF_", SR_PAGE_OLDER, 0, 10, NULL, &error);
   g_assert_cmpuint (txt->len, ==, 1);
@@ -649,7 +666,7 @@ test_filter (Fixture *f, gconstpointer data)
 
   /* a filter matching many rows pages like the rest */
   guint total = 0;
-  gint64 cursor = 0;
+  cursor = 0;
   do
     {
       g_autoptr (GPtrArray) page = sr_journal_messages_page (j, SR_VIEW_ALL, NULL, "+4179000010",

@@ -67,6 +67,20 @@ run_page (SrJournal *j, const char *sql, RowReader reader, SrPageDirection dir, 
   return TRUE;
 }
 
+/* An international number (prefix) long enough to be selective: searched
+ * as a prefix on the destination's index, not as a substring of everything. */
+static gboolean
+is_e164 (const char *s)
+{
+  size_t len = strlen (s);
+  if (len < 8 || len > 16 || s[0] != '+')
+    return FALSE;
+  for (size_t i = 1; i < len; i++)
+    if (!g_ascii_isdigit (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static gint
 compare_desc (gconstpointer a, gconstpointer b)
 {
@@ -102,8 +116,6 @@ sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *ap
   static const gint sent[] = { SR_MESSAGE_SENT, -1 };
   static const gint done[] = { SR_MESSAGE_DELIVERED, SR_MESSAGE_UNDELIVERABLE, -1 };
   static const gint dead[] = { SR_MESSAGE_DEAD, -1 };
-  static const gint all[] = { 0, 1, 2, 3, 4, 5, 6, -1 };
-  G_STATIC_ASSERT (G_N_ELEMENTS (all) == SR_MESSAGE_N_STATES + 1);
   static const gint none[] = { -2, -1 }; /* no state condition */
   const gint *states = none;
   switch (view)
@@ -112,18 +124,30 @@ sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *ap
     case SR_VIEW_SENT: states = sent; break;
     case SR_VIEW_DONE: states = done; break;
     case SR_VIEW_DEAD: states = dead; break;
-    case SR_VIEW_ALL: states = app ? all : none; break;
+    case SR_VIEW_ALL: states = none; break;
     default: g_return_val_if_reached (NULL);
     }
 
   gboolean has_filter = filter != NULL && *filter != '\0';
-  g_autofree char *pattern = has_filter ? like_pattern (filter) : NULL;
+  gboolean by_number = has_filter && is_e164 (filter);
+  g_autofree char *pattern = has_filter && !by_number ? like_pattern (filter) : g_strdup (filter);
+  const char *condition = "";
+  if (by_number)
+    condition = " AND to_e164 >= ?4 AND to_e164 < (?4 || ':')"; /* ':' sorts after '9' */
+  else if (has_filter)
+    condition = " AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
+                " OR " LIKE ("file") " OR " LIKE ("preview") ")";
+  /* A state's rows filtered by app, not an app's rows filtered by state:
+   * an app's history is long, a queue short. */
+  const char *index = "";
+  if (by_number)
+    index = " INDEXED BY messages_to";
+  else if (states[0] >= 0)
+    index = " INDEXED BY messages_state";
   g_autofree char *sql = g_strdup_printf (
-    "SELECT " SR_JOURNAL_MSG_COLS " FROM messages WHERE id %s ?1%s%s%s ORDER BY id %s LIMIT ?5",
-    dir == SR_PAGE_OLDER ? "<" : ">", states[0] >= 0 ? " AND state = ?2" : "",
-    app ? " AND app = ?3" : "",
-    has_filter ? " AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
-                 " OR " LIKE ("file") " OR " LIKE ("preview") ")" : "",
+    "SELECT " SR_JOURNAL_MSG_COLS " FROM messages%s WHERE id %s ?1%s%s%s ORDER BY id %s LIMIT ?5",
+    index, dir == SR_PAGE_OLDER ? "<" : ">",
+    states[0] >= 0 ? " AND state = ?2" : "", app ? " AND app = ?3" : "", condition,
     dir == SR_PAGE_OLDER ? "DESC" : "ASC");
 
   /* one indexed query per state, merged: IN (...) would sort every match */

@@ -87,13 +87,13 @@ static const char *const stmt_sql[STMT_N] = {
   [STMT_COUNT_STATES] = "SELECT app, state, count (*) FROM messages GROUP BY app, state",
   [STMT_EXPORT_MSGS] =
     "SELECT " SR_JOURNAL_MSG_COLS " FROM messages WHERE created_at >= ?1 AND created_at < ?2 "
-    "AND (?3 IS NULL OR app = ?3) ORDER BY created_at, id",
+    "AND (?3 IS NULL OR app = ?3) ORDER BY id",
   [STMT_EXPORT_INBOUND] =
     "SELECT " SR_JOURNAL_IN_COLS " FROM inbound WHERE received_at >= ?1 AND received_at < ?2 "
     "AND (?3 IS NULL OR app = ?3) ORDER BY received_at, id",
   [STMT_EXPORT_EVENTS] =
     "SELECT " SR_JOURNAL_EV_COLS " FROM events WHERE ts >= ?1 AND ts < ?2 "
-    "AND (?3 IS NULL OR app = ?3) ORDER BY ts, id",
+    "AND (?3 IS NULL OR app = ?3) ORDER BY id",
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -529,6 +529,15 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
   g_queue_init (&j->waiting);
   g_queue_init (&j->ready);
   g_queue_init (&j->errors);
+
+  /* memory statistics cost a global mutex on every allocation; we never read
+   * them.  Only possible before SQLite is initialised: later calls fail harmlessly. */
+  static gsize configured = 0;
+  if (g_once_init_enter (&configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
 
   int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
                | (j->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
