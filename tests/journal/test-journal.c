@@ -147,6 +147,17 @@ test_read_only (Fixture *f, gconstpointer data)
   sr_journal_count_states (ro, NULL, counts);
   g_assert_cmpuint (counts[SR_MESSAGE_QUEUED], ==, 1);
 
+  /* a reader in another process refreshes its counts on demand */
+  g_assert_cmpint (sr_journal_message_insert (rw, &m, &error), ==, 2);
+  g_assert_true (sr_journal_blacklist_add (rw, SR_BLACKLIST_COUNTRY, "CI", "ops", NULL, T0, NULL, &error));
+  g_assert_true (sr_journal_flush (rw, &error));
+  g_assert_false (sr_journal_blacklist_has_country (ro, "CI"));
+  g_assert_true (sr_journal_reload (ro, &error));
+  g_assert_no_error (error);
+  sr_journal_count_states (ro, NULL, counts);
+  g_assert_cmpuint (counts[SR_MESSAGE_QUEUED], ==, 2);
+  g_assert_true (sr_journal_blacklist_has_country (ro, "CI"));
+
   g_assert_cmpint (sr_journal_message_insert (ro, &m, &error), ==, 0);
   g_assert_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_READ_ONLY);
   g_assert_nonnull (strstr (error->message, f->path));

@@ -195,6 +195,11 @@ sr_journal_blacklist_add (SrJournal *journal, SrBlacklistKind kind, const char *
   g_autofree char *v = blacklist_value (journal, kind, value, error);
   if (v == NULL)
     return FALSE;
+  if (added != NULL)
+    *added = FALSE;
+  /* seeding from the configuration at every start must not touch anything */
+  if (g_hash_table_contains (journal->bl[kind], v))
+    return TRUE;
   if (!sr_journal_write_begin (journal, error))
     return FALSE;
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_BL_UPSERT, error);
@@ -208,19 +213,14 @@ sr_journal_blacklist_add (SrJournal *journal, SrBlacklistKind kind, const char *
   if (!sr_journal_write_step (journal, st, _("add to the blacklist"), error))
     return FALSE;
 
-  gboolean is_new = !g_hash_table_contains (journal->bl[kind], v);
-  g_autofree char *text = g_strdup_printf (is_new ? "blacklist %s %s added%s%s"
-                                                  : "blacklist %s %s updated%s%s",
+  g_autofree char *text = g_strdup_printf ("blacklist %s %s added%s%s",
                                            sr_blacklist_kind_to_string (kind), v,
                                            note ? ": " : "", note ? note : "");
-  if (is_new)
-    {
-      if (kind == SR_BLACKLIST_PREFIX)
-        journal->bl_prefix_max = MAX (journal->bl_prefix_max, strlen (v));
-      g_hash_table_add (journal->bl[kind], g_steal_pointer (&v));
-    }
+  if (kind == SR_BLACKLIST_PREFIX)
+    journal->bl_prefix_max = MAX (journal->bl_prefix_max, strlen (v));
+  g_hash_table_add (journal->bl[kind], g_steal_pointer (&v));
   if (added != NULL)
-    *added = is_new;
+    *added = TRUE;
   /* the event closes the write (and may commit the batch) */
   return sr_journal_event_add (journal, now, SR_SCOPE_SYSTEM, SR_LEVEL_INFO, "blacklist-add", 0,
                                NULL, who, text, error);
@@ -435,6 +435,13 @@ sr_journal_counter_get (SrJournal *journal, const char *destination, gint64 now,
 }
 
 /* ---- caches ------------------------------------------------------------- */
+
+gboolean
+sr_journal_reload (SrJournal *journal, GError **error)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+  return sr_journal_load_caches (journal, error);
+}
 
 gboolean
 sr_journal_load_caches (SrJournal *j, GError **error)

@@ -376,7 +376,8 @@ settle_message (SrJournal *j, gint64 message_id, guint part, gint64 now, GError 
   info->submitted_at = sqlite3_column_int64 (st, 6);
   info->state = (SrMessageState) sqlite3_column_int (st, 7);
   sr_journal_stmt_done (st);
-  if (info->parts == 0)
+  /* the parts actually recorded are the truth of what was sent */
+  if (n > 0)
     info->parts = (guint) n;
 
   info->final = n > 0 && delivered + failed == n;

@@ -284,6 +284,9 @@ void sr_journal_set_error_func (SrJournal *journal, SrJournalErrorFunc func, gpo
 /* Batch limits; the defaults are 256 changes and 5 ms. */
 void sr_journal_set_batch (SrJournal *journal, guint max_changes, guint max_delay_ms);
 void sr_journal_get_stats (SrJournal *journal, SrJournalStats *stats);
+/* Reads the in-memory mirrors (blacklist, counts, counters) back from the
+ * database: for a reader in another process that wants fresh counts. */
+gboolean sr_journal_reload (SrJournal *journal, GError **error);
 /* Test hook: the next n commits fail as if the disk had failed. */
 void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
 /* Test hook: limits the database to max_pages pages (a full disk); 0 = no
@@ -332,14 +335,16 @@ SrReceiptState sr_journal_receipt_state_from_stat (const char *stat);
  * *duplicate is set and the existing id returned.  Returns 0 on error. */
 gint64 sr_journal_inbound_insert (SrJournal *journal, const SrJournalInbound *in,
                                   gboolean *duplicate, GError **error);
-/* Appends to the audit log (message_id 0 = system scope unless scope says otherwise). */
+/* Appends to the audit log; message_id 0 = about no message, actor NULL = "router". */
 gboolean sr_journal_event_add (SrJournal *journal, gint64 now, SrScope scope, SrJournalLevel level,
                                const char *kind, gint64 message_id, const char *app,
                                const char *actor, const char *text, GError **error);
 
 /* ---- blacklist, counters (cached in memory: cheap per message) --------- */
 
-/* Adds or updates an entry (writes an audit event); *added = FALSE if it existed. */
+/* Adds an entry and writes an audit event.  An entry that exists already is
+ * left as it is (*added = FALSE, no event): seeding from the configuration at
+ * every start is free. */
 gboolean sr_journal_blacklist_add (SrJournal *journal, SrBlacklistKind kind, const char *value,
                                    const char *who, const char *note, gint64 now,
                                    gboolean *added, GError **error);
