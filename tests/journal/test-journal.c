@@ -438,6 +438,36 @@ test_disk_full (Fixture *f, gconstpointer data)
   g_clear_error (&errors.last);
 }
 
+/* The WAL is copied back by the helper thread, not inside our commits. */
+static void
+test_checkpoint_thread (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  SrJournalMessage m = test_message ("default", "f", "+41791234567", SR_MESSAGE_QUEUED, T0);
+  SrJournalStats stats;
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_assert_cmpint (sr_journal_message_insert (f->journal, &m, &error), >, 0);
+      m.created_at++;
+    }
+  g_assert_true (sr_journal_flush (f->journal, &error));
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  do
+    {
+      sr_journal_get_stats (f->journal, &stats);
+      if (stats.checkpoints == 0)
+        g_usleep (1000);
+    }
+  while (stats.checkpoints == 0 && g_get_monotonic_time () < end);
+  g_assert_cmpuint (stats.checkpoints, >=, 1);
+
+  /* nothing lost on the way */
+  sr_journal_close (g_steal_pointer (&f->journal));
+  sqlite3 *db = raw_open (f->path);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 20000);
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +490,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/journal/commit/disk-full", Fixture, NULL, fixture_setup_open, test_disk_full,
               fixture_teardown);
+  g_test_add ("/journal/commit/checkpoint-thread", Fixture, NULL, fixture_setup_open,
+              test_checkpoint_thread, fixture_teardown);
   return g_test_run ();
 }

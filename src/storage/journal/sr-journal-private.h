@@ -79,6 +79,8 @@ typedef struct {
   guint day_count;
 } SrJournalCounter;
 
+typedef struct _SrJournalCheckpointer SrJournalCheckpointer;
+
 struct _SrJournal {
   char *path;
   sqlite3 *db;
@@ -103,6 +105,8 @@ struct _SrJournal {
   gpointer error_data;
   guint fail_commits;
   SrJournalStats stats;
+  SrJournalCheckpointer *checkpointer;
+  gint checkpoints;            /* atomic: counted by the checkpoint thread */
 
   /* ids handed out by this process are never handed out again */
   gint64 next_message_id;
@@ -126,6 +130,10 @@ gboolean sr_journal_write_begin (SrJournal *j, GError **error);
 gboolean sr_journal_write_step (SrJournal *j, sqlite3_stmt *st, const char *what, GError **error);
 void sr_journal_write_end (SrJournal *j);
 gboolean sr_journal_write_failed (SrJournal *j, int rc, const char *what, GError **error);
+
+/* sr-journal-checkpoint.c */
+gboolean sr_journal_checkpointer_start (SrJournal *j, GError **error);
+void sr_journal_checkpointer_stop (SrJournal *j);
 
 /* sr-journal-schema.c */
 gboolean sr_journal_migrate (SrJournal *j, gboolean read_only, GError **error);

@@ -438,6 +438,7 @@ sr_journal_get_stats (SrJournal *journal, SrJournalStats *stats)
 {
   g_return_if_fail (journal != NULL && stats != NULL);
   *stats = journal->stats;
+  stats->checkpoints = (guint64) g_atomic_int_get (&journal->checkpoints);
 }
 
 void
@@ -565,6 +566,8 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
       || !read_max_id (j, STMT_IN_MAX_ID, &j->next_inbound_id, error)
       || !sr_journal_load_caches (j, error))
     return NULL;
+  if (!j->read_only && !sr_journal_checkpointer_start (j, error))
+    return NULL;
   return g_steal_pointer (&j);
 }
 
@@ -576,6 +579,7 @@ sr_journal_close (SrJournal *journal)
   if (journal->db != NULL && journal->in_txn)
     commit (journal, NULL);
   dispatch_all (journal);
+  sr_journal_checkpointer_stop (journal);
   cancel_timer (journal);
   if (journal->dispatch != NULL)
     {

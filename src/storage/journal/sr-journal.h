@@ -249,6 +249,7 @@ typedef struct {
   guint64 commits;
   guint64 failed_commits;
   guint64 changes;             /* write statements since open */
+  guint64 checkpoints;         /* WAL copied back into the database (by a helper thread) */
 } SrJournalStats;
 
 /* Flags of sr_journal_open(). */
