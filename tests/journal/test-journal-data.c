@@ -790,8 +790,9 @@ test_prune (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   SrJournalPruneCounts counts = { 0 };
-  g_assert_true (sr_journal_prune (j, T0 - 30 * DAY, &counts, &error));
+  g_assert_true (sr_journal_prune (j, T0 - 30 * DAY, 0, &counts, &error));
   g_assert_no_error (error);
+  g_assert_true (counts.finished);
   g_assert_cmpuint (counts.messages, ==, 2);
   g_assert_cmpuint (counts.segments, ==, 2);
   g_assert_cmpuint (counts.receipts, ==, 1);
@@ -827,8 +828,52 @@ test_prune (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 
   /* nothing left to prune */
-  g_assert_true (sr_journal_prune (j, T0 - 30 * DAY, &counts, &error));
+  g_assert_true (sr_journal_prune (j, T0 - 30 * DAY, 0, &counts, &error));
   g_assert_cmpuint (counts.messages + counts.events + counts.inbound + counts.receipts, ==, 0);
+  g_assert_true (counts.finished);
+}
+
+/* Pruning in slices: each call removes at most limit messages and commits. */
+static void
+test_prune_slices (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  SrJournal *j = f->journal;
+  gint64 old = T0 - 40 * DAY;
+  for (guint i = 0; i < 25; i++)
+    {
+      gint64 id = insert (j, "a", "x", "+41791234567", i % 5 ? SR_MESSAGE_DEAD : SR_MESSAGE_QUEUED, old + i);
+      g_assert_true (sr_journal_segments_add (j, id, 2, &error));
+      sr_journal_event_add (j, old + i, SR_SCOPE_MESSAGE, SR_LEVEL_INFO, "state", id, "a", NULL, "dead", &error);
+      sr_journal_event_add (j, old + i, SR_SCOPE_SYSTEM, SR_LEVEL_INFO, "tick", 0, NULL, NULL, "tick", &error);
+    }
+  insert (j, "a", "new", "+41791234567", SR_MESSAGE_DEAD, T0);
+  g_assert_no_error (error);
+
+  SrJournalPruneCounts total = { 0 }, counts = { 0 };
+  guint calls = 0;
+  do
+    {
+      g_assert_true (sr_journal_prune (j, T0 - 30 * DAY, 7, &counts, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.messages, <=, 7);
+      total.messages += counts.messages;
+      total.segments += counts.segments;
+      total.events += counts.events;
+      calls++;
+      g_assert_cmpuint (calls, <, 20);
+    }
+  while (!counts.finished);
+  g_assert_cmpuint (total.messages, ==, 20);
+  g_assert_cmpuint (total.segments, ==, 40);
+  /* the audit log is kept by age alone: even a queued message's old events go */
+  g_assert_cmpuint (total.events, ==, 50);
+  g_assert_cmpuint (calls, >=, 3);
+
+  guint64 c[SR_MESSAGE_N_STATES];
+  sr_journal_count_states (j, "a", c);
+  g_assert_cmpuint (c[SR_MESSAGE_QUEUED], ==, 5);
+  g_assert_cmpuint (c[SR_MESSAGE_DEAD], ==, 1);
 }
 
 /* ---- throughput ----------------------------------------------------------- */
@@ -873,6 +918,7 @@ main (int argc, char **argv)
   ADD ("/journal/pages/filter", test_filter);
   ADD ("/journal/export/filters", test_export);
   ADD ("/journal/prune/retention", test_prune);
+  ADD ("/journal/prune/slices", test_prune_slices);
   ADD ("/journal/perf/insert-update", test_throughput);
   return g_test_run ();
 }

@@ -412,55 +412,104 @@ sr_journal_export_events (SrJournal *journal, const SrJournalExportFilter *filte
 
 /* ---- retention ------------------------------------------------------------ */
 
-#define OLD_MESSAGES "SELECT id FROM messages WHERE created_at < ?1 AND state >= 2"
+/* Parameters: ?1 before, ?2 ?3 the first and last id of a chunk of finished
+ * messages, ?4 the chunk size, ?5 ?6 the hour and the day of before. */
+#define CHUNK_OF_MESSAGES \
+  "SELECT id FROM messages WHERE id BETWEEN ?2 AND ?3 AND created_at < ?1 AND state >= 2"
 
 /* Order matters: children first, then the messages they hang on. */
 static const struct
 {
   const char *sql;
   gsize offset;                /* into SrJournalPruneCounts */
+  gboolean chunked;            /* deletes at most ?4 rows */
 } prune_steps[] = {
-  { "DELETE FROM segments WHERE message_id IN (" OLD_MESSAGES ")",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, segments) },
-  { "DELETE FROM receipts WHERE message_id IN (" OLD_MESSAGES ")",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, receipts) },
-  { "DELETE FROM receipts WHERE received_at < ?1",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, receipts) },
-  { "DELETE FROM events WHERE message_id IN (" OLD_MESSAGES ")",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, events) },
-  { "DELETE FROM events WHERE ts < ?1", G_STRUCT_OFFSET (SrJournalPruneCounts, events) },
-  { "DELETE FROM messages WHERE created_at < ?1 AND state >= 2",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, messages) },
-  { "DELETE FROM inbound WHERE received_at < ?1", G_STRUCT_OFFSET (SrJournalPruneCounts, inbound) },
-  { "DELETE FROM counters WHERE kind = 0 AND period < ?2",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, counters) },
-  { "DELETE FROM counters WHERE kind = 1 AND period < ?3",
-    G_STRUCT_OFFSET (SrJournalPruneCounts, counters) },
+  { "DELETE FROM segments WHERE message_id IN (" CHUNK_OF_MESSAGES ")",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, segments), FALSE },
+  { "DELETE FROM receipts WHERE message_id IN (" CHUNK_OF_MESSAGES ")",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, receipts), FALSE },
+  { "DELETE FROM events WHERE message_id IN (" CHUNK_OF_MESSAGES ")",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, events), FALSE },
+  { "DELETE FROM messages WHERE id BETWEEN ?2 AND ?3 AND created_at < ?1 AND state >= 2",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, messages), FALSE },
+  /* ids grow with time: walking them from the start finds the old rows first */
+  { "DELETE FROM receipts WHERE id IN (SELECT id FROM receipts WHERE received_at < ?1 "
+    "ORDER BY id LIMIT ?4)", G_STRUCT_OFFSET (SrJournalPruneCounts, receipts), TRUE },
+  { "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ?1 ORDER BY id LIMIT ?4)",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, events), TRUE },
+  { "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound WHERE received_at < ?1 "
+    "ORDER BY id LIMIT ?4)", G_STRUCT_OFFSET (SrJournalPruneCounts, inbound), TRUE },
+  { "DELETE FROM counters WHERE kind = 0 AND period < ?5",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, counters), FALSE },
+  { "DELETE FROM counters WHERE kind = 1 AND period < ?6",
+    G_STRUCT_OFFSET (SrJournalPruneCounts, counters), FALSE },
 };
 
 G_STATIC_ASSERT (SR_MESSAGE_SENT == 2);
 
+/* The id range of the next chunk of finished messages older than before. */
+static gboolean
+prune_chunk (SrJournal *j, gint64 before, gint64 limit, gint64 *first, gint64 *last,
+             gint64 *n, GError **error)
+{
+  sqlite3_stmt *st = sr_journal_stmt_sql (
+    j, "SELECT id FROM messages WHERE created_at < ?1 AND state >= 2 ORDER BY id LIMIT ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, before);
+  sqlite3_bind_int64 (st, 2, limit);
+  int rc;
+  *n = 0;
+  *first = *last = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      *last = sqlite3_column_int64 (st, 0);
+      if ((*n)++ == 0)
+        *first = *last;
+    }
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_DONE)
+    {
+      sr_journal_set_error (j, error, rc, _("prune old rows"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
-sr_journal_prune (SrJournal *journal, gint64 before, SrJournalPruneCounts *counts, GError **error)
+sr_journal_prune (SrJournal *journal, gint64 before, guint limit, SrJournalPruneCounts *counts,
+                  GError **error)
 {
   g_return_val_if_fail (journal != NULL, FALSE);
   SrJournalPruneCounts local = { 0 };
+  gint64 chunk = limit ? (gint64) limit : G_MAXINT64;
+  gint64 first, last, n;
 
   if (!sr_journal_write_begin (journal, error))
     return FALSE;
+  if (!prune_chunk (journal, before, chunk, &first, &last, &n, error))
+    return FALSE;
+  local.finished = n < chunk;
   for (guint i = 0; i < G_N_ELEMENTS (prune_steps); i++)
     {
+      if (n == 0 && i < 4)
+        continue;
       sqlite3_stmt *st = sr_journal_stmt_sql (journal, prune_steps[i].sql, error);
       if (st == NULL)
         return FALSE;
+      /* each statement uses some of these; binding the others is harmless */
       sqlite3_bind_int64 (st, 1, before);
-      if (sqlite3_bind_parameter_count (st) >= 2)
-        sqlite3_bind_int64 (st, 2, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600)));
-      if (sqlite3_bind_parameter_count (st) >= 3)
-        sqlite3_bind_int64 (st, 3, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (86400)));
+      sqlite3_bind_int64 (st, 2, first);
+      sqlite3_bind_int64 (st, 3, last);
+      sqlite3_bind_int64 (st, 4, chunk);
+      sqlite3_bind_int64 (st, 5, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600)));
+      sqlite3_bind_int64 (st, 6, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (86400)));
       if (!sr_journal_write_step (journal, st, _("prune old rows"), error))
         return FALSE;
-      G_STRUCT_MEMBER (guint64, &local, prune_steps[i].offset) += (guint64) sqlite3_changes (journal->db);
+      gint64 changes = sqlite3_changes64 (journal->db);
+      G_STRUCT_MEMBER (guint64, &local, prune_steps[i].offset) += (guint64) changes;
+      if (prune_steps[i].chunked && changes >= chunk)
+        local.finished = FALSE;
     }
   if (counts != NULL)
     *counts = local;

@@ -242,6 +242,7 @@ typedef struct {
   guint64 inbound;
   guint64 events;
   guint64 counters;
+  gboolean finished;           /* FALSE: the limit was reached, call again */
 } SrJournalPruneCounts;
 
 /* Debug figures (commits are counted so tests can prove batching). */
@@ -415,10 +416,12 @@ gboolean sr_journal_export_events (SrJournal *journal, const SrJournalExportFilt
                                    SrJournalExportEventFunc func, gpointer user_data, GError **error);
 
 /* Deletes rows older than before: finished messages (not queued or
- * submitting) with their parts, receipts, events; inbound; counters.
- * Commits before returning. */
-gboolean sr_journal_prune (SrJournal *journal, gint64 before, SrJournalPruneCounts *counts,
-                           GError **error);
+ * submitting) with their parts, receipts, events; inbound; counters.  At
+ * most limit messages (and limit rows of each other table) per call, 0 = all:
+ * call again from an idle source until counts->finished, so that the main
+ * loop and the WAL stay small.  Commits before returning. */
+gboolean sr_journal_prune (SrJournal *journal, gint64 before, guint limit,
+                           SrJournalPruneCounts *counts, GError **error);
 
 /* ---- plain structs ---------------------------------------------------- */
 
