@@ -468,6 +468,38 @@ test_checkpoint_thread (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* A reader holding an old snapshot (a long export) keeps the WAL from being
+ * restarted; the writer tries briefly and goes on, it never waits seconds. */
+static void
+test_checkpoint_reader (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  sr_journal_debug_set_checkpoint_pages (f->journal, 20, 60);
+  SrJournalMessage m = test_message ("default", "f", "+41791234567", SR_MESSAGE_QUEUED, T0);
+  g_assert_cmpint (sr_journal_message_insert (f->journal, &m, &error), ==, 1);
+  g_assert_true (sr_journal_flush (f->journal, &error));
+
+  sqlite3 *db = raw_open (f->path);
+  raw_exec (db, "BEGIN");
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 1);
+
+  gint64 worst = 0;
+  for (guint i = 0; i < 3000; i++)
+    {
+      gint64 t = g_get_monotonic_time ();
+      g_assert_cmpint (sr_journal_message_insert (f->journal, &m, &error), >, 0);
+      worst = MAX (worst, g_get_monotonic_time () - t);
+    }
+  g_assert_true (sr_journal_flush (f->journal, &error));
+  g_test_message ("slowest insert with a reader holding the WAL: %" G_GINT64_FORMAT " us", worst);
+  g_assert_cmpint (worst, <, 1 * G_USEC_PER_SEC);
+  /* the reader still sees its snapshot */
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 1);
+  raw_exec (db, "COMMIT");
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 3001);
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,5 +524,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/journal/commit/checkpoint-thread", Fixture, NULL, fixture_setup_open,
               test_checkpoint_thread, fixture_teardown);
+  g_test_add ("/journal/commit/checkpoint-reader", Fixture, NULL, fixture_setup_open,
+              test_checkpoint_reader, fixture_teardown);
   return g_test_run ();
 }

@@ -59,13 +59,22 @@ static int
 wal_hook (void *data, sqlite3 *db, const char *name, int pages)
 {
   SrJournal *j = data;
-  if (pages >= CHECKPOINT_HARD_PAGES)
+  if (pages >= j->checkpoint_hard_pages)
     {
-      /* the thread cannot keep up: do what SQLite would have done */
-      if (sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
-        g_atomic_int_inc (&j->checkpoints);
+      /* Wait briefly for the thread and for readers; a long reader (an
+       * export) must not stall the router: then try again a little later. */
+      sqlite3_busy_timeout (db, 20);
+      int rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+      sqlite3_busy_timeout (db, SR_JOURNAL_BUSY_TIMEOUT_MS);
+      if (rc == SQLITE_OK)
+        {
+          g_atomic_int_inc (&j->checkpoints);
+          j->checkpoint_hard_pages = j->checkpoint_hard_limit;
+        }
+      else
+        j->checkpoint_hard_pages = pages + j->checkpoint_pages;
     }
-  else if (pages >= CHECKPOINT_PAGES && j->checkpointer != NULL)
+  else if (pages >= j->checkpoint_pages && j->checkpointer != NULL)
     {
       SrJournalCheckpointer *c = j->checkpointer;
       g_mutex_lock (&c->lock);
@@ -98,6 +107,7 @@ sr_journal_checkpointer_start (SrJournal *j, GError **error)
   j->checkpointer = g_steal_pointer (&c);
 
   /* from now on the main connection never checkpoints on its own */
+  sr_journal_debug_set_checkpoint_pages (j, CHECKPOINT_PAGES, CHECKPOINT_HARD_PAGES);
   sqlite3_wal_autocheckpoint (j->db, 0);
   sqlite3_wal_hook (j->db, wal_hook, j);
   return TRUE;
@@ -121,4 +131,13 @@ sr_journal_checkpointer_stop (SrJournal *j)
   g_free (c->path);
   g_free (c);
   j->checkpointer = NULL;
+}
+
+void
+sr_journal_debug_set_checkpoint_pages (SrJournal *journal, guint pages, guint hard_pages)
+{
+  g_return_if_fail (journal != NULL && pages > 0 && hard_pages > pages);
+  journal->checkpoint_pages = (int) pages;
+  journal->checkpoint_hard_limit = (int) hard_pages;
+  journal->checkpoint_hard_pages = (int) hard_pages;
 }

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* Waiting for a lock longer than this is a failure, not a pause. */
+#define SR_JOURNAL_BUSY_TIMEOUT_MS 5000
+
 /* The statements of the hot path, prepared once (PERSISTENT) and reused. */
 typedef enum {
   STMT_BEGIN,
@@ -107,6 +110,9 @@ struct _SrJournal {
   SrJournalStats stats;
   SrJournalCheckpointer *checkpointer;
   gint checkpoints;            /* atomic: counted by the checkpoint thread */
+  int checkpoint_pages;        /* WAL size at which the thread is woken */
+  int checkpoint_hard_limit;   /* WAL size at which the writer checkpoints itself */
+  int checkpoint_hard_pages;   /* ... or later, after a try that readers kept busy */
 
   /* ids handed out by this process are never handed out again */
   gint64 next_message_id;

@@ -550,7 +550,7 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
                    j->db ? sqlite3_errmsg (j->db) : sqlite3_errstr (rc));
       return NULL;
     }
-  sqlite3_busy_timeout (j->db, 5000);
+  sqlite3_busy_timeout (j->db, SR_JOURNAL_BUSY_TIMEOUT_MS);
   sqlite3_commit_hook (j->db, fail_commit_hook, j);
 
   /* NORMAL in WAL mode: a commit survives a crash of the process (kill -9);

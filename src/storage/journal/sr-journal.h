@@ -294,6 +294,9 @@ void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
 /* Test hook: limits the database to max_pages pages (a full disk); 0 = no
  * limit.  Returns the limit in effect (never below the current size). */
 guint sr_journal_debug_set_max_pages (SrJournal *journal, guint max_pages);
+/* Test hook: WAL sizes (pages) that wake the checkpoint thread (default
+ * 1000) and that make the writer checkpoint itself (default 10000). */
+void sr_journal_debug_set_checkpoint_pages (SrJournal *journal, guint pages, guint hard_pages);
 
 /* ---- messages and segments -------------------------------------------- */
 
