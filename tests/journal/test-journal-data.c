@@ -876,6 +876,28 @@ test_prune_slices (Fixture *f, gconstpointer data)
   g_assert_cmpuint (c[SR_MESSAGE_DEAD], ==, 1);
 }
 
+/* The names the console, the CSV export and the logs show. */
+static void
+test_names (void)
+{
+  static const char *const states[] = { "queued", "submitting", "sent", "delivered",
+                                        "undeliverable", "dead", "discarded" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (states) == SR_MESSAGE_N_STATES);
+  for (guint i = 0; i < SR_MESSAGE_N_STATES; i++)
+    {
+      g_assert_cmpstr (sr_message_state_to_string ((SrMessageState) i), ==, states[i]);
+      g_assert_cmpint (sr_message_state_from_string (states[i]), ==, (gint) i);
+    }
+  g_assert_cmpint (sr_message_state_from_string ("lost"), ==, -1);
+  g_assert_cmpstr (sr_message_state_to_string (SR_MESSAGE_N_STATES), ==, "unknown");
+  g_assert_cmpstr (sr_segment_submit_to_string (SR_SEGMENT_ACCEPTED), ==, "accepted");
+  g_assert_cmpstr (sr_segment_submit_to_string (SR_SEGMENT_IN_FLIGHT), ==, "in-flight");
+  g_assert_cmpstr (sr_receipt_state_to_string (SR_RECEIPT_FAILED), ==, "failed");
+  g_assert_cmpstr (sr_journal_level_to_string (SR_LEVEL_WARNING), ==, "warning");
+  g_assert_cmpstr (sr_blacklist_kind_to_string (SR_BLACKLIST_PREFIX), ==, "prefix");
+  g_assert_cmpstr (sr_blacklist_kind_to_string ((SrBlacklistKind) 7), ==, "unknown");
+}
+
 /* ---- throughput ----------------------------------------------------------- */
 
 /* Not a benchmark (tests/bench has those), a guard against a slow hot path:
@@ -907,6 +929,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup_open, fn, fixture_teardown)
+  g_test_add_func ("/journal/names", test_names);
   ADD ("/journal/messages/lifecycle", test_message_lifecycle);
   ADD ("/journal/messages/not-found", test_not_found);
   ADD ("/journal/receipts/correlation", test_receipts);
