@@ -555,7 +555,7 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
 
   /* NORMAL in WAL mode: a commit survives a crash of the process (kill -9);
    * only a power cut can lose the last commits, never corrupt the file. */
-  if (!exec_pragma (j, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+  if (!exec_pragma (j, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;"
                        "PRAGMA cache_size = -16000", error))
     return NULL;
   if (!j->read_only && !exec_pragma (j, "PRAGMA journal_mode = WAL", error))

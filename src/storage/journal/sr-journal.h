@@ -11,6 +11,23 @@
  * must not act before its rows are durable (SMPP traffic after the claim row,
  * deliver_sm_resp after the inbound row) registers sr_journal_when_committed().
  *
+ * Callbacks run after the commit from the main context (or inside
+ * sr_journal_flush), never from inside a write call.
+ *
+ * If a batch cannot be committed (disk full, I/O error) or SQLite rolls it
+ * back, its writes are lost: every when_committed callback waiting for it gets
+ * an SR_JOURNAL_ERROR_LOST error, the error callback is told, the in-memory
+ * caches are read back, and the next write starts a new batch.  Ids handed
+ * out for lost rows are never handed out again.
+ *
+ * Durability: WAL with synchronous=NORMAL.  A commit survives a crash of the
+ * process (kill -9); a power cut may lose the last commits but never corrupts
+ * the file.  The WAL is copied back into the database by a helper thread with
+ * its own connection, so commits do not stall on fsync.  Foreign keys are
+ * declared for readers of the schema but not enforced (a lookup per insert);
+ * pruning removes children itself.  Deleted rows are overwritten
+ * (secure_delete): pruned personal data does not linger in free pages.
+ *
  * Timestamps are microseconds since the Unix epoch (g_get_real_time()); every
  * function that depends on the clock takes "now" as an argument.  Hour and day
  * periods of the counters are UTC.
