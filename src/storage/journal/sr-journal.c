@@ -144,7 +144,7 @@ sr_journal_stmt (SrJournal *j, SrJournalStmt which, GError **error)
   if (rc != SQLITE_OK)
     {
       sr_journal_set_error (j, error, rc, _("prepare a query"));
-      g_critical ("cannot prepare %s: %s", stmt_sql[which], sqlite3_errmsg (j->db));
+      g_warning ("cannot prepare %s: %s", stmt_sql[which], sqlite3_errmsg (j->db));
       j->stmts[which] = NULL;
       return NULL;
     }
@@ -161,7 +161,7 @@ sr_journal_stmt_sql (SrJournal *j, const char *sql, GError **error)
   if (rc != SQLITE_OK)
     {
       sr_journal_set_error (j, error, rc, _("prepare a query"));
-      g_critical ("cannot prepare %s: %s", sql, sqlite3_errmsg (j->db));
+      g_warning ("cannot prepare %s: %s", sql, sqlite3_errmsg (j->db));
       return NULL;
     }
   g_hash_table_insert (j->dyn_stmts, g_strdup (sql), st);
