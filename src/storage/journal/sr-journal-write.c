@@ -1,0 +1,542 @@
+/* sr-journal-write.c — recording messages, parts, receipts, inbound SMS and events.
+ *
+ * Every write joins the open batch (sr_journal_write_begin) and may close it
+ * when the batch is full (sr_journal_write_end).  Strings are bound without
+ * copying: the hot path allocates nothing.
+ */
+#define G_LOG_DOMAIN "sr-journal"
+
+#include <string.h>
+
+#include "sr-journal-private.h"
+
+/* The console shows a line; search needs a little more than a screen width. */
+#define PREVIEW_MAX_BYTES 320
+
+static gboolean
+state_is_final (SrMessageState state)
+{
+  return state == SR_MESSAGE_DELIVERED || state == SR_MESSAGE_UNDELIVERABLE
+         || state == SR_MESSAGE_DEAD || state == SR_MESSAGE_DISCARDED;
+}
+
+static void
+bind_preview (sqlite3_stmt *st, int i, const char *text)
+{
+  if (text == NULL)
+    {
+      sqlite3_bind_null (st, i);
+      return;
+    }
+  size_t len = strlen (text);
+  if (len > PREVIEW_MAX_BYTES)
+    {
+      /* cut at a character boundary */
+      const char *end = g_utf8_find_prev_char (text, text + PREVIEW_MAX_BYTES + 1);
+      len = end ? (size_t) (end - text) : 0;
+    }
+  sqlite3_bind_text (st, i, text, (int) len, SQLITE_STATIC);
+}
+
+static gboolean
+not_found (SrJournal *j, GError **error, const char *what, gint64 id)
+{
+  g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_NOT_FOUND,
+               _("Could not %s in the journal %s: there is no message %" G_GINT64_FORMAT "."),
+               what, j->path, id);
+  return FALSE;
+}
+
+gint64
+sr_journal_message_insert (SrJournal *journal, const SrJournalMessage *m, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && m != NULL, 0);
+  g_return_val_if_fail (m->app != NULL && m->file != NULL, 0);
+  g_return_val_if_fail ((guint) m->state < SR_MESSAGE_N_STATES, 0);
+
+  if (!sr_journal_write_begin (journal, error))
+    return 0;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_INSERT, error);
+  if (st == NULL)
+    return 0;
+
+  gint64 id = journal->next_message_id;
+  sqlite3_bind_int64 (st, 1, id);
+  sr_journal_bind_text (st, 2, m->app);
+  sr_journal_bind_text (st, 3, m->file);
+  sr_journal_bind_text (st, 4, m->reference);
+  sr_journal_bind_text (st, 5, m->to_raw);
+  sr_journal_bind_text (st, 6, m->to_e164);
+  sr_journal_bind_text (st, 7, m->country);
+  sr_journal_bind_text (st, 8, m->from_addr);
+  sr_journal_bind_text (st, 9, m->alphabet);
+  sqlite3_bind_int (st, 10, (int) m->parts);
+  sqlite3_bind_int (st, 11, m->state);
+  sqlite3_bind_int (st, 12, (int) m->attempts);
+  sr_journal_bind_time (st, 13, m->next_attempt_at);
+  sr_journal_bind_text (st, 14, m->provider);
+  sqlite3_bind_int (st, 15, m->error_class);
+  sqlite3_bind_int (st, 16, m->error_code);
+  sr_journal_bind_text (st, 17, m->error_text);
+  sqlite3_bind_int64 (st, 18, m->created_at);
+  sr_journal_bind_time (st, 19, m->submitted_at);
+  sr_journal_bind_time (st, 20, m->done_at);
+  bind_preview (st, 21, m->preview);
+  if (!sr_journal_write_step (journal, st, _("insert a message"), error))
+    return 0;
+
+  journal->next_message_id++;
+  sr_journal_count_move (journal, m->app, -1, m->state);
+  sr_journal_write_end (journal);
+  return id;
+}
+
+gboolean
+sr_journal_message_set_parsed (SrJournal *journal, const SrJournalMessage *m, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && m != NULL, FALSE);
+
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_PARSED, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, m->id);
+  sr_journal_bind_text (st, 2, m->reference);
+  sr_journal_bind_text (st, 3, m->to_raw);
+  sr_journal_bind_text (st, 4, m->to_e164);
+  sr_journal_bind_text (st, 5, m->country);
+  sr_journal_bind_text (st, 6, m->from_addr);
+  sr_journal_bind_text (st, 7, m->alphabet);
+  sqlite3_bind_int (st, 8, (int) m->parts);
+  bind_preview (st, 9, m->preview);
+  if (!sr_journal_write_step (journal, st, _("record a parsed message"), error))
+    return FALSE;
+  gboolean found = sqlite3_changes (journal->db) > 0;
+  sr_journal_write_end (journal);
+  return found ? TRUE : not_found (journal, error, _("record a parsed message"), m->id);
+}
+
+/* The message's current state and its app's count array, for moving counts. */
+static gboolean
+lookup_state (SrJournal *j, gint64 id, const char *what, gint *state, guint64 **counts,
+              GError **error)
+{
+  sqlite3_stmt *st = sr_journal_stmt (j, STMT_MSG_STATE_OF, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      *state = sqlite3_column_int (st, 0);
+      *counts = g_hash_table_lookup (j->state_counts, sqlite3_column_text (st, 1));
+    }
+  sr_journal_stmt_done (st);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    return not_found (j, error, what, id);
+  sr_journal_set_error (j, error, rc, what);
+  return FALSE;
+}
+
+static void
+move_count (SrJournal *j, guint64 *counts, gint from, gint to)
+{
+  if (from == to)
+    return;
+  if (counts != NULL)
+    {
+      counts[from]--;
+      counts[to]++;
+    }
+  j->total_counts[from]--;
+  j->total_counts[to]++;
+}
+
+/* Shared by set_state and the receipt path; the caller has begun a write. */
+static gboolean
+set_state (SrJournal *j, gint64 id, SrMessageState state, gint64 now, GError **error)
+{
+  const char *what = _("change a message's state");
+  gint old;
+  guint64 *counts = NULL;
+  if (!lookup_state (j, id, what, &old, &counts, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (j, STMT_MSG_SET_STATE, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int (st, 2, state);
+  sr_journal_bind_time (st, 3, state == SR_MESSAGE_SENT ? now : 0);
+  sr_journal_bind_time (st, 4, state_is_final (state) ? now : 0);
+  if (!sr_journal_write_step (j, st, what, error))
+    return FALSE;
+  move_count (j, counts, old, state);
+  return TRUE;
+}
+
+gboolean
+sr_journal_message_set_state (SrJournal *journal, gint64 id, SrMessageState state,
+                              gint64 now, GError **error)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail ((guint) state < SR_MESSAGE_N_STATES, FALSE);
+
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  gboolean ok = set_state (journal, id, state, now, error);
+  sr_journal_write_end (journal);
+  return ok;
+}
+
+gboolean
+sr_journal_message_set_attempt (SrJournal *journal, gint64 id, guint attempts,
+                                const char *provider, gint64 next_attempt_at, GError **error)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_SET_ATTEMPT, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int (st, 2, (int) attempts);
+  sr_journal_bind_text (st, 3, provider);
+  sr_journal_bind_time (st, 4, next_attempt_at);
+  if (!sr_journal_write_step (journal, st, _("record an attempt"), error))
+    return FALSE;
+  gboolean found = sqlite3_changes (journal->db) > 0;
+  sr_journal_write_end (journal);
+  return found ? TRUE : not_found (journal, error, _("record an attempt"), id);
+}
+
+gboolean
+sr_journal_message_set_error (SrJournal *journal, gint64 id, SrMessageState state,
+                              SrErrorClass klass, gint code, const char *text,
+                              gint64 now, GError **error)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail ((guint) state < SR_MESSAGE_N_STATES, FALSE);
+
+  const char *what = _("record a message's error");
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  gint old;
+  guint64 *counts = NULL;
+  if (!lookup_state (journal, id, what, &old, &counts, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_SET_ERROR, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int (st, 2, state);
+  sqlite3_bind_int (st, 3, klass);
+  sqlite3_bind_int (st, 4, code);
+  sr_journal_bind_text (st, 5, text);
+  sr_journal_bind_time (st, 6, state_is_final (state) ? now : 0);
+  if (!sr_journal_write_step (journal, st, what, error))
+    return FALSE;
+  move_count (journal, counts, old, state);
+  sr_journal_write_end (journal);
+  return TRUE;
+}
+
+/* ---- segments and receipts ---------------------------------------------- */
+
+gboolean
+sr_journal_segments_add (SrJournal *journal, gint64 message_id, guint n_parts, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && n_parts > 0, FALSE);
+
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_INSERT, error);
+  if (st == NULL)
+    return FALSE;
+  for (guint part = 1; part <= n_parts; part++)
+    {
+      sqlite3_bind_int64 (st, 1, message_id);
+      sqlite3_bind_int (st, 2, (int) part);
+      if (!sr_journal_write_step (journal, st, _("record a message part"), error))
+        return FALSE;
+    }
+  sr_journal_write_end (journal);
+  return TRUE;
+}
+
+gboolean
+sr_journal_segment_set_submit (SrJournal *journal, gint64 message_id, guint part,
+                               SrSegmentSubmit submit, const char *provider,
+                               const char *smsc_id, gint command_status,
+                               gint64 now, GError **error)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+
+  const char *what = _("record a part's submission");
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_SET_SUBMIT, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, message_id);
+  sqlite3_bind_int (st, 2, (int) part);
+  sqlite3_bind_int (st, 3, submit);
+  sr_journal_bind_text (st, 4, provider);
+  sr_journal_bind_text (st, 5, smsc_id);
+  sqlite3_bind_int (st, 6, command_status);
+  sr_journal_bind_time (st, 7, now);
+  if (!sr_journal_write_step (journal, st, what, error))
+    return FALSE;
+  gboolean found = sqlite3_changes (journal->db) > 0;
+  sr_journal_write_end (journal);
+  if (!found)
+    {
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_NOT_FOUND,
+                   _("Could not %s in the journal %s: message %" G_GINT64_FORMAT
+                     " has no part %u."), what, journal->path, message_id, part);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+find_segment (SrJournal *j, const SrJournalReceipt *r, gint64 *message_id, guint *part,
+              GError **error)
+{
+  sqlite3_stmt *st = sr_journal_stmt (j, STMT_SEG_BY_SMSC, error);
+  if (st == NULL)
+    return FALSE;
+  sr_journal_bind_text (st, 1, r->smsc_id);
+  sr_journal_bind_text (st, 2, r->provider);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      *message_id = sqlite3_column_int64 (st, 0);
+      *part = (guint) sqlite3_column_int (st, 1);
+    }
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sr_journal_set_error (j, error, rc, _("look up a receipt's message"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Derives the message's state from all its parts' receipts. */
+static SrJournalReceiptInfo *
+settle_message (SrJournal *j, gint64 message_id, guint part, gint64 now, GError **error)
+{
+  const char *what = _("record a receipt");
+  sqlite3_stmt *st = sr_journal_stmt (j, STMT_SEG_TALLY, error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, message_id);
+  int rc = sqlite3_step (st);
+  gint64 n = 0, delivered = 0, failed = 0;
+  if (rc == SQLITE_ROW)
+    {
+      n = sqlite3_column_int64 (st, 0);
+      delivered = (gint64) sqlite3_column_double (st, 1);
+      failed = (gint64) sqlite3_column_double (st, 2);
+    }
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_ROW)
+    {
+      sr_journal_set_error (j, error, rc, what);
+      return NULL;
+    }
+
+  st = sr_journal_stmt (j, STMT_MSG_RECEIPT_INFO, error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, message_id);
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        not_found (j, error, what, message_id);
+      else
+        sr_journal_set_error (j, error, rc, what);
+      sr_journal_stmt_done (st);
+      return NULL;
+    }
+  g_autoptr (SrJournalReceiptInfo) info = g_new0 (SrJournalReceiptInfo, 1);
+  info->message_id = message_id;
+  info->part = part;
+  info->parts = (guint) sqlite3_column_int (st, 0);
+  info->app = sr_journal_column_strdup (st, 1);
+  info->file = sr_journal_column_strdup (st, 2);
+  info->reference = sr_journal_column_strdup (st, 3);
+  info->to_e164 = sr_journal_column_strdup (st, 4);
+  info->to_raw = sr_journal_column_strdup (st, 5);
+  info->submitted_at = sqlite3_column_int64 (st, 6);
+  info->state = (SrMessageState) sqlite3_column_int (st, 7);
+  sr_journal_stmt_done (st);
+  /* the parts actually recorded are the truth of what was sent */
+  if (n > 0)
+    info->parts = (guint) n;
+
+  info->final = n > 0 && delivered + failed == n;
+  SrMessageState state = info->state;
+  if (n > 0 && delivered == n)
+    state = SR_MESSAGE_DELIVERED;
+  else if (info->final)
+    state = SR_MESSAGE_UNDELIVERABLE;
+  if (state != info->state)
+    {
+      if (!set_state (j, message_id, state, now, error))
+        return NULL;
+      info->state = state;
+    }
+  return g_steal_pointer (&info);
+}
+
+gint
+sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
+                           SrJournalReceiptInfo **info, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && receipt != NULL, -1);
+  g_return_val_if_fail (info == NULL || *info == NULL, -1);
+
+  const char *what = _("record a receipt");
+  if (!sr_journal_write_begin (journal, error))
+    return -1;
+
+  SrReceiptState state = receipt->state != SR_RECEIPT_NONE
+                           ? receipt->state
+                           : sr_journal_receipt_state_from_stat (receipt->stat);
+  gint64 message_id = 0;
+  guint part = 0;
+  if (receipt->smsc_id != NULL && !find_segment (journal, receipt, &message_id, &part, error))
+    return -1;
+
+  g_autoptr (SrJournalReceiptInfo) found = NULL;
+  if (message_id != 0)
+    {
+      sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_SET_RECEIPT, error);
+      if (st == NULL)
+        return -1;
+      sqlite3_bind_int64 (st, 1, message_id);
+      sqlite3_bind_int (st, 2, (int) part);
+      sqlite3_bind_int (st, 3, state);
+      sr_journal_bind_text (st, 4, receipt->stat);
+      sr_journal_bind_text (st, 5, receipt->err);
+      sr_journal_bind_time (st, 6, receipt->received_at);
+      if (!sr_journal_write_step (journal, st, what, error))
+        return -1;
+      found = settle_message (journal, message_id, part, receipt->received_at, error);
+      if (found == NULL)
+        return -1;
+    }
+
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_RCPT_INSERT, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, receipt->received_at);
+  sr_journal_bind_text (st, 2, receipt->provider);
+  sr_journal_bind_text (st, 3, receipt->smsc_id);
+  sr_journal_bind_time (st, 4, message_id);
+  if (message_id != 0)
+    sqlite3_bind_int (st, 5, (int) part);
+  sqlite3_bind_int (st, 6, state);
+  sr_journal_bind_text (st, 7, receipt->stat);
+  sr_journal_bind_text (st, 8, receipt->err);
+  sr_journal_bind_time (st, 9, receipt->done_at);
+  sr_journal_bind_text (st, 10, receipt->raw);
+  if (!sr_journal_write_step (journal, st, what, error))
+    return -1;
+  sr_journal_write_end (journal);
+
+  if (found == NULL)
+    return SR_RECEIPT_UNMATCHED;
+  if (info != NULL)
+    *info = g_steal_pointer (&found);
+  return SR_RECEIPT_MATCHED;
+}
+
+/* ---- inbound and events ------------------------------------------------ */
+
+gint64
+sr_journal_inbound_insert (SrJournal *journal, const SrJournalInbound *in,
+                           gboolean *duplicate, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && in != NULL, 0);
+
+  const char *what = _("record an inbound message");
+  if (duplicate != NULL)
+    *duplicate = FALSE;
+  if (!sr_journal_write_begin (journal, error))
+    return 0;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_IN_INSERT, error);
+  if (st == NULL)
+    return 0;
+  gint64 id = journal->next_inbound_id;
+  sqlite3_bind_int64 (st, 1, id);
+  sr_journal_bind_text (st, 2, in->provider);
+  sr_journal_bind_text (st, 3, in->sender);
+  sr_journal_bind_text (st, 4, in->recipient);
+  sr_journal_bind_text (st, 5, in->app);
+  sr_journal_bind_text (st, 6, in->text);
+  sqlite3_bind_int (st, 7, (int) MAX (in->parts, 1));
+  sqlite3_bind_int64 (st, 8, in->received_at);
+  sr_journal_bind_text (st, 9, in->verdict);
+  sr_journal_bind_text (st, 10, in->dedup_key);
+  sr_journal_bind_text (st, 11, in->file);
+  if (!sr_journal_write_step (journal, st, what, error))
+    return 0;
+
+  if (sqlite3_changes (journal->db) > 0)
+    {
+      journal->next_inbound_id++;
+      sr_journal_write_end (journal);
+      return id;
+    }
+
+  /* the dedup key is already there: the SMSC redelivered */
+  st = sr_journal_stmt (journal, STMT_IN_BY_KEY, error);
+  if (st == NULL)
+    return 0;
+  sr_journal_bind_text (st, 1, in->dedup_key);
+  int rc = sqlite3_step (st);
+  id = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sr_journal_stmt_done (st);
+  if (id == 0)
+    {
+      sr_journal_set_error (journal, error, rc == SQLITE_DONE ? SQLITE_ERROR : rc, what);
+      return 0;
+    }
+  if (duplicate != NULL)
+    *duplicate = TRUE;
+  sr_journal_write_end (journal);
+  return id;
+}
+
+gboolean
+sr_journal_event_add (SrJournal *journal, gint64 now, SrScope scope, SrJournalLevel level,
+                      const char *kind, gint64 message_id, const char *app,
+                      const char *actor, const char *text, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && kind != NULL, FALSE);
+
+  if (!sr_journal_write_begin (journal, error))
+    return FALSE;
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_EV_INSERT, error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, now);
+  sqlite3_bind_int (st, 2, scope);
+  sqlite3_bind_int (st, 3, level);
+  sr_journal_bind_text (st, 4, kind);
+  sr_journal_bind_time (st, 5, message_id);
+  sr_journal_bind_text (st, 6, app);
+  sr_journal_bind_text (st, 7, actor ? actor : "router");
+  sr_journal_bind_text (st, 8, text);
+  if (!sr_journal_write_step (journal, st, _("add to the audit log"), error))
+    return FALSE;
+  sr_journal_write_end (journal);
+  return TRUE;
+}
