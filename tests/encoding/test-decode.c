@@ -292,6 +292,99 @@ test_join_cut_sequences (void)
   g_assert_cmpstr (c->text, ==, "");
 }
 
+/* Random octets with random esm_class / data_coding: never a crash, always
+ * valid UTF-8, nothing silently lost (binary and bad headers keep all). */
+static void
+test_fuzz_decode (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4711);
+  static const SrDataCoding0 dc0s[] = { SR_DC0_GSM_UNPACKED, SR_DC0_GSM_PACKED, SR_DC0_LATIN1 };
+
+  for (guint iter = 0; iter < 20000; iter++) {
+    gsize len = (gsize) g_rand_int_range (rand, 0, 48);
+    g_autofree guint8 *data = g_malloc (len ? len : 1);
+    guint8 esm = g_rand_boolean (rand) ? 0x40 : 0x00;
+    guint8 dc = (guint8) g_rand_int_range (rand, 0, 256);
+    g_autoptr(SrDecoded) d = NULL;
+
+    for (gsize i = 0; i < len; i++)
+      data[i] = (guint8) g_rand_int_range (rand, 0, 256);
+    /* Often a plausible header length, to reach the element walk. */
+    if (esm && len > 0 && g_rand_boolean (rand))
+      data[0] = (guint8) g_rand_int_range (rand, 0, (gint) len);
+    d = sr_decode_sm (data, len, esm, dc, dc0s[iter % 3]);
+    g_assert_nonnull (d);
+    g_assert_nonnull (d->text);
+    g_assert_true (g_utf8_validate (d->text, -1, NULL));
+    if (d->flags & SR_DECODE_FLAG_BINARY)
+      g_assert_cmpuint (strlen (d->text), ==, 2 * (len - ((d->flags & SR_DECODE_FLAG_BAD_UDH) ? 0 : d->body_offset)));
+    g_assert_cmpint ((d->flags & SR_DECODE_FLAG_UNDECODABLE) != 0, ==, d->undecodable > 0);
+    g_assert_cmpint (d->problem != NULL, ==, d->flags != 0);
+  }
+}
+
+/* Random texts: counting agrees with splitting, and decoding gives the text back. */
+static void
+test_fuzz_split (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1234);
+  static const gunichar pool[] = {
+    'a', 'Z', ' ', '0', '@', '$', '_', '\n', '\r', 0xE9, 0xC7, 0x394, 0x20AC, '{', '}', '[', ']', '~',
+    '^', '|', '\\', 0x0C, 0xE7, 0x416, 0x1F600, 0x1D11E, 0xFF, '\t', 0x2013,
+  };
+  static const SrSplitMethod methods[] = { SR_SPLIT_UDH8, SR_SPLIT_UDH16, SR_SPLIT_SAR, SR_SPLIT_PAYLOAD };
+  static const SrAlphabet alphabets[] = { SR_ALPHABET_AUTO, SR_ALPHABET_GSM, SR_ALPHABET_LATIN1, SR_ALPHABET_UCS2 };
+
+  for (guint iter = 0; iter < 3000; iter++) {
+    GString *text = g_string_new (NULL);
+    guint n = (guint) g_rand_int_range (rand, 0, 400);
+    guint limit = (guint) g_rand_int_range (rand, 4, G_N_ELEMENTS (pool) + 1);
+    SrSplitMethod method = methods[iter % 4];
+    SrAlphabet alphabet = alphabets[(iter / 4) % 4];
+    SrDataCoding0 dc0 = (SrDataCoding0) ((iter / 16) % 3);
+    g_autoptr(GError) error = NULL, count_error = NULL;
+    g_autoptr(SrSplit) split = NULL;
+    SrTextCount count;
+    gboolean counted;
+
+    for (guint i = 0; i < n; i++)
+      g_string_append_unichar (text, pool[g_rand_int_range (rand, 0, (gint) limit)]);
+    counted = sr_text_count (text->str, alphabet, method, &count, &count_error);
+    split = sr_split_message (text->str, alphabet, method, 255, dc0, (guint16) iter, &error);
+    if (split == NULL) {
+      g_assert_true (error->code == SR_ENCODING_ERROR_UNREPRESENTABLE
+                     || (error->code == SR_ENCODING_ERROR_TOO_LONG && method == SR_SPLIT_PAYLOAD));
+      g_string_free (text, TRUE);
+      continue;
+    }
+    if (dc0 != SR_DC0_LATIN1) {
+      g_assert_true (counted);
+      g_assert_cmpuint (count.parts, ==, split->parts);
+      g_assert_cmpuint (count.units, ==, split->units);
+      g_assert_cmpint (count.alphabet, ==, split->alphabet);
+    }
+    {
+      SrUserData parts[255];
+      g_autoptr(SrDecoded) joined = NULL;
+
+      for (guint i = 0; i < split->n_segments; i++) {
+        const SrSegment *s = &split->segments[i];
+        g_autoptr(SrDecoded) d = sr_decode_sm (s->data, s->length, s->esm_class, s->data_coding, dc0);
+
+        if (!s->payload)
+          g_assert_cmpuint (s->length, <=, dc0 == SR_DC0_GSM_PACKED || split->alphabet != SR_ALPHABET_GSM ? 140 : 160);
+        parts[i] = (SrUserData) { s->data + d->body_offset, s->length - d->body_offset, d->fill_bits };
+      }
+      joined = sr_decode_user_data (parts, split->n_segments, split->segments[0].data_coding, dc0);
+      /* A final CR on an octet boundary is indistinguishable from padding. */
+      if (!(dc0 == SR_DC0_GSM_PACKED && split->alphabet == SR_ALPHABET_GSM && text->len > 0
+            && text->str[text->len - 1] == '\r'))
+        g_assert_cmpstr (joined->text, ==, text->str);
+    }
+    g_string_free (text, TRUE);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,5 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decode/udh-parse", test_udh_parse_direct);
   g_test_add_func ("/decode/round-trip-split", test_round_trip_split);
   g_test_add_func ("/decode/join-cut-sequences", test_join_cut_sequences);
+  g_test_add_func ("/decode/fuzz-decode", test_fuzz_decode);
+  g_test_add_func ("/decode/fuzz-split", test_fuzz_split);
   return g_test_run ();
 }

@@ -80,6 +80,13 @@ SrSplit *sr_split_message (const char *text, SrAlphabet alphabet, SrSplitMethod 
 
 void sr_split_free (SrSplit *split);
 
+/* The data_coding for a message of @message_class (0 = flash, 1..3) whose
+ * parts were made with @data_coding: the TS 23.038 general group with class
+ * bits — GSM 0x00 → 0x10|class, UCS-2 0x08 → 0x18|class, 8-bit 0x04 →
+ * 0x14|class.  Latin-1 (and anything else) has no form with a class: then
+ * returns FALSE and *@out is @data_coding unchanged. */
+gboolean sr_data_coding_with_class (guint8 data_coding, guint message_class, guint8 *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrSplit, sr_split_free)
 
 G_END_DECLS
