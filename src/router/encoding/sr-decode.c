@@ -132,7 +132,10 @@ sr_decode_user_data (const SrUserData *parts, guint n_parts, guint8 data_coding,
   GString *out;
   gsize len;
 
-  g_return_val_if_fail (parts != NULL || n_parts == 0, d);
+  if (parts == NULL && n_parts > 0) {
+    g_critical ("%s: parts is NULL but n_parts is %u", G_STRFUNC, n_parts);
+    n_parts = 0;
+  }
 
   sr_data_coding_parse (data_coding, dc0, &info);
   d->alphabet = info.alphabet;
