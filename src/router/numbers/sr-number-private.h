@@ -18,7 +18,10 @@ typedef enum {
 } SrPnStatus;
 
 /* Parses @raw (NUL-terminated UTF-8) with default @region (NULL = none).
- * On SR_PN_OK fills @e164 (17 bytes) and @country (4 bytes). */
-SrPnStatus sr_pn_parse (const char *raw, const char *region, char *e164, char *country);
+ * @strict: the number must be valid (assigned ranges); otherwise it only
+ * has to be possible (right length for its country).  On SR_PN_OK fills
+ * @e164 (17 bytes) and @country (4 bytes, "ZZ" if none). */
+SrPnStatus sr_pn_parse (const char *raw, const char *region, gboolean strict,
+                        char *e164, char *country);
 
 G_END_DECLS

@@ -13,8 +13,8 @@ G_DEFINE_QUARK (sr-number-error-quark, sr_number_error)
 /* Entries per thread: the working set of a busy router is its recent
  * destinations; 4096 entries are ~500 KiB per thread. */
 #define CACHE_SIZE 4096
-/* region (≤ 3) + separator + raw (≤ SR_NUMBER_RAW_MAX) + NUL */
-#define KEY_SIZE (4 + 1 + SR_NUMBER_RAW_MAX + 1)
+/* mode + region (≤ 3) + separator + raw (≤ SR_NUMBER_RAW_MAX) + NUL */
+#define KEY_SIZE (1 + 3 + 1 + SR_NUMBER_RAW_MAX + 1)
 
 /* One remembered parse (successful or not), linked in LRU order. */
 typedef struct CacheEntry {
@@ -98,18 +98,18 @@ lru_push_front (NumberCache *c, CacheEntry *e)
 
 /* Parses through the cache.  @raw is at most SR_NUMBER_RAW_MAX bytes. */
 static SrPnStatus
-cached_parse (const char *raw, const char *region, char *e164, char *country)
+cached_parse (const char *raw, const char *region, gboolean strict, char *e164, char *country)
 {
   NumberCache *c = cache_get ();
   char key[KEY_SIZE];
   CacheEntry *e;
 
-  g_snprintf (key, sizeof key, "%.3s\x1f%s", region ? region : "", raw);
+  g_snprintf (key, sizeof key, "%c%.3s\x1f%s", strict ? 'S' : 'P', region ? region : "", raw);
   e = g_hash_table_lookup (c->index, key);
   if (e == NULL)
     {
       char out[SR_NUMBER_E164_SIZE] = "", cc[SR_NUMBER_REGION_SIZE] = "";
-      SrPnStatus st = sr_pn_parse (raw, region, out, cc);
+      SrPnStatus st = sr_pn_parse (raw, region, strict, out, cc);
 
       /* Do not remember a transient failure. */
       if (st == SR_PN_FAILED)
@@ -158,12 +158,15 @@ status_reason (SrPnStatus st)
     }
 }
 
-gboolean
-sr_number_normalise (const char *raw,
-                     const char *region,
-                     char e164[SR_NUMBER_E164_SIZE],
-                     char country[SR_NUMBER_REGION_SIZE],
-                     GError **error)
+/* @strict: valid number (destinations) or only a possible one (senders:
+ * our own numbers may be in ranges newer than the metadata). */
+static gboolean
+normalise (const char *raw,
+           const char *region,
+           gboolean strict,
+           char e164[SR_NUMBER_E164_SIZE],
+           char country[SR_NUMBER_REGION_SIZE],
+           GError **error)
 {
   SrPnStatus st;
   const char *reason;
@@ -196,7 +199,7 @@ sr_number_normalise (const char *raw,
   if (region && !*region)
     region = NULL;
 
-  st = cached_parse (raw, region, e164, country);
+  st = cached_parse (raw, region, strict, e164, country);
   if (st == SR_PN_OK)
     return TRUE;
 
@@ -224,6 +227,16 @@ sr_number_normalise (const char *raw,
   return FALSE;
 }
 
+gboolean
+sr_number_normalise (const char *raw,
+                     const char *region,
+                     char e164[SR_NUMBER_E164_SIZE],
+                     char country[SR_NUMBER_REGION_SIZE],
+                     GError **error)
+{
+  return normalise (raw, region, TRUE, e164, country, error);
+}
+
 char *
 sr_number_to_e164 (const char *raw, const char *region, GError **error)
 {
@@ -245,7 +258,7 @@ sr_number_region (const char *e164, char country[SR_NUMBER_REGION_SIZE])
   country[0] = '\0';
   if (e164[0] != '+' || strlen (e164) > SR_NUMBER_RAW_MAX)
     return FALSE;
-  if (cached_parse (e164, NULL, out, country) != SR_PN_OK)
+  if (cached_parse (e164, NULL, FALSE, out, country) != SR_PN_OK)
     {
       country[0] = '\0';
       return FALSE;
@@ -392,7 +405,7 @@ sr_number_classify_sender (const char *sender,
   if (trimmed[0] == '+' || (digits_only (trimmed, digits, sizeof digits)
                             && g_str_has_prefix (digits, "00")))
     {
-      if (!sr_number_normalise (trimmed, region, out->e164, out->region, error))
+      if (!normalise (trimmed, region, FALSE, out->e164, out->region, error))
         return FALSE;
       out->kind = SR_ADDRESS_INTERNATIONAL;
       out->ton = SR_TON_INTERNATIONAL;
@@ -420,7 +433,7 @@ sr_number_classify_sender (const char *sender,
           return TRUE;
         }
       /* A national number: validate it for the region, keep it national. */
-      if (!sr_number_normalise (digits, region, out->e164, out->region, error))
+      if (!normalise (digits, region, FALSE, out->e164, out->region, error))
         return FALSE;
       if (n >= sizeof out->addr)
         {
@@ -480,7 +493,7 @@ sr_number_normalise_inbound (const char *addr,
           digits[0] = '+';
           raw = digits;
         }
-      if (sr_number_normalise (raw, region, out->e164, out->region, NULL))
+      if (normalise (raw, region, FALSE, out->e164, out->region, NULL))
         {
           out->kind = SR_ADDRESS_INTERNATIONAL;
           out->ton = SR_TON_INTERNATIONAL;
@@ -493,7 +506,7 @@ sr_number_normalise_inbound (const char *addr,
       out->npi = SR_NPI_ISDN;
       return TRUE;
     }
-  if (addr[0] == '+' && sr_number_normalise (addr, region, out->e164, out->region, NULL))
+  if (addr[0] == '+' && normalise (addr, region, FALSE, out->e164, out->region, NULL))
     {
       out->kind = SR_ADDRESS_INTERNATIONAL;
       out->ton = SR_TON_INTERNATIONAL;

@@ -40,7 +40,7 @@ from_error (PhoneNumberUtil::ErrorType e)
 } // namespace
 
 extern "C" SrPnStatus
-sr_pn_parse (const char *raw, const char *region, char *e164, char *country)
+sr_pn_parse (const char *raw, const char *region, gboolean strict, char *e164, char *country)
 {
   try
     {
@@ -50,7 +50,8 @@ sr_pn_parse (const char *raw, const char *region, char *e164, char *country)
       if (st != SR_PN_OK)
         return st;
       /* An extension cannot receive an SMS. */
-      if (pn.has_extension () || !u->IsValidNumber (pn))
+      if (pn.has_extension ()
+          || !(strict ? u->IsValidNumber (pn) : u->IsPossibleNumber (pn)))
         return SR_PN_NOT_VALID;
 
       std::string out;

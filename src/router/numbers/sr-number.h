@@ -87,7 +87,9 @@ gboolean sr_number_region (const char *e164, char country[SR_NUMBER_REGION_SIZE]
 /* Classifies an outbound sender: "+41…"/"0041…" international, 3-8 digits
  * short code (TON/NPI from @provider's source_ton/source_npi when
  * @provider is not NULL, else 3/0), longer digits a national number valid
- * for @region, anything else alphanumeric (at most 11 GSM characters). */
+ * for @region, anything else alphanumeric (at most 11 GSM characters).
+ * Sender numbers need only be possible numbers (right length for their
+ * country), not in ranges the metadata knows: they are our own. */
 gboolean sr_number_classify_sender (const char *sender,
                                     const char *region,
                                     const SrProviderConfig *provider,
