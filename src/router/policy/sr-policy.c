@@ -88,18 +88,12 @@ sr_policy_parse_overrides (const char *value, GError **error)
                        _("source override for '%s' has no sender after ':'"), g_strstrip (entry));
           return NULL;
         }
+      /* No region: a national number is refused, overrides hold full numbers. */
       if (!sr_number_classify_sender (sender, NULL, NULL, &addr, &local))
         {
           g_set_error (error, SR_POLICY_ERROR, SR_POLICY_ERROR_INVALID,
                        _("source override for '%s' has an unusable sender: %s"),
                        g_strstrip (entry), local->message);
-          return NULL;
-        }
-      if (addr.kind == SR_ADDRESS_NATIONAL)
-        {
-          g_set_error (error, SR_POLICY_ERROR, SR_POLICY_ERROR_INVALID,
-                       _("source override for '%s' has a national sender '%s': write it with its country code (+…)"),
-                       g_strstrip (entry), sender);
           return NULL;
         }
 
