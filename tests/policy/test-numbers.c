@@ -163,6 +163,7 @@ static const SenderCase sender_ok[] = {
   { "ACME", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ACME", "" },
   { "ACME Corp 1", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ACME Corp 1", "" },   /* 11 */
   { "Zürich-Öl", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "Zürich-Öl", "" },
+  { "ÄÖÜÄÖÜÄÖÜÄÖ", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ÄÖÜÄÖÜÄÖÜÄÖ", "" }, /* 22 bytes */
   { "  Info  ", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "Info", "" },
   { "4242", "CH", SR_ADDRESS_SHORT_CODE, 3, 0, "4242", "" },
   { "123", "CH", SR_ADDRESS_SHORT_CODE, 3, 0, "123", "" },
@@ -286,7 +287,7 @@ test_inbound_bad (void)
   g_assert_false (sr_number_normalise_inbound ("", 1, "GB", &a, &error));
   g_assert_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_EMPTY);
   g_clear_error (&error);
-  g_assert_false (sr_number_normalise_inbound ("123456789012345678901", 1, "GB", &a, &error));
+  g_assert_false (sr_number_normalise_inbound ("123456789012345678901234", 1, "GB", &a, &error));
   g_assert_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_TOO_LONG);
 }
 

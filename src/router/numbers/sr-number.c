@@ -357,14 +357,8 @@ classify_alphanumeric (const char *sender, SrAddress *out, GError **error)
           return FALSE;
         }
     }
-  /* ≤ 11 characters of ≤ 2 bytes each fit in 20 bytes, but the wire
-   * field counts bytes: the SMPP layer converts to GSM; keep UTF-8 here. */
-  if (strlen (sender) >= sizeof out->addr)
-    {
-      g_set_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_SENDER,
-                   _("alphanumeric sender '%s' is too long for an SMPP address"), sender);
-      return FALSE;
-    }
+  /* GSM basic characters are at most 2 bytes of UTF-8: 11 of them fit. */
+  G_STATIC_ASSERT (SR_NUMBER_ALNUM_MAX * 2 < SR_NUMBER_ADDR_SIZE);
   out->kind = SR_ADDRESS_ALPHANUMERIC;
   out->ton = SR_TON_ALPHANUMERIC;
   out->npi = SR_NPI_UNKNOWN;
@@ -435,7 +429,7 @@ sr_number_classify_sender (const char *sender,
       /* A national number: validate it for the region, keep it national. */
       if (!normalise (digits, region, FALSE, out->e164, out->region, error))
         return FALSE;
-      if (n >= sizeof out->addr)
+      if (n > SR_NUMBER_WIRE_MAX)
         {
           g_set_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_SENDER,
                        _("national sender '%s' is too long for an SMPP address"), trimmed);

@@ -33,8 +33,11 @@ typedef enum {
 #define SR_NUMBER_REGION_SIZE 4
 /* Longest raw number text we try to parse. */
 #define SR_NUMBER_RAW_MAX 64
-/* SMPP source_addr / destination_addr: 20 characters, NUL. */
-#define SR_NUMBER_ADDR_SIZE 21
+/* SMPP source_addr / destination_addr hold at most 20 octets. */
+#define SR_NUMBER_WIRE_MAX 20
+/* SrAddress.addr: 20 digits, or 11 GSM characters in UTF-8 (≤ 2 bytes
+ * each; the SMPP layer writes them as one octet each), and NUL. */
+#define SR_NUMBER_ADDR_SIZE 24
 /* Longest alphanumeric sender, in GSM characters. */
 #define SR_NUMBER_ALNUM_MAX 11
 
@@ -62,7 +65,7 @@ typedef struct {
   SrAddressKind kind;
   guint8 ton;
   guint8 npi;
-  char addr[SR_NUMBER_ADDR_SIZE];      /* as sent on the wire */
+  char addr[SR_NUMBER_ADDR_SIZE];      /* as sent on the wire (alphanumeric: UTF-8) */
   char e164[SR_NUMBER_E164_SIZE];      /* "" for alphanumeric and short codes */
   char region[SR_NUMBER_REGION_SIZE];  /* country of e164, "" if none */
 } SrAddress;
@@ -99,7 +102,7 @@ gboolean sr_number_classify_sender (const char *sender,
 /* Normalises an inbound originator with the provider's @region: numbers
  * become E.164 (@ton 1 means the digits already carry the country code),
  * alphanumeric senders and short codes are kept as they are.  Only an empty
- * or over-long address fails. */
+ * or over-long (more than 23 bytes) address fails. */
 gboolean sr_number_normalise_inbound (const char *addr,
                                       guint8 ton,
                                       const char *region,
