@@ -574,6 +574,30 @@ test_new_bad_override (void)
   g_assert_nonnull (strstr (error->message, "source override sender '+1 2' is unusable"));
 }
 
+/* Reports decisions per second (the pipeline needs 25,000+); asserts they
+ * stay correct while doing so. */
+static void
+test_speed (Fixture *f, gconstpointer data)
+{
+  const guint n = g_test_perf () ? 1000000 : 50000;
+  static const char *const to[] = { "+41781234567", "+12125550123", "+33612345678", "+493012345678" };
+  static const char *const want[] = { "41791234567", "16461234567", "41791234567", "41791234567" };
+  SrPolicyDecision d;
+  gint64 t0 = g_get_monotonic_time ();
+  double rate;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (check (f, &app_default, to[i % 4], (i & 4) ? "ACME" : NULL, 1, &d));
+      if (!(i & 4))
+        g_assert_cmpstr (d.sender.addr, ==, want[i % 4]);
+    }
+  rate = n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
+  g_test_message ("outbound decisions: %.0f/s", rate);
+  if (g_test_perf ())
+    g_test_maximized_result (rate, "outbound decisions per second: %.0f", rate);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -591,6 +615,7 @@ main (int argc, char **argv)
   ADD ("/policy/outbound/sender-errors", test_sender_errors);
   ADD ("/policy/outbound/limits", test_limits);
   ADD ("/policy/outbound/no-split", test_no_split);
+  ADD ("/policy/outbound/speed", test_speed);
   ADD ("/policy/inbound/firewall", test_inbound_firewall);
   ADD ("/policy/inbound/routing", test_routing);
 #undef ADD

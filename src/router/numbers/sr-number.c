@@ -374,15 +374,19 @@ sr_number_classify_sender (const char *sender,
                            GError **error)
 {
   char digits[SR_NUMBER_RAW_MAX + 1];
-  g_autofree char *trimmed = NULL;
+  char trimmed[SR_NUMBER_RAW_MAX + 1];
   gsize len;
 
   g_return_val_if_fail (sender != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  trimmed = g_strstrip (g_strdup (sender));
-  len = strlen (trimmed);
+  /* Trim into a stack buffer: this runs for every outbound message. */
+  while (g_ascii_isspace (*sender))
+    sender++;
+  len = strlen (sender);
+  while (len > 0 && g_ascii_isspace (sender[len - 1]))
+    len--;
   if (len == 0)
     {
       g_set_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_EMPTY, _("the sender is empty"));
@@ -392,9 +396,11 @@ sr_number_classify_sender (const char *sender,
     {
       g_set_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_TOO_LONG,
                    _("sender '%.20s…' is %zu bytes long, at most %d are allowed"),
-                   trimmed, len, SR_NUMBER_RAW_MAX);
+                   sender, len, SR_NUMBER_RAW_MAX);
       return FALSE;
     }
+  memcpy (trimmed, sender, len);
+  trimmed[len] = '\0';
 
   if (trimmed[0] == '+' || (digits_only (trimmed, digits, sizeof digits)
                             && g_str_has_prefix (digits, "00")))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 /* Lower-cased, trimmed, leading zeros stripped (one "0" kept). */
+G_STATIC_ASSERT (SR_RECEIPT_ID_MAX < SR_RECEIPT_KEY_SIZE);
 static void
 basic_form (const char *id, char key[SR_RECEIPT_KEY_SIZE])
 {
@@ -17,7 +18,9 @@ basic_form (const char *id, char key[SR_RECEIPT_KEY_SIZE])
     id++;
   while (id[0] == '0' && id[1] && !g_ascii_isspace (id[1]))
     id++;
-  for (; *id && !g_ascii_isspace (*id) && n + 1 < SR_RECEIPT_KEY_SIZE; id++)
+  /* At most SR_RECEIPT_ID_MAX characters: 65 hex digits are 79 decimal
+   * ones, which a key holds. */
+  for (; *id && !g_ascii_isspace (*id) && n < SR_RECEIPT_ID_MAX; id++)
     key[n++] = g_ascii_tolower (*id);
   key[n] = '\0';
 }
