@@ -301,6 +301,8 @@ test_id_match (void)
     { SR_ID_FORMAT_DEC_TO_HEX, "1461501637330902918203684832716283019655932542975",
       "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", TRUE },
     { SR_ID_FORMAT_AUTO, "msg-1", "msg-2", FALSE },
+    { SR_ID_FORMAT_HEX_TO_DEC, "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+      "1852673427797059126777135760139006525652319754650249024631321344126610074238975", TRUE },   /* 65 hex digits: the longest id */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

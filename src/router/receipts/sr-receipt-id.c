@@ -8,7 +8,6 @@
 #include <string.h>
 
 /* Lower-cased, trimmed, leading zeros stripped (one "0" kept). */
-G_STATIC_ASSERT (SR_RECEIPT_ID_MAX < SR_RECEIPT_KEY_SIZE);
 static void
 basic_form (const char *id, char key[SR_RECEIPT_KEY_SIZE])
 {
@@ -18,17 +17,18 @@ basic_form (const char *id, char key[SR_RECEIPT_KEY_SIZE])
     id++;
   while (id[0] == '0' && id[1] && !g_ascii_isspace (id[1]))
     id++;
-  /* At most SR_RECEIPT_ID_MAX characters: 65 hex digits are 79 decimal
-   * ones, which a key holds. */
-  for (; *id && !g_ascii_isspace (*id) && n < SR_RECEIPT_ID_MAX; id++)
+  for (; *id && !g_ascii_isspace (*id) && n + 1 < SR_RECEIPT_KEY_SIZE; id++)
     key[n++] = g_ascii_tolower (*id);
   key[n] = '\0';
 }
 
+/* TRUE if @s is a number in @base that we convert: hex ids of at most
+ * SR_RECEIPT_ID_MAX digits (79 decimal digits, which a key holds); any
+ * decimal id (its hex form is shorter). */
 static gboolean
 all_digits (const char *s, guint base)
 {
-  if (*s == '\0')
+  if (*s == '\0' || (base == 16 && strlen (s) > SR_RECEIPT_ID_MAX))
     return FALSE;
   for (; *s; s++)
     if (g_ascii_xdigit_value (*s) < 0 || (guint) g_ascii_xdigit_value (*s) >= base)
