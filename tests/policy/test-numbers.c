@@ -16,6 +16,7 @@ static const NormCase norm_ok[] = {
   /* CH */
   { "079 123 45 67", "CH", "+41791234567", "CH" },
   { "0791234567", "CH", "+41791234567", "CH" },
+  { "0791234567", "ch", "+41791234567", "CH" },
   { "+41 79 123 45 67", "CH", "+41791234567", "CH" },
   { "0041 79 123 45 67", "CH", "+41791234567", "CH" },
   { "00 41 79 123 45 67", "DE", "+41791234567", "CH" },
@@ -100,7 +101,9 @@ test_normalise_bad (void)
       char e164[SR_NUMBER_E164_SIZE] = "untouched";
       g_autoptr(GError) error = NULL;
 
-      g_test_message ("bad %zu: %s", i, c->raw);
+      g_autofree char *shown = g_strescape (c->raw, NULL);
+
+      g_test_message ("bad %zu: %s", i, shown);
       g_assert_false (sr_number_normalise (c->raw, c->region, e164, NULL, &error));
       g_assert_error (error, SR_NUMBER_ERROR, (gint) c->code);
       if (c->full)

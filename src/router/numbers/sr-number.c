@@ -168,6 +168,7 @@ normalise (const char *raw,
            char country[SR_NUMBER_REGION_SIZE],
            GError **error)
 {
+  char upper[SR_NUMBER_REGION_SIZE];
   SrPnStatus st;
   const char *reason;
   gsize len;
@@ -198,6 +199,13 @@ normalise (const char *raw,
     }
   if (region && !*region)
     region = NULL;
+  /* libphonenumber knows regions in upper case only ("ch" is unknown). */
+  if (region && strlen (region) < sizeof upper)
+    {
+      for (gsize i = 0; i <= strlen (region); i++)
+        upper[i] = g_ascii_toupper (region[i]);
+      region = upper;
+    }
 
   st = cached_parse (raw, region, strict, e164, country);
   if (st == SR_PN_OK)
