@@ -1,0 +1,398 @@
+/* test-numbers.c — E.164 normalisation, region lookup, sender
+ * classification and inbound sender normalisation. */
+#include "sr-number.h"
+
+#include <string.h>
+
+/* One normalisation case: raw + region → E.164 and country. */
+typedef struct {
+  const char *raw;
+  const char *region;
+  const char *e164;
+  const char *country;
+} NormCase;
+
+static const NormCase norm_ok[] = {
+  /* CH */
+  { "079 123 45 67", "CH", "+41791234567", "CH" },
+  { "0791234567", "CH", "+41791234567", "CH" },
+  { "0791234567", "ch", "+41791234567", "CH" },
+  { "+41 79 123 45 67", "CH", "+41791234567", "CH" },
+  { "0041 79 123 45 67", "CH", "+41791234567", "CH" },
+  { "00 41 79 123 45 67", "DE", "+41791234567", "CH" },
+  { "  +41791234567", NULL, "+41791234567", "CH" },
+  /* GB */
+  { "+44 20 7946 0018", "CH", "+442079460018", "GB" },
+  { "0044 20 7946 0018", "CH", "+442079460018", "GB" },
+  { "020 7946 0018", "GB", "+442079460018", "GB" },
+  { "+44 (0)20 7123 4567", "US", "+442071234567", "GB" },
+  /* US */
+  { "(212) 555-0123", "US", "+12125550123", "US" },
+  { "212-555-0123", "US", "+12125550123", "US" },
+  { "1 212 555 0123", "US", "+12125550123", "US" },
+  { "+1 212 555 0123", "CH", "+12125550123", "US" },
+  { "011 41 79 123 45 67", "US", "+41791234567", "CH" },
+  /* DE */
+  { "030 12345678", "DE", "+493012345678", "DE" },
+  { "030/1234567-8", "DE", "+493012345678", "DE" },
+  { "0151 23456789", "DE", "+4915123456789", "DE" },
+  { "+49 151 23456789", "GB", "+4915123456789", "DE" },
+  { "0049 30 12345678", "CH", "+493012345678", "DE" },
+};
+
+static void
+test_normalise_ok (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (norm_ok); i++)
+    {
+      const NormCase *c = &norm_ok[i];
+      char e164[SR_NUMBER_E164_SIZE] = "x", country[SR_NUMBER_REGION_SIZE] = "x";
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dup = NULL;
+
+      g_test_message ("%s / %s", c->raw, c->region ? c->region : "(none)");
+      g_assert_true (sr_number_normalise (c->raw, c->region, e164, country, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (e164, ==, c->e164);
+      g_assert_cmpstr (country, ==, c->country);
+
+      /* A second call comes from the cache and must agree. */
+      memset (e164, 0, sizeof e164);
+      g_assert_true (sr_number_normalise (c->raw, c->region, e164, NULL, NULL));
+      g_assert_cmpstr (e164, ==, c->e164);
+
+      dup = sr_number_to_e164 (c->raw, c->region, NULL);
+      g_assert_cmpstr (dup, ==, c->e164);
+    }
+}
+
+/* One refused number: the error code and a fragment of the message. */
+typedef struct {
+  const char *raw;
+  const char *region;
+  SrNumberError code;
+  const char *message;   /* exact when full, else a substring */
+  gboolean full;
+} NormBad;
+
+static const NormBad norm_bad[] = {
+  { "12", "CH", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH: '12'", TRUE },
+  { "079 123 45 6", "CH", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH: '079 123 45 6'", TRUE },
+  { "0791234567890123", "CH", SR_NUMBER_ERROR_INVALID, "region CH: '0791234567890123'", FALSE },
+  { "abc", "CH", SR_NUMBER_ERROR_INVALID, "'abc' (not a phone number)", FALSE },
+  { "079 123 45 67", NULL, SR_NUMBER_ERROR_INVALID, "has no country code and no default region", FALSE },
+  { "079 123 45 67", "", SR_NUMBER_ERROR_INVALID, "has no country code and no default region", FALSE },
+  { "+999 123456", "CH", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH: '+999 123456'", FALSE },
+  { "07700 900123", "GB", SR_NUMBER_ERROR_INVALID, "not a valid number for region GB", FALSE },
+  { "+41 79 123 45 67 ext. 5", "CH", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH", FALSE },
+  { "", "CH", SR_NUMBER_ERROR_EMPTY, "the number is empty", TRUE },
+  { "   ", "CH", SR_NUMBER_ERROR_EMPTY, "the number is empty", TRUE },
+  { "\xff\xfe" "0791234567", "CH", SR_NUMBER_ERROR_INVALID, "not valid UTF-8", FALSE },
+  { "0791234567 0791234567 0791234567 0791234567 0791234567 0791234567 0", "CH",
+    SR_NUMBER_ERROR_TOO_LONG, "at most 64 are allowed", FALSE },
+};
+
+static void
+test_normalise_bad (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (norm_bad); i++)
+    {
+      const NormBad *c = &norm_bad[i];
+      char e164[SR_NUMBER_E164_SIZE] = "untouched";
+      g_autoptr(GError) error = NULL;
+
+      g_autofree char *shown = g_strescape (c->raw, NULL);
+
+      g_test_message ("bad %zu: %s", i, shown);
+      g_assert_false (sr_number_normalise (c->raw, c->region, e164, NULL, &error));
+      g_assert_error (error, SR_NUMBER_ERROR, (gint) c->code);
+      if (c->full)
+        g_assert_cmpstr (error->message, ==, c->message);
+      else
+        g_assert_nonnull (strstr (error->message, c->message));
+      /* A failed normalisation leaves the output alone. */
+      g_assert_cmpstr (e164, ==, "untouched");
+
+      /* The cached negative answer is the same. */
+      g_clear_error (&error);
+      g_assert_false (sr_number_normalise (c->raw, c->region, e164, NULL, &error));
+      g_assert_error (error, SR_NUMBER_ERROR, (gint) c->code);
+    }
+}
+
+static void
+test_region (void)
+{
+  static const struct { const char *e164; const char *country; gboolean ok; } cases[] = {
+    { "+41791234567", "CH", TRUE },
+    { "+12125550123", "US", TRUE },
+    { "+14165550123", "CA", TRUE },
+    { "+442071234567", "GB", TRUE },
+    { "+2250707123456", "CI", TRUE },
+    { "+262262123456", "RE", TRUE },
+    { "+594594123456", "GF", TRUE },
+    { "+80012345678", "001", TRUE },
+    { "+999123456", "", FALSE },
+    { "0791234567", "", FALSE },   /* not E.164 */
+    { "", "", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char country[SR_NUMBER_REGION_SIZE] = "xx";
+
+      g_test_message ("region of %s", cases[i].e164);
+      g_assert_cmpint (sr_number_region (cases[i].e164, country), ==, cases[i].ok);
+      g_assert_cmpstr (country, ==, cases[i].country);
+    }
+}
+
+/* One sender: how it is classified. */
+typedef struct {
+  const char *sender;
+  const char *region;
+  SrAddressKind kind;
+  guint8 ton, npi;
+  const char *addr;
+  const char *e164;
+} SenderCase;
+
+static const SenderCase sender_ok[] = {
+  { "+41791234567", "CH", SR_ADDRESS_INTERNATIONAL, 1, 1, "41791234567", "+41791234567" },
+  { "+41 79 123 45 67", NULL, SR_ADDRESS_INTERNATIONAL, 1, 1, "41791234567", "+41791234567" },
+  { "0041 79 123 45 67", "CH", SR_ADDRESS_INTERNATIONAL, 1, 1, "41791234567", "+41791234567" },
+  /* Our own numbers need only be possible: the design's override example. */
+  { "+16461234567", "CH", SR_ADDRESS_INTERNATIONAL, 1, 1, "16461234567", "+16461234567" },
+  { "ACME", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ACME", "" },
+  { "ACME Corp 1", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ACME Corp 1", "" },   /* 11 */
+  { "Zürich-Öl", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "Zürich-Öl", "" },
+  { "ÄÖÜÄÖÜÄÖÜÄÖ", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "ÄÖÜÄÖÜÄÖÜÄÖ", "" }, /* 22 bytes */
+  { "  Info  ", "CH", SR_ADDRESS_ALPHANUMERIC, 5, 0, "Info", "" },
+  { "4242", "CH", SR_ADDRESS_SHORT_CODE, 3, 0, "4242", "" },
+  { "123", "CH", SR_ADDRESS_SHORT_CODE, 3, 0, "123", "" },
+  { "12345678", "CH", SR_ADDRESS_SHORT_CODE, 3, 0, "12345678", "" },
+  { "079 123 45 67", "CH", SR_ADDRESS_NATIONAL, 2, 1, "0791234567", "+41791234567" },
+  { "(212) 555-0123", "US", SR_ADDRESS_NATIONAL, 2, 1, "2125550123", "+12125550123" },
+};
+
+static void
+test_sender_ok (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (sender_ok); i++)
+    {
+      const SenderCase *c = &sender_ok[i];
+      g_autoptr(GError) error = NULL;
+      SrAddress a;
+
+      g_test_message ("sender %s", c->sender);
+      g_assert_true (sr_number_classify_sender (c->sender, c->region, NULL, &a, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (sr_address_kind_to_string (a.kind), ==, sr_address_kind_to_string (c->kind));
+      g_assert_cmpuint (a.ton, ==, c->ton);
+      g_assert_cmpuint (a.npi, ==, c->npi);
+      g_assert_cmpstr (a.addr, ==, c->addr);
+      g_assert_cmpstr (a.e164, ==, c->e164);
+    }
+}
+
+static void
+test_sender_provider_ton (void)
+{
+  SrProviderConfig provider = { .name = (char *) "main", .source_ton = 0, .source_npi = 1 };
+  SrAddress a;
+
+  g_assert_true (sr_number_classify_sender ("4242", "CH", &provider, &a, NULL));
+  g_assert_cmpint (a.kind, ==, SR_ADDRESS_SHORT_CODE);
+  g_assert_cmpuint (a.ton, ==, 0);
+  g_assert_cmpuint (a.npi, ==, 1);
+
+  /* The provider setting is for short codes only: others keep theirs. */
+  g_assert_true (sr_number_classify_sender ("+41791234567", "CH", &provider, &a, NULL));
+  g_assert_cmpuint (a.ton, ==, 1);
+  g_assert_cmpuint (a.npi, ==, 1);
+  g_assert_true (sr_number_classify_sender ("ACME", "CH", &provider, &a, NULL));
+  g_assert_cmpuint (a.ton, ==, 5);
+  g_assert_cmpuint (a.npi, ==, 0);
+}
+
+static void
+test_sender_bad (void)
+{
+  static const struct { const char *sender; SrNumberError code; const char *message; } cases[] = {
+    { "ACME Corp 12", SR_NUMBER_ERROR_SENDER,
+      "alphanumeric sender 'ACME Corp 12' is 12 characters long, at most 11 are allowed" },
+    { "Café€", SR_NUMBER_ERROR_SENDER, "contains '€' (U+20AC), which is not in the GSM alphabet" },
+    { "ACME{1}", SR_NUMBER_ERROR_SENDER, "contains '{'" },
+    { "短信", SR_NUMBER_ERROR_SENDER, "not in the GSM alphabet" },
+    { "12", SR_NUMBER_ERROR_SENDER, "too short for a short code" },
+    { "+41 12", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH: '+41 12'" },
+    { "079 123 45 67 89 01", SR_NUMBER_ERROR_INVALID, "not a valid number for region CH" },
+    { "", SR_NUMBER_ERROR_EMPTY, "the sender is empty" },
+    { " \t", SR_NUMBER_ERROR_EMPTY, "the sender is empty" },
+    { "\xc3\x28", SR_NUMBER_ERROR_SENDER, "not valid UTF-8" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      SrAddress a;
+
+      g_test_message ("bad sender %zu", i);
+      g_assert_false (sr_number_classify_sender (cases[i].sender, "CH", NULL, &a, &error));
+      g_assert_error (error, SR_NUMBER_ERROR, (gint) cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+}
+
+static void
+test_inbound (void)
+{
+  static const struct {
+    const char *addr;
+    guint8 ton;
+    const char *region;
+    SrAddressKind kind;
+    const char *addr_out;
+    const char *e164;
+  } cases[] = {
+    { "41791234567", 1, "GB", SR_ADDRESS_INTERNATIONAL, "41791234567", "+41791234567" },
+    { "+41791234567", 0, "GB", SR_ADDRESS_INTERNATIONAL, "41791234567", "+41791234567" },
+    { "02079460018", 2, "GB", SR_ADDRESS_INTERNATIONAL, "442079460018", "+442079460018" },
+    { "0791234567", 0, "CH", SR_ADDRESS_INTERNATIONAL, "41791234567", "+41791234567" },
+    { "ACME", 5, "GB", SR_ADDRESS_ALPHANUMERIC, "ACME", "" },
+    { "Info-Line", 0, "GB", SR_ADDRESS_ALPHANUMERIC, "Info-Line", "" },
+    { "12345", 5, "GB", SR_ADDRESS_ALPHANUMERIC, "12345", "" },
+    { "4242", 3, "GB", SR_ADDRESS_SHORT_CODE, "4242", "" },
+    /* Not a number we can place: kept as it came. */
+    { "1234567890123", 2, "GB", SR_ADDRESS_NATIONAL, "1234567890123", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      SrAddress a;
+
+      g_test_message ("inbound %s ton %u", cases[i].addr, cases[i].ton);
+      g_assert_true (sr_number_normalise_inbound (cases[i].addr, cases[i].ton, cases[i].region, &a, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (sr_address_kind_to_string (a.kind), ==, sr_address_kind_to_string (cases[i].kind));
+      g_assert_cmpstr (a.addr, ==, cases[i].addr_out);
+      g_assert_cmpstr (a.e164, ==, cases[i].e164);
+    }
+}
+
+static void
+test_inbound_bad (void)
+{
+  g_autoptr(GError) error = NULL;
+  SrAddress a;
+
+  g_assert_false (sr_number_normalise_inbound ("", 1, "GB", &a, &error));
+  g_assert_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_false (sr_number_normalise_inbound ("123456789012345678901234", 1, "GB", &a, &error));
+  g_assert_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_TOO_LONG);
+}
+
+/* More distinct numbers than the cache holds: evictions must not mix up
+ * answers. */
+static void
+test_cache_eviction (void)
+{
+  char raw[32], e164[SR_NUMBER_E164_SIZE], want[SR_NUMBER_E164_SIZE];
+
+  sr_number_cache_clear ();
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < 5000; i++)
+      {
+        g_snprintf (raw, sizeof raw, "079 %03u %02u %02u", i % 1000, (i / 1000) % 100, i % 97);
+        g_snprintf (want, sizeof want, "+4179%03u%02u%02u", i % 1000, (i / 1000) % 100, i % 97);
+        g_assert_true (sr_number_normalise (raw, "CH", e164, NULL, NULL));
+        g_assert_cmpstr (e164, ==, want);
+      }
+}
+
+static gpointer
+thread_worker (gpointer data)
+{
+  const char *region = data;
+  char e164[SR_NUMBER_E164_SIZE];
+  guint bad = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      if (!sr_number_normalise (g_str_equal (region, "CH") ? "079 123 45 67" : "020 7946 0018",
+                                region, e164, NULL, NULL))
+        bad++;
+      else if (strcmp (e164, g_str_equal (region, "CH") ? "+41791234567" : "+442079460018") != 0)
+        bad++;
+    }
+  return GUINT_TO_POINTER (bad);
+}
+
+static void
+test_threads (void)
+{
+  GThread *a = g_thread_new ("ch", thread_worker, (gpointer) "CH");
+  GThread *b = g_thread_new ("gb", thread_worker, (gpointer) "GB");
+
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (a)), ==, 0);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (b)), ==, 0);
+}
+
+/* Reports the rate of normalisation, cold (every number new) and warm
+ * (from the cache); the pipeline needs 25,000+ per second. */
+static void
+test_speed (void)
+{
+  const guint cold_n = g_test_perf () ? 50000 : 3000;
+  const guint warm_n = g_test_perf () ? 1000000 : 50000;
+  char raw[32], e164[SR_NUMBER_E164_SIZE], country[SR_NUMBER_REGION_SIZE];
+  gint64 t0;
+  double cold, warm;
+
+  sr_number_cache_clear ();
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < cold_n; i++)
+    {
+      g_snprintf (raw, sizeof raw, "+41 79 %03u %04u", i % 1000, i / 1000);
+      g_assert_true (sr_number_normalise (raw, "CH", e164, country, NULL));
+    }
+  cold = cold_n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
+
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < warm_n; i++)
+    {
+      g_snprintf (raw, sizeof raw, "079 123 %02u %02u", i % 10, i % 7);
+      g_assert_true (sr_number_normalise (raw, "CH", e164, country, NULL));
+      g_assert_cmpstr (country, ==, "CH");
+    }
+  warm = warm_n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
+
+  g_test_message ("normalisation: %.0f/s uncached, %.0f/s cached", cold, warm);
+  if (g_test_perf ())
+    {
+      g_test_minimized_result (cold, "uncached normalisations per second: %.0f", cold);
+      g_test_maximized_result (warm, "cached normalisations per second: %.0f", warm);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/numbers/normalise/ok", test_normalise_ok);
+  g_test_add_func ("/numbers/normalise/bad", test_normalise_bad);
+  g_test_add_func ("/numbers/region", test_region);
+  g_test_add_func ("/numbers/sender/ok", test_sender_ok);
+  g_test_add_func ("/numbers/sender/provider-ton", test_sender_provider_ton);
+  g_test_add_func ("/numbers/sender/bad", test_sender_bad);
+  g_test_add_func ("/numbers/inbound/ok", test_inbound);
+  g_test_add_func ("/numbers/inbound/bad", test_inbound_bad);
+  g_test_add_func ("/numbers/cache/eviction", test_cache_eviction);
+  g_test_add_func ("/numbers/cache/threads", test_threads);
+  g_test_add_func ("/numbers/speed", test_speed);
+
+  return g_test_run ();
+}
