@@ -413,6 +413,14 @@ sr_smpp_session_link_lost (SrSmppSession *s, const char *reason, SrSmppStatusCla
 {
   if (s->state == SR_SMPP_STATE_DISCONNECTED)
     return;
+  g_autofree char *stopped = NULL;
+  if (s->state == SR_SMPP_STATE_UNBINDING && g_strcmp0 (reason, "stopped") != 0)
+    {
+      /* we asked to end the session: however it ends, it is a stop */
+      stopped = g_strdup_printf ("stopped (before unbind_resp: %s)", reason);
+      reason = stopped;
+      klass = SR_SMPP_STATUS_OK;
+    }
   SrSmppStateChange change = {
     .reason = reason,
     .error_class = klass,
