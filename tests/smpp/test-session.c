@@ -325,8 +325,8 @@ test_bind_ok (Fx *fx, gconstpointer data)
   g_assert_cmpmem (fx->states->data, fx->states->len * sizeof (SrSmppState), expect, sizeof expect);
   g_assert_cmpuint (fx->window_events, >=, 1);
   g_assert_cmpuint (sr_smpp_session_window_free (fx->s), ==, 10);
-  g_assert_cmpstr (sr_smpp_session_get_name (fx->s), ==,
-                   g_strdup_printf ("router@127.0.0.1:%u", fx->cfg.port));
+  g_autofree char *name = g_strdup_printf ("router@127.0.0.1:%u", fx->cfg.port);
+  g_assert_cmpstr (sr_smpp_session_get_name (fx->s), ==, name);
 
   send_all (fx, 50);
   g_assert_cmpuint (fx->accepted, ==, 50);
@@ -511,6 +511,33 @@ test_window_respected (Fx *fx, gconstpointer data)
   g_assert_cmpuint (st.throttled, ==, 0);
   g_assert_cmpuint (st.max_outstanding, ==, 4);   /* used fully, never exceeded */
   g_assert_cmpuint (st.submits_ok, ==, 200);
+}
+
+static void
+wide_window (SrSmppTiming *t)
+{
+  t->window = 200;
+}
+
+/* The submit path is cheap: prints the rate through one session, asserts a
+ * floor low enough for sanitizer builds on a busy machine. */
+static void
+test_throughput (Fx *fx, gconstpointer data)
+{
+  SrSimOptions o;
+  sr_sim_options_init (&o);
+  o.no_receipts = TRUE;
+  start_sim (fx, &o);
+  start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
+  set_timing (fx, wide_window);
+  run_until (fx, is_bound, 3000);
+  const guint n = 30000;
+  gint64 t0 = g_get_monotonic_time ();
+  send_all (fx, n);
+  double secs = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("%u submits in %.3f s: %.0f per second through one session", n, secs, n / secs);
+  g_assert_cmpuint (sim_stats (fx).submits_ok, ==, n);
+  g_assert_cmpfloat (n / secs, >, 2000);
 }
 
 /* ---- enquire_link --------------------------------------------------- */
@@ -1072,6 +1099,136 @@ test_peer_unbind_and_tls_off (Fx *fx, gconstpointer data)
   peer_stop (&peer);
 }
 
+/* ---- TLS: a blocking TLS SMSC in a thread ----------------------------------- */
+
+/* The thread's side of a TLS test. */
+typedef struct {
+  GSocketListener *listener;
+  guint16 port;
+  GTlsCertificate *cert;
+  GCancellable *cancel;
+  gboolean handshake_ok;
+  gboolean submit_answered;
+} TlsPeer;
+
+static gboolean
+read_pdu_blocking (GInputStream *in, SrPdu *pdu, GByteArray *buf)
+{
+  guint8 hdr[4];
+  gsize got = 0;
+  if (!g_input_stream_read_all (in, hdr, 4, &got, NULL, NULL) || got != 4)
+    return FALSE;
+  guint32 len = ((guint32) hdr[0] << 24) | (hdr[1] << 16) | (hdr[2] << 8) | hdr[3];
+  g_byte_array_set_size (buf, len);
+  memcpy (buf->data, hdr, 4);
+  if (!g_input_stream_read_all (in, buf->data + 4, len - 4, &got, NULL, NULL) || got != len - 4)
+    return FALSE;
+  return sr_pdu_unpack (buf->data, len, pdu, NULL);
+}
+
+static gpointer
+tls_peer_thread (gpointer data)
+{
+  TlsPeer *tp = data;
+  g_autoptr (GSocketConnection) raw = g_socket_listener_accept (tp->listener, NULL, tp->cancel,
+                                                                    NULL);
+  if (raw == NULL)
+    return NULL;
+  g_autoptr (GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (raw), tp->cert, NULL);
+  if (tls == NULL || !g_tls_connection_handshake (G_TLS_CONNECTION (tls), tp->cancel, NULL))
+    return NULL;
+  tp->handshake_ok = TRUE;
+  GInputStream *in = g_io_stream_get_input_stream (tls);
+  GOutputStream *out = g_io_stream_get_output_stream (tls);
+  g_autoptr (GByteArray) buf = g_byte_array_new ();
+  g_autoptr (GByteArray) wb = g_byte_array_new ();
+  SrPdu p, r;
+  while (read_pdu_blocking (in, &p, buf))
+    {
+      g_byte_array_set_size (wb, 0);
+      if (p.command_id == SR_CMD_BIND_TRANSCEIVER)
+        {
+          sr_pdu_init (&r, SR_CMD_BIND_TRANSCEIVER_RESP, p.sequence_number);
+          g_strlcpy (r.system_id, "TLS", sizeof r.system_id);
+        }
+      else if (p.command_id == SR_CMD_SUBMIT_SM)
+        {
+          sr_pdu_init (&r, SR_CMD_SUBMIT_SM_RESP, p.sequence_number);
+          g_strlcpy (r.message_id, "tls-1", sizeof r.message_id);
+          tp->submit_answered = TRUE;
+        }
+      else if (p.command_id == SR_CMD_UNBIND)
+        sr_pdu_init (&r, SR_CMD_UNBIND_RESP, p.sequence_number);
+      else
+        continue;
+      g_assert_true (sr_pdu_pack (&r, wb, NULL));
+      if (!g_output_stream_write_all (out, wb->data, wb->len, NULL, NULL, NULL))
+        break;
+      if (p.command_id == SR_CMD_UNBIND)
+        break;
+    }
+  return NULL;
+}
+
+static gboolean got_accepted (Fx *fx) { return fx->accepted > 0; }
+
+static void
+test_tls (Fx *fx, gconstpointer data)
+{
+  gboolean verify = GPOINTER_TO_INT (data);
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking) installed");
+      return;
+    }
+  TlsPeer tp = { 0 };
+  g_autofree char *pem = g_build_filename (SR_TEST_SRCDIR, "smpp", "tls-test.pem", NULL);
+  g_autoptr (GError) error = NULL;
+  tp.cert = g_tls_certificate_new_from_file (pem, &error);
+  g_assert_no_error (error);
+  tp.listener = g_socket_listener_new ();
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr (GSocketAddress) got = NULL;
+  g_assert_true (g_socket_listener_add_address (tp.listener, addr, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &got, NULL));
+  tp.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (got));
+  tp.cancel = g_cancellable_new ();
+  GThread *thread = g_thread_new ("tls-peer", tls_peer_thread, &tp);
+
+  fx->cfg.port = tp.port;
+  fx->cfg.tls = TRUE;
+  fx->cfg.tls_verify = verify;
+  start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
+  if (verify)
+    {
+      /* a self-signed certificate is refused: a system-wide error */
+      run_until (fx, is_down, 5000);
+      g_assert_cmpint (fx->last_down.error_class, ==, SR_SMPP_STATUS_SYSTEM);
+      g_assert_nonnull (strstr (fx->down_reason, "cannot connect"));
+      sr_smpp_session_stop (fx->s);
+    }
+  else
+    {
+      run_until (fx, is_bound, 5000);
+      SrPdu p;
+      fill_submit (&p, 1);
+      g_assert_true (sr_smpp_session_submit (fx->s, &p, GUINT_TO_POINTER (1), NULL));
+      run_until (fx, got_accepted, 3000);
+      g_assert_cmpstr (fx->first_message_id, ==, "tls-1");
+      sr_smpp_session_stop (fx->s);
+      run_until (fx, is_down, 3000);
+      g_assert_true (tp.submit_answered);
+    }
+  g_cancellable_cancel (tp.cancel);
+  g_thread_join (thread);
+  g_socket_listener_close (tp.listener);
+  g_object_unref (tp.cancel);
+  g_assert_true (tp.handshake_ok == !verify);
+  g_object_unref (tp.listener);
+  g_object_unref (tp.cert);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1084,6 +1241,7 @@ main (int argc, char **argv)
   ADD ("bind-refused/system-id", test_bind_refused, &bad_system_id);
   ADD ("connect-refused", test_connect_refused, NULL);
   ADD ("window-respected", test_window_respected, NULL);
+  ADD ("throughput", test_throughput, NULL);
   ADD ("enquire-link", test_enquire_link, NULL);
   ADD ("reconnect-after-drop", test_reconnect_after_drop, NULL);
   ADD ("smsc-unbind", test_smsc_unbind, NULL);
@@ -1100,5 +1258,7 @@ main (int argc, char **argv)
   ADD ("unknown-command", test_unknown_command, NULL);
   ADD ("dead-link", test_dead_link, NULL);
   ADD ("peer-unbind", test_peer_unbind_and_tls_off, NULL);
+  ADD ("tls/no-verify", test_tls, GINT_TO_POINTER (FALSE));
+  ADD ("tls/verify-refuses-self-signed", test_tls, GINT_TO_POINTER (TRUE));
   return g_test_run ();
 }
