@@ -174,13 +174,22 @@ find_stat_rule (SrSim *sim, const char *dest)
   return &sim->default_stat;
 }
 
+/* YYMMDDhhmm in UTC; the last minute is cached, receipts come in bursts. */
 static void
 format_smpp_date (gint64 real_us, char out[11])
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (real_us / G_USEC_PER_SEC);
-  g_autofree char *s = g_date_time_format (dt, "%y%m%d%H%M");
+  static gint64 cached_minute = -1;
+  static char cached[11];
+  gint64 minute = real_us / G_USEC_PER_SEC / 60;
 
-  g_strlcpy (out, s, 11);
+  if (minute != cached_minute)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (minute * 60);
+      g_autofree char *s = g_date_time_format (dt, "%y%m%d%H%M");
+      g_strlcpy (cached, s, sizeof cached);
+      cached_minute = minute;
+    }
+  memcpy (out, cached, sizeof cached);
 }
 
 /* Builds the delivery receipt for an accepted submit and schedules it. */

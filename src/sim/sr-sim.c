@@ -84,7 +84,7 @@ set_enquire_link (SrSim *sim, guint seconds)
   sim->enquire_link_s = seconds;
   if (seconds == 0)
     return;
-  sim->enquire_source = g_timeout_source_new_seconds (seconds);
+  sim->enquire_source = g_timeout_source_new (seconds * 1000);
   g_source_set_callback (sim->enquire_source, enquire_tick, sim, NULL);
   g_source_attach (sim->enquire_source, sim->context);
 }
