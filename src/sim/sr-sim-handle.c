@@ -176,20 +176,18 @@ find_stat_rule (SrSim *sim, const char *dest)
 
 /* YYMMDDhhmm in UTC; the last minute is cached, receipts come in bursts. */
 static void
-format_smpp_date (gint64 real_us, char out[11])
+format_smpp_date (SrSim *sim, gint64 real_us, char out[11])
 {
-  static gint64 cached_minute = -1;
-  static char cached[11];
   gint64 minute = real_us / G_USEC_PER_SEC / 60;
 
-  if (minute != cached_minute)
+  if (minute != sim->date_minute || sim->date_text[0] == '\0')
     {
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (minute * 60);
       g_autofree char *s = g_date_time_format (dt, "%y%m%d%H%M");
-      g_strlcpy (cached, s, sizeof cached);
-      cached_minute = minute;
+      g_strlcpy (sim->date_text, s, sizeof sim->date_text);
+      sim->date_minute = minute;
     }
-  memcpy (out, cached, sizeof cached);
+  memcpy (out, sim->date_text, sizeof sim->date_text);
 }
 
 /* Builds the delivery receipt for an accepted submit and schedules it. */
@@ -225,8 +223,8 @@ queue_receipt (SrSimConn *conn, const SrPdu *req, guint64 id_value, const char *
     text[n] = body[i] >= 0x20 && body[i] < 0x7F ? (char) body[i] : '.';
   text[n] = '\0';
 
-  format_smpp_date (now, submit_date);
-  format_smpp_date (now + (gint64) sim->receipt_delay_ms * 1000, done_date);
+  format_smpp_date (sim, now, submit_date);
+  format_smpp_date (sim, now + (gint64) sim->receipt_delay_ms * 1000, done_date);
 
   sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 1);   /* the real one is set at each send */
   pdu.source_addr_ton = req->dest_addr_ton;

@@ -174,6 +174,8 @@ struct _SrSim {
   guint64 next_message_id;
   guint64 next_serial;
   guint mo_generated;
+  gint64 date_minute;           /* receipt dates: the last minute formatted */
+  char date_text[11];
   guint16 mo_ref;               /* concatenation reference of the next MO */
 
   GHashTable *mailboxes;        /* system_id ("" = any) -> SrSimMailbox */
