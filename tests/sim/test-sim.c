@@ -581,6 +581,87 @@ test_control_unbind_and_drop (void)
   g_assert_cmpint (sr_test_sim_stat (sim, "connections_open"), ==, 0);
 }
 
+static void
+test_data_sm (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--log-sent", NULL);
+  g_autoptr(SrTestSmpp) client = bound_client (sim, SR_CMD_BIND_TRANSCEIVER, "app", "pw");
+  static const guint8 payload[] = "data_sm payload";
+  SrPdu pdu;
+  g_autofree char *id = NULL;
+
+  sr_pdu_init (&pdu, SR_CMD_DATA_SM, 0);
+  pdu.source_addr_ton = 1;
+  pdu.source_addr_npi = 1;
+  g_strlcpy (pdu.source_addr, "41791234567", sizeof pdu.source_addr);
+  pdu.dest_addr_ton = 1;
+  pdu.dest_addr_npi = 1;
+  g_strlcpy (pdu.destination_addr, "41780000000", sizeof pdu.destination_addr);
+  pdu.registered_delivery = 1;
+  pdu.tlv_mask = SR_TLV_MESSAGE_PAYLOAD;
+  pdu.message_payload = payload;
+  pdu.message_payload_len = sizeof payload - 1;
+  g_assert_true (sr_test_smpp_send (client, &pdu, NULL));
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_DATA_SM_RESP, &pdu, FALSE, TIMEOUT));
+  g_assert_cmphex (pdu.command_status, ==, 0);
+  g_assert_cmpstr (pdu.message_id, !=, "");
+  id = g_strdup (pdu.message_id);
+  /* Its receipt quotes the payload. */
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_DELIVER_SM, &pdu, FALSE, TIMEOUT));
+  assert_receipt (&pdu, id, "DELIVRD", 2);
+  g_assert_nonnull (g_strstr_len ((char *) pdu.short_message, pdu.sm_length, "text:data_sm payload"));
+  {
+    /* The receipt we sent is in the log too (--log-sent), TLVs in hex. */
+    g_autoptr(GPtrArray) out = sr_test_sim_wait_log (sim, "out", "deliver_sm", 1, TIMEOUT);
+    g_autofree char *tlv = hex ((const guint8 *) id, strlen (id) + 1);
+    g_assert_nonnull (out);
+    g_assert_cmpint (sr_test_log_int (out->pdata[0], "esm_class"), ==, 4);
+    g_assert_cmpstr (sr_test_log_tlv (out->pdata[0], 0x001E), ==, tlv);
+    g_assert_cmpstr (sr_test_log_tlv (out->pdata[0], 0x0427), ==, "02");
+  }
+}
+
+static void
+test_mo_interval_and_window (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--mo-interval", "10", "--deliver-window", "2", NULL);
+  g_autoptr(SrTestSmpp) rx = bound_client (sim, SR_CMD_BIND_RECEIVER, "app", "pw");
+  SrPdu pdu, resp;
+  guint32 seqs[2];
+  guint i;
+
+  /* Generated messages arrive, but never more than 2 unanswered. */
+  for (i = 0; i < 2; i++)
+    {
+      g_assert_true (sr_test_smpp_expect (rx, SR_CMD_DELIVER_SM, &pdu, FALSE, TIMEOUT));
+      g_assert_cmpuint (pdu.sm_length, >, 0);
+      seqs[i] = pdu.sequence_number;
+    }
+  g_assert_false (sr_test_smpp_expect (rx, SR_CMD_DELIVER_SM, &pdu, FALSE, 100));
+  g_assert_cmpint (sr_test_sim_stat (sim, "deliver_inflight"), ==, 2);
+  g_assert_cmpint (sr_test_sim_stat (sim, "deliver_pending"), >, 0);
+  for (i = 0; i < 2; i++)
+    {
+      sr_pdu_init (&resp, SR_CMD_DELIVER_SM_RESP, seqs[i]);
+      g_assert_true (sr_test_smpp_send (rx, &resp, NULL));
+    }
+  g_assert_true (sr_test_smpp_expect (rx, SR_CMD_DELIVER_SM, &pdu, FALSE, TIMEOUT));
+  g_assert_cmpint (sr_test_sim_stat (sim, "deliver_acked"), ==, 2);
+}
+
+static void
+test_unbind_with_delay (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--delay-ms", "50", NULL);
+  g_autoptr(SrTestSmpp) client = bound_client (sim, SR_CMD_BIND_TRANSCEIVER, "app", "pw");
+  SrPdu pdu;
+
+  sr_pdu_init (&pdu, SR_CMD_UNBIND, 0);
+  g_assert_true (sr_test_smpp_send (client, &pdu, NULL));
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_UNBIND_RESP, &pdu, FALSE, TIMEOUT));
+  g_assert_true (sr_test_smpp_wait_closed (client, TIMEOUT));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,6 +682,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/log/contents", test_log_contents);
   g_test_add_func ("/sim/enquire-link-and-unbind", test_enquire_link_and_unbind);
   g_test_add_func ("/sim/control/unbind-and-drop", test_control_unbind_and_drop);
+  g_test_add_func ("/sim/data-sm", test_data_sm);
+  g_test_add_func ("/sim/mo/interval-and-window", test_mo_interval_and_window);
+  g_test_add_func ("/sim/unbind-with-delay", test_unbind_with_delay);
 
   return g_test_run ();
 }
