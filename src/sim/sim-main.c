@@ -62,6 +62,36 @@ run_command (SimMain *m, char *line)
       else
         reply ("OK mo %u", n);
     }
+  else if (strcmp (line, "receipt") == 0)
+    {
+      char *stat = arg != NULL ? strchr (arg, ' ') : NULL;
+      if (stat != NULL)
+        *stat++ = '\0';
+      if (arg == NULL || !sr_sim_inject_receipt (m->sim, arg, stat, &error))
+        reply ("ERR %s", error != NULL ? error->message : _("receipt needs a message id"));
+      else
+        reply ("OK receipt");
+    }
+  else if (strcmp (line, "raw") == 0)
+    {
+      gsize len = arg != NULL ? strlen (arg) : 0, i;
+      g_autofree guint8 *bytes = g_malloc (len / 2 + 1);
+      gboolean ok = len > 0 && len % 2 == 0;
+
+      for (i = 0; ok && i < len / 2; i++)
+        {
+          int hi = g_ascii_xdigit_value (arg[2 * i]), lo = g_ascii_xdigit_value (arg[2 * i + 1]);
+          ok = hi >= 0 && lo >= 0;
+          bytes[i] = (guint8) (hi << 4 | lo);
+        }
+      if (!ok)
+        reply ("ERR %s", _("raw needs bytes in hex, e.g. raw 000000100000777700000000000000ff"));
+      else
+        {
+          sr_sim_send_raw (m->sim, bytes, len / 2);
+          reply ("OK raw");
+        }
+    }
   else if (strcmp (line, "drop") == 0)
     {
       sr_sim_drop_connections (m->sim);
@@ -108,7 +138,7 @@ run_command (SimMain *m, char *line)
       g_main_loop_quit (m->loop);
     }
   else
-    reply ("ERR %s", _("unknown command (try mo, drop, stats, flush, enquire, unbind, set, quit)"));
+    reply ("ERR %s", _("unknown command (try mo, receipt, raw, drop, stats, flush, enquire, unbind, set, quit)"));
 }
 
 static void
@@ -242,7 +272,7 @@ main (int argc, char **argv)
     { "mo-interval", 0, 0, G_OPTION_ARG_INT, &mo_interval,
       N_("Generate an MO message every MS milliseconds (for the demo; default 0: off)"), N_("MS") },
     { "control-stdin", 0, 0, G_OPTION_ARG_NONE, &control_stdin,
-      N_("Read commands from stdin, one per line, each answered with one line “OK …” or “ERR …”: mo SPEC, drop, stats, flush, enquire, unbind, set KEY VALUE, quit. End of input quits"), NULL },
+      N_("Read commands from stdin, one per line, each answered with one line “OK …” or “ERR …”: mo SPEC, receipt ID [STAT[:ERR]], raw HEX (bytes to every connection), drop (close all connections), stats, flush, enquire, unbind, set KEY VALUE, quit. End of input quits"), NULL },
     { "throttle-every", 0, 0, G_OPTION_ARG_INT, &throttle_every,
       N_("Answer every Nth submit with ESME_RTHROTTLED"), N_("N") },
     { "reject-prefix", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reject_prefix,

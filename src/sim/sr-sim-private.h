@@ -222,6 +222,11 @@ void sr_sim_receipt_schedule (SrSim *sim, SrSimDelivery *delivery);
 void sr_sim_mailbox_free (gpointer data);
 void sr_sim_deliver_clear (SrSim *sim);
 
+/* sr-sim-receipt.c: delivery receipts. */
+void sr_sim_format_id (SrSimIdFormat format, guint64 value, char *out, gsize size);
+void sr_sim_receipt_for_submit (SrSimConn *conn, const SrPdu *req, guint64 id_value,
+                                const char *message_id);
+
 /* sr-sim-log.c: the JSON log. */
 SrSimLog *sr_sim_log_open (const char *path, gboolean log_sent, GError **error);
 void sr_sim_log_close (SrSimLog *log);

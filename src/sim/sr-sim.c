@@ -342,6 +342,26 @@ send_to_bound (SrSim *sim, guint32 command_id)
 }
 
 void
+sr_sim_send_raw (SrSim *sim, const guint8 *data, gsize len)
+{
+  GList *l;
+
+  g_return_if_fail (sim != NULL);
+  for (l = sim->conns; l != NULL; l = l->next)
+    {
+      if (sim->log != NULL)
+        sr_sim_log_event (sim->log, l->data, "raw-sent", NULL);
+      sr_sim_conn_queue (l->data, data, len, FALSE);
+    }
+  for (l = sim->conns; l != NULL; )
+    {
+      SrSimConn *conn = l->data;
+      l = l->next;   /* flushing may close it */
+      sr_sim_conn_flush (conn);
+    }
+}
+
+void
 sr_sim_send_enquire_link (SrSim *sim)
 {
   g_return_if_fail (sim != NULL);

@@ -582,6 +582,46 @@ test_control_unbind_and_drop (void)
 }
 
 static void
+test_control_receipt_and_raw (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_default ();
+  g_autoptr(SrTestSmpp) client = bound_client (sim, SR_CMD_BIND_TRANSCEIVER, "app", "pw");
+  g_autofree char *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GPtrArray) nacks = NULL;
+  const guint8 *b;
+  gsize len;
+  SrPdu pdu;
+
+  /* A receipt for an id the simulator never gave out. */
+  r1 = sr_test_sim_command (sim, "receipt NOSUCHID UNDELIV:7");
+  g_assert_cmpstr (r1, ==, "OK receipt");
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_DELIVER_SM, &pdu, FALSE, TIMEOUT));
+  assert_receipt (&pdu, "NOSUCHID", "UNDELIV", 5);
+  r2 = sr_test_sim_command (sim, "receipt X SMILING");
+  g_assert_true (g_str_has_prefix (r2, "ERR "));
+
+  /* An unknown command, for the client to generic_nack. */
+  r3 = sr_test_sim_command (sim, "raw 00000010000077770000000000000042");
+  g_assert_cmpstr (r3, ==, "OK raw");
+  raw = sr_test_smpp_recv_raw (client, TIMEOUT, NULL);
+  g_assert_nonnull (raw);
+  b = g_bytes_get_data (raw, &len);
+  g_assert_cmpuint (len, ==, 16);
+  g_assert_cmphex (b[6], ==, 0x77);
+  g_assert_cmphex (b[15], ==, 0x42);
+  sr_pdu_init (&pdu, SR_CMD_GENERIC_NACK, 0x42);
+  pdu.command_status = 0x03;
+  g_assert_true (sr_test_smpp_send (client, &pdu, NULL));
+  nacks = sr_test_sim_wait_log (sim, "in", "generic_nack", 1, TIMEOUT);
+  g_assert_nonnull (nacks);
+  g_assert_cmpint (sr_test_log_int (nacks->pdata[0], "status"), ==, 3);
+  g_assert_cmpint (sr_test_log_int (nacks->pdata[0], "sequence"), ==, 0x42);
+  r4 = sr_test_sim_command (sim, "raw 0g");
+  g_assert_true (g_str_has_prefix (r4, "ERR "));
+}
+
+static void
 test_data_sm (void)
 {
   g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--log-sent", NULL);
@@ -682,6 +722,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/log/contents", test_log_contents);
   g_test_add_func ("/sim/enquire-link-and-unbind", test_enquire_link_and_unbind);
   g_test_add_func ("/sim/control/unbind-and-drop", test_control_unbind_and_drop);
+  g_test_add_func ("/sim/control/receipt-and-raw", test_control_receipt_and_raw);
   g_test_add_func ("/sim/data-sm", test_data_sm);
   g_test_add_func ("/sim/mo/interval-and-window", test_mo_interval_and_window);
   g_test_add_func ("/sim/unbind-with-delay", test_unbind_with_delay);
