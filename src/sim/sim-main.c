@@ -227,6 +227,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) mo_specs = g_ptr_array_new_with_free_func (g_free);
   int port = 0, enquire_link = 0, receipt_delay = 0, deliver_window = 64, mo_interval = 0;
+  int deliver_retry = 1000;
   int throttle_every = 0, drop_after = 0, delay_ms = 0, no_response_every = 0;
   int garbage_after = 0, oversized_after = 0, max_window = 0;
   gint64 id_start = 1;
@@ -265,6 +266,8 @@ main (int argc, char **argv)
       N_("Never send delivery receipts"), NULL },
     { "deliver-window", 0, 0, G_OPTION_ARG_INT, &deliver_window,
       N_("Unanswered deliver_sm allowed per receiver bind (default 64)"), N_("N") },
+    { "deliver-retry-ms", 0, 0, G_OPTION_ARG_INT, &deliver_retry,
+      N_("Send a deliver_sm the client refused (error status or generic_nack) again after MS milliseconds (default 1000); unanswered ones go to the next bind"), N_("MS") },
     { "mo", 0, 0, G_OPTION_ARG_STRING_ARRAY, &mo,
       N_("Send this MO message once a receiver binds (repeatable). SPEC: from=+41791234567,to=+41790000000,text=Hello,coding=auto|gsm|ucs2|latin1|binary,split=udh8|udh16|sar|payload,order=3,1,2,dup=2,drop=2 and optionally hex=,ref=,repeat=,esm=,pid=,dc=,system-id=,from-ton=,from-npi=,to-ton=,to-npi=; backslash escapes (\\n, \\,) in values"), N_("SPEC") },
     { "mo-file", 0, 0, G_OPTION_ARG_FILENAME, &mo_file,
@@ -363,6 +366,7 @@ main (int argc, char **argv)
   if (!check_uint ("enquire-link", enquire_link, &options.enquire_link_s)
       || !check_uint ("receipt-delay", receipt_delay, &options.receipt_delay_ms)
       || !check_uint ("deliver-window", deliver_window, &options.deliver_window)
+      || !check_uint ("deliver-retry-ms", deliver_retry, &options.deliver_retry_ms)
       || !check_uint ("mo-interval", mo_interval, &options.mo_interval_ms)
       || !check_uint ("throttle-every", throttle_every, &options.throttle_every)
       || !check_uint ("drop-after", drop_after, &options.drop_after)

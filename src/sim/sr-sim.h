@@ -48,6 +48,7 @@ typedef struct {
   const char *receipt_stat;      /* default "DELIVRD" */
   const char *const *receipt_stat_for; /* "PREFIX=STAT[:ERR]", NULL-terminated */
   guint deliver_window;          /* deliver_sm outstanding per bind (default 64) */
+  guint deliver_retry_ms;        /* resend a refused deliver_sm after this (default 1000) */
 
   /* Mobile-originated messages. */
   const char *const *mo_specs;   /* sent once a receiver binds, NULL-terminated */

@@ -334,7 +334,7 @@ test_client_garbage (void)
 static void
 test_generic_nack_from_client (void)
 {
-  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--mo", "text=nack me", NULL);
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--mo", "text=nack me", "--deliver-retry-ms", "100", NULL);
   SrPdu pdu, nack;
 
   {
