@@ -62,6 +62,36 @@ run_command (SimMain *m, char *line)
       else
         reply ("OK mo %u", n);
     }
+  else if (strcmp (line, "receipt") == 0)
+    {
+      char *stat = arg != NULL ? strchr (arg, ' ') : NULL;
+      if (stat != NULL)
+        *stat++ = '\0';
+      if (arg == NULL || !sr_sim_inject_receipt (m->sim, arg, stat, &error))
+        reply ("ERR %s", error != NULL ? error->message : _("receipt needs a message id"));
+      else
+        reply ("OK receipt");
+    }
+  else if (strcmp (line, "raw") == 0)
+    {
+      gsize len = arg != NULL ? strlen (arg) : 0, i;
+      g_autofree guint8 *bytes = g_malloc (len / 2 + 1);
+      gboolean ok = len > 0 && len % 2 == 0;
+
+      for (i = 0; ok && i < len / 2; i++)
+        {
+          int hi = g_ascii_xdigit_value (arg[2 * i]), lo = g_ascii_xdigit_value (arg[2 * i + 1]);
+          ok = hi >= 0 && lo >= 0;
+          bytes[i] = (guint8) (hi << 4 | lo);
+        }
+      if (!ok)
+        reply ("ERR %s", _("raw needs bytes in hex, e.g. raw 000000100000777700000000000000ff"));
+      else
+        {
+          sr_sim_send_raw (m->sim, bytes, len / 2);
+          reply ("OK raw");
+        }
+    }
   else if (strcmp (line, "drop") == 0)
     {
       sr_sim_drop_connections (m->sim);
@@ -108,7 +138,7 @@ run_command (SimMain *m, char *line)
       g_main_loop_quit (m->loop);
     }
   else
-    reply ("ERR %s", _("unknown command (try mo, drop, stats, flush, enquire, unbind, set, quit)"));
+    reply ("ERR %s", _("unknown command (try mo, receipt, raw, drop, stats, flush, enquire, unbind, set, quit)"));
 }
 
 static void
@@ -197,6 +227,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) mo_specs = g_ptr_array_new_with_free_func (g_free);
   int port = 0, enquire_link = 0, receipt_delay = 0, deliver_window = 64, mo_interval = 0;
+  int deliver_retry = 1000;
   int throttle_every = 0, drop_after = 0, delay_ms = 0, no_response_every = 0;
   int garbage_after = 0, oversized_after = 0, max_window = 0;
   gint64 id_start = 1;
@@ -235,6 +266,8 @@ main (int argc, char **argv)
       N_("Never send delivery receipts"), NULL },
     { "deliver-window", 0, 0, G_OPTION_ARG_INT, &deliver_window,
       N_("Unanswered deliver_sm allowed per receiver bind (default 64)"), N_("N") },
+    { "deliver-retry-ms", 0, 0, G_OPTION_ARG_INT, &deliver_retry,
+      N_("Send a deliver_sm the client refused (error status or generic_nack) again after MS milliseconds (default 1000); unanswered ones go to the next bind"), N_("MS") },
     { "mo", 0, 0, G_OPTION_ARG_STRING_ARRAY, &mo,
       N_("Send this MO message once a receiver binds (repeatable). SPEC: from=+41791234567,to=+41790000000,text=Hello,coding=auto|gsm|ucs2|latin1|binary,split=udh8|udh16|sar|payload,order=3,1,2,dup=2,drop=2 and optionally hex=,ref=,repeat=,esm=,pid=,dc=,system-id=,from-ton=,from-npi=,to-ton=,to-npi=; backslash escapes (\\n, \\,) in values"), N_("SPEC") },
     { "mo-file", 0, 0, G_OPTION_ARG_FILENAME, &mo_file,
@@ -242,7 +275,7 @@ main (int argc, char **argv)
     { "mo-interval", 0, 0, G_OPTION_ARG_INT, &mo_interval,
       N_("Generate an MO message every MS milliseconds (for the demo; default 0: off)"), N_("MS") },
     { "control-stdin", 0, 0, G_OPTION_ARG_NONE, &control_stdin,
-      N_("Read commands from stdin, one per line, each answered with one line “OK …” or “ERR …”: mo SPEC, drop, stats, flush, enquire, unbind, set KEY VALUE, quit. End of input quits"), NULL },
+      N_("Read commands from stdin, one per line, each answered with one line “OK …” or “ERR …”: mo SPEC, receipt ID [STAT[:ERR]], raw HEX (bytes to every connection), drop (close all connections), stats, flush, enquire, unbind, set KEY VALUE, quit. End of input quits"), NULL },
     { "throttle-every", 0, 0, G_OPTION_ARG_INT, &throttle_every,
       N_("Answer every Nth submit with ESME_RTHROTTLED"), N_("N") },
     { "reject-prefix", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reject_prefix,
@@ -333,6 +366,7 @@ main (int argc, char **argv)
   if (!check_uint ("enquire-link", enquire_link, &options.enquire_link_s)
       || !check_uint ("receipt-delay", receipt_delay, &options.receipt_delay_ms)
       || !check_uint ("deliver-window", deliver_window, &options.deliver_window)
+      || !check_uint ("deliver-retry-ms", deliver_retry, &options.deliver_retry_ms)
       || !check_uint ("mo-interval", mo_interval, &options.mo_interval_ms)
       || !check_uint ("throttle-every", throttle_every, &options.throttle_every)
       || !check_uint ("drop-after", drop_after, &options.drop_after)

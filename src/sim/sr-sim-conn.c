@@ -239,7 +239,8 @@ conn_write_now (SrSimConn *conn)
       conn->out_off = 0;
       destroy_source (&conn->write_source);
       conn_start_reading (conn);
-      if (conn->close_after_flush)
+      /* Answers held by --delay-ms still have to go out first. */
+      if (conn->close_after_flush && g_queue_is_empty (&conn->held))
         sr_sim_conn_close (conn, "closed after the last answer");
       return;
     }

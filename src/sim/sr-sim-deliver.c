@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+static void later_push (SrSimLater *later, SrSimDelivery *delivery, guint delay_ms);
+
 SrSimDelivery *
 sr_sim_delivery_new (SrSim *sim, const char *system_id, guint8 *pdu, gsize len, gboolean receipt)
 {
@@ -188,10 +190,9 @@ sr_sim_deliver_resp (SrSimConn *conn, guint32 seq, guint32 status)
     }
   else
     {
-      /* Refused for now: it waits for the next bind, like an unanswered one. */
+      /* Refused for now: tried again later, like an SMSC's retry schedule. */
       sim->stats.deliver_nacked++;
-      g_queue_push_head (&mailbox_get (sim, delivery->system_id)->pending, delivery);
-      sim->stats.deliver_pending++;
+      later_push (&sim->retries, delivery, sim->deliver_retry_ms);
       return;
     }
   sr_sim_deliver_pump_soon (sim);
@@ -226,55 +227,79 @@ sr_sim_deliver_requeue_conn (SrSimConn *conn)
 }
 
 static gboolean
-receipts_due (gpointer user_data)
+later_due (gpointer user_data)
 {
-  SrSim *sim = user_data;
+  SrSimLater *later = user_data;
+  SrSim *sim = later->sim;
   gint64 now = g_get_monotonic_time ();
-  SrSimReceiptJob *job;
+  SrSimLaterJob *job;
 
-  g_clear_pointer (&sim->receipt_source, g_source_unref);
-  while ((job = g_queue_peek_head (&sim->receipt_jobs)) != NULL && job->due_us <= now)
+  g_clear_pointer (&later->source, g_source_unref);
+  while ((job = g_queue_peek_head (&later->jobs)) != NULL && job->due_us <= now)
     {
-      g_queue_pop_head (&sim->receipt_jobs);
+      g_queue_pop_head (&later->jobs);
       sr_sim_deliver_enqueue (sim, job->delivery);
       g_free (job);
     }
   if (job != NULL)
     {
-      sim->receipt_source = g_timeout_source_new (MAX (1, (job->due_us - now + 999) / 1000));
-      g_source_set_callback (sim->receipt_source, receipts_due, sim, NULL);
-      g_source_attach (sim->receipt_source, sim->context);
+      later->source = g_timeout_source_new (MAX (1, (job->due_us - now + 999) / 1000));
+      g_source_set_callback (later->source, later_due, later, NULL);
+      g_source_attach (later->source, sim->context);
     }
   sr_sim_deliver_pump (sim);
   return G_SOURCE_REMOVE;
 }
 
-void
-sr_sim_receipt_schedule (SrSim *sim, SrSimDelivery *delivery)
+static void
+later_push (SrSimLater *later, SrSimDelivery *delivery, guint delay_ms)
 {
-  SrSimReceiptJob *job = g_new (SrSimReceiptJob, 1);
+  SrSimLaterJob *job = g_new (SrSimLaterJob, 1);
 
-  /* One delay for all, so the queue stays in due order. */
-  job->due_us = g_get_monotonic_time () + (gint64) sim->receipt_delay_ms * 1000;
+  job->due_us = g_get_monotonic_time () + (gint64) delay_ms * 1000;
   job->delivery = delivery;
-  g_queue_push_tail (&sim->receipt_jobs, job);
-  if (sim->receipt_source == NULL)
+  g_queue_push_tail (&later->jobs, job);
+  if (later->source == NULL)
     {
-      sim->receipt_source = sim->receipt_delay_ms == 0
-                            ? g_idle_source_new ()
-                            : g_timeout_source_new (sim->receipt_delay_ms);
-      g_source_set_callback (sim->receipt_source, receipts_due, sim, NULL);
-      g_source_attach (sim->receipt_source, sim->context);
+      later->source = delay_ms == 0 ? g_idle_source_new () : g_timeout_source_new (delay_ms);
+      g_source_set_callback (later->source, later_due, later, NULL);
+      g_source_attach (later->source, later->sim->context);
     }
 }
 
 static void
-receipt_job_free (gpointer data)
+later_job_free (gpointer data)
 {
-  SrSimReceiptJob *job = data;
+  SrSimLaterJob *job = data;
 
   sr_sim_delivery_free (job->delivery);
   g_free (job);
+}
+
+static void
+later_clear (SrSimLater *later)
+{
+  if (later->source != NULL)
+    {
+      g_source_destroy (later->source);
+      g_clear_pointer (&later->source, g_source_unref);
+    }
+  g_queue_clear_full (&later->jobs, later_job_free);
+}
+
+void
+sr_sim_receipt_schedule (SrSim *sim, SrSimDelivery *delivery)
+{
+  later_push (&sim->receipts, delivery, sim->receipt_delay_ms);
+}
+
+void
+sr_sim_deliver_init (SrSim *sim)
+{
+  sim->receipts.sim = sim;
+  g_queue_init (&sim->receipts.jobs);
+  sim->retries.sim = sim;
+  g_queue_init (&sim->retries.jobs);
 }
 
 void
@@ -285,10 +310,6 @@ sr_sim_deliver_clear (SrSim *sim)
       g_source_destroy (sim->pump_source);
       g_clear_pointer (&sim->pump_source, g_source_unref);
     }
-  if (sim->receipt_source != NULL)
-    {
-      g_source_destroy (sim->receipt_source);
-      g_clear_pointer (&sim->receipt_source, g_source_unref);
-    }
-  g_queue_clear_full (&sim->receipt_jobs, receipt_job_free);
+  later_clear (&sim->receipts);
+  later_clear (&sim->retries);
 }

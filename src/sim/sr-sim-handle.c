@@ -121,27 +121,6 @@ handle_bind (SrSimConn *conn, const SrPdu *req)
     sr_sim_deliver_pump_soon (sim);
 }
 
-/* Writes the next message id in the configured format. */
-static void
-next_message_id (SrSim *sim, SrSimIdFormat format, guint64 value, char *out, gsize size)
-{
-  static const char digits[] = "0123456789abcdef";
-  guint base = format == SR_SIM_ID_DEC ? 10 : 16;
-  char tmp[24];
-  gsize n = 0;
-  gsize i;
-
-  do
-    {
-      tmp[n++] = digits[value % base];
-      value /= base;
-    }
-  while (value > 0 && n < sizeof tmp);
-  for (i = 0; i < n && i + 1 < size; i++)
-    out[i] = tmp[n - 1 - i];
-  out[i] = '\0';
-}
-
 static const SrSimRejectRule *
 find_reject_rule (SrSim *sim, const char *dest)
 {
@@ -156,107 +135,6 @@ find_reject_rule (SrSim *sim, const char *dest)
         return rule;
     }
   return NULL;
-}
-
-static const SrSimStatRule *
-find_stat_rule (SrSim *sim, const char *dest)
-{
-  guint i;
-
-  for (i = 0; i < sim->stat_rules->len; i++)
-    {
-      const SrSimStatRule *rule = g_ptr_array_index (sim->stat_rules, i);
-      const char *prefix = rule->prefix[0] == '+' ? rule->prefix + 1 : rule->prefix;
-      const char *d = dest[0] == '+' ? dest + 1 : dest;
-      if (g_str_has_prefix (d, prefix))
-        return rule;
-    }
-  return &sim->default_stat;
-}
-
-static void
-format_smpp_date (gint64 real_us, char out[11])
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (real_us / G_USEC_PER_SEC);
-  g_autofree char *s = g_date_time_format (dt, "%y%m%d%H%M");
-
-  g_strlcpy (out, s, 11);
-}
-
-/* Builds the delivery receipt for an accepted submit and schedules it. */
-static void
-queue_receipt (SrSimConn *conn, const SrPdu *req, guint64 id_value, const char *message_id)
-{
-  SrSim *sim = conn->sim;
-  const SrSimStatRule *rule = find_stat_rule (sim, req->destination_addr);
-  guint8 wanted = req->registered_delivery & 0x03;
-  gint64 now = g_get_real_time ();
-  char submit_date[11], done_date[11];
-  char receipt_id[24];
-  char text[21];
-  const guint8 *body;
-  gsize body_len, skip = 0, i, n;
-  SrPdu pdu;
-  GByteArray *packed;
-  g_autoptr(GError) error = NULL;
-  gboolean success = strcmp (rule->stat, "DELIVRD") == 0;
-
-  if (sim->no_receipts || wanted == 0 || (wanted == 2 && success))
-    return;
-
-  if (sim->receipt_id_format == SR_SIM_ID_SAME)
-    g_strlcpy (receipt_id, message_id, sizeof receipt_id);
-  else
-    next_message_id (sim, sim->receipt_id_format, id_value, receipt_id, sizeof receipt_id);
-
-  body = sr_pdu_body (req, &body_len);
-  if ((req->esm_class & 0x40) && body_len > 0)
-    skip = MIN ((gsize) body[0] + 1, body_len);
-  for (i = skip, n = 0; i < body_len && n < 20; i++, n++)
-    text[n] = body[i] >= 0x20 && body[i] < 0x7F ? (char) body[i] : '.';
-  text[n] = '\0';
-
-  format_smpp_date (now, submit_date);
-  format_smpp_date (now + (gint64) sim->receipt_delay_ms * 1000, done_date);
-
-  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 1);   /* the real one is set at each send */
-  pdu.source_addr_ton = req->dest_addr_ton;
-  pdu.source_addr_npi = req->dest_addr_npi;
-  g_strlcpy (pdu.source_addr, req->destination_addr, sizeof pdu.source_addr);
-  pdu.dest_addr_ton = req->source_addr_ton;
-  pdu.dest_addr_npi = req->source_addr_npi;
-  g_strlcpy (pdu.destination_addr, req->source_addr, sizeof pdu.destination_addr);
-  pdu.esm_class = 0x04;
-  pdu.sm_length = g_snprintf ((char *) pdu.short_message, sizeof pdu.short_message,
-                              "id:%s sub:001 dlvrd:%s submit date:%s done date:%s stat:%s err:%03u text:%s",
-                              receipt_id, success ? "001" : "000", submit_date, done_date,
-                              rule->stat, rule->err, text);
-  pdu.sm_length = MIN (pdu.sm_length, sizeof pdu.short_message);
-  pdu.tlv_mask = SR_TLV_RECEIPTED_MESSAGE_ID | SR_TLV_MESSAGE_STATE;
-  g_strlcpy (pdu.receipted_message_id, receipt_id, sizeof pdu.receipted_message_id);
-  pdu.message_state = rule->state;
-  if (rule->err != 0)
-    {
-      /* network_error_code: type 3 (GSM), then the error as 2 octets. */
-      pdu.tlv_mask |= SR_TLV_NETWORK_ERROR_CODE;
-      pdu.network_error_code[0] = 3;
-      pdu.network_error_code[1] = (rule->err >> 8) & 0xFF;
-      pdu.network_error_code[2] = rule->err & 0xFF;
-    }
-
-  packed = g_byte_array_sized_new (128 + pdu.sm_length);
-  if (!sr_pdu_pack (&pdu, packed, &error))
-    {
-      g_warning ("cannot pack a receipt for %s: %s", message_id, error->message);
-      g_byte_array_unref (packed);
-      return;
-    }
-  sim->stats.receipts_queued++;
-  {
-    gsize len = packed->len;
-    guint8 *bytes = g_byte_array_free (packed, FALSE);
-    sr_sim_receipt_schedule (sim, sr_sim_delivery_new (sim, conn->system_id, bytes, len, TRUE));
-  }
 }
 
 /* Fires a one-shot fault when its count is reached. */
@@ -357,10 +235,10 @@ handle_submit (SrSimConn *conn, const SrPdu *req)
   if (status == SR_SIM_OK)
     {
       guint64 id = sim->next_message_id++;
-      next_message_id (sim, sim->id_format, id, resp.message_id, sizeof resp.message_id);
+      sr_sim_format_id (sim->id_format, id, resp.message_id, sizeof resp.message_id);
       sim->stats.submits_ok++;
       send_pdu (conn, &resp, TRUE, TRUE);
-      queue_receipt (conn, req, id, resp.message_id);
+      sr_sim_receipt_for_submit (conn, req, id, resp.message_id);
     }
   else
     {

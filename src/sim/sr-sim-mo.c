@@ -114,8 +114,9 @@ parse_number (const char *spec, const char *key, const char *value, guint max, g
               GError **error)
 {
   guint64 v;
+  gboolean hex = value[0] == '0' && (value[1] == 'x' || value[1] == 'X');
 
-  if (!g_ascii_string_to_unsigned (value, 0, 0, max, &v, NULL))
+  if (!g_ascii_string_to_unsigned (hex ? value + 2 : value, hex ? 16 : 10, 0, max, &v, NULL))
     {
       g_set_error (error, SR_SIM_ERROR, SR_SIM_ERROR_INVALID_MO,
                    _("Invalid MO spec “%s”: %s=%s is not a number from 0 to %u."),

@@ -74,11 +74,19 @@ typedef struct {
   GQueue pending;      /* of SrSimDelivery, oldest first */
 } SrSimMailbox;
 
-/* A receipt whose --receipt-delay has not elapsed yet. */
+/* A delivery waiting for its time: a receipt's --receipt-delay, or the
+ * --deliver-retry-ms after the client refused it. */
 typedef struct {
   gint64 due_us;
   SrSimDelivery *delivery;
-} SrSimReceiptJob;
+} SrSimLaterJob;
+
+/* Deliveries that all wait the same delay, so the queue stays in due order. */
+typedef struct {
+  SrSim *sim;
+  GQueue jobs;                  /* of SrSimLaterJob */
+  GSource *source;
+} SrSimLater;
 
 /* A response held back by --delay-ms. */
 typedef struct {
@@ -174,11 +182,14 @@ struct _SrSim {
   guint64 next_message_id;
   guint64 next_serial;
   guint mo_generated;
+  gint64 date_minute;           /* receipt dates: the last minute formatted */
+  char date_text[11];
   guint16 mo_ref;               /* concatenation reference of the next MO */
 
   GHashTable *mailboxes;        /* system_id ("" = any) -> SrSimMailbox */
-  GQueue receipt_jobs;          /* of SrSimReceiptJob, due order */
-  GSource *receipt_source;
+  SrSimLater receipts;          /* waiting for --receipt-delay */
+  SrSimLater retries;           /* refused by the client, waiting to be sent again */
+  guint deliver_retry_ms;
   GSource *pump_source;
   GSource *enquire_source;
   GSource *mo_source;
@@ -218,7 +229,13 @@ void sr_sim_deliver_resp (SrSimConn *conn, guint32 seq, guint32 status);
 void sr_sim_deliver_requeue_conn (SrSimConn *conn);
 void sr_sim_receipt_schedule (SrSim *sim, SrSimDelivery *delivery);
 void sr_sim_mailbox_free (gpointer data);
+void sr_sim_deliver_init (SrSim *sim);
 void sr_sim_deliver_clear (SrSim *sim);
+
+/* sr-sim-receipt.c: delivery receipts. */
+void sr_sim_format_id (SrSimIdFormat format, guint64 value, char *out, gsize size);
+void sr_sim_receipt_for_submit (SrSimConn *conn, const SrPdu *req, guint64 id_value,
+                                const char *message_id);
 
 /* sr-sim-log.c: the JSON log. */
 SrSimLog *sr_sim_log_open (const char *path, gboolean log_sent, GError **error);

@@ -19,6 +19,7 @@ sr_sim_options_init (SrSimOptions *options)
   options->id_start = 1;
   options->receipt_stat = "DELIVRD";
   options->deliver_window = 64;
+  options->deliver_retry_ms = 1000;
 }
 
 static void
@@ -84,7 +85,7 @@ set_enquire_link (SrSim *sim, guint seconds)
   sim->enquire_link_s = seconds;
   if (seconds == 0)
     return;
-  sim->enquire_source = g_timeout_source_new_seconds (seconds);
+  sim->enquire_source = g_timeout_source_new (seconds * 1000);
   g_source_set_callback (sim->enquire_source, enquire_tick, sim, NULL);
   g_source_attach (sim->enquire_source, sim->context);
 }
@@ -139,7 +140,7 @@ sr_sim_new (const SrSimOptions *options, GError **error)
   sim = g_new0 (SrSim, 1);
   sim->context = g_main_context_ref_thread_default ();
   sim->mailboxes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, sr_sim_mailbox_free);
-  g_queue_init (&sim->receipt_jobs);
+  sr_sim_deliver_init (sim);
   sim->reject_rules = g_ptr_array_new_with_free_func (reject_rule_free);
   sim->stat_rules = g_ptr_array_new_with_free_func (stat_rule_free);
 
@@ -151,6 +152,7 @@ sr_sim_new (const SrSimOptions *options, GError **error)
   sim->no_receipts = options->no_receipts;
   sim->receipt_delay_ms = options->receipt_delay_ms;
   sim->deliver_window = options->deliver_window > 0 ? options->deliver_window : 64;
+  sim->deliver_retry_ms = options->deliver_retry_ms;
   sim->mo_interval_ms = options->mo_interval_ms;
   sim->throttle_every = options->throttle_every;
   sim->drop_after = options->drop_after;
@@ -342,6 +344,26 @@ send_to_bound (SrSim *sim, guint32 command_id)
 }
 
 void
+sr_sim_send_raw (SrSim *sim, const guint8 *data, gsize len)
+{
+  GList *l;
+
+  g_return_if_fail (sim != NULL);
+  for (l = sim->conns; l != NULL; l = l->next)
+    {
+      if (sim->log != NULL)
+        sr_sim_log_event (sim->log, l->data, "raw-sent", NULL);
+      sr_sim_conn_queue (l->data, data, len, FALSE);
+    }
+  for (l = sim->conns; l != NULL; )
+    {
+      SrSimConn *conn = l->data;
+      l = l->next;   /* flushing may close it */
+      sr_sim_conn_flush (conn);
+    }
+}
+
+void
 sr_sim_send_enquire_link (SrSim *sim)
 {
   g_return_if_fail (sim != NULL);
@@ -381,6 +403,7 @@ sr_sim_set (SrSim *sim, const char *key, const char *value, GError **error)
     { "max-window", &sim->max_window },
     { "receipt-delay", &sim->receipt_delay_ms },
     { "deliver-window", &sim->deliver_window },
+    { "deliver-retry-ms", &sim->deliver_retry_ms },
     { "drop-after", &sim->drop_after },
     { "garbage-after", &sim->garbage_after },
     { "oversized-after", &sim->oversized_after },

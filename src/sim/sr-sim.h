@@ -48,6 +48,7 @@ typedef struct {
   const char *receipt_stat;      /* default "DELIVRD" */
   const char *const *receipt_stat_for; /* "PREFIX=STAT[:ERR]", NULL-terminated */
   guint deliver_window;          /* deliver_sm outstanding per bind (default 64) */
+  guint deliver_retry_ms;        /* resend a refused deliver_sm after this (default 1000) */
 
   /* Mobile-originated messages. */
   const char *const *mo_specs;   /* sent once a receiver binds, NULL-terminated */
@@ -115,6 +116,15 @@ guint16 sr_sim_get_port (SrSim *sim);
  * coding=,split=,order=,dup=,drop=,...); it is sent as soon as a
  * receiver-capable bind is there.  Returns the number of deliver_sm queued. */
 gboolean sr_sim_inject_mo (SrSim *sim, const char *spec, guint *n_parts, GError **error);
+
+/* Queues a receipt for @message_id (any id: for unmatched-receipt tests) in
+ * state @stat ("DELIVRD", "UNDELIV:005", ...; NULL = --receipt-stat) to any
+ * receiver bind. */
+gboolean sr_sim_inject_receipt (SrSim *sim, const char *message_id, const char *stat,
+                                GError **error);
+
+/* Sends @data as is to every open connection (e.g. an unknown command). */
+void sr_sim_send_raw (SrSim *sim, const guint8 *data, gsize len);
 
 /* Closes every client connection at once (unanswered deliveries are kept for
  * the next bind). */
