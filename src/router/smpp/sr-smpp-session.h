@@ -81,7 +81,11 @@ typedef struct {
   guint32 sequence_number;
   guint32 command_status;
   SrSmppStatusClass status_class;
-  gboolean requeue;              /* throttled / queue full: requeue, the bind pauses */
+  /* TRUE for ESME_RTHROTTLED / ESME_RMSGQFUL (the bind pauses) and for
+   * NOT_ACKNOWLEDGED: send it again without counting a failed attempt.
+   * Other temporary statuses are retried with backoff by the caller,
+   * permanent ones dead-letter, system ones are system-wide. */
+  gboolean requeue;
   const char *message_id;        /* ACCEPTED: the SMSC's id; else NULL */
   const char *reason;            /* REJECTED / NOT_ACKNOWLEDGED: human text */
 } SrSmppSubmitResult;
