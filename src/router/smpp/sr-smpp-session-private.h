@@ -1,5 +1,6 @@
 /* sr-smpp-session-private.h — the session struct, shared by the state
- * machine (sr-smpp-session.c) and the connection I/O (sr-smpp-io.c). */
+ * machine (sr-smpp-session.c), the PDU handlers (sr-smpp-handlers.c) and the
+ * connection I/O (sr-smpp-io.c). */
 #pragma once
 
 #include <gio/gio.h>
@@ -86,6 +87,16 @@ void sr_smpp_session_link_lost (SrSmppSession *s, const char *reason,
 void sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len);
 void sr_smpp_session_after_input (SrSmppSession *s);
 guint32 sr_smpp_session_next_seq (SrSmppSession *s);
+
+/* sr-smpp-session.c: the state machine, for the handlers */
+void sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change);
+void sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req,
+                                    SrSmppSubmitOutcome outcome, guint32 status,
+                                    const char *message_id, const char *reason);
+void sr_smpp_session_maybe_finish_drain (SrSmppSession *s);
+void sr_smpp_session_maybe_window_available (SrSmppSession *s);
+void sr_smpp_session_rearm_timer (SrSmppSession *s);
+const char *sr_smpp_bind_as_to_string (SrSmppBindAs bind_as);
 
 /* sr-smpp-io.c */
 void sr_smpp_io_connect (SrSmppSession *s);

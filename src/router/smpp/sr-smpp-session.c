@@ -10,15 +10,10 @@
 G_DEFINE_QUARK (sr-smpp-session-error-quark, sr_smpp_session_error)
 
 #define ESME_ROK 0x00000000u
-#define ESME_RINVCMDID 0x00000003u
-#define ESME_RINVBNDSTS 0x00000004u
-#define ESME_RX_P_APPN 0x00000065u
 
 GSource *sr_smpp_ready_source_new (GMainContext *context, const char *name,
                                    GSourceFunc func, gpointer data);
 
-static void enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change);
-static void rearm_timer (SrSmppSession *s);
 
 /* ---- the transition table -------------------------------------------- */
 
@@ -62,8 +57,8 @@ sr_smpp_state_to_string (SrSmppState state)
   return "unknown";
 }
 
-static const char *
-bind_as_string (SrSmppBindAs b)
+const char *
+sr_smpp_bind_as_to_string (SrSmppBindAs b)
 {
   switch (b)
     {
@@ -237,8 +232,8 @@ sr_smpp_session_next_seq (SrSmppSession *s)
 
 /* ---- reporting ----------------------------------------------------- */
 
-static void
-report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome outcome,
+void
+sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome outcome,
                guint32 status, const char *message_id, const char *reason)
 {
   s->window_freed = TRUE;
@@ -258,8 +253,8 @@ report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome o
   s->events.submit_result (s, req->caller_ref, &r, s->user_data);
 }
 
-static void
-maybe_window_available (SrSmppSession *s)
+void
+sr_smpp_session_maybe_window_available (SrSmppSession *s)
 {
   if (!s->window_freed || !can_submit (s) || sr_smpp_window_full (&s->window))
     return;
@@ -324,7 +319,7 @@ enter_disconnected (SrSmppSession *s, SrSmppStateChange *change)
   g_autofree char *why = g_strdup_printf ("the connection was lost before the SMSC answered (%s)",
                                           change->reason ? change->reason : "closed");
   for (guint i = 0; i < lost->len; i++)
-    report_result (s, &g_array_index (lost, SrSmppRequest, i),
+    sr_smpp_session_report_result (s, &g_array_index (lost, SrSmppRequest, i),
                    SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, why);
   s->window_freed = FALSE;
 }
@@ -358,8 +353,8 @@ send_bind (SrSmppSession *s)
   s->t_bind = g_get_monotonic_time () + (gint64) s->timing.response_timeout_ms * 1000;
 }
 
-static void
-enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change)
+void
+sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change)
 {
   g_return_if_fail (transition_allowed (s->state, to));
   change->old_state = s->state;
@@ -371,7 +366,7 @@ enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change)
     {
     case SR_SMPP_STATE_DISCONNECTED:
       enter_disconnected (s, change);
-      rearm_timer (s);
+      sr_smpp_session_rearm_timer (s);
       return;   /* it reported the change itself */
     case SR_SMPP_STATE_CONNECTING:
       s->t_reconnect = 0;
@@ -391,7 +386,7 @@ enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change)
       s->auth_failures = 0;
       s->last_rx = g_get_monotonic_time ();
       s->window_freed = TRUE;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "bound as %s", bind_as_string (s->bind_as));
+      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "bound as %s", sr_smpp_bind_as_to_string (s->bind_as));
       break;
     case SR_SMPP_STATE_UNBINDING:
       s->t_stop = 0;
@@ -400,11 +395,11 @@ enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change)
       s->t_unbind = g_get_monotonic_time () + (gint64) s->timing.unbind_timeout_ms * 1000;
       break;
     }
-  rearm_timer (s);
+  sr_smpp_session_rearm_timer (s);
   if (s->events.state_changed)
     s->events.state_changed (s, to, change, s->user_data);
   if (to == SR_SMPP_STATE_BOUND && s->state == SR_SMPP_STATE_BOUND)
-    maybe_window_available (s);
+    sr_smpp_session_maybe_window_available (s);
 }
 
 void
@@ -426,7 +421,7 @@ sr_smpp_session_link_lost (SrSmppSession *s, const char *reason, SrSmppStatusCla
     .error_class = klass,
     .command_status = status,
   };
-  enter_state (s, SR_SMPP_STATE_DISCONNECTED, &change);
+  sr_smpp_session_enter_state (s, SR_SMPP_STATE_DISCONNECTED, &change);
 }
 
 void
@@ -436,20 +431,20 @@ sr_smpp_session_connected (SrSmppSession *s, GIOStream *conn)
     return;
   sr_smpp_io_attach (s, conn);
   SrSmppStateChange change = { 0 };
-  enter_state (s, SR_SMPP_STATE_BINDING, &change);
+  sr_smpp_session_enter_state (s, SR_SMPP_STATE_BINDING, &change);
 }
 
 /* ---- graceful stop ------------------------------------------------ */
 
-static void
-maybe_finish_drain (SrSmppSession *s)
+void
+sr_smpp_session_maybe_finish_drain (SrSmppSession *s)
 {
   if (s->state != SR_SMPP_STATE_BOUND || !s->stopping)
     return;
   if (s->window.count > 0 || g_hash_table_size (s->delivers) > 0)
     return;
   SrSmppStateChange change = { .reason = "stopping" };
-  enter_state (s, SR_SMPP_STATE_UNBINDING, &change);
+  sr_smpp_session_enter_state (s, SR_SMPP_STATE_UNBINDING, &change);
 }
 
 void
@@ -461,7 +456,7 @@ sr_smpp_session_stop (SrSmppSession *s)
     {
     case SR_SMPP_STATE_DISCONNECTED:
       s->t_reconnect = 0;
-      rearm_timer (s);
+      sr_smpp_session_rearm_timer (s);
       break;
     case SR_SMPP_STATE_CONNECTING:
     case SR_SMPP_STATE_BINDING:
@@ -476,8 +471,8 @@ sr_smpp_session_stop (SrSmppSession *s)
                        g_hash_table_size (s->delivers));
           s->stopping = TRUE;
           s->t_stop = g_get_monotonic_time () + (gint64) s->timing.stop_timeout_ms * 1000;
-          rearm_timer (s);
-          maybe_finish_drain (s);
+          sr_smpp_session_rearm_timer (s);
+          sr_smpp_session_maybe_finish_drain (s);
         }
       break;
     case SR_SMPP_STATE_UNBINDING:
@@ -495,7 +490,7 @@ sr_smpp_session_start (SrSmppSession *s)
   sr_smpp_session_ref (s);
   s->stopping = FALSE;
   SrSmppStateChange change = { 0 };
-  enter_state (s, SR_SMPP_STATE_CONNECTING, &change);
+  sr_smpp_session_enter_state (s, SR_SMPP_STATE_CONNECTING, &change);
   sr_smpp_session_unref (s);
 }
 
@@ -569,7 +564,7 @@ sr_smpp_session_submit (SrSmppSession *s, const SrPdu *submit_sm, gpointer calle
   sr_smpp_window_add (&s->window, seq, submit_sm->command_id, caller_ref, deadline);
   sr_smpp_io_schedule_flush (s);
   if (s->timer_armed_at < 0 || deadline < s->timer_armed_at)
-    rearm_timer (s);
+    sr_smpp_session_rearm_timer (s);
   return TRUE;
 }
 
@@ -601,7 +596,7 @@ sr_smpp_session_ack_deliver (SrSmppSession *s, guint64 token, guint32 command_st
   else
     sr_smpp_io_queue_header (s, resp, command_status, seq);
   sr_smpp_session_ref (s);
-  maybe_finish_drain (s);
+  sr_smpp_session_maybe_finish_drain (s);
   sr_smpp_session_unref (s);
   return TRUE;
 }
@@ -626,8 +621,8 @@ enquire_due (SrSmppSession *s)
   return s->last_rx + (gint64) s->timing.enquire_link_ms * 1000;
 }
 
-static void
-rearm_timer (SrSmppSession *s)
+void
+sr_smpp_session_rearm_timer (SrSmppSession *s)
 {
   gint64 t = 0;
   t = earliest (t, s->t_connect);
@@ -685,7 +680,7 @@ on_timer (gpointer data)
       SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "stop: %u responses still outstanding after %u ms; "
                    "unbinding anyway", s->window.count, s->timing.stop_timeout_ms);
       SrSmppStateChange change = { .reason = "stopping" };
-      enter_state (s, SR_SMPP_STATE_UNBINDING, &change);
+      sr_smpp_session_enter_state (s, SR_SMPP_STATE_UNBINDING, &change);
     }
   if (s->t_pause_end && now >= s->t_pause_end)
     {
@@ -702,10 +697,10 @@ on_timer (gpointer data)
       g_snprintf (reason, sizeof reason, "no %s_resp within %u ms",
                   sr_pdu_command_name (req.command_id), s->timing.response_timeout_ms);
       SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "sequence %u: %s", req.sequence, reason);
-      report_result (s, &req, SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, reason);
+      sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, reason);
     }
   if (s->state == SR_SMPP_STATE_BOUND)
-    maybe_finish_drain (s);
+    sr_smpp_session_maybe_finish_drain (s);
 
   gint64 due = enquire_due (s);
   if (due && now >= due && (s->state == SR_SMPP_STATE_BOUND))
@@ -719,210 +714,11 @@ on_timer (gpointer data)
     {
       SrSmppStateChange change = { 0 };
       s->t_reconnect = 0;
-      enter_state (s, SR_SMPP_STATE_CONNECTING, &change);
+      sr_smpp_session_enter_state (s, SR_SMPP_STATE_CONNECTING, &change);
     }
 
-  maybe_window_available (s);
-  rearm_timer (s);
+  sr_smpp_session_maybe_window_available (s);
+  sr_smpp_session_rearm_timer (s);
   sr_smpp_session_unref (s);
   return G_SOURCE_CONTINUE;
-}
-
-/* ---- incoming PDUs: one handler per command ---------------------------- */
-
-static void
-handle_bind_resp (SrSmppSession *s, const SrPdu *p)
-{
-  if (s->state != SR_SMPP_STATE_BINDING || p->sequence_number != s->bind_seq)
-    {
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "ignoring an unexpected %s (sequence %u)",
-                   sr_pdu_command_name (p->command_id), p->sequence_number);
-      return;
-    }
-  if (p->command_status == ESME_ROK)
-    {
-      SrSmppStateChange change = { 0 };
-      if (p->system_id[0])
-        SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "the SMSC identifies as '%s'", p->system_id);
-      enter_state (s, SR_SMPP_STATE_BOUND, &change);
-      return;
-    }
-
-  g_autofree char *what = sr_smpp_status_describe (p->command_status);
-  SrSmppStatusClass klass = sr_smpp_status_class (p->command_status);
-  if (klass == SR_SMPP_STATUS_SYSTEM)
-    {
-      /* wrong credentials do not fix themselves: a few attempts, then stop */
-      s->auth_failures++;
-      if (s->auth_failures >= s->timing.auth_attempts)
-        s->gave_up = TRUE;
-    }
-  g_autofree char *reason = g_strdup_printf ("the SMSC refused the bind as %s: %s",
-                                             bind_as_string (s->bind_as), what);
-  sr_smpp_session_link_lost (s, reason, SR_SMPP_STATUS_SYSTEM, p->command_status);
-}
-
-static void
-handle_submit_resp (SrSmppSession *s, const SrPdu *p)
-{
-  SrSmppRequest req;
-  if (!sr_smpp_window_take (&s->window, p->sequence_number, &req))
-    {
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "%s for sequence %u matches no outstanding request "
-                   "(late after a timeout?)", sr_pdu_command_name (p->command_id),
-                   p->sequence_number);
-      return;
-    }
-  if (p->command_status == ESME_ROK)
-    {
-      report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL);
-      return;
-    }
-  if (sr_smpp_status_is_throttle (p->command_status) && !s->paused)
-    {
-      s->paused = TRUE;
-      s->t_pause_end = g_get_monotonic_time () + (gint64) s->timing.throttle_pause_ms * 1000;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC throttles us (0x%08x): pausing submits "
-                   "for %u ms", p->command_status, s->timing.throttle_pause_ms);
-    }
-  g_autofree char *what = sr_smpp_status_describe (p->command_status);
-  report_result (s, &req, SR_SMPP_SUBMIT_REJECTED, p->command_status, NULL, what);
-}
-
-static void
-handle_generic_nack (SrSmppSession *s, const SrPdu *p)
-{
-  if (s->state == SR_SMPP_STATE_BINDING && p->sequence_number == s->bind_seq)
-    {
-      handle_bind_resp (s, p);
-      return;
-    }
-  if (p->sequence_number != 0 && p->sequence_number == s->enquire_seq)
-    {
-      s->enquire_seq = 0;   /* answered, if oddly: the link is alive */
-      s->t_enquire_resp = 0;
-      return;
-    }
-  if (g_hash_table_contains (s->window.by_seq, GUINT_TO_POINTER (p->sequence_number)))
-    {
-      handle_submit_resp (s, p);
-      return;
-    }
-  char buf[SR_SMPP_STATUS_NAME_SIZE];
-  SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC sent generic_nack %s for sequence %u",
-               sr_smpp_status_name (p->command_status, buf), p->sequence_number);
-}
-
-static void
-handle_deliver (SrSmppSession *s, const guint8 *data, gsize len, guint32 command_id, guint32 seq)
-{
-  g_autoptr (GError) error = NULL;
-  if (s->bind_as == SR_SMPP_BIND_AS_TRANSMITTER)
-    {
-      sr_smpp_io_queue_header (s, command_id | SR_CMD_RESP_BIT, ESME_RINVBNDSTS, seq);
-      return;
-    }
-  if (!sr_pdu_unpack (data, len, &s->rx, &error))
-    {
-      /* it will never parse: a permanent refusal stops useless redelivery */
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "refusing an undecodable %s: %s",
-                   sr_pdu_command_name (command_id), error->message);
-      sr_smpp_io_queue_header (s, command_id | SR_CMD_RESP_BIT, ESME_RX_P_APPN, seq);
-      return;
-    }
-  g_hash_table_insert (s->delivers, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (command_id));
-  guint64 token = ((guint64) s->epoch << 32) | seq;
-  if (s->events.deliver)
-    s->events.deliver (s, &s->rx, token, s->user_data);
-  else
-    sr_smpp_session_ack_deliver (s, token, ESME_ROK);
-}
-
-void
-sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len)
-{
-  guint32 command_id, status, seq;
-  sr_pdu_peek_header (data, NULL, &command_id, &status, &seq);
-  SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "received %s, sequence %u, status 0x%08x, %" G_GSIZE_FORMAT
-               " bytes", sr_pdu_command_name (command_id) ? sr_pdu_command_name (command_id)
-               : "unknown command", seq, status, len);
-
-  switch (command_id)
-    {
-    case SR_CMD_ENQUIRE_LINK:
-      sr_smpp_io_queue_header (s, SR_CMD_ENQUIRE_LINK_RESP, ESME_ROK, seq);
-      return;
-    case SR_CMD_DELIVER_SM:
-    case SR_CMD_DATA_SM:
-      handle_deliver (s, data, len, command_id, seq);
-      return;
-    case SR_CMD_UNBIND:
-      sr_smpp_io_queue_header (s, SR_CMD_UNBIND_RESP, ESME_ROK, seq);
-      sr_smpp_io_flush (s);
-      sr_smpp_session_link_lost (s, s->state == SR_SMPP_STATE_UNBINDING ? "stopped"
-                                 : "the SMSC unbound", SR_SMPP_STATUS_TEMPORARY, 0);
-      return;
-    default:
-      break;
-    }
-
-  if (!sr_pdu_command_supported (command_id) || !sr_pdu_is_response (command_id))
-    {
-      if (!sr_pdu_is_response (command_id))
-        {
-          SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "answering unsupported command 0x%08x "
-                       "(sequence %u) with generic_nack", command_id, seq);
-          sr_smpp_io_queue_header (s, SR_CMD_GENERIC_NACK, ESME_RINVCMDID, seq);
-        }
-      else
-        SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "ignoring response 0x%08x (sequence %u)",
-                     command_id, seq);
-      return;
-    }
-
-  g_autoptr (GError) error = NULL;
-  if (!sr_pdu_unpack (data, len, &s->rx, &error))
-    {
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "ignoring a malformed response: %s", error->message);
-      /* a malformed bind_resp still ends the bind attempt (by timeout) */
-      return;
-    }
-  const SrPdu *p = &s->rx;
-  switch (command_id)
-    {
-    case SR_CMD_BIND_TRANSCEIVER_RESP:
-    case SR_CMD_BIND_TRANSMITTER_RESP:
-    case SR_CMD_BIND_RECEIVER_RESP:
-      handle_bind_resp (s, p);
-      break;
-    case SR_CMD_SUBMIT_SM_RESP:
-    case SR_CMD_DATA_SM_RESP:
-      handle_submit_resp (s, p);
-      if (s->state == SR_SMPP_STATE_BOUND)
-        maybe_finish_drain (s);
-      break;
-    case SR_CMD_GENERIC_NACK:
-      handle_generic_nack (s, p);
-      break;
-    case SR_CMD_ENQUIRE_LINK_RESP:
-      if (seq == s->enquire_seq)
-        {
-          s->enquire_seq = 0;
-          s->t_enquire_resp = 0;
-        }
-      break;
-    case SR_CMD_UNBIND_RESP:
-      if (s->state == SR_SMPP_STATE_UNBINDING && seq == s->unbind_seq)
-        sr_smpp_session_link_lost (s, "stopped", SR_SMPP_STATUS_OK, 0);
-      break;
-    default:
-      break;
-    }
-}
-
-void
-sr_smpp_session_after_input (SrSmppSession *s)
-{
-  maybe_window_available (s);
-  rearm_timer (s);
 }
