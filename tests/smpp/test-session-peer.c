@@ -151,6 +151,11 @@ test_unknown_command (Fx *fx, gconstpointer data)
   g_assert_cmphex (p.command_id, ==, SR_CMD_GENERIC_NACK);
   g_assert_cmpuint (p.sequence_number, ==, 77);
 
+  /* alert_notification has no response: the next answer is enquire_link's */
+  static const guint8 alert[] = { 0,0,0,28, 0,0,1,2, 0,0,0,0, 0,0,0,50,
+                                  1,1,'4','1',0, 1,1,'4','2',0, 0,0 };
+  peer_send_bytes (&peer, alert, sizeof alert);
+
   /* the peer's enquire_link is answered with its sequence */
   sr_pdu_init (&q, SR_CMD_ENQUIRE_LINK, 99);
   peer_send (&peer, &q);

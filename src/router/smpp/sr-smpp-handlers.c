@@ -137,6 +137,10 @@ sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len)
     case SR_CMD_DATA_SM:
       handle_deliver (s, data, len, command_id, seq);
       return;
+    case SR_CMD_ALERT_NOTIFICATION:
+      /* has no response PDU in SMPP 3.4; we do not use it */
+      SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "ignoring alert_notification");
+      return;
     case SR_CMD_UNBIND:
       sr_smpp_io_queue_header (s, SR_CMD_UNBIND_RESP, ESME_ROK, seq);
       sr_smpp_io_flush (s);
