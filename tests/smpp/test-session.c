@@ -1,6 +1,7 @@
 /* Integration tests of the SMPP client session against the SMSC simulator
  * (embedded, over real loopback TCP). */
 #include "session-fixture.h"
+#include "sr-smpp-session-private.h"
 
 #define ESME_RINVPASWD 0x0Eu
 #define ESME_RINVSYSID 0x0Fu
@@ -413,6 +414,79 @@ test_reject_classes (Fx *fx, gconstpointer data)
   g_assert_cmpuint (sr_smpp_session_window_free (fx->s), ==, rc->requeue ? 0 : 10);
 }
 
+
+/* ---- sequence numbers and bodies ------------------------------------ */
+
+static SrSmppSubmitResult seen[8];
+static guint n_seen;
+
+static void
+keep_result (SrSmppSession *s, gpointer ref, const SrSmppSubmitResult *r, gpointer data)
+{
+  if (n_seen < G_N_ELEMENTS (seen))
+    seen[n_seen++] = *r;
+  on_result (s, ref, r, data);
+}
+
+/* Sequence numbers wrap from 0x7FFFFFFF to 1 on a live bind. */
+static void
+test_sequence_wrap (Fx *fx, gconstpointer data)
+{
+  SrSimOptions o;
+  sr_sim_options_init (&o);
+  o.no_receipts = TRUE;
+  start_sim (fx, &o);
+  static SrSmppSessionEvents ev;
+  ev = fx_events;
+  ev.submit_result = keep_result;
+  n_seen = 0;
+  fx->s = sr_smpp_session_new (&fx->cfg, SR_SMPP_BIND_AS_TRANSCEIVER, &ev, fx);
+  sr_smpp_session_start (fx->s);
+  run_until (fx, is_bound, 3000);
+  fx->manual = TRUE;
+  fx->s->seq = 0x7FFFFFFE;
+  SrPdu p;
+  for (guint i = 1; i <= 3; i++)
+    {
+      fill_submit (&p, i);
+      g_assert_true (sr_smpp_session_submit (fx->s, &p, GUINT_TO_POINTER (i), NULL));
+    }
+  while (fx->accepted < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_seen, ==, 3);
+  g_assert_cmphex (seen[0].sequence_number, ==, 0x7FFFFFFF);
+  g_assert_cmphex (seen[1].sequence_number, ==, 1);
+  g_assert_cmphex (seen[2].sequence_number, ==, 2);
+}
+
+/* data_sm and a long message_payload go through as submitted. */
+static void
+test_payload_and_data_sm (Fx *fx, gconstpointer data)
+{
+  SrSimOptions o;
+  sr_sim_options_init (&o);
+  o.no_receipts = TRUE;
+  start_sim (fx, &o);
+  start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
+  run_until (fx, is_bound, 3000);
+  fx->manual = TRUE;
+  g_autofree guint8 *payload = g_malloc (3000);
+  memset (payload, 'p', 3000);
+  SrPdu p;
+  fill_submit (&p, 1);
+  p.sm_length = 0;
+  p.tlv_mask |= SR_TLV_MESSAGE_PAYLOAD;
+  p.message_payload = payload;
+  p.message_payload_len = 3000;
+  g_assert_true (sr_smpp_session_submit (fx->s, &p, GUINT_TO_POINTER (1), NULL));
+  p.command_id = SR_CMD_DATA_SM;
+  g_assert_true (sr_smpp_session_submit (fx->s, &p, GUINT_TO_POINTER (2), NULL));
+  while (fx->accepted + fx->rejected < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fx->accepted, ==, 2);
+  g_assert_cmpuint (sim_stats (fx).submits_ok, ==, 2);
+}
+
 /* ---- response timeout ----------------------------------------------- */
 
 static void
@@ -655,6 +729,8 @@ main (int argc, char **argv)
   ADD ("throttled", test_throttled, NULL);
   ADD ("paused-refuses", test_paused_refuses, NULL);
   ADD ("response-timeout", test_response_timeout, NULL);
+  ADD ("sequence-wrap", test_sequence_wrap, NULL);
+  ADD ("payload-and-data-sm", test_payload_and_data_sm, NULL);
   ADD ("reject/queue-full", test_reject_classes, &reject_queue_full);
   ADD ("reject/destination", test_reject_classes, &reject_destination);
   ADD ("reject/vendor-status", test_reject_classes, &reject_vendor);
