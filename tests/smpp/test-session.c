@@ -155,6 +155,24 @@ test_bind_refused (Fx *fx, gconstpointer data)
   g_assert_cmpuint (sim_stats (fx).binds_failed, ==, 2 * t.auth_attempts);
 }
 
+/* A system_id longer than SMPP allows is a configuration error: no bind is
+ * sent (libsmpp34 would truncate it), no retry, a system-wide error. */
+static void
+test_bind_config_error (Fx *fx, gconstpointer data)
+{
+  SrSimOptions o;
+  sr_sim_options_init (&o);
+  start_sim (fx, &o);
+  fx->cfg.system_id = (char *) "a-system-id-far-too-long";
+  start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
+  run_until (fx, gave_up, 3000);
+  g_assert_cmpint (fx->last_down.error_class, ==, SR_SMPP_STATUS_SYSTEM);
+  g_assert_nonnull (strstr (fx->down_reason, "system_id is longer than 15"));
+  run_for (100);
+  g_assert_cmpuint (fx->downs, ==, 1);
+  g_assert_cmpuint (sim_stats (fx).binds_ok + sim_stats (fx).binds_failed, ==, 0);
+}
+
 /* A port nobody listens on: system-wide error, reconnect with backoff. */
 static void
 test_connect_refused (Fx *fx, gconstpointer data)
@@ -721,6 +739,7 @@ main (int argc, char **argv)
   ADD ("bind-refused/password", test_bind_refused, &bad_password);
   ADD ("bind-refused/system-id", test_bind_refused, &bad_system_id);
   ADD ("connect-refused", test_connect_refused, NULL);
+  ADD ("bind-config-error", test_bind_config_error, NULL);
   ADD ("window-respected", test_window_respected, NULL);
   ADD ("throughput", test_throughput, NULL);
   ADD ("enquire-link", test_enquire_link, NULL);
