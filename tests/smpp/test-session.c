@@ -29,6 +29,14 @@ test_bind_ok (Fx *fx, gconstpointer data)
   g_assert_cmpuint (fx->accepted, ==, 50);
   g_assert_cmpuint (sim_stats (fx).submits_ok, ==, 50);
   g_assert_cmpuint (sim_stats (fx).binds_ok, ==, 1);
+  SrSmppSessionStats st;
+  sr_smpp_session_get_stats (fx->s, &st);
+  g_assert_cmpuint (st.connects, ==, 1);
+  g_assert_cmpuint (st.binds, ==, 1);
+  g_assert_cmpuint (st.submitted, ==, 50);
+  g_assert_cmpuint (st.accepted, ==, 50);
+  g_assert_cmpuint (st.rejected + st.not_acknowledged + st.bind_failures, ==, 0);
+  g_assert_cmpint (sr_smpp_session_get_bind_as (fx->s), ==, SR_SMPP_BIND_AS_TRANSCEIVER);
 }
 
 /* Invalid PDUs and wrong states are refused at once, nothing is sent. */
@@ -153,6 +161,10 @@ test_bind_refused (Fx *fx, gconstpointer data)
   run_until (fx, gave_up, 5000);
   g_assert_cmpuint (fx->downs, ==, before + t.auth_attempts);
   g_assert_cmpuint (sim_stats (fx).binds_failed, ==, 2 * t.auth_attempts);
+  SrSmppSessionStats st;
+  sr_smpp_session_get_stats (fx->s, &st);
+  g_assert_cmpuint (st.bind_failures, ==, 2 * t.auth_attempts);
+  g_assert_cmpuint (st.binds, ==, 0);
 }
 
 /* A system_id longer than SMPP allows is a configuration error: no bind is

@@ -29,6 +29,7 @@ handle_bind_resp (SrSmppSession *s, const SrPdu *p)
       return;
     }
 
+  s->stats.bind_failures++;
   g_autofree char *what = sr_smpp_status_describe (p->command_status);
   SrSmppStatusClass klass = sr_smpp_status_class (p->command_status);
   if (klass == SR_SMPP_STATUS_SYSTEM)
@@ -113,6 +114,7 @@ handle_deliver (SrSmppSession *s, const guint8 *data, gsize len, guint32 command
     }
   g_hash_table_insert (s->delivers, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (command_id));
   guint64 token = ((guint64) s->epoch << 32) | seq;
+  s->stats.delivered++;
   if (s->events.deliver)
     s->events.deliver (s, &s->rx, token, s->user_data);
   else

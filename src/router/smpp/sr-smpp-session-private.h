@@ -73,6 +73,7 @@ struct SrSmppSession {
   gint64 t_stop;
   gint64 t_unbind;
 
+  SrSmppSessionStats stats;
   SrPdu tx;                  /* scratch for outgoing PDUs */
   SrPdu rx;                  /* scratch for incoming PDUs */
 };

@@ -186,6 +186,20 @@ sr_smpp_session_set_timing (SrSmppSession *s, const SrSmppTiming *timing)
     }
 }
 
+void
+sr_smpp_session_get_stats (SrSmppSession *s, SrSmppSessionStats *stats)
+{
+  g_return_if_fail (s != NULL && stats != NULL);
+  *stats = s->stats;
+}
+
+SrSmppBindAs
+sr_smpp_session_get_bind_as (SrSmppSession *s)
+{
+  g_return_val_if_fail (s != NULL, SR_SMPP_BIND_AS_TRANSCEIVER);
+  return s->bind_as;
+}
+
 SrSmppState
 sr_smpp_session_get_state (SrSmppSession *s)
 {
@@ -237,6 +251,14 @@ sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmp
                guint32 status, const char *message_id, const char *reason)
 {
   s->window_freed = TRUE;
+  switch (outcome)
+    {
+    case SR_SMPP_SUBMIT_ACCEPTED: s->stats.accepted++; break;
+    case SR_SMPP_SUBMIT_REJECTED: s->stats.rejected++; break;
+    case SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED: s->stats.not_acknowledged++; break;
+    }
+  if (sr_smpp_status_is_throttle (status))
+    s->stats.throttled++;
   if (s->events.submit_result == NULL)
     return;
   SrSmppSubmitResult r = {
@@ -376,12 +398,14 @@ sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange
       break;
     case SR_SMPP_STATE_BINDING:
       s->t_connect = 0;
+      s->stats.connects++;
       send_bind (s);
       if (s->state != SR_SMPP_STATE_BINDING)
         return;   /* the bind could not even be packed */
       break;
     case SR_SMPP_STATE_BOUND:
       s->t_bind = 0;
+      s->stats.binds++;
       s->reconnect_attempt = 0;
       s->auth_failures = 0;
       s->last_rx = g_get_monotonic_time ();
@@ -562,6 +586,7 @@ sr_smpp_session_submit (SrSmppSession *s, const SrPdu *submit_sm, gpointer calle
     }
   gint64 deadline = g_get_monotonic_time () + (gint64) s->timing.response_timeout_ms * 1000;
   sr_smpp_window_add (&s->window, seq, submit_sm->command_id, caller_ref, deadline);
+  s->stats.submitted++;
   sr_smpp_io_schedule_flush (s);
   if (s->timer_armed_at < 0 || deadline < s->timer_armed_at)
     sr_smpp_session_rearm_timer (s);
@@ -661,6 +686,7 @@ on_timer (gpointer data)
     {
       g_snprintf (reason, sizeof reason, "no bind response within %u ms",
                   s->timing.response_timeout_ms);
+      s->stats.bind_failures++;
       sr_smpp_session_link_lost (s, reason, SR_SMPP_STATUS_SYSTEM, 0);
     }
   if (s->t_enquire_resp && now >= s->t_enquire_resp)
@@ -708,6 +734,7 @@ on_timer (gpointer data)
       s->enquire_seq = sr_smpp_session_next_seq (s);
       s->t_enquire_resp = now + (gint64) s->timing.response_timeout_ms * 1000;
       sr_smpp_io_queue_header (s, SR_CMD_ENQUIRE_LINK, 0, s->enquire_seq);
+      s->stats.enquire_links++;
     }
 
   if (s->t_reconnect && now >= s->t_reconnect && s->state == SR_SMPP_STATE_DISCONNECTED)

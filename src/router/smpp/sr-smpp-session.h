@@ -157,6 +157,23 @@ gboolean sr_smpp_session_submit (SrSmppSession *session, const SrPdu *submit_sm,
 gboolean sr_smpp_session_ack_deliver (SrSmppSession *session, guint64 token,
                                       guint32 command_status);
 
+/* Counters since the session was created (for the console's overview). */
+typedef struct {
+  guint64 connects;          /* TCP (or TLS) connections made */
+  guint64 binds;             /* successful binds */
+  guint64 bind_failures;     /* binds refused or unanswered */
+  guint64 submitted;
+  guint64 accepted;
+  guint64 rejected;
+  guint64 not_acknowledged;
+  guint64 throttled;         /* ESME_RTHROTTLED / ESME_RMSGQFUL answers */
+  guint64 delivered;         /* deliver_sm / data_sm handed to the caller */
+  guint64 enquire_links;     /* enquire_link we sent */
+} SrSmppSessionStats;
+
+void sr_smpp_session_get_stats (SrSmppSession *session, SrSmppSessionStats *stats);
+SrSmppBindAs sr_smpp_session_get_bind_as (SrSmppSession *session);
+
 SrSmppState sr_smpp_session_get_state (SrSmppSession *session);
 /* Submits that may be sent now (0 unless BOUND, not paused, not stopping). */
 guint sr_smpp_session_window_free (SrSmppSession *session);
