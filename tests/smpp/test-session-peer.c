@@ -2,6 +2,7 @@
  * does not do: unknown commands, a link that goes silent, a split length)
  * and a TLS peer. */
 #include "session-fixture.h"
+#include "sr-smpp-session-private.h"
 
 #define ESME_RINVCMDID 0x03u
 
@@ -13,6 +14,7 @@ typedef struct {
   guint16 port;
   GSocketConnection *conn;
   GByteArray *in;
+  GByteArray *last;          /* the last PDU read; borrowed pointers point here */
 } Peer;
 
 static void
@@ -20,14 +22,20 @@ peer_start (Peer *peer)
 {
   memset (peer, 0, sizeof *peer);
   peer->listener = g_socket_listener_new ();
+  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_nonnull (sock);
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_autoptr (GSocketAddress) got = NULL;
-  g_assert_true (g_socket_listener_add_address (peer->listener, addr, G_SOCKET_TYPE_STREAM,
-                                                G_SOCKET_PROTOCOL_TCP, NULL, &got, NULL));
+  g_assert_true (g_socket_bind (sock, addr, TRUE, NULL));
+  g_assert_true (g_socket_listen (sock, NULL));
+  g_assert_true (g_socket_listener_add_socket (peer->listener, sock, NULL, NULL));
+  g_autoptr (GSocketAddress) got = g_socket_get_local_address (sock, NULL);
   peer->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (got));
   peer->in = g_byte_array_new ();
+  peer->last = g_byte_array_new ();
 }
+
 
 static void
 peer_stop (Peer *peer)
@@ -36,6 +44,7 @@ peer_stop (Peer *peer)
   g_socket_listener_close (peer->listener);
   g_clear_object (&peer->listener);
   g_byte_array_unref (peer->in);
+  g_byte_array_unref (peer->last);
 }
 
 static void
@@ -54,7 +63,8 @@ peer_accept (Peer *peer)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Reads one whole PDU from the client (pumping the main loop meanwhile). */
+/* Reads one whole PDU from the client (pumping the main loop meanwhile);
+ * its borrowed pointers stay valid until the next read. */
 static void
 peer_read (Peer *peer, SrPdu *pdu)
 {
@@ -70,7 +80,9 @@ peer_read (Peer *peer, SrPdu *pdu)
           if (peer->in->len >= len)
             {
               g_autoptr (GError) error = NULL;
-              gboolean ok = sr_pdu_unpack (peer->in->data, len, pdu, &error);
+              g_byte_array_set_size (peer->last, 0);
+              g_byte_array_append (peer->last, peer->in->data, len);
+              gboolean ok = sr_pdu_unpack (peer->last->data, len, pdu, &error);
               g_assert_no_error (error);
               g_assert_true (ok);
               g_byte_array_remove_range (peer->in, 0, len);
@@ -195,9 +207,9 @@ test_dead_link (Fx *fx, gconstpointer data)
   peer_stop (&peer);
 }
 
-/* A transmitter bind that gets a deliver_sm answers it without passing it on. */
+/* The SMSC unbinds: unbind_resp with its sequence, then the link closes. */
 static void
-test_peer_unbind_and_tls_off (Fx *fx, gconstpointer data)
+test_peer_unbind (Fx *fx, gconstpointer data)
 {
   Peer peer;
   peer_start (&peer);
@@ -212,6 +224,65 @@ test_peer_unbind_and_tls_off (Fx *fx, gconstpointer data)
   g_assert_cmpuint (p.sequence_number, ==, 8);
   run_until (fx, is_down, 3000);
   g_assert_cmpstr (fx->last_reason, ==, "the SMSC unbound");
+  peer_stop (&peer);
+}
+
+/* The peer stops reading while more is queued than the kernel buffers
+ * hold (socket buffers autotune to a few MiB): writes would block, the tail
+ * waits in the session, and nothing is lost or reordered. */
+static void
+wide_window (SrSmppTiming *t)
+{
+  t->window = 120;
+}
+
+static void
+test_partial_writes (Fx *fx, gconstpointer data)
+{
+  Peer peer;
+  peer_start (&peer);
+  fx->cfg.port = peer.port;
+  start_session (fx, SR_SMPP_BIND_AS_TRANSCEIVER);
+  set_timing (fx, wide_window);
+  peer_bind (fx, &peer);
+  fx->manual = TRUE;
+  enum { N = 120, SIZE = 65000 };
+  g_autofree guint8 *payload = g_malloc (SIZE);
+  SrPdu q;
+  for (guint i = 0; i < N; i++)
+    {
+      memset (payload, 'A' + i % 50, SIZE);   /* packing copies it */
+      payload[0] = (guint8) i;
+      fill_submit (&q, i + 1);
+      q.sm_length = 0;
+      q.tlv_mask |= SR_TLV_MESSAGE_PAYLOAD;
+      q.message_payload = payload;
+      q.message_payload_len = SIZE;
+      g_assert_true (sr_smpp_session_submit (fx->s, &q, GUINT_TO_POINTER (i + 1), NULL));
+    }
+  run_for (150);
+  /* the kernel took what it could; the rest is still queued */
+  g_assert_nonnull (fx->s->out_source);
+  g_assert_cmpuint (fx->s->wbuf->len - fx->s->woff, >, 0);
+
+  SrPdu p;
+  for (guint i = 0; i < N; i++)
+    {
+      peer_read (&peer, &p);
+      g_assert_cmphex (p.command_id, ==, SR_CMD_SUBMIT_SM);
+      g_assert_cmpuint (p.message_payload_len, ==, SIZE);
+      g_assert_cmpuint (p.message_payload[0], ==, i);
+      memset (payload, 'A' + i % 50, SIZE);
+      payload[0] = (guint8) i;
+      g_assert_cmpmem (p.message_payload, SIZE, payload, SIZE);
+      sr_pdu_init (&q, SR_CMD_SUBMIT_SM_RESP, p.sequence_number);
+      g_snprintf (q.message_id, sizeof q.message_id, "id-%u", i);
+      peer_send (&peer, &q);
+    }
+  while (fx->accepted < N)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (fx->s->out_source);
+  g_assert_cmpuint (fx->s->wbuf->len, ==, 0);
   peer_stop (&peer);
 }
 
@@ -352,7 +423,8 @@ main (int argc, char **argv)
 #define ADD(path, fn, data) g_test_add ("/smpp-session/" path, Fx, data, fx_setup, fn, fx_teardown)
   ADD ("unknown-command", test_unknown_command, NULL);
   ADD ("dead-link", test_dead_link, NULL);
-  ADD ("peer-unbind", test_peer_unbind_and_tls_off, NULL);
+  ADD ("peer-unbind", test_peer_unbind, NULL);
+  ADD ("partial-writes", test_partial_writes, NULL);
   ADD ("tls/no-verify", test_tls, GINT_TO_POINTER (FALSE));
   ADD ("tls/verify-refuses-self-signed", test_tls, GINT_TO_POINTER (TRUE));
   return g_test_run ();
