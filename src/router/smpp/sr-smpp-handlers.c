@@ -126,7 +126,7 @@ sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len)
 {
   guint32 command_id, status, seq;
   sr_pdu_peek_header (data, NULL, &command_id, &status, &seq);
-  SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "received %s, sequence %u, status 0x%08x, %" G_GSIZE_FORMAT
+  SR_SMPP_DEBUG (s, "received %s, sequence %u, status 0x%08x, %" G_GSIZE_FORMAT
                " bytes", sr_pdu_command_name (command_id) ? sr_pdu_command_name (command_id)
                : "unknown command", seq, status, len);
 
@@ -141,7 +141,7 @@ sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len)
       return;
     case SR_CMD_ALERT_NOTIFICATION:
       /* has no response PDU in SMPP 3.4; we do not use it */
-      SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "ignoring alert_notification");
+      SR_SMPP_DEBUG (s, "ignoring alert_notification");
       return;
     case SR_CMD_UNBIND:
       sr_smpp_io_queue_header (s, SR_CMD_UNBIND_RESP, ESME_ROK, seq);

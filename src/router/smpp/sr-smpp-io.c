@@ -87,7 +87,7 @@ on_connected (GObject *source, GAsyncResult *res, gpointer data)
       GSocket *sock = g_socket_connection_get_socket (conn);
       g_autoptr (GError) opt_error = NULL;
       if (!g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, &opt_error))
-        SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "cannot set TCP_NODELAY: %s", opt_error->message);
+        SR_SMPP_DEBUG (s, "cannot set TCP_NODELAY: %s", opt_error->message);
       sr_smpp_session_connected (s, G_IO_STREAM (conn));
     }
   sr_smpp_session_unref (s);
@@ -273,7 +273,7 @@ sr_smpp_io_queue (SrSmppSession *s, const SrPdu *pdu, GError **error)
 {
   if (!sr_pdu_pack (pdu, s->wbuf, error))
     return FALSE;
-  SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "sending %s, sequence %u, status 0x%08x",
+  SR_SMPP_DEBUG (s, "sending %s, sequence %u, status 0x%08x",
                sr_pdu_command_name (pdu->command_id), pdu->sequence_number, pdu->command_status);
   sr_smpp_io_schedule_flush (s);
   return TRUE;
@@ -288,7 +288,7 @@ sr_smpp_io_queue_header (SrSmppSession *s, guint32 command_id, guint32 status, g
   p->sequence_number = seq;
   /* header-only PDUs never fail to pack */
   g_assert (sr_pdu_pack (p, s->wbuf, NULL));
-  SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "sending %s, sequence %u, status 0x%08x",
+  SR_SMPP_DEBUG (s, "sending %s, sequence %u, status 0x%08x",
                sr_pdu_command_name (command_id), seq, status);
   sr_smpp_io_schedule_flush (s);
 }

@@ -24,6 +24,7 @@ struct SrSmppSession {
   SrSmppBindAs bind_as;
   SrSmppTiming timing;
   char *name;                /* "system_id@host:port" */
+  gboolean debug;            /* debug log lines wanted */
 
   SrSmppSessionEvents events;
   gpointer user_data;
@@ -80,6 +81,14 @@ struct SrSmppSession {
 
 #define SR_SMPP_LOG(s, level, fmt, ...) \
   g_log (G_LOG_DOMAIN, (level), "[%s] " fmt, (s)->name, ##__VA_ARGS__)
+
+/* Per-PDU debug lines: skipped without formatting unless debug output for
+ * this domain was enabled when the session was created (hot path). */
+#define SR_SMPP_DEBUG(s, fmt, ...) \
+  G_STMT_START { \
+    if ((s)->debug) \
+      SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, fmt, ##__VA_ARGS__); \
+  } G_STMT_END
 
 /* sr-smpp-session.c: events from the I/O layer */
 void sr_smpp_session_connected (SrSmppSession *s, GIOStream *conn);

@@ -91,6 +91,7 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
   s->tls_verify = config->tls_verify;
   s->bind_as = bind_as;
   s->name = g_strdup_printf ("%s@%s:%u", s->system_id, s->host, s->port);
+  s->debug = !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN);
   if (events)
     s->events = *events;
   s->user_data = user_data;
@@ -381,7 +382,7 @@ sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange
   g_return_if_fail (transition_allowed (s->state, to));
   change->old_state = s->state;
   s->state = to;
-  SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "%s -> %s", sr_smpp_state_to_string (change->old_state),
+  SR_SMPP_DEBUG (s, "%s -> %s", sr_smpp_state_to_string (change->old_state),
                sr_smpp_state_to_string (to));
 
   switch (to)
@@ -603,7 +604,7 @@ sr_smpp_session_ack_deliver (SrSmppSession *s, guint64 token, guint32 command_st
   guint32 seq = (guint32) token;
   if (epoch != s->epoch || s->out == NULL)
     {
-      SR_SMPP_LOG (s, G_LOG_LEVEL_DEBUG, "deliver_sm %u: its connection is gone; the SMSC "
+      SR_SMPP_DEBUG (s, "deliver_sm %u: its connection is gone; the SMSC "
                    "will deliver it again", seq);
       return FALSE;
     }
