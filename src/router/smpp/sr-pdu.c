@@ -2,7 +2,7 @@
  * of work between libsmpp34 and this file). */
 #define G_LOG_DOMAIN "sr-pdu"
 
-#include "sr-pdu.h"
+#include "sr-pdu-private.h"
 
 #include <string.h>
 #include <stdint.h>
@@ -16,32 +16,6 @@ G_DEFINE_QUARK (sr-pdu-error-quark, sr_pdu_error)
  * (submit_sm: 16 + 6 + 2 + 21 + 2 + 21 + 3 + 17 + 17 + 5 = 110, then the
  * short message which we append ourselves), plus its spare-room habit. */
 #define SR_PDU_MANDATORY_BUF 512
-
-/* ---- big-endian helpers ---------------------------------------------- */
-
-static inline guint32
-rd32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-static inline guint16
-rd16 (const guint8 *p)
-{
-  return (guint16) ((p[0] << 8) | p[1]);
-}
-
-static inline void
-wr32 (guint8 *p, guint32 v)
-{
-  p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
-}
-
-static inline void
-wr16 (guint8 *p, guint16 v)
-{
-  p[0] = v >> 8; p[1] = v;
-}
 
 /* ---- command names --------------------------------------------------- */
 
@@ -96,8 +70,8 @@ sr_pdu_command_name (guint32 command_id)
   return NULL;
 }
 
-static const char *
-cmd_name (guint32 command_id)
+const char *
+sr_pdu_cmd_name (guint32 command_id)
 {
   const char *n = sr_pdu_command_name (command_id);
   return n ? n : "unknown command";
@@ -353,20 +327,6 @@ layout_for (guint32 command_id)
     }
 }
 
-static gboolean
-malformed (GError **error, guint32 command_id, guint32 seq, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-malformed (GError **error, guint32 command_id, guint32 seq, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *why = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_MALFORMED,
-               "Malformed %s PDU (sequence %u): %s", cmd_name (command_id), seq, why);
-  return FALSE;
-}
 
 /* Finds the end of the mandatory body without reading past @len, so that
  * libsmpp34 only ever sees well-formed fields.  @offs receives the offset
@@ -389,9 +349,9 @@ walk_body (const guint8 *data, gsize len, guint32 command_id, guint32 seq,
             if (nul == NULL)
               {
                 if (avail < f->size)
-                  return malformed (error, command_id, seq,
+                  return sr_pdu_malformed (error, command_id, seq,
                                     "the PDU ends inside %s", f->name);
-                return malformed (error, command_id, seq,
+                return sr_pdu_malformed (error, command_id, seq,
                                   "%s is longer than %u characters", f->name, f->size - 1);
               }
             off += (gsize) (nul - (data + off)) + 1;
@@ -399,19 +359,19 @@ walk_body (const guint8 *data, gsize len, guint32 command_id, guint32 seq,
           break;
         case OP_FIXED:
           if (len - off < f->size)
-            return malformed (error, command_id, seq, "the PDU ends inside %s", f->name);
+            return sr_pdu_malformed (error, command_id, seq, "the PDU ends inside %s", f->name);
           off += f->size;
           break;
         case OP_SM:
           {
             if (len - off < 1)
-              return malformed (error, command_id, seq, "the PDU ends before sm_length");
+              return sr_pdu_malformed (error, command_id, seq, "the PDU ends before sm_length");
             guint sm_len = data[off];
             if (sm_len > f->size)
-              return malformed (error, command_id, seq,
+              return sr_pdu_malformed (error, command_id, seq,
                                 "sm_length %u exceeds the maximum of %u", sm_len, f->size);
             if (len - off - 1 < sm_len)
-              return malformed (error, command_id, seq,
+              return sr_pdu_malformed (error, command_id, seq,
                                 "sm_length %u is longer than the rest of the PDU", sm_len);
             off += 1 + sm_len;
           }
@@ -421,125 +381,6 @@ walk_body (const guint8 *data, gsize len, guint32 command_id, guint32 seq,
         }
     }
   *end = off;
-  return TRUE;
-}
-
-/* ---- TLVs -------------------------------------------------------------- */
-
-static const char *
-tlv_name (guint16 tag)
-{
-  switch (tag)
-    {
-    case SR_TLV_TAG_RECEIPTED_MESSAGE_ID: return "receipted_message_id";
-    case SR_TLV_TAG_USER_MESSAGE_REFERENCE: return "user_message_reference";
-    case SR_TLV_TAG_SAR_MSG_REF_NUM: return "sar_msg_ref_num";
-    case SR_TLV_TAG_SAR_TOTAL_SEGMENTS: return "sar_total_segments";
-    case SR_TLV_TAG_SAR_SEGMENT_SEQNUM: return "sar_segment_seqnum";
-    case SR_TLV_TAG_SC_INTERFACE_VERSION: return "sc_interface_version";
-    case SR_TLV_TAG_NETWORK_ERROR_CODE: return "network_error_code";
-    case SR_TLV_TAG_MESSAGE_PAYLOAD: return "message_payload";
-    case SR_TLV_TAG_MESSAGE_STATE: return "message_state";
-    default: return "optional parameter";
-    }
-}
-
-static gboolean
-unpack_tlvs (const guint8 *data, gsize off, gsize len, SrPdu *pdu, GError **error)
-{
-  while (off < len)
-    {
-      if (len - off < 4)
-        return malformed (error, pdu->command_id, pdu->sequence_number,
-                          "an optional parameter header is cut off at byte %" G_GSIZE_FORMAT, off);
-      guint16 tag = rd16 (data + off);
-      guint16 tlen = rd16 (data + off + 2);
-      const guint8 *v = data + off + 4;
-      if (len - off - 4 < tlen)
-        return malformed (error, pdu->command_id, pdu->sequence_number,
-                          "%s (tag 0x%04x) claims %u bytes but only %" G_GSIZE_FORMAT " remain",
-                          tlv_name (tag), tag, tlen, len - off - 4);
-      guint expect = 0;
-      switch (tag)
-        {
-        case SR_TLV_TAG_MESSAGE_PAYLOAD:
-          pdu->message_payload = v;
-          pdu->message_payload_len = tlen;
-          pdu->tlv_mask |= SR_TLV_MESSAGE_PAYLOAD;
-          break;
-        case SR_TLV_TAG_SAR_MSG_REF_NUM:
-          if ((expect = 2) != tlen)
-            goto bad_len;
-          pdu->sar_msg_ref_num = rd16 (v);
-          pdu->tlv_mask |= SR_TLV_SAR_MSG_REF_NUM;
-          break;
-        case SR_TLV_TAG_SAR_TOTAL_SEGMENTS:
-          if ((expect = 1) != tlen)
-            goto bad_len;
-          pdu->sar_total_segments = v[0];
-          pdu->tlv_mask |= SR_TLV_SAR_TOTAL_SEGMENTS;
-          break;
-        case SR_TLV_TAG_SAR_SEGMENT_SEQNUM:
-          if ((expect = 1) != tlen)
-            goto bad_len;
-          pdu->sar_segment_seqnum = v[0];
-          pdu->tlv_mask |= SR_TLV_SAR_SEGMENT_SEQNUM;
-          break;
-        case SR_TLV_TAG_MESSAGE_STATE:
-          if ((expect = 1) != tlen)
-            goto bad_len;
-          pdu->message_state = v[0];
-          pdu->tlv_mask |= SR_TLV_MESSAGE_STATE;
-          break;
-        case SR_TLV_TAG_SC_INTERFACE_VERSION:
-          if ((expect = 1) != tlen)
-            goto bad_len;
-          pdu->sc_interface_version = v[0];
-          pdu->tlv_mask |= SR_TLV_SC_INTERFACE_VERSION;
-          break;
-        case SR_TLV_TAG_USER_MESSAGE_REFERENCE:
-          if ((expect = 2) != tlen)
-            goto bad_len;
-          pdu->user_message_reference = rd16 (v);
-          pdu->tlv_mask |= SR_TLV_USER_MESSAGE_REFERENCE;
-          break;
-        case SR_TLV_TAG_NETWORK_ERROR_CODE:
-          if ((expect = 3) != tlen)
-            goto bad_len;
-          memcpy (pdu->network_error_code, v, 3);
-          pdu->tlv_mask |= SR_TLV_NETWORK_ERROR_CODE;
-          break;
-        case SR_TLV_TAG_RECEIPTED_MESSAGE_ID:
-          {
-            /* A C-octet string; some SMSCs leave out the NUL. */
-            gsize n = tlen;
-            if (n > 0 && v[n - 1] == 0)
-              n--;
-            if (memchr (v, 0, n) != NULL)
-              return malformed (error, pdu->command_id, pdu->sequence_number,
-                                "receipted_message_id contains a NUL byte");
-            if (n > SR_PDU_MESSAGE_ID_MAX)
-              return malformed (error, pdu->command_id, pdu->sequence_number,
-                                "receipted_message_id is longer than %u characters",
-                                SR_PDU_MESSAGE_ID_MAX);
-            memcpy (pdu->receipted_message_id, v, n);
-            pdu->receipted_message_id[n] = '\0';
-            pdu->tlv_mask |= SR_TLV_RECEIPTED_MESSAGE_ID;
-          }
-          break;
-        default:
-          if (!sr_pdu_add_tlv (pdu, tag, v, tlen))
-            return malformed (error, pdu->command_id, pdu->sequence_number,
-                              "more than %u unknown optional parameters", SR_PDU_MAX_TLVS);
-          break;
-        }
-      off += 4 + (gsize) tlen;
-      continue;
-
-    bad_len:
-      return malformed (error, pdu->command_id, pdu->sequence_number,
-                        "%s has length %u, expected %u", tlv_name (tag), tlen, expect);
-    }
   return TRUE;
 }
 
@@ -586,10 +427,10 @@ sr_pdu_unpack (const guint8 *data, gsize len, SrPdu *pdu, GError **error)
                       &pdu->command_status, &pdu->sequence_number);
   guint32 id = pdu->command_id, seq = pdu->sequence_number;
   if (pdu->command_length != len)
-    return malformed (error, id, seq, "command_length %u does not match the %" G_GSIZE_FORMAT
+    return sr_pdu_malformed (error, id, seq, "command_length %u does not match the %" G_GSIZE_FORMAT
                       " bytes received", pdu->command_length, len);
   if (len > SR_PDU_MAX_LEN)
-    return malformed (error, id, seq, "%" G_GSIZE_FORMAT " bytes exceed the maximum of %u",
+    return sr_pdu_malformed (error, id, seq, "%" G_GSIZE_FORMAT " bytes exceed the maximum of %u",
                       len, SR_PDU_MAX_LEN);
 
   PduKind kind = pdu_kind (id);
@@ -597,13 +438,13 @@ sr_pdu_unpack (const guint8 *data, gsize len, SrPdu *pdu, GError **error)
     {
     case KIND_UNSUPPORTED:
       g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_UNKNOWN_COMMAND,
-                   "Unsupported command_id 0x%08x (%s, sequence %u)", id, cmd_name (id), seq);
+                   "Unsupported command_id 0x%08x (%s, sequence %u)", id, sr_pdu_cmd_name (id), seq);
       return FALSE;
     case KIND_HEADER_ONLY:
       /* generic_nack carries vendor statuses libsmpp34 refuses; all of
        * these are just the header. */
       if (len != SR_PDU_HEADER_LEN && !sr_pdu_is_response (id))
-        return malformed (error, id, seq, "%" G_GSIZE_FORMAT " unexpected body bytes",
+        return sr_pdu_malformed (error, id, seq, "%" G_GSIZE_FORMAT " unexpected body bytes",
                           len - SR_PDU_HEADER_LEN);
       return TRUE;
     case KIND_DELIVER_SM_RESP:
@@ -641,7 +482,7 @@ sr_pdu_unpack (const guint8 *data, gsize len, SrPdu *pdu, GError **error)
     {
       g_autofree char *why = lib_error_text ();
       lib_pdu_clear_tlvs (id, &lib);
-      return malformed (error, id, seq, "%s", why);
+      return sr_pdu_malformed (error, id, seq, "%s", why);
     }
   lib_pdu_clear_tlvs (id, &lib);
 
@@ -730,7 +571,7 @@ sr_pdu_unpack (const guint8 *data, gsize len, SrPdu *pdu, GError **error)
       break;
     }
 
-  return unpack_tlvs (data, mlen, len, pdu, error);
+  return sr_pdu_tlvs_unpack (data, mlen, len, pdu, error);
 }
 
 /* ---- pack -------------------------------------------------------------- */
@@ -744,7 +585,7 @@ check_str (const char *value, gsize size, guint max, const char *name,
     {
       g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_FIELD_TOO_LONG,
                    "Cannot pack %s: %s is longer than %u characters",
-                   cmd_name (command_id), name, max);
+                   sr_pdu_cmd_name (command_id), name, max);
       return FALSE;
     }
   return TRUE;
@@ -767,7 +608,7 @@ invalid (GError **error, guint32 command_id, const char *fmt, ...)
   g_autofree char *why = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_INVALID, "Cannot pack %s: %s",
-               cmd_name (command_id), why);
+               sr_pdu_cmd_name (command_id), why);
   return FALSE;
 }
 
@@ -779,72 +620,6 @@ check_time (const char *value, const char *name, guint32 command_id, GError **er
     return invalid (error, command_id, "%s must be empty or %u characters, not %" G_GSIZE_FORMAT,
                     name, SR_PDU_TIME_MAX, n);
   return TRUE;
-}
-
-/* Bytes the TLVs of @pdu take on the wire. */
-static gsize
-tlvs_size (const SrPdu *pdu)
-{
-  gsize n = 0;
-  guint32 m = pdu->tlv_mask;
-  if (m & SR_TLV_SAR_MSG_REF_NUM) n += 4 + 2;
-  if (m & SR_TLV_SAR_TOTAL_SEGMENTS) n += 4 + 1;
-  if (m & SR_TLV_SAR_SEGMENT_SEQNUM) n += 4 + 1;
-  if (m & SR_TLV_USER_MESSAGE_REFERENCE) n += 4 + 2;
-  if (m & SR_TLV_RECEIPTED_MESSAGE_ID) n += 4 + strlen (pdu->receipted_message_id) + 1;
-  if (m & SR_TLV_MESSAGE_STATE) n += 4 + 1;
-  if (m & SR_TLV_NETWORK_ERROR_CODE) n += 4 + 3;
-  if (m & SR_TLV_SC_INTERFACE_VERSION) n += 4 + 1;
-  if (m & SR_TLV_MESSAGE_PAYLOAD) n += 4 + pdu->message_payload_len;
-  for (guint i = 0; i < pdu->n_tlvs; i++)
-    n += 4 + (gsize) pdu->tlvs[i].length;
-  return n;
-}
-
-static guint8 *
-put_tlv (guint8 *p, guint16 tag, guint16 len, const void *value)
-{
-  wr16 (p, tag);
-  wr16 (p + 2, len);
-  if (len)
-    memcpy (p + 4, value, len);
-  return p + 4 + len;
-}
-
-static guint8 *
-put_tlvs (guint8 *p, const SrPdu *pdu)
-{
-  guint32 m = pdu->tlv_mask;
-  guint8 b[2];
-  if (m & SR_TLV_SAR_MSG_REF_NUM)
-    {
-      wr16 (b, pdu->sar_msg_ref_num);
-      p = put_tlv (p, SR_TLV_TAG_SAR_MSG_REF_NUM, 2, b);
-    }
-  if (m & SR_TLV_SAR_TOTAL_SEGMENTS)
-    p = put_tlv (p, SR_TLV_TAG_SAR_TOTAL_SEGMENTS, 1, &pdu->sar_total_segments);
-  if (m & SR_TLV_SAR_SEGMENT_SEQNUM)
-    p = put_tlv (p, SR_TLV_TAG_SAR_SEGMENT_SEQNUM, 1, &pdu->sar_segment_seqnum);
-  if (m & SR_TLV_USER_MESSAGE_REFERENCE)
-    {
-      wr16 (b, pdu->user_message_reference);
-      p = put_tlv (p, SR_TLV_TAG_USER_MESSAGE_REFERENCE, 2, b);
-    }
-  if (m & SR_TLV_RECEIPTED_MESSAGE_ID)
-    p = put_tlv (p, SR_TLV_TAG_RECEIPTED_MESSAGE_ID,
-                 (guint16) (strlen (pdu->receipted_message_id) + 1), pdu->receipted_message_id);
-  if (m & SR_TLV_MESSAGE_STATE)
-    p = put_tlv (p, SR_TLV_TAG_MESSAGE_STATE, 1, &pdu->message_state);
-  if (m & SR_TLV_NETWORK_ERROR_CODE)
-    p = put_tlv (p, SR_TLV_TAG_NETWORK_ERROR_CODE, 3, pdu->network_error_code);
-  if (m & SR_TLV_SC_INTERFACE_VERSION)
-    p = put_tlv (p, SR_TLV_TAG_SC_INTERFACE_VERSION, 1, &pdu->sc_interface_version);
-  for (guint i = 0; i < pdu->n_tlvs; i++)
-    p = put_tlv (p, pdu->tlvs[i].tag, pdu->tlvs[i].length, pdu->tlvs[i].value);
-  if (m & SR_TLV_MESSAGE_PAYLOAD)
-    p = put_tlv (p, SR_TLV_TAG_MESSAGE_PAYLOAD, (guint16) pdu->message_payload_len,
-                 pdu->message_payload);
-  return p;
 }
 
 static gboolean
@@ -881,7 +656,7 @@ check_fields (const SrPdu *pdu, PduKind kind, GError **error)
         {
           g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_FIELD_TOO_LONG,
                        "Cannot pack %s: short_message of %u bytes is longer than %u bytes",
-                       cmd_name (pdu->command_id), pdu->sm_length, SR_PDU_SHORT_MESSAGE_MAX);
+                       sr_pdu_cmd_name (pdu->command_id), pdu->sm_length, SR_PDU_SHORT_MESSAGE_MAX);
           return FALSE;
         }
       if (pdu->sm_length > 0 && (pdu->tlv_mask & SR_TLV_MESSAGE_PAYLOAD))
@@ -902,7 +677,7 @@ check_fields (const SrPdu *pdu, PduKind kind, GError **error)
           g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_FIELD_TOO_LONG,
                        "Cannot pack %s: message_payload of %" G_GSIZE_FORMAT
                        " bytes is longer than %u bytes",
-                       cmd_name (pdu->command_id), pdu->message_payload_len, G_MAXUINT16);
+                       sr_pdu_cmd_name (pdu->command_id), pdu->message_payload_len, G_MAXUINT16);
           return FALSE;
         }
       if (pdu->message_payload == NULL && pdu->message_payload_len > 0)
@@ -1025,7 +800,7 @@ sr_pdu_pack (const SrPdu *pdu, GByteArray *out, GError **error)
   if (kind == KIND_UNSUPPORTED)
     {
       g_set_error (error, SR_PDU_ERROR, SR_PDU_ERROR_UNKNOWN_COMMAND,
-                   "Cannot pack command_id 0x%08x (%s): not supported", id, cmd_name (id));
+                   "Cannot pack command_id 0x%08x (%s): not supported", id, sr_pdu_cmd_name (id));
       return FALSE;
     }
 
@@ -1054,7 +829,7 @@ sr_pdu_pack (const SrPdu *pdu, GByteArray *out, GError **error)
 
   gboolean has_sm = kind == KIND_SM;
   gboolean may_tlv = kind != KIND_BIND;
-  gsize extra = (has_sm ? pdu->sm_length : 0) + (may_tlv ? tlvs_size (pdu) : 0);
+  gsize extra = (has_sm ? pdu->sm_length : 0) + (may_tlv ? sr_pdu_tlvs_size (pdu) : 0);
   if (extra > SR_PDU_MAX_LEN)
     return invalid (error, id, "the PDU would be longer than %u bytes", SR_PDU_MAX_LEN);
 
@@ -1088,7 +863,7 @@ sr_pdu_pack (const SrPdu *pdu, GByteArray *out, GError **error)
       p += pdu->sm_length;
     }
   if (may_tlv)
-    p = put_tlvs (p, pdu);
+    p = sr_pdu_tlvs_put (p, pdu);
 
   gsize total = (gsize) (p - start);
   if (total > SR_PDU_MAX_LEN)

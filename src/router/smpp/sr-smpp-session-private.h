@@ -1,0 +1,99 @@
+/* sr-smpp-session-private.h — the session struct, shared by the state
+ * machine (sr-smpp-session.c) and the connection I/O (sr-smpp-io.c). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-smpp-session.h"
+#include "sr-smpp-framer.h"
+#include "sr-smpp-window.h"
+
+/* One bind to one SMSC. */
+struct SrSmppSession {
+  gint ref_count;
+
+  /* configuration (copied) */
+  char *host;
+  guint16 port;
+  char *system_id;
+  char *password;            /* never logged */
+  char *system_type;
+  gboolean tls;
+  gboolean tls_verify;
+  SrSmppBindAs bind_as;
+  SrSmppTiming timing;
+  char *name;                /* "system_id@host:port" */
+
+  SrSmppSessionEvents events;
+  gpointer user_data;
+  GMainContext *context;
+
+  /* state machine */
+  SrSmppState state;
+  guint32 epoch;             /* connection generation, part of deliver tokens */
+  gboolean stopping;         /* graceful stop requested */
+  gboolean gave_up;          /* credentials rejected: no reconnect until restart */
+  gboolean paused;           /* throttled by the SMSC */
+  gboolean window_freed;     /* window_available is due */
+  guint reconnect_attempt;   /* backoff exponent, reset when bound */
+  guint auth_failures;
+
+  /* connection */
+  GCancellable *connect_cancel;
+  GSocketClient *client;
+  GIOStream *conn;
+  GPollableInputStream *in;
+  GPollableOutputStream *out;
+  GSource *in_source;
+  GSource *out_source;       /* only while the socket is not writable */
+  SrSmppFramer framer;
+  GByteArray *wbuf;          /* queued output; partial writes keep their tail */
+  gsize woff;                /* bytes of wbuf already written */
+
+  /* one persistent source each; armed with g_source_set_ready_time() */
+  GSource *flush_source;
+  gboolean flush_armed;
+  GSource *timer_source;
+  gint64 timer_armed_at;     /* -1 when disarmed */
+
+  /* requests and deadlines (monotonic µs, 0 = none) */
+  guint32 seq;
+  SrSmppWindow window;
+  guint32 bind_seq;
+  guint32 enquire_seq;       /* our enquire_link awaiting its response */
+  guint32 unbind_seq;
+  GHashTable *delivers;      /* sequence → command_id of deliver_sm awaiting ack */
+  gint64 last_rx;
+  gint64 t_connect;
+  gint64 t_bind;
+  gint64 t_enquire_resp;
+  gint64 t_pause_end;
+  gint64 t_reconnect;
+  gint64 t_stop;
+  gint64 t_unbind;
+
+  SrPdu tx;                  /* scratch for outgoing PDUs */
+  SrPdu rx;                  /* scratch for incoming PDUs */
+};
+
+#define SR_SMPP_LOG(s, level, fmt, ...) \
+  g_log (G_LOG_DOMAIN, (level), "[%s] " fmt, (s)->name, ##__VA_ARGS__)
+
+/* sr-smpp-session.c: events from the I/O layer */
+void sr_smpp_session_connected (SrSmppSession *s, GIOStream *conn);
+void sr_smpp_session_link_lost (SrSmppSession *s, const char *reason,
+                                SrSmppStatusClass klass, guint32 status);
+void sr_smpp_session_handle_pdu (SrSmppSession *s, const guint8 *data, gsize len);
+void sr_smpp_session_after_input (SrSmppSession *s);
+guint32 sr_smpp_session_next_seq (SrSmppSession *s);
+
+/* sr-smpp-io.c */
+void sr_smpp_io_connect (SrSmppSession *s);
+void sr_smpp_io_attach (SrSmppSession *s, GIOStream *conn);
+void sr_smpp_io_close (SrSmppSession *s);
+gboolean sr_smpp_io_queue (SrSmppSession *s, const SrPdu *pdu, GError **error);
+void sr_smpp_io_queue_header (SrSmppSession *s, guint32 command_id, guint32 status, guint32 seq);
+void sr_smpp_io_schedule_flush (SrSmppSession *s);
+void sr_smpp_io_flush (SrSmppSession *s);
+void sr_smpp_io_create_sources (SrSmppSession *s);
+void sr_smpp_io_destroy_sources (SrSmppSession *s);
