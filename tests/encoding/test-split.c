@@ -42,6 +42,10 @@ static const CountCase count_cases[] = {
   /* ESC at index 152 would end part 1: the pair moves, part 1 has 152. */
   { "gsm-euro-at-153", "a", 152, "€aaaaaaaaaa", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 2, 164, 141 },
   { "gsm-brace-at-154", "a", 153, "{aaaaaaaaaa", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 2, 165, 141 },
+  /* A CR ending a full part would read as padding once packed: it moves. */
+  { "gsm-cr-at-153", "a", 152, "\rbbbbbbbbbb", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 2, 163, 142 },
+  { "gsm-cr-at-152-udh16", "a", 151, "\rbbbbbbbbbb", SR_ALPHABET_AUTO, SR_SPLIT_UDH16, SR_ALPHABET_GSM, 2, 162, 141 },
+  { "gsm-cr-at-152-udh8", "a", 151, "\rbbbbbbbbbb", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 2, 162, 144 },
   { "gsm-escapes-only", "€", 80, "", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 1, 160, 0 },
   /* 81 pairs: part 1 would end on an ESC, so it holds 76 pairs. */
   { "gsm-escapes-81", "€", 81, "", SR_ALPHABET_AUTO, SR_SPLIT_UDH8, SR_ALPHABET_GSM, 2, 162, 143 },
@@ -451,6 +455,23 @@ test_alphabet_names (void)
   g_assert_cmpstr (sr_alphabet_to_string (SR_ALPHABET_LATIN1), ==, "ISO");
 }
 
+static void
+test_data_coding_class (void)
+{
+  guint8 dc = 0xAA;
+
+  g_assert_true (sr_data_coding_with_class (0x00, 0, &dc));
+  g_assert_cmpuint (dc, ==, 0x10);
+  g_assert_true (sr_data_coding_with_class (0x08, 0, &dc));
+  g_assert_cmpuint (dc, ==, 0x18);
+  g_assert_true (sr_data_coding_with_class (0x08, 2, &dc));
+  g_assert_cmpuint (dc, ==, 0x1A);
+  g_assert_true (sr_data_coding_with_class (0x04, 1, &dc));
+  g_assert_cmpuint (dc, ==, 0x15);
+  g_assert_false (sr_data_coding_with_class (0x03, 0, &dc));
+  g_assert_cmpuint (dc, ==, 0x03);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -479,5 +500,6 @@ main (int argc, char **argv)
   g_test_add_func ("/split/too-long", test_too_long);
   g_test_add_func ("/split/long-text-heap", test_long_text_heap);
   g_test_add_func ("/split/alphabet-names", test_alphabet_names);
+  g_test_add_func ("/split/data-coding-class", test_data_coding_class);
   return g_test_run ();
 }

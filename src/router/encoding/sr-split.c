@@ -161,6 +161,24 @@ is_lead (SrAlphabet alphabet, guint16 u)
   return FALSE;
 }
 
+/* Whether a GSM part of @septets ending in CR would end exactly on an octet
+ * boundary once packed on the air (where the SMSC always packs): the
+ * receiver then takes that CR for padding (TS 23.038 §6.1.2.1.1) and the line
+ * break is lost.  Such a CR moves to the next part.  With SAR and payload
+ * the SMSC chooses the header, so both fill widths are avoided. */
+static inline gboolean
+cr_is_padding (SrSplitMethod method, gsize septets)
+{
+  switch (method) {
+  case SR_SPLIT_UDH8:
+    return septets % 8 == 1;   /* 1 fill bit + 7 × septets */
+  case SR_SPLIT_UDH16:
+    return septets % 8 == 0;   /* no fill bits */
+  default:
+    return septets % 8 == 0 || septets % 8 == 1;
+  }
+}
+
 /* Cuts the plan into parts: fills @ends (room for @max_ends) with each
  * part's end index and returns the number of parts (which may exceed
  * @max_ends: then only the first ones are stored). */
@@ -183,6 +201,9 @@ plan_cut (const Plan *plan, SrSplitMethod method, gsize *ends, guint max_ends,
     gsize end = MIN (start + multi, plan->n);
 
     if (end < plan->n && is_lead (plan->alphabet, plan->units[end - 1]))
+      end--;
+    if (end < plan->n && plan->alphabet == SR_ALPHABET_GSM && plan->units[end - 1] == 0x0D
+        && cr_is_padding (method, end - start))
       end--;
     if (parts < max_ends)
       ends[parts] = end;
@@ -410,4 +431,26 @@ void
 sr_split_free (SrSplit *split)
 {
   g_free (split);
+}
+
+gboolean
+sr_data_coding_with_class (guint8 data_coding, guint message_class, guint8 *out)
+{
+  g_return_val_if_fail (message_class <= 3, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  switch (data_coding) {
+  case SR_DATA_CODING_DEFAULT:
+    *out = (guint8) (0x10 | message_class);
+    return TRUE;
+  case SR_DATA_CODING_UCS2:
+    *out = (guint8) (0x18 | message_class);
+    return TRUE;
+  case 0x04:
+    *out = (guint8) (0x14 | message_class);
+    return TRUE;
+  default:
+    *out = data_coding;
+    return FALSE;
+  }
 }

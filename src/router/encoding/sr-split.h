@@ -36,14 +36,17 @@ typedef struct {
 /* Counts @utf8 (valid UTF-8, NUL-terminated) in @alphabet (AUTO picks GSM
  * when every character fits, else UCS-2) for @method.  Fails with
  * SR_ENCODING_ERROR_UNREPRESENTABLE when a forced alphabet cannot carry
- * the text, or _INVALID_UTF8. */
+ * the text, or _INVALID_UTF8.  The count does not know the provider: where
+ * data_coding 0 means Latin-1, sr_split_message() sends GSM texts holding €
+ * or Greek capitals as UCS-2; its SrSplit has the final parts. */
 gboolean sr_text_count (const char *utf8, SrAlphabet alphabet, SrSplitMethod method,
                         SrTextCount *count, GError **error);
 
 /* "GSM 7-bit · 2 parts · 146 left" (translated); free with g_free(). */
 char *sr_text_count_format (const SrTextCount *count);
 
-/* One PDU's worth of a message. */
+/* One PDU's worth of a message.  @data points into its SrSplit and lives
+ * as long as the SrSplit does. */
 typedef struct {
   const guint8 *data;    /* short_message (UDH first when esm_class has UDHI),
                             or the message_payload TLV when @payload */
@@ -71,14 +74,22 @@ typedef struct {
  * 0 means at the provider: GSM unpacked (one septet per octet), packed, or
  * Latin-1 (then GSM texts travel as Latin-1 octets and AUTO picks UCS-2 for
  * GSM characters Latin-1 lacks, such as € or Greek capitals).  @ref is the
- * concatenation reference (udh8 and sar use its low 8 / 16 bits).
- * Fails with SR_ENCODING_ERROR_TOO_LONG (class too-long) over @max_parts,
- * 255 parts, or SR_SPLIT_PAYLOAD_MAX octets of payload, and with
+ * concatenation reference (udh8 uses its low 8 bits, udh16 and sar all 16).
+ * Fails with SR_ENCODING_ERROR_TOO_LONG (class too-long) over @max_parts
+ * (0: no limit but concatenation's 255 parts), over 255 parts, or over
+ * SR_SPLIT_PAYLOAD_MAX octets of payload, and with
  * _UNREPRESENTABLE or _INVALID_UTF8 (class input). */
 SrSplit *sr_split_message (const char *text, SrAlphabet alphabet, SrSplitMethod method,
                            guint max_parts, SrDataCoding0 dc0, guint16 ref, GError **error);
 
 void sr_split_free (SrSplit *split);
+
+/* The data_coding for a message of @message_class (0 = flash, 1..3) whose
+ * parts were made with @data_coding: the TS 23.038 general group with class
+ * bits — GSM 0x00 → 0x10|class, UCS-2 0x08 → 0x18|class, 8-bit 0x04 →
+ * 0x14|class.  Latin-1 (and anything else) has no form with a class: then
+ * returns FALSE and *@out is @data_coding unchanged. */
+gboolean sr_data_coding_with_class (guint8 data_coding, guint message_class, guint8 *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrSplit, sr_split_free)
 
