@@ -60,11 +60,12 @@ add_stat_rule (SrSim *sim, const char *text, GError **error)
   return TRUE;
 }
 
-static void
+static gboolean
 on_incoming (GSocketService *service, GSocketConnection *connection,
              GObject *source_object, gpointer user_data)
 {
   sr_sim_conn_new (user_data, connection);
+  return TRUE;
 }
 
 static gboolean

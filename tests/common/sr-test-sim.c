@@ -26,6 +26,7 @@ sr_test_sim_start (const char *const *args, GError **error)
   g_autoptr(SrTestSim) sim = NULL;
   g_autofree char *line = NULL;
   gboolean has_log = FALSE;
+  gboolean has_port = FALSE;
   guint i;
 
   if (binary == NULL || binary[0] == '\0')
@@ -46,6 +47,9 @@ sr_test_sim_start (const char *const *args, GError **error)
     {
       if (g_str_has_prefix (args[i], "--log=") || strcmp (args[i], "--log") == 0)
         has_log = TRUE;
+      if (g_str_has_prefix (args[i], "--port=") || strcmp (args[i], "--port") == 0
+          || strcmp (args[i], "-p") == 0)
+        has_port = TRUE;
       if (strcmp (args[i], "--no-log") == 0)
         {
           has_log = TRUE;
@@ -59,8 +63,11 @@ sr_test_sim_start (const char *const *args, GError **error)
       g_ptr_array_add (argv, "--log");
       g_ptr_array_add (argv, sim->log_path);
     }
-  g_ptr_array_add (argv, "--port");
-  g_ptr_array_add (argv, "0");
+  if (!has_port)
+    {
+      g_ptr_array_add (argv, "--port");
+      g_ptr_array_add (argv, "0");
+    }
   g_ptr_array_add (argv, "--control-stdin");
   g_ptr_array_add (argv, NULL);
 
@@ -305,6 +312,18 @@ sr_test_sim_log_events (GPtrArray *entries, const char *event)
   return out;
 }
 
+/* Lets an in-process router (on this thread's main context) run while a
+ * test polls the simulator. */
+static void
+wait_a_little (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_usleep (2000);
+}
+
 GPtrArray *
 sr_test_sim_wait_log (SrTestSim *sim, const char *dir, const char *command, guint count,
                       guint timeout_ms)
@@ -321,11 +340,35 @@ sr_test_sim_wait_log (SrTestSim *sim, const char *dir, const char *command, guin
       g_ptr_array_unref (matching);
       if (g_get_monotonic_time () > deadline)
         return NULL;
-      /* Let an in-process router run while we wait. */
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
+      wait_a_little ();
     }
+}
+
+gboolean
+sr_test_sim_wait_stat (SrTestSim *sim, const char *name, gint64 at_least, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      if (sr_test_sim_stat (sim, name) >= at_least)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      wait_a_little ();
+    }
+}
+
+void
+sr_test_sim_kill (SrTestSim *sim)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sim->process == NULL || sim->stopped)
+    return;
+  g_subprocess_force_exit (sim->process);
+  g_subprocess_wait (sim->process, NULL, &error);
+  sim->stopped = TRUE;
 }
 
 static void

@@ -20,9 +20,10 @@ G_BEGIN_DECLS
 /* A running simulator subprocess. */
 typedef struct _SrTestSim SrTestSim;
 
-/* Starts $SR_SIM with @args (NULL-terminated, may be NULL) plus --port 0,
- * --control-stdin and --log FILE (unless @args has --log, or "--no-log",
- * which is not passed on: no log at all, as in benchmarks); waits for its
+/* Starts $SR_SIM with @args (NULL-terminated, may be NULL) plus
+ * --control-stdin, --port 0 (unless @args has --port) and --log FILE in a
+ * temporary directory (unless @args has --log, or "--no-log", which is not
+ * passed on and means no log at all, as in benchmarks); waits for the
  * LISTENING line.  Fails when SR_SIM is unset or the simulator exits. */
 SrTestSim *sr_test_sim_start (const char *const *args, GError **error);
 /* Same, with the arguments as a NULL-terminated list; asserts success. */
@@ -62,6 +63,15 @@ GPtrArray *sr_test_sim_log_events (GPtrArray *entries, const char *event);
  * after @timeout_ms. */
 GPtrArray *sr_test_sim_wait_log (SrTestSim *sim, const char *dir, const char *command,
                                  guint count, guint timeout_ms);
+
+/* Polls "stats" until counter @name reaches @at_least (iterating the
+ * thread-default main context meanwhile); FALSE after @timeout_ms. */
+gboolean sr_test_sim_wait_stat (SrTestSim *sim, const char *name, gint64 at_least,
+                                guint timeout_ms);
+
+/* Kills the simulator at once (SIGKILL), as a crashing SMSC.  Start a new
+ * one with "--port", "N" to bring it back on the same port. */
+void sr_test_sim_kill (SrTestSim *sim);
 
 /* Field helpers for log entries. */
 const char *sr_test_log_str (JsonObject *entry, const char *member);

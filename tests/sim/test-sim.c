@@ -702,6 +702,28 @@ test_unbind_with_delay (void)
   g_assert_true (sr_test_smpp_wait_closed (client, TIMEOUT));
 }
 
+/* Killed like a crashing SMSC, then back on the same port. */
+static void
+test_kill_and_restart (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_default ();
+  g_autoptr(SrTestSim) again = NULL;
+  g_autoptr(SrTestSmpp) client = bound_client (sim, SR_CMD_BIND_TRANSCEIVER, "app", "pw");
+  g_autofree char *port = g_strdup_printf ("%u", sr_test_sim_port (sim));
+  SrPdu pdu;
+
+  sr_test_sim_kill (sim);
+  g_assert_true (sr_test_smpp_wait_closed (client, TIMEOUT));
+  again = sr_test_sim_start_va ("--port", port, NULL);
+  g_assert_cmpuint (sr_test_sim_port (again), ==, sr_test_sim_port (sim));
+  g_clear_pointer (&client, sr_test_smpp_free);
+  client = bound_client (again, SR_CMD_BIND_TRANSCEIVER, "app", "pw");
+  sr_test_smpp_submit (client, "+41791234567", "+41780000000", "again", 0);
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_SUBMIT_SM_RESP, &pdu, TRUE, TIMEOUT));
+  g_assert_true (sr_test_sim_wait_stat (again, "submits_ok", 1, TIMEOUT));
+  g_assert_false (sr_test_sim_wait_stat (again, "submits_ok", 2, 20));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -724,6 +746,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/control/unbind-and-drop", test_control_unbind_and_drop);
   g_test_add_func ("/sim/control/receipt-and-raw", test_control_receipt_and_raw);
   g_test_add_func ("/sim/data-sm", test_data_sm);
+  g_test_add_func ("/sim/kill-and-restart", test_kill_and_restart);
   g_test_add_func ("/sim/mo/interval-and-window", test_mo_interval_and_window);
   g_test_add_func ("/sim/unbind-with-delay", test_unbind_with_delay);
 
