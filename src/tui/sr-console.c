@@ -380,30 +380,30 @@ key_redraw (SrConsole *c, const SrConsoleBinding *b)
   sr_console_refresh (c);
 }
 
-#define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "8", N_("Switch view: 1 Overview, 2 Queue, 3 Sent, 4 Dead letters, 5 Receipts, 6 Inbox, 7 Blacklists, 8 Log"), key_view }
+#define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "8", N_("Switch view (tab bar)"), key_view }
 
 static const SrConsoleBinding bindings[] = {
   VIEW_KEY (1), VIEW_KEY (2), VIEW_KEY (3), VIEW_KEY (4),
   VIEW_KEY (5), VIEW_KEY (6), VIEW_KEY (7), VIEW_KEY (8),
   { SR_KEY_TAB, 0, N_("Tab"), N_("Next view"), key_next_view },
   { SR_KEY_BTAB, 0, N_("Shift-Tab"), N_("Previous view"), key_next_view },
-  { SR_KEY_UP, 0, N_("Up/Down"), N_("Select the previous / next row"), key_move },
-  { SR_KEY_DOWN, 0, N_("Up/Down"), N_("Select the previous / next row"), key_move },
+  { SR_KEY_UP, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
+  { SR_KEY_DOWN, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
   { SR_KEY_PGUP, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
   { SR_KEY_PGDN, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
   { SR_KEY_HOME, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
   { SR_KEY_END, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
-  { SR_KEY_CHAR, 'r', "r", N_("Retry the dead letter"), key_retry },
-  { SR_KEY_CHAR, 'e', "e", N_("Edit the dead letter, then retry"), key_edit },
-  { SR_KEY_CHAR, 'd', "d", N_("Discard the dead letter (asks first)"), key_discard },
+  { SR_KEY_CHAR, 'r', "r", N_("Retry dead letter"), key_retry },
+  { SR_KEY_CHAR, 'e', "e", N_("Edit, then retry"), key_edit },
+  { SR_KEY_CHAR, 'd', "d", N_("Discard (asks first)"), key_discard },
   { SR_KEY_CHAR, 'c', "c", N_("Compose a new message"), key_compose },
-  { SR_KEY_CHAR, 'a', "a", N_("Add a blacklist entry (Blacklists)"), key_blacklist_add },
-  { SR_KEY_CHAR, 'x', "x", N_("Remove the blacklist entry (Blacklists)"), key_blacklist_remove },
+  { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add },
+  { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove },
   { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause },
-  { SR_KEY_CHAR, '/', "/", N_("Filter the list by number or text"), key_filter },
+  { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter },
   { SR_KEY_CHAR, '?', "?", N_("This help"), key_help },
   { SR_KEY_CTRL_L, 0, N_("Ctrl-L"), N_("Redraw the screen"), key_redraw },
-  { SR_KEY_CHAR, 'q', "q", N_("Quit (stops the router gracefully)"), key_quit },
+  { SR_KEY_CHAR, 'q', "q", N_("Quit"), key_quit },
 };
 
 const SrConsoleBinding *
@@ -416,11 +416,12 @@ sr_console_bindings (guint *n)
 static const char *const form_key_help[] = {
   N_("Tab/Down"), N_("Next field"),
   N_("Shift-Tab/Up"), N_("Previous field"),
-  N_("Left/Right"), N_("Move in the text; change a choice"),
-  N_("Home/End"), N_("Start / end of the text (also Ctrl-A, Ctrl-E)"),
-  N_("Backspace/Del"), N_("Delete before / at the cursor"),
+  N_("Left/Right"), N_("Move; change a choice"),
+  N_("Home/End"), N_("Start / end (Ctrl-A/E)"),
+  N_("Backspace/Del"), N_("Delete before / at"),
   N_("Ctrl-U"), N_("Clear the field"),
-  N_("Enter"), N_("Submit (y/n in questions)"),
+  N_("Enter"), N_("Submit the form"),
+  N_("y/n"), N_("Answer a question"),
   N_("Esc"), N_("Cancel"),
   NULL,
 };

@@ -1,0 +1,776 @@
+/* test-console-screen.c — console screen logic on the buffer backend. */
+#include <glib.h>
+#include <string.h>
+
+#include "sr-console-fixture-model.h"
+#include "sr-console-private.h"
+
+#define MILLION G_GINT64_CONSTANT (1000000)
+
+/* A console on the fixture model, drawn into an in-memory screen. */
+typedef struct {
+  SrFixtureModel *model;
+  SrConsole *console;
+  SrTerm *term;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer rows)
+{
+  f->model = sr_fixture_model_new (rows ? GPOINTER_TO_INT (rows) : MILLION);
+  SrConsoleOptions options = { .title = "test" };
+  f->console = sr_console_new (sr_fixture_model_get (f->model), &options);
+  f->term = sr_term_buffer_new (24, 80);
+  sr_console_set_size (f->console, 24, 80);
+  sr_console_refresh (f->console);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  sr_console_free (f->console);
+  sr_fixture_model_free (f->model);
+  sr_term_free (f->term);
+}
+
+static void
+press (Fixture *f, SrKeyCode code)
+{
+  sr_console_handle_key (f->console, sr_key (code));
+}
+
+static void
+type (Fixture *f, const char *utf8)
+{
+  for (const char *p = utf8; *p; p = g_utf8_next_char (p))
+    sr_console_handle_key (f->console, sr_key_char (g_utf8_get_char (p)));
+}
+
+static char *
+screen (Fixture *f)
+{
+  sr_console_draw (f->console, f->term);
+  return sr_term_buffer_text (f->term);
+}
+
+static gboolean
+screen_has (Fixture *f, const char *needle)
+{
+  g_autofree char *s = screen (f);
+  return strstr (s, needle) != NULL;
+}
+
+static gint64
+selected_id (Fixture *f)
+{
+  SrConsoleRow *row = sr_console_list_selected (&f->console->lists[f->console->view]);
+  g_assert_nonnull (row);
+  return row->id;
+}
+
+static const char *
+last_action (Fixture *f)
+{
+  GPtrArray *a = sr_fixture_model_actions (f->model);
+  return a->len ? g_ptr_array_index (a, a->len - 1) : "";
+}
+
+/* --- Text measurement ------------------------------------------------------ */
+
+static void
+test_text_fit (void)
+{
+  static const struct {
+    const char *in;
+    int width;
+    SrAlign align;
+    const char *out;
+  } cases[] = {
+    { "abc", 5, SR_ALIGN_LEFT, "abc  " },
+    { "abc", 5, SR_ALIGN_RIGHT, "  abc" },
+    { "abcdef", 4, SR_ALIGN_LEFT, "abc…" },
+    { "abcd", 4, SR_ALIGN_LEFT, "abcd" },
+    { "日本語", 6, SR_ALIGN_LEFT, "日本語" },
+    { "日本語", 5, SR_ALIGN_LEFT, "日本…" },
+    { "日本語", 4, SR_ALIGN_LEFT, "日 …" },   /* 本 would straddle the ellipsis */
+    { "a😀b", 4, SR_ALIGN_LEFT, "a😀b" },
+    { "a😀b", 3, SR_ALIGN_LEFT, "a …" },
+    { "😀😀😀", 5, SR_ALIGN_LEFT, "😀😀…" },
+    { "e\xcc\x81t\xc3\xa9", 4, SR_ALIGN_LEFT, "e\xcc\x81t\xc3\xa9 " }, /* combining accent: 0 columns */
+    { "line\nbreak\ttab", 15, SR_ALIGN_LEFT, "line break tab " },
+    { "bad\xff" "utf8", 8, SR_ALIGN_LEFT, "bad\xef\xbf\xbdutf8" },
+    { "abc", 1, SR_ALIGN_LEFT, "…" },
+    { "abc", 0, SR_ALIGN_LEFT, "" },
+    { NULL, 2, SR_ALIGN_LEFT, "  " },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = sr_text_fit (cases[i].in, cases[i].width, cases[i].align);
+      g_assert_cmpstr (got, ==, cases[i].out);
+      g_assert_cmpint (sr_text_width (got), ==, MAX (cases[i].width, 0));
+    }
+  g_assert_cmpint (sr_text_width ("日本語"), ==, 6);
+  g_assert_cmpint (sr_text_width ("😀"), ==, 2);
+  g_assert_cmpint (sr_text_width ("Grüße"), ==, 5);
+}
+
+static void
+test_buffer_wide_cells (void)
+{
+  g_autoptr (SrTerm) t = sr_term_buffer_new (3, 10);
+  sr_term_print (t, 0, 0, 10, "ab日本cd", SR_ALIGN_LEFT, SR_ATTR_NORMAL);
+  g_autofree char *row = sr_term_buffer_row_text (t, 0);
+  g_assert_cmpstr (row, ==, "ab日本cd");
+  g_assert_cmpint (sr_term_buffer_find (t, 0, "cd"), ==, 6);
+  g_assert_cmpint (sr_term_buffer_find (t, 0, "本"), ==, 4);
+
+  /* Clipped at the right edge: a wide character never half-written. */
+  sr_term_print (t, 1, 7, 10, "x😀😀", SR_ALIGN_LEFT, SR_ATTR_ERROR);
+  g_autofree char *row1 = sr_term_buffer_row_text (t, 1);
+  g_assert_cmpstr (row1, ==, "       x …");
+  g_assert_cmpint (sr_term_buffer_attr (t, 1, 7), ==, SR_ATTR_ERROR);
+
+  /* Overwriting half of a wide character blanks the other half. */
+  sr_term_print (t, 0, 3, 1, "Z", SR_ALIGN_LEFT, SR_ATTR_NORMAL);
+  g_autofree char *row0 = sr_term_buffer_row_text (t, 0);
+  g_assert_cmpstr (row0, ==, "ab Z本cd");
+}
+
+/* --- Tab bar and columns ---------------------------------------------------- */
+
+static void
+test_tab_bar (void)
+{
+  g_autofree char *wide = sr_console_tab_bar (SR_CONSOLE_VIEW_QUEUE, 100);
+  g_assert_nonnull (strstr (wide, "[2 Queue]"));
+  g_assert_nonnull (strstr (wide, " 4 Dead letters "));
+  g_assert_nonnull (strstr (wide, " 8 Log "));
+
+  g_autofree char *eighty = sr_console_tab_bar (SR_CONSOLE_VIEW_DEAD, 80);
+  g_assert_nonnull (strstr (eighty, "[4 Dead]"));
+  g_assert_nonnull (strstr (eighty, " 1 Overview "));
+  g_assert_nonnull (strstr (eighty, " 7 Blacklists "));
+  g_assert_cmpint (sr_text_width (eighty), ==, 80);
+
+  g_autofree char *narrow = sr_console_tab_bar (SR_CONSOLE_VIEW_INBOX, 45);
+  g_assert_nonnull (strstr (narrow, "[6 Inbox]"));
+  g_assert_nonnull (strstr (narrow, " 1  2  3 "));
+  g_assert_cmpint (sr_text_width (narrow), ==, 45);
+}
+
+static void
+test_tab_switching (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    SrKey key;
+    const char *tab;
+    const char *header;
+  } steps[] = {
+    { { SR_KEY_CHAR, '3' }, "[3 Sent]", "Receipt" },
+    { { SR_KEY_TAB, 0 }, "[4 Dead]", "Reason" },
+    { { SR_KEY_TAB, 0 }, "[5 Receipts]", "SMSC id" },
+    { { SR_KEY_BTAB, 0 }, "[4 Dead]", "Class" },
+    { { SR_KEY_CHAR, '7' }, "[7 Blacklists]", "Note" },
+    { { SR_KEY_CHAR, '8' }, "[8 Log]", "Scope" },
+    { { SR_KEY_TAB, 0 }, "[1 Overview]", "Last system errors" },
+    { { SR_KEY_BTAB, 0 }, "[8 Log]", "Scope" },
+    { { SR_KEY_CHAR, '2' }, "[2 Queue]", "State" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      sr_console_handle_key (f->console, steps[i].key);
+      sr_console_draw (f->console, f->term);
+      g_autofree char *tabs = sr_term_buffer_row_text (f->term, 0);
+      g_assert_nonnull (strstr (tabs, steps[i].tab));
+      int x = sr_term_buffer_find (f->term, 0, steps[i].tab);
+      g_assert_cmpint (sr_term_buffer_attr (f->term, 0, x + 1), ==, SR_ATTR_TAB_ACTIVE);
+      g_assert_true (screen_has (f, steps[i].header));
+    }
+}
+
+static void
+test_column_widths (void)
+{
+  static const int widths[] = { 40, 60, 80, 100, 200 };
+  for (int v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        int cols[16], sum = 0, kept = 0;
+        guint n = sr_console_view_n_columns (v);
+        sr_console_column_widths (v, widths[w], cols);
+        for (guint i = 0; i < n; i++)
+          if (cols[i] >= 0)
+            {
+              sum += cols[i];
+              kept++;
+            }
+        g_assert_cmpint (kept, >=, 1);
+        g_assert_cmpint (sum + kept - 1, <=, widths[w]);
+        if (widths[w] >= 80)
+          g_assert_cmpint (sum + kept - 1, ==, widths[w]); /* flexible columns fill the line */
+        if (widths[w] >= 100)
+          g_assert_cmpint (kept, ==, (int) n);               /* nothing left out */
+      }
+  /* At 80 columns the Queue keeps To and Text and drops the least useful. */
+  int q[16];
+  sr_console_column_widths (SR_CONSOLE_VIEW_QUEUE, 80, q);
+  g_assert_cmpint (q[2], ==, 15);   /* to */
+  g_assert_cmpint (q[6], >=, 16);   /* text */
+  g_assert_cmpint (q[5], ==, -1);   /* parts */
+}
+
+static void
+test_wide_rows_align (Fixture *f, gconstpointer data)
+{
+  /* Rows with CJK and emoji text: every row exactly fills its line, and the
+   * columns after the text start at the same cell on every row. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_INBOX);
+  sr_console_draw (f->console, f->term);
+  SrConsoleLayout l;
+  sr_console_layout (24, 80, &l);
+  int to_col = -1, cjk = 0, emoji = 0;
+  for (int y = l.list_y; y < l.list_y + l.list_h; y++)
+    {
+      g_autofree char *row = sr_term_buffer_row_text (f->term, y);
+      g_assert_cmpint (sr_text_width (row), <=, 80);
+      int col = sr_term_buffer_find (f->term, y, "+41791234567");
+      g_assert_cmpint (col, >, 0);
+      if (to_col < 0)
+        to_col = col;
+      g_assert_cmpint (col, ==, to_col);
+      cjk += strstr (row, "日本語") != NULL;
+      emoji += strstr (row, "😀") != NULL;
+      if (strstr (row, "日本語"))
+        g_assert_true (g_str_has_suffix (row, "…") || sr_text_width (row) < 80);
+    }
+  g_assert_cmpint (cjk, >, 0);
+  g_assert_cmpint (emoji, >, 0);
+}
+
+/* --- Paging ------------------------------------------------------------------ */
+
+static void
+assert_only_pages (Fixture *f, guint max_queries)
+{
+  SrFixtureStats s;
+  sr_fixture_model_stats (f->model, &s);
+  guint page = sr_console_page_rows (f->console);
+  g_assert_cmpuint (s.max_count, <=, page);
+  g_assert_cmpuint (s.queries, <=, max_queries);
+  g_assert_cmpuint (s.rows_returned, <=, (guint64) max_queries * page);
+  sr_fixture_model_reset_stats (f->model);
+}
+
+static void
+test_paging_million (Fixture *f, gconstpointer data)
+{
+  SrConsoleList *list = &f->console->lists[SR_CONSOLE_VIEW_QUEUE];
+  guint page = sr_console_page_rows (f->console);
+  g_assert_cmpuint (page, ==, 12);
+
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  g_assert_cmpint (selected_id (f), ==, MILLION);
+  sr_fixture_model_reset_stats (f->model);
+
+  press (f, SR_KEY_END);
+  g_assert_cmpint (selected_id (f), ==, 1);
+  g_assert_cmpuint (list->rows->len, ==, page);
+  assert_only_pages (f, 1);
+  g_assert_true (screen_has (f, "+41790000001"));
+
+  press (f, SR_KEY_UP);
+  g_assert_cmpint (selected_id (f), ==, 2);
+  press (f, SR_KEY_PGUP);
+  g_assert_cmpint (selected_id (f), ==, 2 + page);
+  assert_only_pages (f, 1);
+  press (f, SR_KEY_PGUP);
+  press (f, SR_KEY_PGUP);
+  g_assert_cmpint (selected_id (f), ==, 2 + 3 * page);
+  assert_only_pages (f, 2);
+
+  press (f, SR_KEY_HOME);
+  g_assert_cmpint (selected_id (f), ==, MILLION);
+  g_assert_cmpint (list->top_cursor, ==, SR_CONSOLE_CURSOR_NEWEST);
+  assert_only_pages (f, 1);
+
+  /* Row by row past the bottom of the page, then page by page. */
+  for (int i = 0; i < 30; i++)
+    press (f, SR_KEY_DOWN);
+  g_assert_cmpint (selected_id (f), ==, MILLION - 30);
+  assert_only_pages (f, 30);
+  for (guint i = 0; i + 1 < list->rows->len; i++)
+    g_assert_cmpint (((SrConsoleRow *) list->rows->pdata[i])->id, ==,
+                     ((SrConsoleRow *) list->rows->pdata[i + 1])->id + 1);
+  for (int i = 0; i < 5; i++)
+    press (f, SR_KEY_PGDN);
+  g_assert_cmpint (selected_id (f), ==, MILLION - 30 - 5 * (gint64) page);
+  press (f, SR_KEY_UP);
+  g_assert_cmpint (selected_id (f), ==, MILLION - 29 - 5 * (gint64) page);
+
+  /* A refresh keeps the place: the page does not jump back to the top. */
+  gint64 before = selected_id (f);
+  sr_console_refresh (f->console);
+  g_assert_cmpint (selected_id (f), ==, before);
+  assert_only_pages (f, 8);
+
+  /* Up at the very top stays on the newest row. */
+  press (f, SR_KEY_HOME);
+  press (f, SR_KEY_UP);
+  press (f, SR_KEY_PGUP);
+  g_assert_cmpint (selected_id (f), ==, MILLION);
+
+  /* A thousand keypresses over a million rows cost a thousand small queries. */
+  gint64 t0 = g_get_monotonic_time ();
+  sr_fixture_model_reset_stats (f->model);
+  for (int i = 0; i < 1000; i++)
+    press (f, i % 2 ? SR_KEY_END : SR_KEY_PGDN);
+  assert_only_pages (f, 1000);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_live_top_and_new_rows (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  press (f, SR_KEY_DOWN);
+  gint64 sel = selected_id (f);
+  gint64 id = sr_fixture_model_add_queued (f->model, "+41790000000", "fresh message");
+  sr_console_refresh (f->console);
+  /* Pinned to the top: the new row appears, the selection stays on its row. */
+  g_assert_cmpint (((SrConsoleRow *) f->console->lists[SR_CONSOLE_VIEW_QUEUE].rows->pdata[0])->id, ==, id);
+  g_assert_cmpint (selected_id (f), ==, sel);
+  g_assert_true (screen_has (f, "fresh message"));
+}
+
+static void
+test_small_list (Fixture *f, gconstpointer data)
+{
+  /* Fewer rows than a page: End and Home show the same rows. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  g_assert_cmpuint (f->console->lists[SR_CONSOLE_VIEW_QUEUE].rows->len, ==, 5);
+  press (f, SR_KEY_END);
+  g_assert_cmpint (selected_id (f), ==, 1);
+  press (f, SR_KEY_PGDN);
+  g_assert_cmpint (selected_id (f), ==, 1);
+  press (f, SR_KEY_PGUP);
+  g_assert_cmpint (selected_id (f), ==, 5);
+  g_assert_cmpuint (f->console->lists[SR_CONSOLE_VIEW_QUEUE].rows->len, ==, 5);
+}
+
+static void
+test_filter (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  press (f, SR_KEY_DOWN);
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  type (f, "日本語");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  SrConsoleList *list = &f->console->lists[SR_CONSOLE_VIEW_QUEUE];
+  g_assert_cmpuint (list->rows->len, ==, sr_console_page_rows (f->console));
+  for (guint i = 0; i < list->rows->len; i++)
+    g_assert_cmpint (((SrConsoleRow *) list->rows->pdata[i])->id % 7, ==, 0);
+  g_assert_cmpint (selected_id (f), ==, 994);
+  g_assert_true (screen_has (f, "filter: 日本語"));
+
+  /* A number filter that matches nothing says so. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  type (f, "+4412");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpuint (list->rows->len, ==, 0);
+  g_assert_true (screen_has (f, "No rows match"));
+
+  /* Empty filter: everything again. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  press (f, SR_KEY_ENTER);
+  g_assert_null (list->filter);
+  g_assert_cmpint (selected_id (f), ==, 1000);
+}
+
+/* --- Forms --------------------------------------------------------------------- */
+
+static void
+test_form_editing (void)
+{
+  g_autoptr (SrConsoleForm) form = sr_console_form_new (SR_FORM_COMPOSE, "t");
+  sr_console_form_add (form, "To", "");
+  sr_console_form_add (form, "Text", "ab");
+  static const char *const kinds[] = { "country", "number", "prefix", NULL };
+  sr_console_form_add_choice (form, "Kind", kinds, 0);
+
+  static const struct {
+    SrKey key;
+    guint field;
+    const char *value;
+    guint cursor;
+  } steps[] = {
+    { { SR_KEY_CHAR, '+' }, 0, "+", 1 },
+    { { SR_KEY_CHAR, 0x65e5 }, 0, "+日", 2 },          /* 日 */
+    { { SR_KEY_CHAR, 0x1f600 }, 0, "+日😀", 3 },       /* 😀 */
+    { { SR_KEY_LEFT, 0 }, 0, "+日😀", 2 },
+    { { SR_KEY_BACKSPACE, 0 }, 0, "+😀", 1 },
+    { { SR_KEY_CHAR, 'x' }, 0, "+x😀", 2 },
+    { { SR_KEY_HOME, 0 }, 0, "+x😀", 0 },
+    { { SR_KEY_DELETE, 0 }, 0, "x😀", 0 },
+    { { SR_KEY_BACKSPACE, 0 }, 0, "x😀", 0 },          /* nothing before the cursor */
+    { { SR_KEY_END, 0 }, 0, "x😀", 2 },
+    { { SR_KEY_RIGHT, 0 }, 0, "x😀", 2 },              /* already at the end */
+    { { SR_KEY_DELETE, 0 }, 0, "x😀", 2 },
+    { { SR_KEY_CTRL_A, 0 }, 0, "x😀", 0 },
+    { { SR_KEY_CTRL_E, 0 }, 0, "x😀", 2 },
+    { { SR_KEY_TAB, 0 }, 1, "ab", 2 },
+    { { SR_KEY_CHAR, 0xe9 }, 1, "abé", 3 },
+    { { SR_KEY_CTRL_U, 0 }, 1, "", 0 },
+    { { SR_KEY_DOWN, 0 }, 2, "country", 7 },
+    { { SR_KEY_RIGHT, 0 }, 2, "number", 6 },
+    { { SR_KEY_CHAR, ' ' }, 2, "prefix", 6 },
+    { { SR_KEY_RIGHT, 0 }, 2, "country", 7 },
+    { { SR_KEY_LEFT, 0 }, 2, "prefix", 6 },
+    { { SR_KEY_CHAR, 'n' }, 2, "number", 6 },
+    { { SR_KEY_TAB, 0 }, 0, "x😀", 2 },
+    { { SR_KEY_BTAB, 0 }, 2, "number", 6 },
+    { { SR_KEY_UP, 0 }, 1, "", 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_assert_cmpint (sr_console_form_key (form, steps[i].key), ==, SR_FORM_CONTINUE);
+      g_assert_cmpuint (form->focus, ==, steps[i].field);
+      SrConsoleFormField *fld = g_ptr_array_index (form->fields, steps[i].field);
+      g_assert_cmpstr (fld->value->str, ==, steps[i].value);
+      g_assert_cmpuint (fld->cursor, ==, steps[i].cursor);
+    }
+  g_assert_cmpint (sr_console_form_key (form, sr_key (SR_KEY_ENTER)), ==, SR_FORM_SUBMIT);
+  g_assert_cmpint (sr_console_form_key (form, sr_key (SR_KEY_ESC)), ==, SR_FORM_CANCEL);
+}
+
+static void
+test_count_format (void)
+{
+  static const struct {
+    SrConsoleTextCount count;
+    const char *text;
+  } cases[] = {
+    { { SR_CONSOLE_ALPHABET_GSM7, 2, 146 }, "GSM 7-bit · 2 parts · 146 left" },
+    { { SR_CONSOLE_ALPHABET_GSM7, 1, 160 }, "GSM 7-bit · 1 part · 160 left" },
+    { { SR_CONSOLE_ALPHABET_UCS2, 1, 69 }, "UCS-2 · 1 part · 69 left" },
+    { { SR_CONSOLE_ALPHABET_LATIN1, 3, 0 }, "Latin-1 · 3 parts · 0 left" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *s = sr_console_format_count (&cases[i].count);
+      g_assert_cmpstr (s, ==, cases[i].text);
+    }
+}
+
+static void
+test_compose_counter (Fixture *f, gconstpointer data)
+{
+  sr_console_handle_key (f->console, sr_key_char ('c'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_assert_true (screen_has (f, "GSM 7-bit · 1 part · 160 left"));
+  type (f, "+41791234567");
+  press (f, SR_KEY_TAB);
+  press (f, SR_KEY_TAB);
+  g_assert_cmpstr (sr_console_form_value (f->console->form, 2), ==, "billing");
+  press (f, SR_KEY_TAB);
+  type (f, "Hello");
+  g_assert_true (screen_has (f, "GSM 7-bit · 1 part · 155 left"));
+  for (int i = 0; i < 160; i++)
+    type (f, "x");
+  g_assert_true (screen_has (f, "GSM 7-bit · 2 parts · 141 left"));
+  type (f, "日");
+  g_assert_true (screen_has (f, "UCS-2 · 3 parts · 35 left"));
+  press (f, SR_KEY_BACKSPACE);
+  g_assert_true (screen_has (f, "GSM 7-bit · 2 parts · 141 left"));
+
+  /* The cursor sits in the text field, after the visible end of the text. */
+  int y, x;
+  gboolean visible;
+  sr_term_buffer_cursor (f->term, &y, &x, &visible);
+  g_assert_true (visible);
+  g_assert_cmpint (x, <, 80);
+
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  g_assert_true (g_str_has_prefix (last_action (f), "compose +41791234567||billing|Hellox"));
+  g_assert_true (screen_has (f, "Message to +41791234567 queued."));
+}
+
+static void
+test_compose_invalid (Fixture *f, gconstpointer data)
+{
+  sr_console_handle_key (f->console, sr_key_char ('c'));
+  type (f, "not a number");
+  press (f, SR_KEY_ENTER);
+  /* The form stays open with the model's message; nothing was sent. */
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_assert_true (screen_has (f, "“not a number” is not a phone number."));
+  g_assert_cmpuint (sr_fixture_model_actions (f->model)->len, ==, 0);
+  press (f, SR_KEY_ESC);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  g_assert_false (screen_has (f, "Compose a message"));
+  g_assert_cmpuint (sr_fixture_model_actions (f->model)->len, ==, 0);
+}
+
+/* --- Actions -------------------------------------------------------------------- */
+
+static void
+test_dead_letter_actions (Fixture *f, gconstpointer data)
+{
+  /* Retry outside the Dead letters view explains where it works. */
+  sr_console_handle_key (f->console, sr_key_char ('r'));
+  g_assert_true (screen_has (f, "Retry works in the Dead letters view"));
+  g_assert_cmpuint (sr_fixture_model_actions (f->model)->len, ==, 0);
+
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_DEAD);
+  gint64 first = selected_id (f);
+  sr_console_handle_key (f->console, sr_key_char ('r'));
+  g_autofree char *expect = g_strdup_printf ("retry %" G_GINT64_FORMAT, first);
+  g_assert_cmpstr (last_action (f), ==, expect);
+  g_assert_cmpint (selected_id (f), !=, first); /* gone from the list */
+  g_assert_true (screen_has (f, "queued again"));
+
+  /* Discard asks first; n keeps the letter. */
+  gint64 second = selected_id (f);
+  sr_console_handle_key (f->console, sr_key_char ('d'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_CONFIRM);
+  g_assert_true (screen_has (f, "(y/n)"));
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpstr (last_action (f), ==, expect);
+  g_assert_cmpint (selected_id (f), ==, second);
+  sr_console_handle_key (f->console, sr_key_char ('d'));
+  sr_console_handle_key (f->console, sr_key_char ('y'));
+  g_autofree char *discarded = g_strdup_printf ("discard %" G_GINT64_FORMAT, second);
+  g_assert_cmpstr (last_action (f), ==, discarded);
+
+  /* Edit and retry: the form starts with the letter's To, From and text. */
+  gint64 third = selected_id (f);
+  sr_console_handle_key (f->console, sr_key_char ('e'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_autofree char *to = g_strdup_printf ("+4179%07" G_GINT64_FORMAT, third);
+  g_assert_cmpstr (sr_console_form_value (f->console->form, 0), ==, to);
+  g_assert_cmpstr (sr_console_form_value (f->console->form, 1), ==, "");
+  press (f, SR_KEY_CTRL_U);
+  type (f, "+41790000042");
+  press (f, SR_KEY_TAB);
+  type (f, "ACME");
+  press (f, SR_KEY_ENTER);
+  g_autofree char *edited = g_strdup_printf ("edit-retry %" G_GINT64_FORMAT " +41790000042|ACME|", third);
+  g_assert_true (g_str_has_prefix (last_action (f), edited));
+
+  /* The row is gone on the model side: retry says so clearly. */
+  sr_console_list_home (&f->console->lists[SR_CONSOLE_VIEW_DEAD], sr_fixture_model_get (f->model), NULL);
+  sr_fixture_model_set_failure (f->model, "The router is not reachable (control socket /x/router/control).");
+  sr_console_handle_key (f->console, sr_key_char ('r'));
+  sr_console_draw (f->console, f->term);
+  g_autofree char *status = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (status, "The router is not reachable"));
+  g_assert_cmpint (sr_term_buffer_attr (f->term, 23, 0), ==, SR_ATTR_ERROR);
+}
+
+static void
+test_blacklist_actions (Fixture *f, gconstpointer data)
+{
+  sr_console_handle_key (f->console, sr_key_char ('7'));
+  g_assert_true (screen_has (f, "country  CI"));
+  sr_console_handle_key (f->console, sr_key_char ('a'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  press (f, SR_KEY_RIGHT);          /* country → number */
+  press (f, SR_KEY_RIGHT);          /* → prefix */
+  press (f, SR_KEY_TAB);
+  type (f, "+4190");
+  press (f, SR_KEY_TAB);
+  type (f, "premium numbers");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpstr (last_action (f), ==, "blacklist-add prefix +4190 premium numbers");
+  g_assert_true (screen_has (f, "prefix   +4190"));
+  press (f, SR_KEY_HOME);         /* the newest entry is the one just added */
+
+  /* A bad value keeps the form open with the reason. */
+  sr_console_handle_key (f->console, sr_key_char ('a'));
+  press (f, SR_KEY_TAB);
+  type (f, "Côte");
+  press (f, SR_KEY_ENTER);
+  g_assert_true (screen_has (f, "is not a country code"));
+  press (f, SR_KEY_ESC);
+
+  /* x removes the selected entry after a question. */
+  sr_console_handle_key (f->console, sr_key_char ('x'));
+  g_assert_true (screen_has (f, "Remove prefix +4190 from the blacklist? (y/n)"));
+  sr_console_handle_key (f->console, sr_key_char ('y'));
+  g_assert_cmpstr (last_action (f), ==, "blacklist-remove prefix +4190");
+  g_assert_false (screen_has (f, "premium numbers"));
+}
+
+static void
+test_pause (Fixture *f, gconstpointer data)
+{
+  g_assert_false (screen_has (f, "PAUSED"));
+  sr_console_handle_key (f->console, sr_key_char ('p'));
+  g_assert_cmpstr (last_action (f), ==, "pause");
+  g_assert_true (screen_has (f, "PAUSED"));
+  g_assert_true (screen_has (f, "Sending is paused"));
+  sr_console_handle_key (f->console, sr_key_char ('p'));
+  g_assert_cmpstr (last_action (f), ==, "resume");
+  g_assert_false (screen_has (f, "PAUSED"));
+}
+
+static void
+test_help_lists_every_key (Fixture *f, gconstpointer data)
+{
+  sr_console_handle_key (f->console, sr_key_char ('?'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_HELP);
+  g_autofree char *s = screen (f);
+  guint n;
+  const SrConsoleBinding *b = sr_console_bindings (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s ", b[i].label);
+      if (!strstr (s, line))
+        g_error ("help does not list key %s:\n%s", b[i].label, s);
+      g_assert_nonnull (strstr (s, b[i].help));
+    }
+  for (const char *const *p = sr_console_form_key_help (); *p; p += 2)
+    {
+      g_assert_nonnull (strstr (s, p[0]));
+      g_assert_nonnull (strstr (s, p[1]));
+    }
+  /* Every key of the specification has a binding. */
+  static const char *const required[] = { "1–8", "Tab", "Shift-Tab", "Up/Down", "PgUp/PgDn",
+                                          "Home/End", "r", "e", "d", "c", "a", "x", "p", "/", "?", "q" };
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    {
+      gboolean found = FALSE;
+      for (guint k = 0; k < n; k++)
+        found |= strcmp (b[k].label, required[i]) == 0;
+      g_assert_true (found);
+    }
+  sr_console_handle_key (f->console, sr_key_char ('z'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  sr_console_handle_key (f->console, sr_key_char ('q'));
+  g_assert_true (f->console->quit);
+}
+
+/* --- Whole screens ----------------------------------------------------------- */
+
+static void
+test_every_cell_written (Fixture *f, gconstpointer data)
+{
+  /* No erase() is ever needed: a frame overwrites every cell. */
+  static const int sizes[][2] = { { 24, 80 }, { 60, 200 }, { 30, 100 }, { 10, 40 }, { 8, 30 }, { 12, 60 } };
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
+      {
+        int rows = sizes[s][0], cols = sizes[s][1];
+        sr_term_buffer_resize (f->term, rows, cols);
+        for (int y = 0; y < rows; y++)
+          {
+            g_autofree char *junk = g_strnfill (cols, '@');
+            sr_term_print (f->term, y, 0, cols, junk, SR_ALIGN_LEFT, SR_ATTR_NORMAL);
+          }
+        sr_console_set_view (f->console, v);
+        g_autofree char *text = screen (f);
+        if (strchr (text, '@'))
+          g_error ("%dx%d view %d left cells unwritten:\n%s", rows, cols, v, text);
+        for (int y = 0; y < rows; y++)
+          {
+            g_autofree char *row = sr_term_buffer_row_text (f->term, y);
+            g_assert_cmpint (sr_text_width (row), <=, cols);
+          }
+        if (rows < SR_CONSOLE_MIN_ROWS || cols < SR_CONSOLE_MIN_COLS)
+          g_assert_nonnull (strstr (text, "Terminal too small"));
+        else
+          {
+            g_assert_null (strstr (text, "Terminal too small"));
+            g_assert_nonnull (strstr (text, "? help"));
+          }
+        /* Drawing again gives the same screen: nothing for ncurses to send. */
+        g_autofree char *again = screen (f);
+        g_assert_cmpstr (text, ==, again);
+      }
+}
+
+static void
+test_resize_keeps_selection (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  for (int i = 0; i < 40; i++)
+    press (f, SR_KEY_DOWN);
+  gint64 sel = selected_id (f);
+  sr_term_buffer_resize (f->term, 60, 200);
+  sr_console_draw (f->console, f->term);
+  sr_console_refresh (f->console);
+  g_assert_cmpint (selected_id (f), ==, sel);
+  g_assert_cmpuint (f->console->lists[SR_CONSOLE_VIEW_QUEUE].rows->len, ==, sr_console_page_rows (f->console));
+  sr_term_buffer_resize (f->term, 24, 80);
+  sr_console_draw (f->console, f->term);
+  sr_console_refresh (f->console);
+  g_assert_cmpint (selected_id (f), ==, sel);
+  g_assert_cmpuint (f->console->lists[SR_CONSOLE_VIEW_QUEUE].rows->len, ==, 12);
+  g_autofree char *tabs = sr_term_buffer_row_text (f->term, 0);
+  g_assert_nonnull (strstr (tabs, "[2 Queue]"));
+}
+
+static void
+test_detail_pane (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_SENT);
+  SrConsoleLayout l;
+  sr_console_layout (24, 80, &l);
+  g_autofree char *s = screen (f);
+  g_autofree char *sep = sr_term_buffer_row_text (f->term, l.detail_sep_y);
+  g_autofree char *title = g_strdup_printf ("sent %" G_GINT64_FORMAT, MILLION);
+  g_assert_nonnull (strstr (sep, title));
+  g_assert_nonnull (strstr (s, "Part 1: SMSC id"));
+  g_assert_nonnull (strstr (s, "History:"));
+  press (f, SR_KEY_DOWN);
+  g_autofree char *s2 = screen (f);
+  g_autofree char *title2 = g_strdup_printf ("sent %" G_GINT64_FORMAT, MILLION - 1);
+  g_assert_nonnull (strstr (s2, title2));
+}
+
+static void
+test_overview (Fixture *f, gconstpointer data)
+{
+  g_autofree char *s = screen (f);
+  g_assert_nonnull (strstr (s, "main#1"));
+  g_assert_nonnull (strstr (s, "connecting"));
+  g_assert_nonnull (strstr (s, "Connection refused by 127.0.0.1:2775"));
+  g_assert_nonnull (strstr (s, "Messages/s in 12.5"));
+  g_assert_nonnull (strstr (s, "billing"));
+  g_assert_nonnull (strstr (s, "bind failed"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/console/text/fit", test_text_fit);
+  g_test_add_func ("/console/text/buffer-wide-cells", test_buffer_wide_cells);
+  g_test_add_func ("/console/tabs/bar", test_tab_bar);
+  g_test_add_func ("/console/columns/widths", test_column_widths);
+  g_test_add_func ("/console/form/editing", test_form_editing);
+  g_test_add_func ("/console/form/count-format", test_count_format);
+#define ADD(path, fn, rows) g_test_add (path, Fixture, GINT_TO_POINTER (rows), fixture_setup, fn, fixture_teardown)
+  ADD ("/console/tabs/switching", test_tab_switching, 1000);
+  ADD ("/console/columns/wide-rows-align", test_wide_rows_align, 1000);
+  ADD ("/console/paging/million", test_paging_million, 0);
+  ADD ("/console/paging/live-top", test_live_top_and_new_rows, 1000);
+  ADD ("/console/paging/small-list", test_small_list, 5);
+  ADD ("/console/paging/filter", test_filter, 1000);
+  ADD ("/console/form/compose-counter", test_compose_counter, 1000);
+  ADD ("/console/form/compose-invalid", test_compose_invalid, 1000);
+  ADD ("/console/actions/dead-letters", test_dead_letter_actions, 1000);
+  ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);
+  ADD ("/console/actions/pause", test_pause, 1000);
+  ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
+  ADD ("/console/screen/every-cell-written", test_every_cell_written, 1000);
+  ADD ("/console/screen/resize-keeps-selection", test_resize_keeps_selection, MILLION);
+  ADD ("/console/screen/detail", test_detail_pane, 0);
+  ADD ("/console/screen/overview", test_overview, 1000);
+#undef ADD
+  return g_test_run ();
+}
