@@ -568,7 +568,7 @@ draw_form (SrConsole *c, SrTerm *term)
       if (field->counter && y < y0 + h - 1)
         {
           SrConsoleTextCount count = { 0 };
-          c->model.count_text (c->model.user_data, field->value->str, &count);
+          sr_console_count_text (c, field->value->str, &count);
           g_autofree char *line = sr_console_format_count (&count);
           sr_term_print (term, y++, fx, fw, line, SR_ALIGN_LEFT, SR_ATTR_DIM);
         }

@@ -220,7 +220,9 @@ typedef struct {
 
   gboolean (*set_paused) (gpointer user_data, gboolean paused, GError **error);
 
-  /* Live compose counter; the engine answers with the encoding module. */
+  /* Optional: the live compose counter.  Without it the console counts with
+   * the encoding module (auto alphabet, udh8 capacities); a model sets it to
+   * count for the provider's split method. */
   void (*count_text) (gpointer user_data, const char *text, SrConsoleTextCount *out);
 
   /* Optional: install (func != NULL) or remove (func == NULL) the one

@@ -82,6 +82,10 @@ const char *sr_console_form_value (SrConsoleForm *form, guint field);
 void sr_console_form_free (SrConsoleForm *form);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrConsoleForm, sr_console_form_free)
 
+/* Counts a text being composed (sr-console-count.c): the model's
+ * count_text when it has one, else the encoding module's. */
+void sr_console_count_text (SrConsole *console, const char *text, SrConsoleTextCount *out);
+
 /* "GSM 7-bit · 2 parts · 146 left" */
 char *sr_console_format_count (const SrConsoleTextCount *count);
 

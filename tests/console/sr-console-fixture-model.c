@@ -516,51 +516,6 @@ fixture_set_paused (gpointer data, gboolean paused, GError **error)
   return TRUE;
 }
 
-/* GSM 03.38 basic characters outside ASCII (approximation for tests). */
-static const char gsm_basic_extra[] = "£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà";
-static const char gsm_ext[] = "^{}\\[~]|€";
-
-void
-sr_fixture_count_text (const char *text, SrConsoleTextCount *out)
-{
-  guint septets = 0, units = 0;
-  gboolean gsm = TRUE;
-  for (const char *p = text ? text : ""; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      char buf[8] = { 0 };
-      g_unichar_to_utf8 (c, buf);
-      units += c > 0xffff ? 2 : 1;
-      if (c == '`')
-        gsm = FALSE;
-      else if (strstr (gsm_ext, buf))
-        septets += 2;
-      else if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || strstr (gsm_basic_extra, buf))
-        septets += 1;
-      else
-        gsm = FALSE;
-    }
-  guint used = gsm ? septets : units;
-  guint single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
-  out->alphabet = gsm ? SR_CONSOLE_ALPHABET_GSM7 : SR_CONSOLE_ALPHABET_UCS2;
-  if (used <= single)
-    {
-      out->parts = 1;
-      out->left = single - used;
-    }
-  else
-    {
-      out->parts = (used + multi - 1) / multi;
-      out->left = out->parts * multi - used;
-    }
-}
-
-static void
-fixture_count_text (gpointer data, const char *text, SrConsoleTextCount *out)
-{
-  sr_fixture_count_text (text, out);
-}
-
 static void
 fixture_set_changed_handler (gpointer data, SrConsoleChangedFunc func, gpointer func_data)
 {
@@ -606,7 +561,6 @@ sr_fixture_model_new (gint64 rows_per_view)
     .blacklist_add = fixture_blacklist_add,
     .blacklist_remove = fixture_blacklist_remove,
     .set_paused = fixture_set_paused,
-    .count_text = fixture_count_text,
     .set_changed_handler = fixture_set_changed_handler,
   };
   return m;

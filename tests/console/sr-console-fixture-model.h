@@ -5,6 +5,7 @@
  * million-row journal costs nothing; rows added by actions (compose, retry)
  * and the blacklist are kept in small arrays.  It counts the queries it
  * answers so tests can prove that the console only ever fetches pages.
+ * It has no count_text: the console then counts with the encoding module.
  */
 #pragma once
 
@@ -43,9 +44,5 @@ gint64 sr_fixture_model_add_queued (SrFixtureModel *m, const char *to, const cha
 
 /* Calls the change handler the console installed, if any. */
 void sr_fixture_model_notify_changed (SrFixtureModel *m);
-
-/* Test-only text counter (GSM 7-bit basic/extension or UCS-2, no tables of
- * record): the real counter lives in the encoding module. */
-void sr_fixture_count_text (const char *text, SrConsoleTextCount *out);
 
 G_END_DECLS

@@ -485,6 +485,9 @@ test_compose_counter (Fixture *f, gconstpointer data)
   g_assert_true (screen_has (f, "UCS-2 · 3 parts · 35 left"));
   press (f, SR_KEY_BACKSPACE);
   g_assert_true (screen_has (f, "GSM 7-bit · 2 parts · 141 left"));
+  type (f, "€");                   /* extension table: two septets */
+  g_assert_true (screen_has (f, "GSM 7-bit · 2 parts · 139 left"));
+  press (f, SR_KEY_BACKSPACE);
 
   /* The cursor sits in the text field, after the visible end of the text. */
   int y, x;
@@ -497,6 +500,32 @@ test_compose_counter (Fixture *f, gconstpointer data)
   g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
   g_assert_true (g_str_has_prefix (last_action (f), "compose +41791234567||billing|Hellox"));
   g_assert_true (screen_has (f, "Message to +41791234567 queued."));
+}
+
+static void
+fixed_count (gpointer data, const char *text, SrConsoleTextCount *out)
+{
+  out->alphabet = SR_CONSOLE_ALPHABET_LATIN1;
+  out->parts = 7;
+  out->left = (guint) strlen (text);
+}
+
+static void
+test_compose_counter_override (void)
+{
+  /* A model that knows the provider's split method counts for it. */
+  g_autoptr (SrFixtureModel) model = sr_fixture_model_new (10);
+  SrConsoleModel m = *sr_fixture_model_get (model);
+  m.count_text = fixed_count;
+  g_autoptr (SrConsole) console = sr_console_new (&m, NULL);
+  g_autoptr (SrTerm) term = sr_term_buffer_new (24, 80);
+  sr_console_handle_key (console, sr_key_char ('c'));
+  sr_console_handle_key (console, sr_key (SR_KEY_UP));
+  sr_console_handle_key (console, sr_key_char ('a'));
+  sr_console_handle_key (console, sr_key_char ('b'));
+  sr_console_draw (console, term);
+  g_autofree char *s = sr_term_buffer_text (term);
+  g_assert_nonnull (strstr (s, "Latin-1 · 7 parts · 2 left"));
 }
 
 static void
@@ -762,6 +791,7 @@ main (int argc, char **argv)
   ADD ("/console/paging/small-list", test_small_list, 5);
   ADD ("/console/paging/filter", test_filter, 1000);
   ADD ("/console/form/compose-counter", test_compose_counter, 1000);
+  g_test_add_func ("/console/form/compose-counter-override", test_compose_counter_override);
   ADD ("/console/form/compose-invalid", test_compose_invalid, 1000);
   ADD ("/console/actions/dead-letters", test_dead_letter_actions, 1000);
   ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);
