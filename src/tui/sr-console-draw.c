@@ -532,8 +532,9 @@ draw_field_value (SrTerm *term, int y, int x, int w, SrConsoleFormField *f, SrAt
   return before;
 }
 
+/* Sets *cy, *cx to where the text cursor goes (the focused field). */
 static void
-draw_form (SrConsole *c, SrTerm *term)
+draw_form (SrConsole *c, SrTerm *term, int *cy, int *cx)
 {
   SrConsoleForm *f = c->form;
   int w = MIN (c->cols - 2, 76);
@@ -582,7 +583,10 @@ draw_form (SrConsole *c, SrTerm *term)
                      f->error ? SR_ATTR_ERROR : SR_ATTR_DIM);
     }
   if (cursor_y >= 0)
-    sr_term_cursor (term, cursor_y, MIN (cursor_x, c->cols - 1), TRUE);
+    {
+      *cy = cursor_y;
+      *cx = MIN (cursor_x, c->cols - 1);
+    }
 }
 
 static void
@@ -642,8 +646,6 @@ sr_console_draw (SrConsole *c, SrTerm *term)
     sr_console_set_size (c, rows, cols);
   if (rows <= 0 || cols <= 0)
     return;
-  sr_term_cursor (term, 0, 0, FALSE);
-
   SrConsoleLayout l;
   sr_console_layout (rows, cols, &l);
   if (l.too_small)
@@ -652,6 +654,7 @@ sr_console_draw (SrConsole *c, SrTerm *term)
                                               cols, rows, SR_CONSOLE_MIN_COLS, SR_CONSOLE_MIN_ROWS);
       for (int y = 0; y < rows; y++)
         sr_term_print (term, y, 0, cols, y == rows / 2 ? msg : "", SR_ALIGN_LEFT, SR_ATTR_ERROR);
+      sr_term_cursor (term, 0, 0, FALSE);
       sr_term_flush (term);
       return;
     }
@@ -663,13 +666,16 @@ sr_console_draw (SrConsole *c, SrTerm *term)
     draw_list (c, term, &l);
   draw_status (c, term, l.status_y);
 
+  int cy = -1, cx = -1;
   switch (c->mode)
     {
-    case SR_CONSOLE_MODE_FORM: draw_form (c, term); break;
+    case SR_CONSOLE_MODE_FORM: draw_form (c, term, &cy, &cx); break;
     case SR_CONSOLE_MODE_CONFIRM: draw_confirm (c, term); break;
     case SR_CONSOLE_MODE_HELP: draw_help (c, term); break;
     default: break;
     }
+  /* Last, so that the terminal's cursor ends up in the focused field. */
+  sr_term_cursor (term, MAX (cy, 0), MAX (cx, 0), cy >= 0);
   sr_term_flush (term);
   c->dirty = FALSE;
 }

@@ -146,6 +146,16 @@ sr_console_set_view (SrConsole *c, SrConsoleView view)
 
 /* --- Actions --------------------------------------------------------------- */
 
+/* A model may leave an action out (e.g. a read-only attach). */
+static gboolean
+require_action (SrConsole *c, gconstpointer func)
+{
+  if (func)
+    return TRUE;
+  sr_console_set_status (c, TRUE, _("This router does not offer that action here."));
+  return FALSE;
+}
+
 static gboolean
 require_view (SrConsole *c, SrConsoleView view, const char *what)
 {
@@ -207,6 +217,8 @@ key_move (SrConsole *c, const SrConsoleBinding *b)
 static void
 key_retry (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.retry))
+    return;
   if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Retry")))
     return;
   SrConsoleRow *row = require_row (c);
@@ -233,6 +245,8 @@ open_form (SrConsole *c, SrConsoleForm *form)
 static void
 key_edit (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.edit_retry))
+    return;
   if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Edit and retry")))
     return;
   SrConsoleRow *row = require_row (c);
@@ -266,6 +280,8 @@ open_confirm (SrConsole *c, SrConsoleConfirm what, gint64 id, char *question)
 static void
 key_discard (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.discard))
+    return;
   if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Discard")))
     return;
   SrConsoleRow *row = require_row (c);
@@ -289,6 +305,8 @@ compose_app (SrConsole *c)
 static void
 key_compose (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.compose))
+    return;
   SrConsoleForm *form = sr_console_form_new (SR_FORM_COMPOSE, _("Compose a message"));
   sr_console_form_add (form, _("To"), "");
   sr_console_form_add (form, _("From"), "");
@@ -302,6 +320,8 @@ static const char *const blacklist_kinds[] = { "country", "number", "prefix", NU
 static void
 key_blacklist_add (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.blacklist_add))
+    return;
   if (!require_view (c, SR_CONSOLE_VIEW_BLACKLISTS, _("Adding to a blacklist")))
     return;
   SrConsoleForm *form = sr_console_form_new (SR_FORM_BLACKLIST_ADD, _("Add a blacklist entry"));
@@ -314,6 +334,8 @@ key_blacklist_add (SrConsole *c, const SrConsoleBinding *b)
 static void
 key_blacklist_remove (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.blacklist_remove))
+    return;
   if (!require_view (c, SR_CONSOLE_VIEW_BLACKLISTS, _("Removing from a blacklist")))
     return;
   SrConsoleRow *row = require_row (c);
@@ -335,6 +357,8 @@ key_blacklist_remove (SrConsole *c, const SrConsoleBinding *b)
 static void
 key_pause (SrConsole *c, const SrConsoleBinding *b)
 {
+  if (!require_action (c, c->model.set_paused))
+    return;
   gboolean paused = c->overview ? c->overview->paused : FALSE;
   g_autoptr (GError) error = NULL;
   if (c->model.set_paused (c->model.user_data, !paused, &error))

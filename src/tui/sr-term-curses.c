@@ -92,6 +92,7 @@ sr_term_curses_clear (void)
 typedef struct {
   SrTerm base;
   attr_t attrs[SR_N_ATTRS];
+  int cursor_visible;   /* -1 unknown; curs_set() writes at once, so only on change */
 } CursesTerm;
 
 static void
@@ -116,9 +117,14 @@ curses_put (SrTerm *term, int y, int x, const char *text, int width, SrAttr attr
 static void
 curses_cursor (SrTerm *term, int y, int x, gboolean visible)
 {
+  CursesTerm *t = (CursesTerm *) term;
   if (visible)
     move (y, x);
-  curs_set (visible ? 1 : 0);
+  if (t->cursor_visible != (visible ? 1 : 0))
+    {
+      curs_set (visible ? 1 : 0);
+      t->cursor_visible = visible ? 1 : 0;
+    }
 }
 
 static void
@@ -142,6 +148,7 @@ sr_term_curses_new (gboolean use_colors)
 {
   CursesTerm *t = g_new0 (CursesTerm, 1);
   t->base.klass = &curses_class;
+  t->cursor_visible = -1;
 
   t->attrs[SR_ATTR_NORMAL] = A_NORMAL;
   t->attrs[SR_ATTR_TAB] = A_NORMAL;

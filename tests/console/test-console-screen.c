@@ -529,6 +529,31 @@ test_compose_counter_override (void)
 }
 
 static void
+test_read_only_model (void)
+{
+  /* A model without actions: keys explain instead of crashing. */
+  g_autoptr (SrFixtureModel) model = sr_fixture_model_new (10);
+  SrConsoleModel m = *sr_fixture_model_get (model);
+  m.retry = NULL;
+  m.compose = NULL;
+  m.set_paused = NULL;
+  g_autoptr (SrConsole) console = sr_console_new (&m, NULL);
+  g_autoptr (SrTerm) term = sr_term_buffer_new (24, 80);
+  sr_console_set_view (console, SR_CONSOLE_VIEW_DEAD);
+  static const gunichar keys[] = { 'r', 'c', 'p' };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_clear_pointer (&console->status, g_free);
+      sr_console_handle_key (console, sr_key_char (keys[i]));
+      g_assert_cmpint (console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+      sr_console_draw (console, term);
+      g_autofree char *status = sr_term_buffer_row_text (term, 23);
+      g_assert_nonnull (strstr (status, "does not offer that action"));
+    }
+  g_assert_cmpuint (sr_fixture_model_actions (model)->len, ==, 0);
+}
+
+static void
 test_compose_invalid (Fixture *f, gconstpointer data)
 {
   sr_console_handle_key (f->console, sr_key_char ('c'));
@@ -792,6 +817,7 @@ main (int argc, char **argv)
   ADD ("/console/paging/filter", test_filter, 1000);
   ADD ("/console/form/compose-counter", test_compose_counter, 1000);
   g_test_add_func ("/console/form/compose-counter-override", test_compose_counter_override);
+  g_test_add_func ("/console/actions/read-only-model", test_read_only_model);
   ADD ("/console/form/compose-invalid", test_compose_invalid, 1000);
   ADD ("/console/actions/dead-letters", test_dead_letter_actions, 1000);
   ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);

@@ -94,6 +94,14 @@ tmux_wait 'Message to \+41791234567 queued\.'
 tmux_wait_gone 'Compose a message'
 ok "compose with live counter"
 
+# Esc cancels a form at once (no escape-sequence wait left hanging).
+tmux_keys c
+tmux_wait 'Compose a message'
+tmux_type 'draft'
+tmux_keys Escape
+tmux_wait_gone 'Compose a message' 2
+ok "Esc cancels a form"
+
 # Help lists the keys; any key closes it.
 tmux_keys '?'
 tmux_wait 'Keys \(any key closes\)'
