@@ -34,13 +34,19 @@ on_winch (int sig)
   errno = saved;
 }
 
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+static struct sigaction crash_previous[G_N_ELEMENTS (crash_signals)];
+
 static void
 on_crash (int sig)
 {
   /* Not async-signal-safe, but the process is dying anyway and an operator
-   * left with a raw, invisible terminal is worse. */
+   * left with a raw, invisible terminal is worse.  Then the previous
+   * handler (default, or a sanitizer's report) gets the signal. */
   sr_term_curses_emergency_restore ();
-  signal (sig, SIG_DFL);
+  for (guint i = 0; i < G_N_ELEMENTS (crash_signals); i++)
+    if (crash_signals[i] == sig)
+      sigaction (sig, &crash_previous[i], NULL);
   raise (sig);
 }
 
@@ -171,22 +177,18 @@ on_signal (gpointer data)
 static void
 install_crash_handlers (void)
 {
-  static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
   static gboolean done;
   if (done)
     return;
   done = TRUE;
   atexit (restore_at_exit);
-  for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (crash_signals); i++)
     {
       struct sigaction sa = { 0 };
-      struct sigaction old;
       sa.sa_handler = on_crash;
-      sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+      sa.sa_flags = SA_NODEFER;
       sigemptyset (&sa.sa_mask);
-      /* Leave a handler installed by someone else (e.g. a sanitizer) alone. */
-      if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
-        sigaction (sigs[i], &sa, NULL);
+      sigaction (crash_signals[i], &sa, &crash_previous[i]);
     }
 }
 

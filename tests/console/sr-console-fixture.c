@@ -1,13 +1,15 @@
 /* sr-console-fixture.c — the console on the in-memory TEST FIXTURE model, in
  * a real terminal.  Driven by tests/console/test-console-tty.sh through tmux.
  *
- *   sr-console-fixture [--rows N] [--trickle MS] [--actions FILE]
+ *   sr-console-fixture [--rows N] [--trickle MS] [--actions FILE] [--crash-after MS]
  *
  * --trickle adds a queued message every MS milliseconds (live refresh);
- * --actions writes the actions performed, one per line, when it exits.
+ * --actions writes the actions performed, one per line, when it exits;
+ * --crash-after raises SIGSEGV (the terminal must still be restored).
  */
 #include <glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,15 +25,23 @@ trickle (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+crash (gpointer data)
+{
+  raise (SIGSEGV);
+  return G_SOURCE_REMOVE;
+}
+
 int
 main (int argc, char **argv)
 {
   gint64 rows = 1000000;
-  int trickle_ms = 0;
+  int trickle_ms = 0, crash_ms = 0;
   g_autofree char *actions = NULL;
   GOptionEntry entries[] = {
     { "rows", 0, 0, G_OPTION_ARG_INT64, &rows, "Generated rows per list view", "N" },
     { "trickle", 0, 0, G_OPTION_ARG_INT, &trickle_ms, "Add a queued message every MS", "MS" },
+    { "crash-after", 0, 0, G_OPTION_ARG_INT, &crash_ms, "Raise SIGSEGV after MS", "MS" },
     { "actions", 0, 0, G_OPTION_ARG_FILENAME, &actions, "Write performed actions here", "FILE" },
     { NULL },
   };
@@ -49,6 +59,8 @@ main (int argc, char **argv)
   g_autoptr (SrFixtureModel) model = sr_fixture_model_new (rows);
   SrConsoleOptions options = { .title = "sms-router (fixture)" };
   g_autoptr (SrConsole) console = sr_console_new (sr_fixture_model_get (model), &options);
+  if (crash_ms > 0)
+    g_timeout_add (crash_ms, crash, NULL);
   guint timer = trickle_ms > 0 ? g_timeout_add (trickle_ms, trickle, model) : 0;
 
   SrConsoleExit why = sr_console_run (console, &error);

@@ -130,3 +130,11 @@ tmux_expect_no 'Overview'
 tmux_run 'echo sane-$((40+2))'
 tmux_wait '^sane-42$'
 ok "SIGINT restores the terminal"
+
+# A crash (SIGSEGV) still gives the terminal back.
+tmux_run "clear; $FIXTURE --rows 10 --crash-after 300; echo status=\$?"
+tmux_wait 'status=[1-9][0-9]*' 10
+tmux_expect_no 'Overview'
+tmux_run 'echo crash-$((40+2))'
+tmux_wait '^crash-42$'
+ok "a crash restores the terminal"
