@@ -437,7 +437,7 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
       else if (i == 0)
         {
           g_autofree char *empty = list->filter
-            ? g_strdup_printf (_("No rows match \xe2\x80\x9c%s\xe2\x80\x9d (/ changes the filter)."), list->filter)
+            ? g_strdup_printf (_("No rows match “%s” (/ changes the filter)."), list->filter)
             : g_strdup (_("No rows."));
           print_line (c, term, y, empty, SR_ATTR_DIM);
         }
@@ -445,12 +445,21 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
         print_line (c, term, y, "", SR_ATTR_NORMAL);
     }
 
-  /* Separator: the detail's title on the left, the filter on the right. */
-  g_autofree char *right = list->filter ? g_strdup_printf (_(" filter: %s "), list->filter)
-                                        : g_strdup ("");
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  detail_lines (c, lines, MAX (c->cols - 1, 1));
+  int max_scroll = MAX ((int) lines->len - l->detail_h, 0);
+  c->detail_scroll = CLAMP (c->detail_scroll, 0, max_scroll);
+
+  /* Separator: the detail's title on the left; filter and scroll position on the right. */
+  GString *right = g_string_new (NULL);
+  if (list->filter)
+    g_string_append_printf (right, _(" filter: %s "), list->filter);
+  if (max_scroll > 0)
+    g_string_append_printf (right, _(" [ ] lines %d–%d of %u "), c->detail_scroll + 1,
+                            MIN (c->detail_scroll + l->detail_h, (int) lines->len), lines->len);
   const char *title = c->detail && c->detail->title ? c->detail->title : _("Detail");
   g_autofree char *left = g_strdup_printf (HLINE " %s ", title);
-  int rw = MIN (sr_text_width (right), c->cols / 2);
+  int rw = MIN (sr_text_width (right->str), c->cols / 2);
   int lw = c->cols - rw;
   GString *fill = g_string_new (left);
   for (int w = sr_text_width (left); w < lw; w++)
@@ -458,14 +467,16 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
   sr_term_print (term, l->detail_sep_y, 0, lw, fill->str, SR_ALIGN_LEFT, SR_ATTR_HEADER);
   g_string_free (fill, TRUE);
   if (rw > 0)
-    sr_term_print (term, l->detail_sep_y, lw, rw, right, SR_ALIGN_RIGHT, SR_ATTR_HEADER);
+    sr_term_print (term, l->detail_sep_y, lw, rw, right->str, SR_ALIGN_RIGHT, SR_ATTR_HEADER);
+  g_string_free (right, TRUE);
 
-  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  detail_lines (c, lines, MAX (c->cols - 1, 1));
   for (int i = 0; i < l->detail_h; i++)
-    print_line (c, term, l->detail_y + i,
-                (guint) i < lines->len ? (const char *) g_ptr_array_index (lines, i) : "",
-                SR_ATTR_NORMAL);
+    {
+      guint k = c->detail_scroll + i;
+      print_line (c, term, l->detail_y + i,
+                  k < lines->len ? (const char *) g_ptr_array_index (lines, k) : "",
+                  SR_ATTR_NORMAL);
+    }
 }
 
 static void

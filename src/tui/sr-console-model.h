@@ -13,7 +13,11 @@
  *
  * Strings are UTF-8.  Functions returning gboolean set a GError with an
  * operator-readable message on failure (domain of the implementation's
- * choosing; SR_CONSOLE_MODEL_ERROR for generic ones).
+ * choosing; SR_CONSOLE_MODEL_ERROR for generic ones); the console shows the
+ * message as it is.  The implementation writes every action (retry, edit,
+ * discard, compose, blacklist change, pause) to the audit log.  Calls are
+ * synchronous and made on the main-loop thread: a control-socket client
+ * answers from a local socket, which is fast enough for one page.
  */
 #pragma once
 

@@ -137,6 +137,7 @@ struct _SrConsole {
   SrConsoleList lists[SR_CONSOLE_N_VIEWS];
   SrConsoleOverview *overview;
   SrConsoleDetail *detail;      /* of the selected row of the current view */
+  int detail_scroll;            /* first detail line shown */
 
   SrConsoleMode mode;
   SrConsoleForm *form;

@@ -86,7 +86,10 @@ load_detail (SrConsole *c)
 {
   SrConsoleList *list = current_list (c);
   SrConsoleRow *row = list ? sr_console_list_selected (list) : NULL;
+  gint64 before = c->detail ? c->detail->id : -1;
   g_clear_pointer (&c->detail, sr_console_detail_free);
+  if (!row || row->id != before)
+    c->detail_scroll = 0; /* a refresh keeps the place, another row starts at its top */
   if (!row)
     return;
   g_autoptr (GError) error = NULL;
@@ -211,6 +214,17 @@ key_move (SrConsole *c, const SrConsoleBinding *b)
     }
   report (c, ok, error);
   load_detail (c);
+  c->dirty = TRUE;
+}
+
+static void
+key_scroll_detail (SrConsole *c, const SrConsoleBinding *b)
+{
+  SrConsoleLayout l;
+  sr_console_layout (c->rows, c->cols, &l);
+  int step = MAX (l.detail_h - 1, 1);
+  /* The drawing clamps the end; here only the start. */
+  c->detail_scroll = MAX (c->detail_scroll + (b->ch == ']' ? step : -step), 0);
   c->dirty = TRUE;
 }
 
@@ -417,6 +431,8 @@ static const SrConsoleBinding bindings[] = {
   { SR_KEY_PGDN, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
   { SR_KEY_HOME, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
   { SR_KEY_END, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_CHAR, '[', "[ ]", N_("Scroll the detail"), key_scroll_detail },
+  { SR_KEY_CHAR, ']', "[ ]", N_("Scroll the detail"), key_scroll_detail },
   { SR_KEY_CHAR, 'r', "r", N_("Retry dead letter"), key_retry },
   { SR_KEY_CHAR, 'e', "e", N_("Edit, then retry"), key_edit },
   { SR_KEY_CHAR, 'd', "d", N_("Discard (asks first)"), key_discard },

@@ -693,7 +693,7 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (s, p[1]));
     }
   /* Every key of the specification has a binding. */
-  static const char *const required[] = { "1–8", "Tab", "Shift-Tab", "Up/Down", "PgUp/PgDn",
+  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down", "PgUp/PgDn",
                                           "Home/End", "r", "e", "d", "c", "a", "x", "p", "/", "?", "q" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     {
@@ -787,6 +787,36 @@ test_detail_pane (Fixture *f, gconstpointer data)
 }
 
 static void
+test_detail_scroll (Fixture *f, gconstpointer data)
+{
+  /* 12 rows: a 4-line detail pane for a 7-line detail. */
+  sr_term_buffer_resize (f->term, 12, 80);
+  sr_console_set_size (f->console, 12, 80);
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_SENT);
+  SrConsoleLayout l;
+  sr_console_layout (12, 80, &l);
+  g_assert_cmpint (l.detail_h, ==, 4);
+  g_autofree char *s1 = screen (f);
+  g_assert_nonnull (strstr (s1, "[ ] lines 1–4 of 7"));
+  g_assert_null (strstr (s1, "submitted (1 part)"));
+  sr_console_handle_key (f->console, sr_key_char (']'));
+  g_autofree char *s2 = screen (f);
+  g_assert_nonnull (strstr (s2, "[ ] lines 4–7 of 7"));
+  g_assert_nonnull (strstr (s2, "submitted (1 part)"));
+  sr_console_handle_key (f->console, sr_key_char (']'));   /* already at the end */
+  sr_console_refresh (f->console);                        /* a refresh keeps the place */
+  g_autofree char *s3 = screen (f);
+  g_assert_nonnull (strstr (s3, "[ ] lines 4–7 of 7"));
+  sr_console_handle_key (f->console, sr_key_char ('['));
+  g_autofree char *s4 = screen (f);
+  g_assert_nonnull (strstr (s4, "[ ] lines 1–4 of 7"));
+  sr_console_handle_key (f->console, sr_key_char (']'));
+  press (f, SR_KEY_DOWN);                                 /* another row starts at its top */
+  g_autofree char *s5 = screen (f);
+  g_assert_nonnull (strstr (s5, "[ ] lines 1–4 of 7"));
+}
+
+static void
 test_overview (Fixture *f, gconstpointer data)
 {
   g_autofree char *s = screen (f);
@@ -826,6 +856,7 @@ main (int argc, char **argv)
   ADD ("/console/screen/every-cell-written", test_every_cell_written, 1000);
   ADD ("/console/screen/resize-keeps-selection", test_resize_keeps_selection, MILLION);
   ADD ("/console/screen/detail", test_detail_pane, 0);
+  ADD ("/console/screen/detail-scroll", test_detail_scroll, 1000);
   ADD ("/console/screen/overview", test_overview, 1000);
 #undef ADD
   return g_test_run ();
