@@ -828,6 +828,27 @@ test_overview (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (s, "bind failed"));
 }
 
+static void
+test_run_needs_terminal (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* The child's stdin is /dev/null: no terminal to take over. */
+      g_autoptr (SrFixtureModel) model = sr_fixture_model_new (10);
+      g_autoptr (SrConsole) console = sr_console_new (sr_fixture_model_get (model), NULL);
+      g_autoptr (GError) error = NULL;
+      SrConsoleExit why = sr_console_run (console, &error);
+      g_assert_cmpint (why, ==, SR_CONSOLE_EXIT_ERROR);
+      g_assert_error (error, SR_CONSOLE_ERROR, SR_CONSOLE_ERROR_NO_TERMINAL);
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*needs a terminal*--daemon*");
+  g_test_trap_assert_stdout ("");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -838,6 +859,7 @@ main (int argc, char **argv)
   g_test_add_func ("/console/columns/widths", test_column_widths);
   g_test_add_func ("/console/form/editing", test_form_editing);
   g_test_add_func ("/console/form/count-format", test_count_format);
+  g_test_add_func ("/console/run/needs-terminal", test_run_needs_terminal);
 #define ADD(path, fn, rows) g_test_add (path, Fixture, GINT_TO_POINTER (rows), fixture_setup, fn, fixture_teardown)
   ADD ("/console/tabs/switching", test_tab_switching, 1000);
   ADD ("/console/columns/wide-rows-align", test_wide_rows_align, 1000);
