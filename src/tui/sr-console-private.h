@@ -149,6 +149,7 @@ struct _SrConsole {
 
   char *status;                 /* last error or notice */
   gboolean status_error;
+  gboolean status_from_refresh; /* set by a failed refresh: cleared when the router answers */
 
   int rows, cols;
   gboolean quit;

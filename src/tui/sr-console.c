@@ -57,6 +57,7 @@ sr_console_set_status (SrConsole *c, gboolean is_error, const char *fmt, ...)
   c->status = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   c->status_error = is_error;
+  c->status_from_refresh = FALSE;
   c->dirty = TRUE;
 }
 
@@ -125,17 +126,27 @@ sr_console_refresh (SrConsole *c)
     {
       sr_console_overview_free (c->overview);
       c->overview = o;
+      if (c->status_from_refresh)
+        {
+          /* The router answers again: its old failure is no news any more. */
+          g_clear_pointer (&c->status, g_free);
+          c->status_from_refresh = FALSE;
+        }
     }
   else if (error)
     sr_console_set_status (c, TRUE, "%s", error->message);
+  gboolean failed = o == NULL;
   g_clear_error (&error);
 
   SrConsoleList *list = current_list (c);
   if (list)
     {
-      report (c, sr_console_list_reload (list, &c->model, &error), error);
+      failed |= !sr_console_list_reload (list, &c->model, &error);
+      report (c, error == NULL, error);
       load_detail (c);
     }
+  if (failed)
+    c->status_from_refresh = TRUE;
   c->dirty = TRUE;
 }
 

@@ -626,6 +626,30 @@ test_dead_letter_actions (Fixture *f, gconstpointer data)
 }
 
 static void
+test_router_unreachable (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  gint64 sel = selected_id (f);
+  sr_fixture_model_set_failure (f->model, "Cannot reach the router's control socket.");
+  sr_console_refresh (f->console);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *status = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (status, "Cannot reach the router's control socket."));
+  g_assert_cmpint (selected_id (f), ==, sel); /* the last page stays on screen */
+
+  sr_fixture_model_set_failure (f->model, NULL);
+  sr_console_refresh (f->console);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *status2 = sr_term_buffer_row_text (f->term, 23);
+  g_assert_null (strstr (status2, "Cannot reach"));
+
+  /* A notice from an action is not cleared by a refresh. */
+  sr_console_handle_key (f->console, sr_key_char ('p'));
+  sr_console_refresh (f->console);
+  g_assert_true (screen_has (f, "Sending paused."));
+}
+
+static void
 test_blacklist_actions (Fixture *f, gconstpointer data)
 {
   sr_console_handle_key (f->console, sr_key_char ('7'));
@@ -872,6 +896,7 @@ main (int argc, char **argv)
   g_test_add_func ("/console/actions/read-only-model", test_read_only_model);
   ADD ("/console/form/compose-invalid", test_compose_invalid, 1000);
   ADD ("/console/actions/dead-letters", test_dead_letter_actions, 1000);
+  ADD ("/console/actions/router-unreachable", test_router_unreachable, 1000);
   ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);
   ADD ("/console/actions/pause", test_pause, 1000);
   ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
