@@ -1,0 +1,636 @@
+/* sr-console.c — console state, key bindings and actions.
+ *
+ * Keys go through one table (sr_console_bindings) that both dispatches them
+ * and builds the help screen, so the help cannot miss a key.
+ */
+#define G_LOG_DOMAIN "sr-tui"
+
+#include "sr-console-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdarg.h>
+
+G_DEFINE_QUARK (sr-console-error-quark, sr_console_error)
+
+SrConsole *
+sr_console_new (const SrConsoleModel *model, const SrConsoleOptions *options)
+{
+  g_return_val_if_fail (model != NULL && model->overview && model->list && model->detail, NULL);
+  SrConsole *c = g_new0 (SrConsole, 1);
+  c->model = *model;
+  c->title = g_strdup (options && options->title ? options->title : "sms-router");
+  c->default_app = g_strdup (options ? options->default_app : NULL);
+  c->refresh_ms = options && options->refresh_ms ? options->refresh_ms : 500;
+  c->no_colors = options ? options->no_colors : FALSE;
+  for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
+    sr_console_list_init (&c->lists[v], v);
+  c->view = SR_CONSOLE_VIEW_OVERVIEW;
+  c->dirty = TRUE;
+  sr_console_set_size (c, 24, 80);
+  return c;
+}
+
+void
+sr_console_free (SrConsole *c)
+{
+  if (!c)
+    return;
+  for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
+    sr_console_list_clear (&c->lists[v]);
+  sr_console_overview_free (c->overview);
+  sr_console_detail_free (c->detail);
+  sr_console_form_free (c->form);
+  g_free (c->confirm_text);
+  g_free (c->confirm_value);
+  g_free (c->status);
+  g_free (c->title);
+  g_free (c->default_app);
+  g_free (c);
+}
+
+void
+sr_console_set_status (SrConsole *c, gboolean is_error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_free (c->status);
+  c->status = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  c->status_error = is_error;
+  c->status_from_refresh = FALSE;
+  c->dirty = TRUE;
+}
+
+static gboolean
+is_list_view (SrConsoleView view)
+{
+  return view != SR_CONSOLE_VIEW_OVERVIEW;
+}
+
+static SrConsoleList *
+current_list (SrConsole *c)
+{
+  return is_list_view (c->view) ? &c->lists[c->view] : NULL;
+}
+
+guint
+sr_console_page_rows (SrConsole *c)
+{
+  SrConsoleLayout l;
+  sr_console_layout (c->rows, c->cols, &l);
+  return MAX (l.list_h, 1);
+}
+
+/* Fetches the detail of the selected row (one model call). */
+static void
+load_detail (SrConsole *c)
+{
+  SrConsoleList *list = current_list (c);
+  SrConsoleRow *row = list ? sr_console_list_selected (list) : NULL;
+  gint64 before = c->detail ? c->detail->id : -1;
+  g_clear_pointer (&c->detail, sr_console_detail_free);
+  if (!row || row->id != before)
+    c->detail_scroll = 0; /* a refresh keeps the place, another row starts at its top */
+  if (!row)
+    return;
+  g_autoptr (GError) error = NULL;
+  c->detail = c->model.detail (c->model.user_data, c->view, row->id, &error);
+  if (!c->detail && error)
+    sr_console_set_status (c, TRUE, "%s", error->message);
+}
+
+static void
+report (SrConsole *c, gboolean ok, GError *error)
+{
+  if (!ok && error)
+    sr_console_set_status (c, TRUE, "%s", error->message);
+}
+
+void
+sr_console_set_size (SrConsole *c, int rows, int cols)
+{
+  c->rows = rows;
+  c->cols = cols;
+  guint page = sr_console_page_rows (c);
+  for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
+    sr_console_list_set_page_size (&c->lists[v], page);
+  c->dirty = TRUE;
+}
+
+void
+sr_console_refresh (SrConsole *c)
+{
+  g_autoptr (GError) error = NULL;
+  SrConsoleOverview *o = c->model.overview (c->model.user_data, &error);
+  if (o)
+    {
+      sr_console_overview_free (c->overview);
+      c->overview = o;
+      if (c->status_from_refresh)
+        {
+          /* The router answers again: its old failure is no news any more. */
+          g_clear_pointer (&c->status, g_free);
+          c->status_from_refresh = FALSE;
+        }
+    }
+  else if (error)
+    sr_console_set_status (c, TRUE, "%s", error->message);
+  gboolean failed = o == NULL;
+  g_clear_error (&error);
+
+  SrConsoleList *list = current_list (c);
+  if (list)
+    {
+      failed |= !sr_console_list_reload (list, &c->model, &error);
+      report (c, error == NULL, error);
+      load_detail (c);
+    }
+  if (failed)
+    c->status_from_refresh = TRUE;
+  c->dirty = TRUE;
+}
+
+void
+sr_console_set_view (SrConsole *c, SrConsoleView view)
+{
+  g_return_if_fail (view < SR_CONSOLE_N_VIEWS);
+  c->view = view;
+  sr_console_refresh (c);
+}
+
+/* --- Actions --------------------------------------------------------------- */
+
+/* A model may leave an action out (e.g. a read-only attach). */
+static gboolean
+require_action (SrConsole *c, gconstpointer func)
+{
+  if (func)
+    return TRUE;
+  sr_console_set_status (c, TRUE, _("This router does not offer that action here."));
+  return FALSE;
+}
+
+static gboolean
+require_view (SrConsole *c, SrConsoleView view, const char *what)
+{
+  if (c->view == view)
+    return TRUE;
+  /* TRANSLATORS: "%s works in the %s view", e.g. "Retry works in the Dead letters view." */
+  sr_console_set_status (c, TRUE, _("%s works in the %s view (key %d)."), what,
+                         sr_console_view_title (view), view + 1);
+  return FALSE;
+}
+
+static SrConsoleRow *
+require_row (SrConsole *c)
+{
+  SrConsoleList *list = current_list (c);
+  SrConsoleRow *row = list ? sr_console_list_selected (list) : NULL;
+  if (!row)
+    sr_console_set_status (c, TRUE, _("Nothing selected."));
+  return row;
+}
+
+static void
+key_view (SrConsole *c, const SrConsoleBinding *b)
+{
+  sr_console_set_view (c, b->ch - '1');
+}
+
+static void
+key_next_view (SrConsole *c, const SrConsoleBinding *b)
+{
+  int step = b->code == SR_KEY_BTAB ? SR_CONSOLE_N_VIEWS - 1 : 1;
+  sr_console_set_view (c, (c->view + step) % SR_CONSOLE_N_VIEWS);
+}
+
+static void
+key_move (SrConsole *c, const SrConsoleBinding *b)
+{
+  SrConsoleList *list = current_list (c);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+  if (!list)
+    return;
+  int page = (int) list->page_size;
+  switch (b->code)
+    {
+    case SR_KEY_UP: ok = sr_console_list_move (list, &c->model, -1, &error); break;
+    case SR_KEY_DOWN: ok = sr_console_list_move (list, &c->model, +1, &error); break;
+    case SR_KEY_PGUP: ok = sr_console_list_move (list, &c->model, -page, &error); break;
+    case SR_KEY_PGDN: ok = sr_console_list_move (list, &c->model, +page, &error); break;
+    case SR_KEY_HOME: ok = sr_console_list_home (list, &c->model, &error); break;
+    case SR_KEY_END: ok = sr_console_list_end (list, &c->model, &error); break;
+    default: break;
+    }
+  report (c, ok, error);
+  load_detail (c);
+  c->dirty = TRUE;
+}
+
+static void
+key_scroll_detail (SrConsole *c, const SrConsoleBinding *b)
+{
+  SrConsoleLayout l;
+  sr_console_layout (c->rows, c->cols, &l);
+  int step = MAX (l.detail_h - 1, 1);
+  /* The drawing clamps the end; here only the start. */
+  c->detail_scroll = MAX (c->detail_scroll + (b->ch == ']' ? step : -step), 0);
+  c->dirty = TRUE;
+}
+
+static void
+key_retry (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.retry))
+    return;
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Retry")))
+    return;
+  SrConsoleRow *row = require_row (c);
+  if (!row)
+    return;
+  g_autoptr (GError) error = NULL;
+  gint64 id = row->id;
+  if (c->model.retry (c->model.user_data, id, &error))
+    sr_console_set_status (c, FALSE, _("Dead letter %lld queued again."), (long long) id);
+  else
+    report (c, FALSE, error);
+  sr_console_refresh (c);
+}
+
+static void
+open_form (SrConsole *c, SrConsoleForm *form)
+{
+  sr_console_form_free (c->form);
+  c->form = form;
+  c->mode = SR_CONSOLE_MODE_FORM;
+  c->dirty = TRUE;
+}
+
+static void
+key_edit (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.edit_retry))
+    return;
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Edit and retry")))
+    return;
+  SrConsoleRow *row = require_row (c);
+  if (!row)
+    return;
+  if (!c->detail || c->detail->id != row->id)
+    load_detail (c);
+  if (!c->detail)
+    return;
+  g_autofree char *title = g_strdup_printf (_("Edit dead letter %lld and retry"),
+                                            (long long) row->id);
+  SrConsoleForm *form = sr_console_form_new (SR_FORM_EDIT_RETRY, title);
+  form->target_id = row->id;
+  sr_console_form_add (form, _("To"), c->detail->to);
+  sr_console_form_add (form, _("From"), c->detail->from);
+  sr_console_form_add (form, _("Text"), c->detail->text)->counter = TRUE;
+  open_form (c, form);
+}
+
+static void
+open_confirm (SrConsole *c, SrConsoleConfirm what, gint64 id, char *question)
+{
+  c->confirm = what;
+  c->confirm_id = id;
+  g_free (c->confirm_text);
+  c->confirm_text = question;
+  c->mode = SR_CONSOLE_MODE_CONFIRM;
+  c->dirty = TRUE;
+}
+
+static void
+key_discard (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.discard))
+    return;
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Discard")))
+    return;
+  SrConsoleRow *row = require_row (c);
+  if (!row)
+    return;
+  open_confirm (c, SR_CONFIRM_DISCARD, row->id,
+                g_strdup_printf (_("Discard dead letter %lld? It will not be sent. (y/n)"),
+                                 (long long) row->id));
+}
+
+static const char *
+compose_app (SrConsole *c)
+{
+  if (c->default_app)
+    return c->default_app;
+  if (c->overview && c->overview->queues->len > 0)
+    return ((SrConsoleQueueDepth *) g_ptr_array_index (c->overview->queues, 0))->app;
+  return "default";
+}
+
+static void
+key_compose (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.compose))
+    return;
+  SrConsoleForm *form = sr_console_form_new (SR_FORM_COMPOSE, _("Compose a message"));
+  sr_console_form_add (form, _("To"), "");
+  sr_console_form_add (form, _("From"), "");
+  sr_console_form_add (form, _("App"), compose_app (c));
+  sr_console_form_add (form, _("Text"), "")->counter = TRUE;
+  open_form (c, form);
+}
+
+static const char *const blacklist_kinds[] = { "country", "number", "prefix", NULL };
+
+static void
+key_blacklist_add (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.blacklist_add))
+    return;
+  if (!require_view (c, SR_CONSOLE_VIEW_BLACKLISTS, _("Adding to a blacklist")))
+    return;
+  SrConsoleForm *form = sr_console_form_new (SR_FORM_BLACKLIST_ADD, _("Add a blacklist entry"));
+  sr_console_form_add_choice (form, _("Kind"), blacklist_kinds, 0);
+  sr_console_form_add (form, _("Value"), "");
+  sr_console_form_add (form, _("Note"), "");
+  open_form (c, form);
+}
+
+static void
+key_blacklist_remove (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.blacklist_remove))
+    return;
+  if (!require_view (c, SR_CONSOLE_VIEW_BLACKLISTS, _("Removing from a blacklist")))
+    return;
+  SrConsoleRow *row = require_row (c);
+  if (!row)
+    return;
+  if (!c->detail || c->detail->id != row->id)
+    load_detail (c);
+  if (!c->detail || !c->detail->blacklist_value)
+    return;
+  c->confirm_kind = c->detail->blacklist_kind;
+  g_free (c->confirm_value);
+  c->confirm_value = g_strdup (c->detail->blacklist_value);
+  open_confirm (c, SR_CONFIRM_BLACKLIST_REMOVE, row->id,
+                g_strdup_printf (_("Remove %s %s from the blacklist? (y/n)"),
+                                 sr_console_blacklist_kind_to_string (c->confirm_kind),
+                                 c->confirm_value));
+}
+
+static void
+key_pause (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.set_paused))
+    return;
+  gboolean paused = c->overview ? c->overview->paused : FALSE;
+  g_autoptr (GError) error = NULL;
+  if (c->model.set_paused (c->model.user_data, !paused, &error))
+    sr_console_set_status (c, FALSE, "%s", !paused ? _("Sending paused.") : _("Sending resumed."));
+  else
+    report (c, FALSE, error);
+  sr_console_refresh (c);
+}
+
+static void
+key_filter (SrConsole *c, const SrConsoleBinding *b)
+{
+  SrConsoleList *list = current_list (c);
+  if (!list)
+    {
+      sr_console_set_status (c, TRUE, _("The Overview has nothing to filter; pick a list (keys 2–8)."));
+      return;
+    }
+  g_autofree char *title = g_strdup_printf (_("Filter %s by number or text (empty: all)"),
+                                            sr_console_view_title (c->view));
+  SrConsoleForm *form = sr_console_form_new (SR_FORM_FILTER, title);
+  sr_console_form_add (form, _("Filter"), list->filter);
+  open_form (c, form);
+}
+
+static void
+key_help (SrConsole *c, const SrConsoleBinding *b)
+{
+  c->mode = SR_CONSOLE_MODE_HELP;
+  c->dirty = TRUE;
+}
+
+static void
+key_quit (SrConsole *c, const SrConsoleBinding *b)
+{
+  c->quit = TRUE;
+}
+
+static void
+key_redraw (SrConsole *c, const SrConsoleBinding *b)
+{
+  c->clear_screen = TRUE;
+  sr_console_refresh (c);
+}
+
+#define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "8", N_("Switch view (tab bar)"), key_view }
+
+static const SrConsoleBinding bindings[] = {
+  VIEW_KEY (1), VIEW_KEY (2), VIEW_KEY (3), VIEW_KEY (4),
+  VIEW_KEY (5), VIEW_KEY (6), VIEW_KEY (7), VIEW_KEY (8),
+  { SR_KEY_TAB, 0, N_("Tab"), N_("Next view"), key_next_view },
+  { SR_KEY_BTAB, 0, N_("Shift-Tab"), N_("Previous view"), key_next_view },
+  { SR_KEY_UP, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
+  { SR_KEY_DOWN, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
+  { SR_KEY_PGUP, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
+  { SR_KEY_PGDN, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
+  { SR_KEY_HOME, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_END, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_CHAR, '[', "[ ]", N_("Scroll the detail"), key_scroll_detail },
+  { SR_KEY_CHAR, ']', "[ ]", N_("Scroll the detail"), key_scroll_detail },
+  { SR_KEY_CHAR, 'r', "r", N_("Retry dead letter"), key_retry },
+  { SR_KEY_CHAR, 'e', "e", N_("Edit, then retry"), key_edit },
+  { SR_KEY_CHAR, 'd', "d", N_("Discard (asks first)"), key_discard },
+  { SR_KEY_CHAR, 'c', "c", N_("Compose a new message"), key_compose },
+  { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add },
+  { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove },
+  { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause },
+  { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter },
+  { SR_KEY_CHAR, '?', "?", N_("This help"), key_help },
+  { SR_KEY_CTRL_L, 0, N_("Ctrl-L"), N_("Redraw the screen"), key_redraw },
+  { SR_KEY_CHAR, 'q', "q", N_("Quit"), key_quit },
+};
+
+const SrConsoleBinding *
+sr_console_bindings (guint *n)
+{
+  *n = G_N_ELEMENTS (bindings);
+  return bindings;
+}
+
+static const char *const form_key_help[] = {
+  N_("Tab/Down"), N_("Next field"),
+  N_("Shift-Tab/Up"), N_("Previous field"),
+  N_("Left/Right"), N_("Move; change a choice"),
+  N_("Home/End"), N_("Start / end (Ctrl-A/E)"),
+  N_("Backspace/Del"), N_("Delete before / at"),
+  N_("Ctrl-U"), N_("Clear the field"),
+  N_("Enter"), N_("Submit the form"),
+  N_("y/n"), N_("Answer a question"),
+  N_("Esc"), N_("Cancel"),
+  NULL,
+};
+
+const char *const *
+sr_console_form_key_help (void)
+{
+  return form_key_help;
+}
+
+/* --- Modes ----------------------------------------------------------------- */
+
+static void
+close_form (SrConsole *c)
+{
+  g_clear_pointer (&c->form, sr_console_form_free);
+  c->mode = SR_CONSOLE_MODE_NORMAL;
+  c->dirty = TRUE;
+}
+
+static void
+form_fail (SrConsole *c, const GError *error)
+{
+  g_free (c->form->error);
+  c->form->error = g_strdup (error->message);
+  c->dirty = TRUE;
+}
+
+static void
+submit_form (SrConsole *c)
+{
+  SrConsoleForm *f = c->form;
+  g_autoptr (GError) error = NULL;
+  switch (f->kind)
+    {
+    case SR_FORM_FILTER:
+      {
+        SrConsoleList *list = current_list (c);
+        if (list)
+          {
+            sr_console_list_set_filter (list, sr_console_form_value (f, 0));
+            report (c, sr_console_list_home (list, &c->model, &error), error);
+            load_detail (c);
+          }
+        close_form (c);
+        return;
+      }
+    case SR_FORM_COMPOSE:
+      {
+        SrConsoleMessage m = {
+          .to = sr_console_form_value (f, 0),
+          .from = sr_console_form_value (f, 1),
+          .app = sr_console_form_value (f, 2),
+          .text = sr_console_form_value (f, 3),
+        };
+        if (!c->model.compose (c->model.user_data, &m, &error))
+          return form_fail (c, error);
+        sr_console_set_status (c, FALSE, _("Message to %s queued."), m.to);
+        break;
+      }
+    case SR_FORM_EDIT_RETRY:
+      {
+        SrConsoleMessage m = {
+          .to = sr_console_form_value (f, 0),
+          .from = sr_console_form_value (f, 1),
+          .text = sr_console_form_value (f, 2),
+        };
+        if (!c->model.edit_retry (c->model.user_data, f->target_id, &m, &error))
+          return form_fail (c, error);
+        sr_console_set_status (c, FALSE, _("Dead letter %lld edited and queued again."),
+                               (long long) f->target_id);
+        break;
+      }
+    case SR_FORM_BLACKLIST_ADD:
+      {
+        SrConsoleBlacklistKind kind;
+        if (!sr_console_blacklist_kind_from_string (sr_console_form_value (f, 0), &kind))
+          kind = SR_CONSOLE_BLACKLIST_COUNTRY;
+        const char *value = sr_console_form_value (f, 1);
+        if (!c->model.blacklist_add (c->model.user_data, kind, value,
+                                     sr_console_form_value (f, 2), &error))
+          return form_fail (c, error);
+        sr_console_set_status (c, FALSE, _("Blacklisted %s %s."),
+                               sr_console_blacklist_kind_to_string (kind), value);
+        break;
+      }
+    default:
+      break;
+    }
+  close_form (c);
+  sr_console_refresh (c);
+}
+
+static void
+answer_confirm (SrConsole *c, gboolean yes)
+{
+  g_autoptr (GError) error = NULL;
+  c->mode = SR_CONSOLE_MODE_NORMAL;
+  c->dirty = TRUE;
+  if (!yes)
+    {
+      sr_console_set_status (c, FALSE, _("Cancelled."));
+      return;
+    }
+  switch (c->confirm)
+    {
+    case SR_CONFIRM_DISCARD:
+      if (c->model.discard (c->model.user_data, c->confirm_id, &error))
+        sr_console_set_status (c, FALSE, _("Dead letter %lld discarded."), (long long) c->confirm_id);
+      else
+        report (c, FALSE, error);
+      break;
+    case SR_CONFIRM_BLACKLIST_REMOVE:
+      if (c->model.blacklist_remove (c->model.user_data, c->confirm_kind, c->confirm_value, &error))
+        sr_console_set_status (c, FALSE, _("Removed %s %s from the blacklist."),
+                               sr_console_blacklist_kind_to_string (c->confirm_kind), c->confirm_value);
+      else
+        report (c, FALSE, error);
+      break;
+    default:
+      break;
+    }
+  sr_console_refresh (c);
+}
+
+void
+sr_console_handle_key (SrConsole *c, SrKey key)
+{
+  if (key.code == SR_KEY_NONE)
+    return;
+  c->dirty = TRUE;
+  switch (c->mode)
+    {
+    case SR_CONSOLE_MODE_HELP:
+      c->mode = SR_CONSOLE_MODE_NORMAL;
+      return;
+    case SR_CONSOLE_MODE_CONFIRM:
+      if (key.code == SR_KEY_CHAR && (key.ch == 'y' || key.ch == 'Y'))
+        answer_confirm (c, TRUE);
+      else if (key.code == SR_KEY_ESC || (key.code == SR_KEY_CHAR && (key.ch == 'n' || key.ch == 'N')))
+        answer_confirm (c, FALSE);
+      return;
+    case SR_CONSOLE_MODE_FORM:
+      switch (sr_console_form_key (c->form, key))
+        {
+        case SR_FORM_SUBMIT: submit_form (c); break;
+        case SR_FORM_CANCEL: close_form (c); break;
+        default: break;
+        }
+      return;
+    case SR_CONSOLE_MODE_NORMAL:
+    default:
+      for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+        if (bindings[i].code == key.code && (key.code != SR_KEY_CHAR || bindings[i].ch == key.ch))
+          {
+            bindings[i].func (c, &bindings[i]);
+            return;
+          }
+      return;
+    }
+}
