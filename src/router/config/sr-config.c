@@ -8,6 +8,8 @@
 
 #include "sr-config.h"
 #include "sr-build-config.h"
+#include "sr-number.h"
+#include "sr-policy.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -287,15 +289,6 @@ app_free (gpointer p)
   g_free (c);
 }
 
-static void
-override_free (gpointer p)
-{
-  SrSourceOverride *o = p;
-  g_strfreev (o->countries);
-  g_free (o->sender);
-  g_free (o);
-}
-
 static gboolean
 load_router (Reader *r, SrConfig *c, GError **error)
 {
@@ -380,16 +373,6 @@ load_provider (Reader *r, const char *group, SrConfig *c, GError **error)
   return TRUE;
 }
 
-/* A sender: an international number, a short code, or ≤ 11 alphanumerics. */
-static gboolean
-is_sender (const char *s)
-{
-  if (is_e164_prefix (s))
-    return TRUE;
-  gsize n = g_utf8_strlen (s, -1);
-  return n >= 1 && n <= 11 && g_utf8_validate (s, -1, NULL);
-}
-
 static gboolean
 load_app (Reader *r, const char *group, SrConfig *c, GError **error)
 {
@@ -405,10 +388,10 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
     return FALSE;
   if (a->from != NULL && *a->from == '\0')
     g_clear_pointer (&a->from, g_free);
-  if (a->from != NULL && !is_sender (a->from))
-    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "from",
-                 _("'%s' is neither an international number (+…) nor an alphanumeric sender of at most 11 characters"),
-                 a->from);
+  SrAddress addr;
+  g_autoptr(GError) local = NULL;
+  if (a->from != NULL && !sr_number_classify_sender (a->from, a->region, NULL, &addr, &local))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "from", "%s", local->message);
   a->allow_destinations = read_list (r, group, "allow-destinations");
   a->inbound_numbers = read_list (r, group, "inbound-numbers");
   a->inbound_keywords = read_list (r, group, "inbound-keywords");
@@ -420,29 +403,6 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
       !check_prefixes (r, group, "inbound-deny", a->inbound_deny, error))
     return FALSE;
   warn_unknown_keys (r, group, app_keys);
-  return TRUE;
-}
-
-/* "US,CA:+16461234567" → countries US, CA and that sender. */
-static gboolean
-parse_override (const Reader *r, const char *item, SrPolicyConfig *p, GError **error)
-{
-  const char *colon = strchr (item, ':');
-  if (colon == NULL || colon == item || colon[1] == '\0')
-    return fail (error, SR_CONFIG_ERROR_INVALID, r, "policy", "source-overrides",
-                 _("'%s' is not of the form COUNTRY[,COUNTRY…]:SENDER"), item);
-  g_autofree char *countries = g_strndup (item, colon - item);
-  SrSourceOverride *o = g_new0 (SrSourceOverride, 1);
-  g_ptr_array_add (p->source_overrides, o);
-  o->sender = g_strstrip (g_strdup (colon + 1));
-  o->countries = g_strsplit (countries, ",", -1);
-  for (guint i = 0; o->countries[i] != NULL; i++)
-    g_strstrip (o->countries[i]);
-  if (!check_regions (r, "policy", "source-overrides", o->countries, error))
-    return FALSE;
-  if (!is_sender (o->sender))
-    return fail (error, SR_CONFIG_ERROR_INVALID, r, "policy", "source-overrides",
-                 _("'%s' is not a valid sender"), o->sender);
   return TRUE;
 }
 
@@ -468,10 +428,15 @@ load_policy (Reader *r, SrConfig *c, GError **error)
       !check_regions (r, g, "alphanumeric-denied-countries", p->alphanumeric_denied_countries, error) ||
       !check_regions (r, g, "no-split-countries", p->no_split_countries, error))
     return FALSE;
-  g_auto(GStrv) overrides = read_list (r, g, "source-overrides");
-  for (guint i = 0; overrides[i] != NULL; i++)
-    if (!parse_override (r, overrides[i], p, error))
-      return FALSE;
+  g_autofree char *overrides = NULL;
+  if (!read_string (r, g, "source-overrides", NULL, &overrides, error))
+    return FALSE;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GPtrArray) parsed = sr_policy_parse_overrides (overrides, &local);
+  if (parsed == NULL)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, g, "source-overrides", "%s", local->message);
+  g_ptr_array_unref (p->source_overrides);
+  p->source_overrides = g_steal_pointer (&parsed);
   READ_UINT (r, g, "max-per-destination-hour", 20, 0, G_MAXUINT32, p->max_per_destination_hour, error);
   READ_UINT (r, g, "max-per-destination-day", 100, 0, G_MAXUINT32, p->max_per_destination_day, error);
   if (g_key_file_has_group (r->kf, g))
@@ -554,7 +519,7 @@ config_new (const char *path)
   c->path = g_strdup (path);
   c->providers = g_ptr_array_new_with_free_func (provider_free);
   c->apps = g_ptr_array_new_with_free_func (app_free);
-  c->policy.source_overrides = g_ptr_array_new_with_free_func (override_free);
+  c->policy.source_overrides = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_source_override_free);
   return c;
 }
 
