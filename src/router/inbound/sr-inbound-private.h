@@ -26,6 +26,10 @@ G_BEGIN_DECLS
 /* Recovered after a crash: wait this long for the SMSC's redelivery of the
  * unanswered part before forgetting the group. */
 #define SR_INBOUND_RECOVERED_GRACE_S 600
+/* The part files of a delivered single message stay this long: if the
+ * router dies before its answer reached the SMSC, the restarted router
+ * finds the message delivered when the SMSC sends it again. */
+#define SR_INBOUND_LINGER_S 120
 
 /* How a message was split by its sender. */
 typedef enum {
@@ -80,9 +84,11 @@ typedef struct {
   guint8 dest_ton;
   SrGroupState state;
   gboolean recovered;      /* rebuilt from part files at start */
+  gboolean detached;       /* recovered twin of a group in the table: freed after delivery */
   gboolean delivered_incomplete;
   GArray *waiters;         /* SrInboundWaiter */
   guint timer;             /* deadline (collecting) or forgetting (done) */
+  gint64 timer_at;         /* real time µs the timer is due */
 } SrInboundGroup;
 
 struct SrInbound {
@@ -96,6 +102,9 @@ struct SrInbound {
   GHashTable *groups;      /* key → SrInboundGroup */
   char *host;              /* for inbox file names */
   GHashTable *commits;     /* SrInboundCommit waiting for the journal (a set) */
+  GPtrArray *detached;     /* recovered twins of groups in the table */
+  GQueue linger;           /* SrInboundLinger, oldest first */
+  guint linger_timer;
 };
 
 /* ---- sr-inbound-store.c: the holding area ---- */
@@ -107,6 +116,12 @@ gboolean sr_inbound_store_write (SrInbound *inbound, const SrInboundGroup *group
                                  guint seq, const SrInboundPart *part, GError **error);
 /* Removes every part file of @group. */
 void sr_inbound_store_remove (SrInbound *inbound, const SrInboundGroup *group);
+/* Removes them after SR_INBOUND_LINGER_S. */
+void sr_inbound_store_linger (SrInbound *inbound, const SrInboundGroup *group);
+/* Removes the lingering files due at @now_us (real time). */
+void sr_inbound_store_expire (SrInbound *inbound, gint64 now_us);
+/* Frees what is still waiting (the files stay for the next start). */
+void sr_inbound_store_clear (SrInbound *inbound);
 /* Rebuilds the groups from the part files (into inbound->groups). */
 void sr_inbound_store_load (SrInbound *inbound);
 

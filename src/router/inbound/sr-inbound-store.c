@@ -34,9 +34,9 @@ sr_inbound_store_init (SrInbound *inbound, GError **error)
 static char *
 part_path (const SrInbound *inbound, const SrInboundGroup *group, guint seq)
 {
-  char name[64];
+  char name[96];
 
-  g_snprintf (name, sizeof name, "%s.%u", group->hash, seq);
+  g_snprintf (name, sizeof name, "%s.%" G_GINT64_FORMAT ".%u", group->hash, group->first_seen, seq);
   return g_build_filename (inbound->hold_dir, name, NULL);
 }
 
@@ -85,21 +85,102 @@ sr_inbound_store_remove (SrInbound *inbound, const SrInboundGroup *group)
       }
 }
 
-/* "<40 hex digits>.<digits>": a part file; anything else is left over. */
+/* Part files whose removal waits (see SR_INBOUND_LINGER_S). */
+typedef struct {
+  gint64 at;               /* real time µs */
+  GPtrArray *paths;
+} SrInboundLinger;
+
+static void
+linger_free (SrInboundLinger *l)
+{
+  g_ptr_array_unref (l->paths);
+  g_free (l);
+}
+
+static gboolean on_linger (gpointer data);
+
+void
+sr_inbound_store_expire (SrInbound *inbound, gint64 now)
+{
+  SrInboundLinger *l;
+
+  if (inbound->linger_timer)
+    g_source_remove (inbound->linger_timer);
+  inbound->linger_timer = 0;
+  while ((l = g_queue_peek_head (&inbound->linger)) != NULL && l->at <= now)
+    {
+      g_queue_pop_head (&inbound->linger);
+      for (guint i = 0; i < l->paths->len; i++)
+        if (g_unlink (l->paths->pdata[i]) < 0 && errno != ENOENT)
+          g_warning (_("Cannot remove the held inbound part %s: %s"),
+                     (char *) l->paths->pdata[i], g_strerror (errno));
+      linger_free (l);
+    }
+  if (l != NULL)
+    inbound->linger_timer = g_timeout_add ((guint) (MAX (l->at - g_get_real_time (), 0) / 1000) + 1,
+                                           on_linger, inbound);
+}
+
+static gboolean
+on_linger (gpointer data)
+{
+  SrInbound *inbound = data;
+
+  inbound->linger_timer = 0;
+  sr_inbound_store_expire (inbound, g_get_real_time ());
+  return G_SOURCE_REMOVE;
+}
+
+void
+sr_inbound_store_linger (SrInbound *inbound, const SrInboundGroup *group)
+{
+  SrInboundLinger *l = g_new0 (SrInboundLinger, 1);
+
+  l->at = g_get_real_time () + (gint64) SR_INBOUND_LINGER_S * G_USEC_PER_SEC;
+  l->paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < group->total; i++)
+    if (group->parts[i] != NULL)
+      g_ptr_array_add (l->paths, part_path (inbound, group, i + 1));
+  g_queue_push_tail (&inbound->linger, l);
+  if (inbound->linger_timer == 0)
+    inbound->linger_timer = g_timeout_add_seconds (SR_INBOUND_LINGER_S, on_linger, inbound);
+}
+
+void
+sr_inbound_store_clear (SrInbound *inbound)
+{
+  if (inbound->linger_timer)
+    g_source_remove (inbound->linger_timer);
+  inbound->linger_timer = 0;
+  g_queue_clear_full (&inbound->linger, (GDestroyNotify) linger_free);
+}
+
+static gboolean
+all_digits (const char *s, const char *end)
+{
+  if (s == end)
+    return FALSE;
+  for (; s < end; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* "<40 hex digits>.<first seen>.<part>": a part file; anything else is a
+ * temporary left by an interrupted write. */
 static gboolean
 is_part_name (const char *name)
 {
+  const char *dot;
   guint i;
 
   for (i = 0; i < 40; i++)
     if (!g_ascii_isxdigit (name[i]))
       return FALSE;
-  if (name[i++] != '.' || name[i] == '\0')
+  if (name[i++] != '.' || (dot = strchr (name + i, '.')) == NULL)
     return FALSE;
-  for (; name[i]; i++)
-    if (!g_ascii_isdigit (name[i]))
-      return FALSE;
-  return TRUE;
+  return all_digits (name + i, dot) && all_digits (dot + 1, dot + 1 + strlen (dot + 1));
 }
 
 static SrInboundPart *
@@ -171,7 +252,7 @@ sr_inbound_store_load (SrInbound *inbound)
                  error->message);
       return;
     }
-  found = g_hash_table_new (g_str_hash, g_str_equal);
+  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (inbound->hold_dir, name, NULL);
@@ -205,18 +286,19 @@ sr_inbound_store_load (SrInbound *inbound)
           continue;
         }
       key = sr_inbound_part_key (provider, source, dest, part);
-      group = g_hash_table_lookup (found, key);
-      if (group == NULL)
-        {
-          group = sr_inbound_group_new (inbound, key, part, provider, source,
-                                        (guint8) g_key_file_get_integer (kf, PART_GROUP, "source-ton", NULL),
-                                        dest,
-                                        (guint8) g_key_file_get_integer (kf, PART_GROUP, "destination-ton", NULL),
-                                        first_seen);
-          g_hash_table_insert (found, group->key, group);
-        }
-      else if (first_seen < group->first_seen)
-        group->first_seen = first_seen;
+      {
+        g_autofree char *id = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, key, first_seen);
+        group = g_hash_table_lookup (found, id);
+        if (group == NULL)
+          {
+            group = sr_inbound_group_new (inbound, key, part, provider, source,
+                                          (guint8) g_key_file_get_integer (kf, PART_GROUP, "source-ton", NULL),
+                                          dest,
+                                          (guint8) g_key_file_get_integer (kf, PART_GROUP, "destination-ton", NULL),
+                                          first_seen);
+            g_hash_table_insert (found, g_steal_pointer (&id), group);
+          }
+      }
       if (part->total != group->total)
         {
           sr_inbound_part_free (part);

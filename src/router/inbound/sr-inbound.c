@@ -30,7 +30,7 @@
 /* One delivery waiting for its journal commit. */
 typedef struct {
   SrInbound *inbound;      /* NULL once the SrInbound is freed */
-  char *key;
+  SrInboundGroup *group;   /* a DELIVERING group is only freed with the SrInbound */
   char *app;               /* for the notification; NULL when not written to an inbox */
   char *sender;
   char *text;
@@ -178,8 +178,6 @@ sr_inbound_group_add (SrInboundGroup *group, SrInboundPart *part)
     }
   group->parts[i] = part;
   group->have++;
-  if (part->received_at > 0 && part->received_at < group->first_seen)
-    group->first_seen = part->received_at;
 }
 
 static void
@@ -211,6 +209,19 @@ forget_group (SrInboundGroup *group)
   g_hash_table_remove (group->inbound->groups, group->key);
 }
 
+/* A delivered group is done with: its part files go too. */
+static void
+retire_group (SrInboundGroup *group)
+{
+  SrInbound *inbound = group->inbound;
+
+  sr_inbound_store_remove (inbound, group);
+  if (group->detached)
+    g_ptr_array_remove_fast (inbound->detached, group);
+  else
+    forget_group (group);
+}
+
 static gint64
 timeout_us (const SrInbound *inbound)
 {
@@ -230,7 +241,7 @@ on_group_timer (gpointer data)
       group_deliver (group);
       break;
     case SR_GROUP_DONE:
-      forget_group (group);
+      retire_group (group);
       break;
     case SR_GROUP_DELIVERING:
       break;
@@ -245,6 +256,7 @@ group_arm_timer (SrInboundGroup *group, gint64 at_us)
 
   if (group->timer)
     g_source_remove (group->timer);
+  group->timer_at = at_us;
   group->timer = g_timeout_add ((guint) CLAMP (delay_ms, 0, G_MAXINT32), on_group_timer, group);
 }
 
@@ -279,7 +291,6 @@ group_failed (SrInboundGroup *group, const char *what, const GError *error)
 static void
 commit_free (SrInboundCommit *c)
 {
-  g_free (c->key);
   g_free (c->app);
   g_free (c->sender);
   g_free (c->text);
@@ -300,8 +311,8 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
       return;
     }
   g_hash_table_remove (inbound->commits, c);
-  group = g_hash_table_lookup (inbound->groups, c->key);
-  if (group == NULL || group->state != SR_GROUP_DELIVERING)
+  group = c->group;
+  if (group->state != SR_GROUP_DELIVERING)
     {
       commit_free (c);
       return;
@@ -313,20 +324,25 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
       return;
     }
 
-  sr_inbound_store_remove (inbound, group);
   group->state = SR_GROUP_DONE;
   answer_waiters (group, SR_SMPP_STATUS_OK);
   if (c->app != NULL && inbound->notify != NULL)
     inbound->notify (c->app, c->sender, c->text, inbound->notify_data);
 
   /* A single message is recognised by its content, which a person may well
-   * send twice: forget it at once.  Parts carry a reference: keep the group
+   * send twice: forget it at once (its part file lingers for a crash
+   * before our answer went out).  Parts carry a reference: keep the group
    * a while so a part the SMSC sends again is answered, not reassembled.
    * A recovered group waits for the redelivery of its unanswered part. */
-  if (group->recovered)
+  if (group->detached)
+    retire_group (group);
+  else if (group->recovered)
     group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
   else if (group->concat == SR_INBOUND_SINGLE)
-    forget_group (group);
+    {
+      sr_inbound_store_linger (inbound, group);
+      forget_group (group);
+    }
   else
     group_arm_timer (group, g_get_real_time () +
                      MAX (timeout_us (inbound), (gint64) SR_INBOUND_RECENT_MIN_S * G_USEC_PER_SEC));
@@ -451,7 +467,7 @@ group_deliver (SrInboundGroup *group)
   group->state = SR_GROUP_DELIVERING;
   c = g_new0 (SrInboundCommit, 1);
   c->inbound = inbound;
-  c->key = g_strdup (group->key);
+  c->group = group;
   if (to_inbox && !duplicate)
     {
       c->app = g_strdup (app->name);
@@ -466,7 +482,14 @@ void
 sr_inbound_group_recovered (SrInbound *inbound, SrInboundGroup *group)
 {
   group->recovered = TRUE;
-  g_hash_table_insert (inbound->groups, group->key, group);
+  /* two identical single messages held at once: deliver the twin aside */
+  if (g_hash_table_contains (inbound->groups, group->key))
+    {
+      group->detached = TRUE;
+      g_ptr_array_add (inbound->detached, group);
+    }
+  else
+    g_hash_table_insert (inbound->groups, group->key, group);
   if (group->have == group->total)
     group_deliver (group);
   else
@@ -490,6 +513,8 @@ sr_inbound_new (const SrConfig *config, SrSpool *spool, SrJournal *journal, SrPo
   inbound->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) sr_inbound_group_free);
   inbound->commits = g_hash_table_new (NULL, NULL);
+  g_queue_init (&inbound->linger);
+  inbound->detached = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_inbound_group_free);
   /* maildir: '/' and ':' may not appear in a host part */
   inbound->host = g_strdup (host);
   g_strdelimit (inbound->host, "/:.", '_');
@@ -521,6 +546,8 @@ sr_inbound_free (SrInbound *inbound)
     ((SrInboundCommit *) c)->inbound = NULL;
   g_hash_table_unref (inbound->commits);
   g_hash_table_unref (inbound->groups);
+  g_ptr_array_unref (inbound->detached);
+  sr_inbound_store_clear (inbound);
   g_free (inbound->hold_dir);
   g_free (inbound->host);
   g_free (inbound);
@@ -566,7 +593,7 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
   if (group != NULL && group->state == SR_GROUP_DONE && group->parts[part->seq - 1] == NULL)
     {
       /* A late part of a message delivered incomplete: a new message. */
-      forget_group (group);
+      retire_group (group);
       group = NULL;
     }
   if (group != NULL && group->parts[part->seq - 1] != NULL)
@@ -579,7 +606,7 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
           if (done)
             done (SR_SMPP_STATUS_OK, user_data);
           if (group->recovered && group->concat == SR_INBOUND_SINGLE)
-            forget_group (group);
+            retire_group (group);
           return;
         case SR_GROUP_DELIVERING:
           add_waiter (group, done, user_data);
@@ -651,10 +678,23 @@ sr_inbound_expire (SrInbound *inbound, gint64 now_us)
     {
       SrInboundGroup *group = value;
 
-      if (group->state == SR_GROUP_COLLECTING && group->have < group->total &&
-          group->first_seen + timeout_us (inbound) <= now_us)
+      if (group->timer != 0 && group->timer_at <= now_us && group->state != SR_GROUP_DELIVERING)
         g_ptr_array_add (due, group);
     }
+  for (guint i = 0; i < inbound->detached->len; i++)
+    {
+      SrInboundGroup *group = g_ptr_array_index (inbound->detached, i);
+
+      if (group->timer != 0 && group->timer_at <= now_us && group->state != SR_GROUP_DELIVERING)
+        g_ptr_array_add (due, group);
+    }
+  /* each is due: run its timer now */
   for (guint i = 0; i < due->len; i++)
-    group_deliver (g_ptr_array_index (due, i));
+    {
+      SrInboundGroup *group = g_ptr_array_index (due, i);
+
+      g_source_remove (group->timer);
+      on_group_timer (group);
+    }
+  sr_inbound_store_expire (inbound, now_us);
 }
