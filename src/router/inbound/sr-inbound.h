@@ -38,8 +38,10 @@ void sr_inbound_set_notify_func (SrInbound *inbound, SrInboundNotifyFunc func, g
 void sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                         const SrPdu *deliver_sm, SrInboundDoneFunc done, gpointer user_data);
 
-/* Delivers incomplete messages whose timeout passed; the engine need not
- * call it (SrInbound runs its own timer), tests may. */
+/* Runs what is due at @now_us (real time, µs): delivers incomplete
+ * messages whose timeout passed, forgets delivered ones and removes their
+ * held part files.  The engine need not call it (SrInbound runs its own
+ * timers); tests may, with a time in the future. */
 void sr_inbound_expire (SrInbound *inbound, gint64 now_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrInbound, sr_inbound_free)
