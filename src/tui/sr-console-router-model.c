@@ -633,7 +633,7 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
     {
       SrJournalSegment *s = g_ptr_array_index (md->segments, i);
       GString *line = g_string_new (NULL);
-      g_string_printf (line, "%u/%u  %s", s->part, m->parts, sr_segment_submit_to_string (s->submit));
+      g_string_printf (line, "%s", sr_segment_submit_to_string (s->submit));
       if (s->smsc_id)
         g_string_append_printf (line, _("  SMSC id %s"), s->smsc_id);
       if (s->command_status)
