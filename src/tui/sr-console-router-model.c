@@ -965,6 +965,14 @@ sr_console_router_model_free (SrConsoleRouterModel *self)
   g_free (self);
 }
 
+void
+sr_console_router_model_set_actor (SrConsoleRouterModel *self, const char *actor)
+{
+  g_return_if_fail (self != NULL);
+  g_free (self->actor);
+  self->actor = g_strdup (actor && *actor ? actor : sr_control_default_actor ());
+}
+
 const SrConsoleModel *
 sr_console_router_model_get (SrConsoleRouterModel *self)
 {

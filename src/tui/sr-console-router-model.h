@@ -21,6 +21,9 @@ typedef struct _SrConsoleRouterModel SrConsoleRouterModel;
 /* @actor: the operator's name in the audit log; NULL = $USER. */
 SrConsoleRouterModel *sr_console_router_model_new (SrRouter *router, const char *actor);
 void sr_console_router_model_free (SrConsoleRouterModel *model);
+/* The actor written to the audit log from now on (the control socket sets
+ * the peer's user before each action). */
+void sr_console_router_model_set_actor (SrConsoleRouterModel *model, const char *actor);
 /* The function table; valid as long as @model. */
 const SrConsoleModel *sr_console_router_model_get (SrConsoleRouterModel *model);
 
