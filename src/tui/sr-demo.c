@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sr-console-main.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
 #include "sr-message.h"
@@ -208,12 +209,6 @@ sr_demo_get_dir (SrDemo *demo)
   return demo->dir;
 }
 
-static void
-on_stopped (SrRouter *router, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 void
 sr_demo_free (SrDemo *demo)
 {
@@ -224,11 +219,7 @@ sr_demo_free (SrDemo *demo)
   if (demo->router)
     {
       /* Graceful stop, bounded: the simulator answers at once, so this is quick. */
-      gboolean stopped = FALSE;
-      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-      sr_router_stop (demo->router, on_stopped, &stopped);
-      while (!stopped && g_get_monotonic_time () < deadline)
-        g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      sr_console_stop_router (demo->router, 5000);
       sr_router_free (demo->router);
     }
   if (demo->sim)
