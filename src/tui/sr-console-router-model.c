@@ -350,12 +350,14 @@ event_line (const SrJournalEvent *ev)
 {
   GString *s = g_string_new (NULL);
   if (ev->kind)
-    g_string_append_printf (s, "%s: ", ev->kind);
+    g_string_append (s, ev->kind);
+  if (ev->actor && strcmp (ev->actor, "router") != 0)
+    g_string_append_printf (s, _(" by %s"), ev->actor);
+  if (s->len)
+    g_string_append (s, ": ");
   g_string_append (s, nz (ev->text));
   if (ev->message_id)
     g_string_append_printf (s, " [#%" G_GINT64_FORMAT "]", ev->message_id);
-  if (ev->actor && strcmp (ev->actor, "router") != 0)
-    g_string_append_printf (s, _(" (by %s)"), ev->actor);
   return g_string_free (s, FALSE);
 }
 

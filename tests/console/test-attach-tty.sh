@@ -59,9 +59,9 @@ ok "retry through the daemon"
 
 # The audit log names the operator.
 tmux_keys 8 /
-tmux_type 'edit-retry'
+tmux_type 'Edited and re-queued'
 tmux_keys Enter
-tmux_wait "edit-retry: .*\\(by $(id -un)\\)" 5
+tmux_wait "edit-retry by $(id -un): Edited" 5
 ok "audit log names the attached operator"
 
 tmux_keys q
