@@ -1,0 +1,67 @@
+/* sr-console-remote.h — the console model over a local socket (attach).
+ *
+ * A router running as `sms-router --daemon` serves its console model on
+ * SPOOL/router/control (a unix socket, mode 0660: only users who may write
+ * the spool may control the router).  A console started on the same spool
+ * finds the daemon with sr_spool_lock_holder() and attaches: it shows the
+ * daemon's state and performs the same actions through it.
+ *
+ * Wire format: frames of a 4-byte big-endian length and a GVariant in
+ * normal form; requests "(sv)" (method, arguments), answers "(busv)" (ok,
+ * SrConsoleModelError code, message, result).  Calls are synchronous on the
+ * client side (one page per call, on a local socket).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "sr-console-model.h"
+#include "sr-router.h"
+
+G_BEGIN_DECLS
+
+/* The largest frame either side accepts. */
+#define SR_CONSOLE_REMOTE_MAX_FRAME (4u * 1024 * 1024)
+
+/* SPOOL/router/control */
+char *sr_console_remote_socket_path (const char *spool);
+
+/* ---- server ---------------------------------------------------------- */
+
+/* Called before each action with the name of the peer's user (from the
+ * socket credentials), so the audit log names the operator. */
+typedef void (*SrConsoleServerActorFunc) (gpointer user_data, const char *actor);
+
+typedef struct _SrConsoleServer SrConsoleServer;
+
+/* Serves @model (copied; its user_data must outlive the server) on a unix
+ * socket at @path, replacing a stale one (call it only while holding the
+ * spool lock).  Runs on the thread-default main context. */
+SrConsoleServer *sr_console_server_new (const SrConsoleModel *model, const char *path,
+                                        SrConsoleServerActorFunc actor_func,
+                                        GError **error);
+/* The daemon's case: serves a router model of @router on SPOOL/router/control. */
+SrConsoleServer *sr_console_server_new_for_router (SrRouter *router, GError **error);
+/* Stops listening, closes the connections and removes the socket file. */
+void sr_console_server_free (SrConsoleServer *server);
+
+/* ---- client ---------------------------------------------------------- */
+
+typedef struct _SrConsoleClient SrConsoleClient;
+
+/* Connects to the socket at @path; SR_CONSOLE_MODEL_ERROR_UNAVAILABLE if
+ * nothing answers there. */
+SrConsoleClient *sr_console_client_new (const char *path, GError **error);
+void sr_console_client_free (SrConsoleClient *client);
+/* The function table; valid as long as @client.  A lost connection is
+ * retried on the next call. */
+const SrConsoleModel *sr_console_client_get_model (SrConsoleClient *client);
+
+/* The console attached to the daemon that holds @spool's lock; returns the
+ * exit status (0, or 1 with a message on stderr). */
+int sr_console_attach_main (const char *spool, const char *console_title);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrConsoleServer, sr_console_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrConsoleClient, sr_console_client_free)
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* sr-console-server-router.c — the daemon's control socket: a router model served. */
+#define G_LOG_DOMAIN "sr-console"
+
+#include "sr-build-config.h"
+#include "sr-console-remote.h"
+
+#include "sr-console-remote-private.h"
+#include "sr-console-router-model.h"
+
+static void
+router_model_set_actor (gpointer user_data, const char *actor)
+{
+  sr_console_router_model_set_actor (user_data, actor);
+}
+
+SrConsoleServer *
+sr_console_server_new_for_router (SrRouter *router, GError **error)
+{
+  g_return_val_if_fail (router != NULL, NULL);
+  SrConsoleRouterModel *rm = sr_console_router_model_new (router, NULL);
+  g_autofree char *path = sr_console_remote_socket_path (sr_spool_get_root (sr_router_get_spool (router)));
+  SrConsoleServer *server = sr_console_server_new (sr_console_router_model_get (rm), path,
+                                                   router_model_set_actor, error);
+  if (!server)
+    {
+      sr_console_router_model_free (rm);
+      return NULL;
+    }
+  sr_console_server_take (server, rm, (GDestroyNotify) sr_console_router_model_free);
+  return server;
+}
+

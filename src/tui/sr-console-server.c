@@ -1,0 +1,345 @@
+/* sr-console-server.c — serves a console model on a unix socket (attach). */
+#define G_LOG_DOMAIN "sr-console"
+
+#include "sr-build-config.h"
+#include "sr-console-remote.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sr-console-remote-private.h"
+
+/* The listening socket and the model it serves. */
+struct _SrConsoleServer {
+  SrConsoleModel model;
+  SrConsoleServerActorFunc actor_func;
+  GSocketService *service;
+  char *path;
+  GList *conns;                 /* Conn */
+  gpointer owned;               /* freed with owned_free (the daemon's router model) */
+  GDestroyNotify owned_free;
+};
+
+/* One client connection: a socket read without blocking, frames reassembled. */
+typedef struct {
+  SrConsoleServer *server;
+  GSocketConnection *connection;
+  GSocket *socket;
+  GSource *source;
+  GByteArray *in;
+  char *actor;
+} Conn;
+
+char *
+sr_console_remote_socket_path (const char *spool)
+{
+  return g_build_filename (spool, "router", "control", NULL);
+}
+
+static void
+conn_free (Conn *c)
+{
+  if (c->source)
+    {
+      g_source_destroy (c->source);
+      g_source_unref (c->source);
+    }
+  g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
+  g_object_unref (c->connection);
+  g_byte_array_unref (c->in);
+  g_free (c->actor);
+  g_free (c);
+}
+
+static void
+conn_close (Conn *c)
+{
+  c->server->conns = g_list_remove (c->server->conns, c);
+  conn_free (c);
+}
+
+/* The peer's user name from the socket credentials ("uid 1000" if unnamed). */
+static char *
+peer_actor (GSocket *socket)
+{
+  g_autoptr (GCredentials) cred = g_socket_get_credentials (socket, NULL);
+  if (!cred)
+    return g_strdup ("unknown");
+  uid_t uid = g_credentials_get_unix_user (cred, NULL);
+  struct passwd pw, *result = NULL;
+  char buf[1024];
+  if (getpwuid_r (uid, &pw, buf, sizeof buf, &result) == 0 && result)
+    return g_strdup (result->pw_name);
+  return g_strdup_printf ("uid %u", (guint) uid);
+}
+
+static GVariant *
+answer_error (GError *error)
+{
+  gint code = error->domain == SR_CONSOLE_MODEL_ERROR ? error->code : SR_CONSOLE_MODEL_ERROR_FAILED;
+  return g_variant_new ("(busv)", FALSE, (guint32) code, error->message, g_variant_new ("()"));
+}
+
+static GVariant *
+answer_ok (GVariant *result)
+{
+  return g_variant_new ("(busv)", TRUE, (guint32) 0, "", result ? result : g_variant_new ("()"));
+}
+
+static GVariant *
+answer_bool (gboolean ok, GError *error)
+{
+  return ok ? answer_ok (NULL) : answer_error (error);
+}
+
+static const char *
+opt (const char *s)
+{
+  return s && *s ? s : NULL;
+}
+
+/* Runs one request on the model. */
+static GVariant *
+dispatch (Conn *c, const char *method, GVariant *args)
+{
+  SrConsoleModel *m = &c->server->model;
+  g_autoptr (GError) error = NULL;
+  gboolean action = strcmp (method, "overview") != 0 && strcmp (method, "list") != 0
+                    && strcmp (method, "detail") != 0;
+  if (action && c->server->actor_func)
+    c->server->actor_func (m->user_data, c->actor);
+
+#define ARGS(t) (g_variant_is_of_type (args, G_VARIANT_TYPE (t)))
+  if (strcmp (method, "overview") == 0)
+    {
+      g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+      return o ? answer_ok (sr_remote_overview_to_variant (o)) : answer_error (error);
+    }
+  if (strcmp (method, "list") == 0 && ARGS ("(isxiu)"))
+    {
+      SrConsoleQuery q = { 0 };
+      gint32 view, dir;
+      guint32 count;
+      g_variant_get (args, "(i&sxiu)", &view, &q.filter, &q.cursor, &dir, &count);
+      if (view <= SR_CONSOLE_VIEW_OVERVIEW || view >= SR_CONSOLE_N_VIEWS)
+        goto bad;
+      q.view = view;
+      q.direction = dir == SR_CONSOLE_PAGE_NEWER ? SR_CONSOLE_PAGE_NEWER : SR_CONSOLE_PAGE_OLDER;
+      q.count = MIN (count, 1000);
+      g_autoptr (GPtrArray) rows = m->list (m->user_data, &q, &error);
+      return rows ? answer_ok (sr_remote_rows_to_variant (rows)) : answer_error (error);
+    }
+  if (strcmp (method, "detail") == 0 && ARGS ("(ix)"))
+    {
+      gint32 view;
+      gint64 id;
+      g_variant_get (args, "(ix)", &view, &id);
+      if (view <= SR_CONSOLE_VIEW_OVERVIEW || view >= SR_CONSOLE_N_VIEWS)
+        goto bad;
+      g_autoptr (SrConsoleDetail) d = m->detail (m->user_data, view, id, &error);
+      return d ? answer_ok (sr_remote_detail_to_variant (d)) : answer_error (error);
+    }
+  if ((strcmp (method, "retry") == 0 || strcmp (method, "discard") == 0) && ARGS ("(x)"))
+    {
+      gint64 id;
+      g_variant_get (args, "(x)", &id);
+      gboolean ok = method[0] == 'r' ? m->retry (m->user_data, id, &error)
+                                     : m->discard (m->user_data, id, &error);
+      return answer_bool (ok, error);
+    }
+  if ((strcmp (method, "edit_retry") == 0 || strcmp (method, "compose") == 0)
+      && ARGS ("(xssss)"))
+    {
+      gint64 id;
+      const char *to, *from, *app, *text;
+      g_variant_get (args, "(x&s&s&s&s)", &id, &to, &from, &app, &text);
+      SrConsoleMessage msg = { .to = to, .from = from, .app = opt (app), .text = text };
+      gboolean ok = method[0] == 'e' ? m->edit_retry (m->user_data, id, &msg, &error)
+                                     : m->compose (m->user_data, &msg, &error);
+      return answer_bool (ok, error);
+    }
+  if (strcmp (method, "blacklist_add") == 0 && ARGS ("(iss)"))
+    {
+      gint32 kind;
+      const char *value, *note;
+      g_variant_get (args, "(i&s&s)", &kind, &value, &note);
+      return answer_bool (m->blacklist_add (m->user_data, kind, value, opt (note), &error), error);
+    }
+  if (strcmp (method, "blacklist_remove") == 0 && ARGS ("(is)"))
+    {
+      gint32 kind;
+      const char *value;
+      g_variant_get (args, "(i&s)", &kind, &value);
+      return answer_bool (m->blacklist_remove (m->user_data, kind, value, &error), error);
+    }
+  if (strcmp (method, "set_paused") == 0 && ARGS ("(b)"))
+    {
+      gboolean paused;
+      g_variant_get (args, "(b)", &paused);
+      return answer_bool (m->set_paused (m->user_data, paused, &error), error);
+    }
+#undef ARGS
+bad:
+  g_set_error (&error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_INVALID,
+               _("The router does not understand the request \"%s\" (a different version?)."),
+               method);
+  return answer_error (error);
+}
+
+static gboolean
+conn_send (Conn *c, GVariant *answer)
+{
+  g_autoptr (GBytes) frame = sr_remote_frame (answer);
+  gsize len;
+  const char *data = g_bytes_get_data (frame, &len);
+  gsize done = 0;
+  while (done < len)
+    {
+      g_autoptr (GError) error = NULL;
+      /* Blocking with the socket's timeout: answers are one page. */
+      gssize n = g_socket_send_with_blocking (c->socket, data + done, len - done, TRUE, NULL, &error);
+      if (n <= 0)
+        {
+          g_debug ("control socket: could not answer %s: %s", c->actor,
+                   error ? error->message : "closed");
+          return FALSE;
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+conn_readable (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  Conn *c = data;
+  guint8 buf[8192];
+  g_autoptr (GError) error = NULL;
+  gssize n = g_socket_receive_with_blocking (socket, (char *) buf, sizeof buf, FALSE, NULL, &error);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    goto close;
+  g_byte_array_append (c->in, buf, n);
+  while (c->in->len >= 4)
+    {
+      guint32 be;
+      memcpy (&be, c->in->data, 4);
+      guint32 len = GUINT32_FROM_BE (be);
+      if (len > SR_CONSOLE_REMOTE_MAX_FRAME)
+        goto close;
+      if (c->in->len < 4 + len)
+        break;
+      g_autoptr (GBytes) bytes = g_bytes_new (c->in->data + 4, len);
+      g_byte_array_remove_range (c->in, 0, 4 + len);
+      g_autoptr (GVariant) req = g_variant_ref_sink (
+        g_variant_new_from_bytes (G_VARIANT_TYPE ("(sv)"), bytes, FALSE));
+      if (!g_variant_is_normal_form (req))
+        goto close;
+      const char *method;
+      g_autoptr (GVariant) args = NULL;
+      g_variant_get (req, "(&sv)", &method, &args);
+      if (!conn_send (c, dispatch (c, method, args)))
+        goto close;
+    }
+  return G_SOURCE_CONTINUE;
+
+close:
+  /* The source is being destroyed by returning REMOVE; do not destroy it twice. */
+  g_source_unref (c->source);
+  c->source = NULL;
+  conn_close (c);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source_object,
+             gpointer user_data)
+{
+  SrConsoleServer *server = user_data;
+  Conn *c = g_new0 (Conn, 1);
+  c->server = server;
+  c->connection = g_object_ref (connection);
+  c->socket = g_socket_connection_get_socket (connection);
+  c->in = g_byte_array_new ();
+  c->actor = peer_actor (c->socket);
+  g_socket_set_timeout (c->socket, 5);
+  c->source = g_socket_create_source (c->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (c->source, (GSourceFunc) (void (*) (void)) conn_readable, c, NULL);
+  g_source_attach (c->source, g_main_context_get_thread_default ());
+  server->conns = g_list_prepend (server->conns, c);
+  return TRUE;
+}
+
+SrConsoleServer *
+sr_console_server_new (const SrConsoleModel *model, const char *path,
+                       SrConsoleServerActorFunc actor_func, GError **error)
+{
+  g_return_val_if_fail (model != NULL && path != NULL, NULL);
+  g_autoptr (SrConsoleServer) server = g_new0 (SrConsoleServer, 1);
+  server->model = *model;
+  server->actor_func = actor_func;
+  server->path = g_strdup (path);
+  /* A socket left by a router that died: we hold the spool lock, it is stale. */
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_FAILED,
+                   _("Could not remove the old control socket %s: %s"), path, g_strerror (errno));
+      return NULL;
+    }
+  server->service = g_socket_service_new ();
+  g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (path);
+  /* Mode 0660 from the start: no moment where others could connect. */
+  mode_t old = umask (0117);
+  g_autoptr (GError) local = NULL;
+  gboolean ok = g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), addr,
+                                               G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                                               NULL, NULL, &local);
+  umask (old);
+  if (!ok)
+    {
+      g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_FAILED,
+                   _("Could not open the control socket %s: %s"), path, local->message);
+      return NULL;
+    }
+  if (g_chmod (path, 0660) != 0)
+    g_warning ("Could not set mode 0660 on the control socket %s: %s", path, g_strerror (errno));
+  g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
+  g_socket_service_start (server->service);
+  return g_steal_pointer (&server);
+}
+
+void
+sr_console_server_take (gpointer server, gpointer data, GDestroyNotify free_func)
+{
+  SrConsoleServer *self = server;
+  self->owned = data;
+  self->owned_free = free_func;
+}
+
+void
+sr_console_server_free (SrConsoleServer *server)
+{
+  if (!server)
+    return;
+  if (server->service)
+    {
+      g_socket_service_stop (server->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (server->service));
+      g_signal_handlers_disconnect_by_data (server->service, server);
+      g_object_unref (server->service);
+      g_unlink (server->path);
+    }
+  g_list_free_full (server->conns, (GDestroyNotify) conn_free);
+  if (server->owned_free)
+    server->owned_free (server->owned);
+  g_free (server->path);
+  g_free (server);
+}

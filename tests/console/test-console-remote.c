@@ -1,0 +1,276 @@
+/* test-console-remote.c — the control socket: a client model sees exactly
+ * what the served model answers, actions arrive with the peer's name, bad
+ * frames close the connection, a stopped server is reported clearly. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sr-console-fixture-model.h"
+#include "sr-console-remote.h"
+
+/* The server side: the fixture model served from its own thread and context
+ * (the client blocks on its calls, as the attached console does). */
+typedef struct {
+  char *dir;
+  char *path;
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SrFixtureModel *fixture;
+  SrConsoleServer *server;
+  GMutex lock;
+  GCond ready;
+  gboolean started;
+  char *actor;
+} Fixture;
+
+static Fixture *current;
+
+static void
+set_actor (gpointer user_data, const char *actor)
+{
+  g_free (current->actor);
+  current->actor = g_strdup (actor);
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  Fixture *f = data;
+  g_main_context_push_thread_default (f->context);
+  g_autoptr (GError) error = NULL;
+  f->server = sr_console_server_new (sr_fixture_model_get (f->fixture), f->path, set_actor, &error);
+  g_assert_no_error (error);
+  g_mutex_lock (&f->lock);
+  f->started = TRUE;
+  g_cond_signal (&f->ready);
+  g_mutex_unlock (&f->lock);
+  g_main_loop_run (f->loop);
+  sr_console_server_free (f->server);
+  f->server = NULL;
+  g_main_context_pop_thread_default (f->context);
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  current = f;
+  f->dir = g_dir_make_tmp ("sr-remote-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "control", NULL);
+  f->fixture = sr_fixture_model_new (1000);
+  f->context = g_main_context_new ();
+  f->loop = g_main_loop_new (f->context, FALSE);
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->ready);
+  f->thread = g_thread_new ("server", server_thread, f);
+  g_mutex_lock (&f->lock);
+  while (!f->started)
+    g_cond_wait (&f->ready, &f->lock);
+  g_mutex_unlock (&f->lock);
+}
+
+static void
+stop_server (Fixture *f)
+{
+  if (!f->thread)
+    return;
+  GSource *s = g_idle_source_new ();
+  g_source_set_callback (s, quit_loop, f->loop, NULL);
+  g_source_attach (s, f->context);
+  g_source_unref (s);
+  g_thread_join (f->thread);
+  f->thread = NULL;
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  stop_server (f);
+  g_main_loop_unref (f->loop);
+  g_main_context_unref (f->context);
+  sr_fixture_model_free (f->fixture);
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+  g_free (f->actor);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->ready);
+  current = NULL;
+}
+
+static void
+test_mode (Fixture *f, gconstpointer data)
+{
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_true (S_ISSOCK (st.st_mode));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0660);
+}
+
+/* Lists, overview and detail through the socket equal the model's own answers
+ * (the server thread answers; we compare with a direct call afterwards). */
+static void
+test_same_answers (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  g_assert_no_error (error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+
+  g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (o->binds->len, >, 0);
+
+  for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
+    {
+      SrConsoleQuery q = { .view = v, .cursor = SR_CONSOLE_CURSOR_NEWEST,
+                           .direction = SR_CONSOLE_PAGE_OLDER, .count = 7 };
+      g_autoptr (GPtrArray) rows = m->list (m->user_data, &q, &error);
+      g_assert_no_error (error);
+      stop_server (f);  /* now the fixture is ours alone */
+      const SrConsoleModel *direct = sr_fixture_model_get (f->fixture);
+      g_autoptr (GPtrArray) want = direct->list (direct->user_data, &q, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, want->len);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          SrConsoleRow *a = g_ptr_array_index (rows, i), *b = g_ptr_array_index (want, i);
+          g_assert_cmpint (a->id, ==, b->id);
+          g_assert_cmpstrv (a->columns, b->columns);
+        }
+      if (rows->len > 0)
+        {
+          /* The server is gone: detail says so clearly. */
+          SrConsoleRow *r = g_ptr_array_index (rows, 0);
+          g_autoptr (SrConsoleDetail) gone = m->detail (m->user_data, v, r->id, &error);
+          g_assert_null (gone);
+          g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE);
+          g_assert_nonnull (strstr (error->message, f->path));
+          g_clear_error (&error);
+        }
+      return;  /* one view is enough once the server is stopped */
+    }
+}
+
+static void
+test_detail_and_actions (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+
+  g_autoptr (SrConsoleDetail) d = m->detail (m->user_data, SR_CONSOLE_VIEW_DEAD, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->id, ==, 5);
+  g_assert_cmpint (d->view, ==, SR_CONSOLE_VIEW_DEAD);
+  g_assert_nonnull (d->title);
+  g_assert_cmpuint (d->fields->len, >, 0);
+
+  g_assert_true (m->retry (m->user_data, 5, &error));
+  g_assert_no_error (error);
+  SrConsoleMessage edit = { .to = "+41790000099", .from = "", .text = "edited" };
+  g_assert_true (m->edit_retry (m->user_data, 6, &edit, &error));
+  g_assert_true (m->discard (m->user_data, 7, &error));
+  SrConsoleMessage msg = { .to = "+41791234567", .app = "default", .text = "日本 hello" };
+  g_assert_true (m->compose (m->user_data, &msg, &error));
+  g_assert_true (m->blacklist_add (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "+4190", "note", &error));
+  g_assert_true (m->set_paused (m->user_data, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (f->actor);
+  g_assert_cmpstr (f->actor, !=, "");
+
+  stop_server (f);
+  GPtrArray *actions = sr_fixture_model_actions (f->fixture);
+  g_autoptr (GString) all = g_string_new (NULL);
+  for (guint i = 0; i < actions->len; i++)
+    g_string_append_printf (all, "%s\n", (char *) g_ptr_array_index (actions, i));
+  g_test_message ("%s", all->str);
+  g_assert_nonnull (strstr (all->str, "retry 5"));
+  g_assert_nonnull (strstr (all->str, "日本 hello"));
+  g_assert_nonnull (strstr (all->str, "+4190"));
+}
+
+static void
+test_errors_travel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+  sr_fixture_model_set_failure (f->fixture, "The journal is on fire.");
+  g_assert_false (m->retry (m->user_data, 5, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, "The journal is on fire.");
+  g_clear_error (&error);
+  sr_fixture_model_set_failure (f->fixture, NULL);
+  g_assert_true (m->retry (m->user_data, 5, &error));
+}
+
+/* A frame over the limit or not in normal form closes the connection; the
+ * server keeps serving others. */
+static void
+test_bad_frames (Fixture *f, gconstpointer data)
+{
+  static const guint8 huge[] = { 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0 };
+  static const guint8 junk[] = { 0, 0, 0, 3, 'a', 'b', 'c' };
+  const struct { const guint8 *data; gsize len; } cases[] = {
+    { huge, sizeof huge }, { junk, sizeof junk },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSocketClient) sc = g_socket_client_new ();
+      g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (f->path);
+      g_autoptr (GSocketConnection) conn = g_socket_client_connect (sc, G_SOCKET_CONNECTABLE (addr), NULL, &error);
+      g_assert_no_error (error);
+      GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+      g_assert_true (g_output_stream_write_all (out, cases[i].data, cases[i].len, NULL, NULL, &error));
+      guint8 buf[16];
+      gsize got = 1;
+      g_socket_set_timeout (g_socket_connection_get_socket (conn), 5);
+      g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
+                               &got, NULL, NULL);
+      g_assert_cmpuint (got, ==, 0);  /* closed, nothing answered */
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  g_assert_no_error (error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+  g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_no_server (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new ("/nonexistent/router/control", &error);
+  g_assert_null (client);
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/router/control"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/remote/socket-mode", Fixture, NULL, fixture_setup, test_mode, fixture_teardown);
+  g_test_add ("/remote/same-answers", Fixture, NULL, fixture_setup, test_same_answers, fixture_teardown);
+  g_test_add ("/remote/detail-and-actions", Fixture, NULL, fixture_setup, test_detail_and_actions,
+              fixture_teardown);
+  g_test_add ("/remote/errors-travel", Fixture, NULL, fixture_setup, test_errors_travel, fixture_teardown);
+  g_test_add ("/remote/bad-frames", Fixture, NULL, fixture_setup, test_bad_frames, fixture_teardown);
+  g_test_add_func ("/remote/no-server", test_no_server);
+  return g_test_run ();
+}
