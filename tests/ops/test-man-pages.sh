@@ -1,0 +1,36 @@
+#!/bin/sh
+# test-man-pages.sh PAGE... — every manual page renders with man -l and
+# groff without a warning, and has the sections a reader looks for.
+set -u
+if ! command -v man >/dev/null 2>&1 || ! command -v groff >/dev/null 2>&1; then
+  echo "man or groff is not installed" >&2
+  exit 77
+fi
+status=0
+for page in "$@"; do
+  warnings=$(MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>&1 >/dev/null)
+  if [ -n "$warnings" ]; then
+    echo "FAIL: man -l $page: $warnings" >&2
+    status=1
+  fi
+  warnings=$(LC_ALL=C.UTF-8 groff -man -ww -z "$page" 2>&1)
+  if [ -n "$warnings" ]; then
+    echo "FAIL: groff -man -ww -z $page: $warnings" >&2
+    status=1
+  fi
+  text=$(MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>/dev/null)
+  for section in NAME SYNOPSIS DESCRIPTION "SEE ALSO"; do
+    if ! printf '%s\n' "$text" | grep -q "^$section"; then
+      echo "FAIL: $page has no $section section" >&2
+      status=1
+    fi
+  done
+  long=$(printf '%s\n' "$text" | awk 'length > 80' | head -n 3)
+  if [ -n "$long" ]; then
+    echo "FAIL: $page has lines wider than 80 columns:" >&2
+    printf '%s\n' "$long" >&2
+    status=1
+  fi
+  [ $status -eq 0 ] && echo "ok: $page"
+done
+exit $status
