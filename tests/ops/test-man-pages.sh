@@ -18,6 +18,11 @@ for page in "$@"; do
     echo "FAIL: groff -man -ww -z $page: $warnings" >&2
     status=1
   fi
+  # the literal check operators run: no "warn" anywhere in man's output
+  if MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>&1 | grep -qi warn; then
+    echo "FAIL: MANWIDTH=80 man -l $page 2>&1 | grep -i warn is not empty" >&2
+    status=1
+  fi
   text=$(MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>/dev/null)
   for section in NAME SYNOPSIS DESCRIPTION "SEE ALSO"; do
     if ! printf '%s\n' "$text" | grep -q "^$section"; then
