@@ -30,10 +30,9 @@ for page in "$@"; do
       status=1
     fi
   done
-  long=$(printf '%s\n' "$text" | awk 'length > 80' | head -n 3)
-  if [ -n "$long" ]; then
-    echo "FAIL: $page has lines wider than 80 columns:" >&2
-    printf '%s\n' "$long" >&2
+  width=$(printf '%s\n' "$text" | LC_ALL=C.UTF-8 wc -L)
+  if [ "$width" -gt 80 ]; then
+    echo "FAIL: $page renders lines $width columns wide at MANWIDTH=80" >&2
     status=1
   fi
   [ $status -eq 0 ] && echo "ok: $page"
