@@ -5,3 +5,6 @@
 
 int sr_cli_send (int argc, char **argv);
 int sr_cli_export (int argc, char **argv);
+
+/* Modes of the main command (see main.c). */
+int sr_cli_daemon (const char *config_path, const char *spool, const char *pidfile);

@@ -35,7 +35,7 @@ test_text_full (void)
   g_assert_true (r.has_done_date);
   g_assert_cmpint (r.done_date, ==, utc (2023, 11, 22, 15, 31, 0));
   g_assert_cmpstr (r.stat, ==, "DELIVRD");
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_DELIVERED);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_DELIVERED);
   g_assert_cmpstr (r.err, ==, "000");
   g_assert_cmpstr (r.text, ==, "Hello world");
   g_assert_false (r.id_from_tlv);
@@ -52,7 +52,7 @@ test_text_seconds (void)
                         "done date:240229235959 stat:EXPIRED err:027 text:", &r, NULL));
   g_assert_cmpint (r.submit_date, ==, utc (2023, 11, 22, 15, 30, 45));
   g_assert_cmpint (r.done_date, ==, utc (2024, 2, 29, 23, 59, 59));
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_FAILED);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_FAILED);
   g_assert_cmpint (r.dlvrd, ==, 0);
   g_assert_cmpstr (r.text, ==, "");
 }
@@ -65,27 +65,27 @@ test_text_variants (void)
     const char *text;
     const char *id;
     const char *stat;
-    SrReceiptState state;
+    SrReceiptPart state;
     gint sub, dlvrd;
     gboolean has_done;
     const char *err;
   } cases[] = {
     { "ID:ABC123  SUB:001 DLVRD:000 SUBMIT DATE:2311221530 DONE  DATE:2311221600 STAT:undeliv ERR:034 TEXT:",
-      "ABC123", "UNDELIV", SR_RECEIPT_STATE_FAILED, 1, 0, TRUE, "034" },
-    { "id:42 stat:ENROUTE", "42", "ENROUTE", SR_RECEIPT_STATE_INTERMEDIATE, -1, -1, FALSE, "" },
-    { "  id: 42   stat: ACCEPTD  ", "42", "ACCEPTD", SR_RECEIPT_STATE_INTERMEDIATE, -1, -1, FALSE, "" },
-    { "id:77 sub: dlvrd:001 stat:DELIVRD", "77", "DELIVRD", SR_RECEIPT_STATE_DELIVERED, -1, 1, FALSE, "" },
+      "ABC123", "UNDELIV", SR_RECEIPT_PART_FAILED, 1, 0, TRUE, "034" },
+    { "id:42 stat:ENROUTE", "42", "ENROUTE", SR_RECEIPT_PART_INTERMEDIATE, -1, -1, FALSE, "" },
+    { "  id: 42   stat: ACCEPTD  ", "42", "ACCEPTD", SR_RECEIPT_PART_INTERMEDIATE, -1, -1, FALSE, "" },
+    { "id:77 sub: dlvrd:001 stat:DELIVRD", "77", "DELIVRD", SR_RECEIPT_PART_DELIVERED, -1, 1, FALSE, "" },
     { "id:78 submit_date:2311221530 done_date:2311221531 stat:REJECTD", "78", "REJECTD",
-      SR_RECEIPT_STATE_FAILED, -1, -1, TRUE, "" },
-    { "id:79 done date:2313451299 stat:DELETED err:", "79", "DELETED", SR_RECEIPT_STATE_FAILED, -1, -1, FALSE, "" },
-    { "id:80 stat:UNKNOWN", "80", "UNKNOWN", SR_RECEIPT_STATE_UNKNOWN, -1, -1, FALSE, "" },
-    { "id:81 stat:FOOBAR", "81", "FOOBAR", SR_RECEIPT_STATE_UNKNOWN, -1, -1, FALSE, "" },
-    { "stat:DELIVRD id:82", "82", "DELIVRD", SR_RECEIPT_STATE_DELIVERED, -1, -1, FALSE, "" },
-    { "id:83\r\nstat:DELIVRD\r\n", "83", "DELIVRD", SR_RECEIPT_STATE_DELIVERED, -1, -1, FALSE, "" },
+      SR_RECEIPT_PART_FAILED, -1, -1, TRUE, "" },
+    { "id:79 done date:2313451299 stat:DELETED err:", "79", "DELETED", SR_RECEIPT_PART_FAILED, -1, -1, FALSE, "" },
+    { "id:80 stat:UNKNOWN", "80", "UNKNOWN", SR_RECEIPT_PART_UNKNOWN, -1, -1, FALSE, "" },
+    { "id:81 stat:FOOBAR", "81", "FOOBAR", SR_RECEIPT_PART_UNKNOWN, -1, -1, FALSE, "" },
+    { "stat:DELIVRD id:82", "82", "DELIVRD", SR_RECEIPT_PART_DELIVERED, -1, -1, FALSE, "" },
+    { "id:83\r\nstat:DELIVRD\r\n", "83", "DELIVRD", SR_RECEIPT_PART_DELIVERED, -1, -1, FALSE, "" },
     /* "text:" ends the parse: a "stat:" in the text is the user's. */
-    { "id:84 stat:DELIVRD text:stat:REJECTD", "84", "DELIVRD", SR_RECEIPT_STATE_DELIVERED, -1, -1, FALSE, "" },
+    { "id:84 stat:DELIVRD text:stat:REJECTD", "84", "DELIVRD", SR_RECEIPT_PART_DELIVERED, -1, -1, FALSE, "" },
     /* Keys are only recognised at the start of a word. */
-    { "id:85 xstat:REJECTD stat:DELIVRD", "85", "DELIVRD", SR_RECEIPT_STATE_DELIVERED, -1, -1, FALSE, "" },
+    { "id:85 xstat:REJECTD stat:DELIVRD", "85", "DELIVRD", SR_RECEIPT_PART_DELIVERED, -1, -1, FALSE, "" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -137,7 +137,7 @@ test_tlvs (void)
                         "stat:DELIVRD err:000 text:x", &r, NULL));
   g_assert_cmpstr (r.id, ==, "ABC");
   g_assert_true (r.id_from_tlv);
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_FAILED);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_FAILED);
   g_assert_cmpstr (r.stat, ==, "UNDELIV");
   g_assert_true (r.state_from_tlv);
   g_assert_true (r.has_network_error);
@@ -151,7 +151,7 @@ test_tlvs (void)
   tlvs = (SrReceiptTlvs) { .receipted_message_id = "9f8e", .message_state = 2 };
   g_assert_true (sr_receipt_parse (&tlvs, NULL, 0, &r, NULL));
   g_assert_cmpstr (r.id, ==, "9f8e");
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_DELIVERED);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_DELIVERED);
   g_assert_cmpstr (r.stat, ==, "DELIVRD");
   g_assert_cmpint (r.sub, ==, -1);
 
@@ -159,13 +159,13 @@ test_tlvs (void)
   tlvs = (SrReceiptTlvs) { .receipted_message_id = "55" };
   g_assert_true (parse (&tlvs, "id:0055 stat:expired", &r, NULL));
   g_assert_cmpstr (r.id, ==, "55");
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_FAILED);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_FAILED);
   g_assert_false (r.state_from_tlv);
 
   /* An out-of-range message_state is ignored. */
   tlvs = (SrReceiptTlvs) { .message_state = 9 };
   g_assert_true (parse (&tlvs, "id:56 stat:ACCEPTD", &r, NULL));
-  g_assert_cmpint (r.state, ==, SR_RECEIPT_STATE_INTERMEDIATE);
+  g_assert_cmpint (r.state, ==, SR_RECEIPT_PART_INTERMEDIATE);
   g_assert_false (r.state_from_tlv);
   g_assert_false (r.id_from_tlv);
 }
@@ -173,45 +173,45 @@ test_tlvs (void)
 static void
 test_states (void)
 {
-  static const struct { const char *stat; SrReceiptState state; } stats[] = {
-    { "DELIVRD", SR_RECEIPT_STATE_DELIVERED }, { "delivered", SR_RECEIPT_STATE_DELIVERED },
-    { "EXPIRED", SR_RECEIPT_STATE_FAILED }, { "DELETED", SR_RECEIPT_STATE_FAILED },
-    { "UNDELIV", SR_RECEIPT_STATE_FAILED }, { "REJECTD", SR_RECEIPT_STATE_FAILED },
-    { "ACCEPTD", SR_RECEIPT_STATE_INTERMEDIATE }, { "ENROUTE", SR_RECEIPT_STATE_INTERMEDIATE },
-    { "UNKNOWN", SR_RECEIPT_STATE_UNKNOWN }, { "", SR_RECEIPT_STATE_UNKNOWN },
+  static const struct { const char *stat; SrReceiptPart state; } stats[] = {
+    { "DELIVRD", SR_RECEIPT_PART_DELIVERED }, { "delivered", SR_RECEIPT_PART_DELIVERED },
+    { "EXPIRED", SR_RECEIPT_PART_FAILED }, { "DELETED", SR_RECEIPT_PART_FAILED },
+    { "UNDELIV", SR_RECEIPT_PART_FAILED }, { "REJECTD", SR_RECEIPT_PART_FAILED },
+    { "ACCEPTD", SR_RECEIPT_PART_INTERMEDIATE }, { "ENROUTE", SR_RECEIPT_PART_INTERMEDIATE },
+    { "UNKNOWN", SR_RECEIPT_PART_UNKNOWN }, { "", SR_RECEIPT_PART_UNKNOWN },
   };
-  static const SrReceiptState by_tlv[] = {
-    SR_RECEIPT_STATE_NONE, SR_RECEIPT_STATE_INTERMEDIATE, SR_RECEIPT_STATE_DELIVERED,
-    SR_RECEIPT_STATE_FAILED, SR_RECEIPT_STATE_FAILED, SR_RECEIPT_STATE_FAILED,
-    SR_RECEIPT_STATE_INTERMEDIATE, SR_RECEIPT_STATE_UNKNOWN, SR_RECEIPT_STATE_FAILED,
-    SR_RECEIPT_STATE_NONE,
+  static const SrReceiptPart by_tlv[] = {
+    SR_RECEIPT_PART_NONE, SR_RECEIPT_PART_INTERMEDIATE, SR_RECEIPT_PART_DELIVERED,
+    SR_RECEIPT_PART_FAILED, SR_RECEIPT_PART_FAILED, SR_RECEIPT_PART_FAILED,
+    SR_RECEIPT_PART_INTERMEDIATE, SR_RECEIPT_PART_UNKNOWN, SR_RECEIPT_PART_FAILED,
+    SR_RECEIPT_PART_NONE,
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (stats); i++)
-    g_assert_cmpstr (sr_receipt_state_to_string (sr_receipt_state_from_stat (stats[i].stat)), ==,
-                     sr_receipt_state_to_string (stats[i].state));
+    g_assert_cmpstr (sr_receipt_part_to_string (sr_receipt_part_from_stat (stats[i].stat)), ==,
+                     sr_receipt_part_to_string (stats[i].state));
   for (guint i = 0; i < G_N_ELEMENTS (by_tlv); i++)
-    g_assert_cmpint (sr_receipt_state_from_message_state ((guint8) i), ==, by_tlv[i]);
+    g_assert_cmpint (sr_receipt_part_from_message_state ((guint8) i), ==, by_tlv[i]);
 }
 
 static void
 test_overall (void)
 {
-  const SrReceiptState D = SR_RECEIPT_STATE_DELIVERED, F = SR_RECEIPT_STATE_FAILED,
-                       I = SR_RECEIPT_STATE_INTERMEDIATE, N = SR_RECEIPT_STATE_NONE,
-                       U = SR_RECEIPT_STATE_UNKNOWN;
-  static const struct { SrReceiptState parts[3]; gsize n; SrMessageState want; } cases[] = {
-    { { 0 }, 0, SR_MESSAGE_STATE_PENDING },
-    { { SR_RECEIPT_STATE_DELIVERED }, 1, SR_MESSAGE_STATE_DELIVERED },
+  const SrReceiptPart D = SR_RECEIPT_PART_DELIVERED, F = SR_RECEIPT_PART_FAILED,
+                       I = SR_RECEIPT_PART_INTERMEDIATE, N = SR_RECEIPT_PART_NONE,
+                       U = SR_RECEIPT_PART_UNKNOWN;
+  static const struct { SrReceiptPart parts[3]; gsize n; SrReceiptOverall want; } cases[] = {
+    { { 0 }, 0, SR_RECEIPT_OVERALL_PENDING },
+    { { SR_RECEIPT_PART_DELIVERED }, 1, SR_RECEIPT_OVERALL_DELIVERED },
   };
-  const struct { SrReceiptState parts[3]; gsize n; SrMessageState want; } more[] = {
-    { { D, D, D }, 3, SR_MESSAGE_STATE_DELIVERED },
-    { { D, N, D }, 3, SR_MESSAGE_STATE_PENDING },
-    { { D, I, D }, 3, SR_MESSAGE_STATE_PENDING },
-    { { D, D, F }, 3, SR_MESSAGE_STATE_FAILED },
-    { { F, N, N }, 3, SR_MESSAGE_STATE_FAILED },
-    { { U, D }, 2, SR_MESSAGE_STATE_PENDING },
-    { { I }, 1, SR_MESSAGE_STATE_PENDING },
+  const struct { SrReceiptPart parts[3]; gsize n; SrReceiptOverall want; } more[] = {
+    { { D, D, D }, 3, SR_RECEIPT_OVERALL_DELIVERED },
+    { { D, N, D }, 3, SR_RECEIPT_OVERALL_PENDING },
+    { { D, I, D }, 3, SR_RECEIPT_OVERALL_PENDING },
+    { { D, D, F }, 3, SR_RECEIPT_OVERALL_FAILED },
+    { { F, N, N }, 3, SR_RECEIPT_OVERALL_FAILED },
+    { { U, D }, 2, SR_RECEIPT_OVERALL_PENDING },
+    { { I }, 1, SR_RECEIPT_OVERALL_PENDING },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -219,8 +219,8 @@ test_overall (void)
   for (gsize i = 0; i < G_N_ELEMENTS (more); i++)
     {
       g_test_message ("overall %zu", i);
-      g_assert_cmpstr (sr_message_state_to_string (sr_receipt_overall_state (more[i].parts, more[i].n)), ==,
-                       sr_message_state_to_string (more[i].want));
+      g_assert_cmpstr (sr_receipt_overall_to_string (sr_receipt_overall_state (more[i].parts, more[i].n)), ==,
+                       sr_receipt_overall_to_string (more[i].want));
     }
 }
 

@@ -46,84 +46,84 @@ static const char *const message_state_names[] = {
   NULL, "ENROUTE", "DELIVRD", "EXPIRED", "DELETED", "UNDELIV", "ACCEPTD", "UNKNOWN", "REJECTD",
 };
 
-SrReceiptState
-sr_receipt_state_from_stat (const char *stat)
+SrReceiptPart
+sr_receipt_part_from_stat (const char *stat)
 {
-  static const struct { const char *name; SrReceiptState state; } map[] = {
-    { "DELIVRD", SR_RECEIPT_STATE_DELIVERED },
-    { "DELIVERED", SR_RECEIPT_STATE_DELIVERED },
-    { "EXPIRED", SR_RECEIPT_STATE_FAILED },
-    { "DELETED", SR_RECEIPT_STATE_FAILED },
-    { "UNDELIV", SR_RECEIPT_STATE_FAILED },
-    { "UNDELIVERABLE", SR_RECEIPT_STATE_FAILED },
-    { "REJECTD", SR_RECEIPT_STATE_FAILED },
-    { "REJECTED", SR_RECEIPT_STATE_FAILED },
-    { "ACCEPTD", SR_RECEIPT_STATE_INTERMEDIATE },
-    { "ACCEPTED", SR_RECEIPT_STATE_INTERMEDIATE },
-    { "ENROUTE", SR_RECEIPT_STATE_INTERMEDIATE },
-    { "UNKNOWN", SR_RECEIPT_STATE_UNKNOWN },
+  static const struct { const char *name; SrReceiptPart state; } map[] = {
+    { "DELIVRD", SR_RECEIPT_PART_DELIVERED },
+    { "DELIVERED", SR_RECEIPT_PART_DELIVERED },
+    { "EXPIRED", SR_RECEIPT_PART_FAILED },
+    { "DELETED", SR_RECEIPT_PART_FAILED },
+    { "UNDELIV", SR_RECEIPT_PART_FAILED },
+    { "UNDELIVERABLE", SR_RECEIPT_PART_FAILED },
+    { "REJECTD", SR_RECEIPT_PART_FAILED },
+    { "REJECTED", SR_RECEIPT_PART_FAILED },
+    { "ACCEPTD", SR_RECEIPT_PART_INTERMEDIATE },
+    { "ACCEPTED", SR_RECEIPT_PART_INTERMEDIATE },
+    { "ENROUTE", SR_RECEIPT_PART_INTERMEDIATE },
+    { "UNKNOWN", SR_RECEIPT_PART_UNKNOWN },
   };
 
   if (stat == NULL)
-    return SR_RECEIPT_STATE_UNKNOWN;
+    return SR_RECEIPT_PART_UNKNOWN;
   for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
     if (g_ascii_strcasecmp (stat, map[i].name) == 0)
       return map[i].state;
-  return SR_RECEIPT_STATE_UNKNOWN;
+  return SR_RECEIPT_PART_UNKNOWN;
 }
 
-SrReceiptState
-sr_receipt_state_from_message_state (guint8 message_state)
+SrReceiptPart
+sr_receipt_part_from_message_state (guint8 message_state)
 {
   switch (message_state)
     {
-    case 2: return SR_RECEIPT_STATE_DELIVERED;
-    case 3: case 4: case 5: case 8: return SR_RECEIPT_STATE_FAILED;
-    case 1: case 6: return SR_RECEIPT_STATE_INTERMEDIATE;
-    case 7: return SR_RECEIPT_STATE_UNKNOWN;
-    default: return SR_RECEIPT_STATE_NONE;
+    case 2: return SR_RECEIPT_PART_DELIVERED;
+    case 3: case 4: case 5: case 8: return SR_RECEIPT_PART_FAILED;
+    case 1: case 6: return SR_RECEIPT_PART_INTERMEDIATE;
+    case 7: return SR_RECEIPT_PART_UNKNOWN;
+    default: return SR_RECEIPT_PART_NONE;
     }
 }
 
 const char *
-sr_receipt_state_to_string (SrReceiptState state)
+sr_receipt_part_to_string (SrReceiptPart state)
 {
   switch (state)
     {
-    case SR_RECEIPT_STATE_NONE: return "none";
-    case SR_RECEIPT_STATE_INTERMEDIATE: return "intermediate";
-    case SR_RECEIPT_STATE_DELIVERED: return "delivered";
-    case SR_RECEIPT_STATE_FAILED: return "failed";
-    case SR_RECEIPT_STATE_UNKNOWN: return "unknown";
+    case SR_RECEIPT_PART_NONE: return "none";
+    case SR_RECEIPT_PART_INTERMEDIATE: return "intermediate";
+    case SR_RECEIPT_PART_DELIVERED: return "delivered";
+    case SR_RECEIPT_PART_FAILED: return "failed";
+    case SR_RECEIPT_PART_UNKNOWN: return "unknown";
     }
   return "unknown";
 }
 
-SrMessageState
-sr_receipt_overall_state (const SrReceiptState *parts, gsize n_parts)
+SrReceiptOverall
+sr_receipt_overall_state (const SrReceiptPart *parts, gsize n_parts)
 {
   gboolean all_delivered = n_parts > 0;
 
-  g_return_val_if_fail (parts != NULL || n_parts == 0, SR_MESSAGE_STATE_PENDING);
+  g_return_val_if_fail (parts != NULL || n_parts == 0, SR_RECEIPT_OVERALL_PENDING);
 
   for (gsize i = 0; i < n_parts; i++)
     {
-      if (parts[i] == SR_RECEIPT_STATE_FAILED)
-        return SR_MESSAGE_STATE_FAILED;
-      if (parts[i] != SR_RECEIPT_STATE_DELIVERED)
+      if (parts[i] == SR_RECEIPT_PART_FAILED)
+        return SR_RECEIPT_OVERALL_FAILED;
+      if (parts[i] != SR_RECEIPT_PART_DELIVERED)
         all_delivered = FALSE;
     }
-  return all_delivered ? SR_MESSAGE_STATE_DELIVERED : SR_MESSAGE_STATE_PENDING;
+  return all_delivered ? SR_RECEIPT_OVERALL_DELIVERED : SR_RECEIPT_OVERALL_PENDING;
 }
 
 const char *
-sr_message_state_to_string (SrMessageState state)
+sr_receipt_overall_to_string (SrReceiptOverall state)
 {
   switch (state)
     {
-    case SR_MESSAGE_STATE_PENDING: return "pending";
-    case SR_MESSAGE_STATE_DELIVERED: return "delivered";
-    case SR_MESSAGE_STATE_FAILED: return "failed";
+    case SR_RECEIPT_OVERALL_PENDING: return "pending";
+    case SR_RECEIPT_OVERALL_DELIVERED: return "delivered";
+    case SR_RECEIPT_OVERALL_FAILED: return "failed";
     }
   return "pending";
 }
@@ -410,9 +410,9 @@ sr_receipt_parse (const SrReceiptTlvs *tlvs,
     }
 
   /* The state: message_state wins over "stat:". */
-  if (tlvs && sr_receipt_state_from_message_state (tlvs->message_state) != SR_RECEIPT_STATE_NONE)
+  if (tlvs && sr_receipt_part_from_message_state (tlvs->message_state) != SR_RECEIPT_PART_NONE)
     {
-      out->state = sr_receipt_state_from_message_state (tlvs->message_state);
+      out->state = sr_receipt_part_from_message_state (tlvs->message_state);
       g_strlcpy (out->stat, message_state_names[tlvs->message_state], sizeof out->stat);
       out->state_from_tlv = TRUE;
     }
@@ -420,7 +420,7 @@ sr_receipt_parse (const SrReceiptTlvs *tlvs,
     {
       for (char *p = out->stat; *p; p++)
         *p = g_ascii_toupper (*p);
-      out->state = sr_receipt_state_from_stat (out->stat);
+      out->state = sr_receipt_part_from_stat (out->stat);
     }
   else
     {

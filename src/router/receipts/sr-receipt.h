@@ -34,19 +34,19 @@ typedef enum {
 
 /* What one receipt says about one part. */
 typedef enum {
-  SR_RECEIPT_STATE_NONE = 0,      /* no receipt yet (for sr_receipt_overall_state) */
-  SR_RECEIPT_STATE_INTERMEDIATE,  /* ACCEPTD, ENROUTE: more will come */
-  SR_RECEIPT_STATE_DELIVERED,     /* DELIVRD */
-  SR_RECEIPT_STATE_FAILED,        /* EXPIRED, DELETED, UNDELIV, REJECTD */
-  SR_RECEIPT_STATE_UNKNOWN,       /* UNKNOWN, or a status we do not know */
-} SrReceiptState;
+  SR_RECEIPT_PART_NONE = 0,      /* no receipt yet (for sr_receipt_overall_state) */
+  SR_RECEIPT_PART_INTERMEDIATE,  /* ACCEPTD, ENROUTE: more will come */
+  SR_RECEIPT_PART_DELIVERED,     /* DELIVRD */
+  SR_RECEIPT_PART_FAILED,        /* EXPIRED, DELETED, UNDELIV, REJECTD */
+  SR_RECEIPT_PART_UNKNOWN,       /* UNKNOWN, or a status we do not know */
+} SrReceiptPart;
 
 /* The state of a whole (possibly multipart) message. */
 typedef enum {
-  SR_MESSAGE_STATE_PENDING,
-  SR_MESSAGE_STATE_DELIVERED,     /* every part delivered */
-  SR_MESSAGE_STATE_FAILED,        /* at least one part failed */
-} SrMessageState;
+  SR_RECEIPT_OVERALL_PENDING,
+  SR_RECEIPT_OVERALL_DELIVERED,     /* every part delivered */
+  SR_RECEIPT_OVERALL_FAILED,        /* at least one part failed */
+} SrReceiptOverall;
 
 /* Receipt TLVs of the deliver_sm; zero-initialised means "none present". */
 typedef struct {
@@ -61,7 +61,7 @@ typedef struct {
  * dates 0 with has_*_date FALSE. */
 typedef struct {
   char id[SR_RECEIPT_ID_MAX + 1];
-  SrReceiptState state;
+  SrReceiptPart state;
   char stat[16];              /* "DELIVRD", ... as the SMSC said (or from the TLV) */
   gint sub;                   /* -1 if missing */
   gint dlvrd;                 /* -1 if missing */
@@ -89,15 +89,15 @@ gboolean sr_receipt_parse (const SrReceiptTlvs *tlvs,
                            GError **error);
 
 /* "DELIVRD" etc. (case-insensitive; long forms like "DELIVERED" too). */
-SrReceiptState sr_receipt_state_from_stat (const char *stat);
+SrReceiptPart sr_receipt_part_from_stat (const char *stat);
 /* message_state TLV 1..8. */
-SrReceiptState sr_receipt_state_from_message_state (guint8 message_state);
-const char *sr_receipt_state_to_string (SrReceiptState state);
+SrReceiptPart sr_receipt_part_from_message_state (guint8 message_state);
+const char *sr_receipt_part_to_string (SrReceiptPart state);
 
 /* Delivered only when every part is; failed when any part failed; else
  * pending (also for n_parts == 0). */
-SrMessageState sr_receipt_overall_state (const SrReceiptState *parts, gsize n_parts);
-const char *sr_message_state_to_string (SrMessageState state);
+SrReceiptOverall sr_receipt_overall_state (const SrReceiptPart *parts, gsize n_parts);
+const char *sr_receipt_overall_to_string (SrReceiptOverall state);
 
 /* The key under which to store the id of a submit_sm_resp.  Ids are
  * compared lower-cased with leading zeros stripped; HEX_TO_DEC stores the

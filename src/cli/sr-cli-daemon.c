@@ -1,0 +1,220 @@
+/* sr-cli-daemon.c — `sms-router --daemon`: the router without a console.
+ *
+ * Runs in the foreground (systemd and other supervisors prefer it), logs
+ * through GLib structured logging — to the journal when stderr is connected
+ * to it, to syslog when stderr is not a terminal, to stderr otherwise — and
+ * tells system-wide events from message-specific ones by the SR_SCOPE field
+ * and a "[system]" / "[message]" prefix.  SIGTERM and SIGINT stop gracefully,
+ * SIGHUP reloads the configuration.
+ */
+#define G_LOG_DOMAIN "sms-router"
+
+#include "sr-build-config.h"
+#include "sr-cli.h"
+#include "sr-config.h"
+#include "sr-console-remote.h"
+#include "sr-router.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <unistd.h>
+
+/* Where log lines go, decided once at start. */
+typedef enum {
+  LOG_TO_STDERR,
+  LOG_TO_JOURNAL,
+  LOG_TO_SYSLOG,
+} LogTarget;
+
+/* The running daemon: its loop, router and what a signal needs. */
+typedef struct {
+  GMainLoop *loop;
+  SrRouter *router;
+  char *config_path;
+  const char *spool;
+  gboolean stopping;
+} Daemon;
+
+static LogTarget log_target;
+
+static int
+syslog_priority (GLogLevelFlags level)
+{
+  if (level & G_LOG_LEVEL_ERROR)
+    return LOG_ERR;
+  if (level & G_LOG_LEVEL_CRITICAL)
+    return LOG_CRIT;
+  if (level & G_LOG_LEVEL_WARNING)
+    return LOG_WARNING;
+  if (level & G_LOG_LEVEL_MESSAGE)
+    return LOG_NOTICE;
+  if (level & G_LOG_LEVEL_INFO)
+    return LOG_INFO;
+  return LOG_DEBUG;
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  if (g_log_writer_default_would_drop (level, NULL))
+    return G_LOG_WRITER_HANDLED;
+  switch (log_target)
+    {
+    case LOG_TO_JOURNAL:
+      if (g_log_writer_journald (level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
+        return G_LOG_WRITER_HANDLED;
+      break;
+    case LOG_TO_SYSLOG:
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "MESSAGE"))
+          {
+            syslog (syslog_priority (level), "%.*s",
+                    fields[i].length < 0 ? (int) strlen (fields[i].value) : (int) fields[i].length,
+                    (const char *) fields[i].value);
+            return G_LOG_WRITER_HANDLED;
+          }
+      return G_LOG_WRITER_UNHANDLED;
+    case LOG_TO_STDERR:
+      break;
+    }
+  return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+}
+
+static void
+setup_logging (void)
+{
+  if (g_log_writer_is_journald (fileno (stderr)))
+    log_target = LOG_TO_JOURNAL;
+  else if (!isatty (fileno (stderr)) && g_getenv ("SR_LOG_STDERR") == NULL)
+    {
+      log_target = LOG_TO_SYSLOG;
+      openlog ("sms-router", LOG_PID, LOG_DAEMON);
+    }
+  else
+    log_target = LOG_TO_STDERR;
+  g_log_set_writer_func (log_writer, NULL, NULL);
+}
+
+static void
+on_router_event (SrRouter *router, SrScope scope, const char *kind, const char *text, gpointer user_data)
+{
+  const char *scope_name = sr_scope_to_string (scope);
+  g_log_structured (G_LOG_DOMAIN, scope == SR_SCOPE_SYSTEM ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_INFO,
+                    "SR_SCOPE", scope_name,
+                    "SR_KIND", kind,
+                    "MESSAGE", "[%s] %s: %s", scope_name, kind, text);
+}
+
+static void
+on_stopped (SrRouter *router, gpointer user_data)
+{
+  Daemon *d = user_data;
+  g_main_loop_quit (d->loop);
+}
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  Daemon *d = user_data;
+  if (!d->stopping)
+    {
+      d->stopping = TRUE;
+      g_message (_("stopping: finishing messages in flight"));
+      sr_router_stop (d->router, on_stopped, d);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reload_signal (gpointer user_data)
+{
+  Daemon *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_message (_("reloading the configuration from %s"), d->config_path);
+  SrConfig *config = sr_config_load (d->config_path, &error);
+  if (config == NULL || !sr_router_reload (d->router, config, &error))
+    {
+      if (config != NULL)
+        sr_config_free (config);
+      g_warning (_("configuration not reloaded, the running one is kept: %s"), error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+write_pidfile (const char *path, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%d\n", (int) getpid ());
+  return g_file_set_contents (path, text, -1, error);
+}
+
+int
+sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
+{
+  setup_logging ();
+  Daemon d = { .spool = spool };
+  d.config_path = sr_config_resolve_path (config_arg);
+  g_autoptr(GError) error = NULL;
+  SrConfig *config = sr_config_load (d.config_path, &error);
+  if (config == NULL)
+    {
+      g_printerr ("sms-router: %s\n", error->message);
+      g_free (d.config_path);
+      return 2;
+    }
+  SrRouterOptions options = { .spool = spool, .notifications = FALSE };
+  d.router = sr_router_new (config, &options, &error);
+  if (d.router == NULL)
+    {
+      g_printerr ("sms-router: %s\n", error->message);
+      g_free (d.config_path);
+      return g_error_matches (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_LOCKED) ? 2 : 1;
+    }
+  if (pidfile != NULL && !write_pidfile (pidfile, &error))
+    {
+      g_printerr ("sms-router: %s\n", error->message);
+      sr_router_free (d.router);
+      g_free (d.config_path);
+      return 1;
+    }
+  sr_router_set_event_func (d.router, on_router_event, &d);
+  if (!sr_router_start (d.router, &error))
+    {
+      g_printerr ("sms-router: %s\n", error->message);
+      sr_router_free (d.router);
+      if (pidfile != NULL)
+        g_unlink (pidfile);
+      g_free (d.config_path);
+      return 1;
+    }
+
+  /* Consoles started on the same spool attach through this socket. */
+  g_autoptr(GError) server_error = NULL;
+  SrConsoleServer *server = sr_console_server_new_for_router (d.router, &server_error);
+  if (server == NULL)
+    g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
+
+  d.loop = g_main_loop_new (NULL, FALSE);
+  guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);
+  guint sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &d);
+  guint sig_hup = g_unix_signal_add (SIGHUP, on_reload_signal, &d);
+  g_message (_("sms-router %s running on spool %s"), PACKAGE_VERSION,
+             sr_spool_get_root (sr_router_get_spool (d.router)));
+  g_main_loop_run (d.loop);
+  g_source_remove (sig_term);
+  g_source_remove (sig_int);
+  g_source_remove (sig_hup);
+
+  g_clear_pointer (&server, sr_console_server_free);
+  sr_router_free (d.router);
+  g_main_loop_unref (d.loop);
+  if (pidfile != NULL)
+    g_unlink (pidfile);
+  g_free (d.config_path);
+  g_message (_("stopped"));
+  return 0;
+}
