@@ -200,9 +200,12 @@ rm_rf (const char *path)
   g_rmdir (path);
 }
 
+static const char *expected_warning;
+
 static void
 fx_teardown (Fx *fx, gconstpointer data)
 {
+  expected_warning = NULL;
   close_router (fx, FALSE);
   g_clear_pointer (&fx->sim, sr_sim_free);
   while (g_main_context_iteration (NULL, FALSE))
@@ -426,6 +429,7 @@ static const DecodeCase decode_cases[] = {
   { "text=Price {5\xe2\x82\xac} [ok] ~|^", "GSM", "Price {5\xe2\x82\xac} [ok] ~|^" },
   { "text=\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xf0\x9f\x98\x80!", "UCS2",
     "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xf0\x9f\x98\x80!" },
+  { "coding=binary,hex=48656C6C6F2040,dc=1", "IA5", "Hello @" },
   { "coding=latin1,text=Gr\xc3\xbc\xc3\x9f" "e \xc3\xa0 bient\xc3\xb4t", "ISO",
     "Gr\xc3\xbc\xc3\x9f" "e \xc3\xa0 bient\xc3\xb4t" },
 };
@@ -656,6 +660,21 @@ test_malformed (Fx *fx, gconstpointer data)
   g_assert_cmpuint (stats (fx).deliver_nacked, ==, 0);
   names = inbox (fx, "default");
   g_assert_cmpuint (names->len, ==, 2);
+  {
+    g_autoptr(GPtrArray) rows = journal_inbound (fx);
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 next = 0;
+    guint malformed = 0;
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    events = sr_journal_events_page (fx->journal, -1, NULL, SR_PAGE_NEWER, 0, 100, &next, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      if (g_strcmp0 (((SrJournalEvent *) events->pdata[i])->kind, "inbound-malformed") == 0)
+        malformed++;
+    g_assert_cmpuint (malformed, >=, 1);
+  }
   p0 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
   p1 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
   g_assert_true (g_file_get_contents (p0, &bad_udh, NULL, NULL));
@@ -672,7 +691,121 @@ test_malformed (Fx *fx, gconstpointer data)
   g_assert_true (g_utf8_validate (odd, -1, NULL));
 }
 
+/* 8-bit data is kept as hex, and says so. */
+static void
+test_binary (Fx *fx, gconstpointer data)
+{
+  g_autofree char *file = NULL;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,hex=0001FEFF7F,dc=4");
+  file = only_file (fx, "default");
+  assert_header (file, "Alphabet", "binary");
+  g_assert_nonnull (strstr (file, "\nX-Binary: hex (8-bit data"));
+  g_assert_cmpstr (body_of (file), ==, "0001FEFF7F\n");
+}
+
 /* ---- durability ---- */
+
+static void
+ignore_journal_error_fx (SrJournal *journal, const GError *error, gpointer data)
+{
+}
+
+/* Warnings of this module that a test provokes on purpose. */
+static guint expected_warnings;
+
+static gboolean
+allow_expected_warning (const char *domain, GLogLevelFlags level, const char *message,
+                        gpointer data)
+{
+  if (g_strcmp0 (domain, "sr-inbound") == 0 && (level & G_LOG_LEVEL_WARNING) &&
+      expected_warning != NULL && strstr (message, expected_warning) != NULL)
+    {
+      expected_warnings++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+log_expected_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (expected_warning != NULL && strstr (message, expected_warning) != NULL)
+    g_test_message ("expected warning: %s", message);
+  else
+    g_log_default_handler (domain, level, message, data);
+}
+
+static void
+expect_warnings (const char *fragment)
+{
+  expected_warnings = 0;
+  expected_warning = fragment;
+  g_test_log_set_fatal_handler (allow_expected_warning, NULL);
+  g_log_set_handler ("sr-inbound", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     log_expected_warning, NULL);
+}
+
+/* A failed journal commit: the SMSC is told to try again, and the second
+ * delivery makes one inbox file. */
+static void
+test_journal_failure (Fx *fx, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  sr_journal_set_error_func (fx->journal, ignore_journal_error_fx, NULL);
+  sr_journal_debug_fail_commits (fx->journal, 1);
+  expect_warnings ("could not be stored (journal)");
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=try again");
+  g_assert_cmpuint (expected_warnings, ==, 1);
+  g_assert_cmpuint (stats (fx).deliver_nacked, ==, 1);
+  g_assert_cmpuint (stats (fx).deliver_acked, ==, 1);
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
+  rows = journal_inbound (fx);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (fx->notified, ==, 1);
+}
+
+/* The holding area cannot be written: refused for now, with a journal
+ * event naming the place; delivered once it works again. */
+static void
+test_hold_failure (Fx *fx, gconstpointer data)
+{
+  g_autofree char *hold = g_build_filename (fx->root, "router", "inbound", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 next = 0;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (g_rmdir (hold), ==, 0);
+  g_assert_true (g_file_set_contents (hold, "not a folder", -1, NULL));
+  start_session (fx);
+  expect_warnings ("could not be held");
+  mo (fx, "from=" FROM ",to=+41790000000,text=no room");
+  g_assert_true (run_until (fx, answered_at_least, GUINT_TO_POINTER (1), 5000));
+  g_assert_cmpuint (expected_warnings, >=, 1);
+  g_assert_cmpuint (fx->answered_ok, ==, 0);
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 0);
+  sr_journal_flush (fx->journal, NULL);
+  events = sr_journal_events_page (fx->journal, -1, NULL, SR_PAGE_NEWER, 0, 100, &next, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SrJournalEvent *ev = events->pdata[i];
+      if (g_strcmp0 (ev->kind, "inbound-store") == 0)
+        {
+          found = TRUE;
+          g_assert_nonnull (strstr (ev->text, hold));
+        }
+    }
+  g_assert_true (found);
+
+  /* the SMSC tries again (every 100 ms here) and now it works */
+  g_assert_cmpint (g_unlink (hold), ==, 0);
+  g_assert_cmpint (g_mkdir (hold, 0770), ==, 0);
+  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (1), 5000));
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
+}
 
 
 /* deliver_sm_resp waits for the journal commit; the file is there first. */
@@ -788,6 +921,9 @@ main (int argc, char **argv)
   g_test_add ("/inbound/routing", Fx, NULL, fx_setup, test_routing, fx_teardown);
   g_test_add ("/inbound/firewall", Fx, NULL, fx_setup, test_firewall, fx_teardown);
   g_test_add ("/inbound/malformed", Fx, NULL, fx_setup, test_malformed, fx_teardown);
+  g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
+  g_test_add ("/inbound/journal-failure", Fx, NULL, fx_setup, test_journal_failure, fx_teardown);
+  g_test_add ("/inbound/hold-failure", Fx, NULL, fx_setup, test_hold_failure, fx_teardown);
   g_test_add ("/inbound/answer-after-commit", Fx, NULL, fx_setup, test_answer_after_commit, fx_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
     {
