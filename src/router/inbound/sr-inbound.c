@@ -24,9 +24,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-/* ESME_RX_T_APPN: "temporary application error": the SMSC tries again. */
-#define SR_INBOUND_STATUS_RETRY 0x00000064u
-
 /* One delivery waiting for its journal commit. */
 typedef struct {
   SrInbound *inbound;      /* NULL once the SrInbound is freed */
@@ -590,6 +587,15 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                              deliver_sm->destination_addr, part);
 
   group = g_hash_table_lookup (inbound->groups, key);
+  if (group != NULL && group->state == SR_GROUP_DELIVERING && group->parts[part->seq - 1] == NULL)
+    {
+      /* A late part while what arrived before is being written: once that
+       * is durable the part starts a new message; until then, later. */
+      sr_inbound_part_free (part);
+      if (done)
+        done (SR_INBOUND_STATUS_RETRY, user_data);
+      return;
+    }
   if (group != NULL && group->state == SR_GROUP_DONE && group->parts[part->seq - 1] == NULL)
     {
       /* A late part of a message delivered incomplete: a new message. */
