@@ -170,6 +170,7 @@ fx_setup (Fx *fx, gconstpointer data)
   conf = g_strdup_printf (
     "[router]\nspool = %s\nregion = CH\ninbound-timeout = 1\ndefault-app = default\n"
     "[smpp:main]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\nregion = CH\n"
+    "[smpp:packed]\nhost = 127.0.0.1\nsystem-id = router\nregion = GB\ndata-coding-0 = gsm-packed\n"
     "[app:default]\n"
     "[app:shop]\ninbound-numbers = +41790000001\n"
     "[app:help]\ninbound-keywords = HELP\n"
@@ -704,6 +705,92 @@ test_binary (Fx *fx, gconstpointer data)
   g_assert_cmpstr (body_of (file), ==, "0001FEFF7F\n");
 }
 
+/* A part that comes after its message was delivered incomplete is not
+ * lost: it becomes a message of its own. */
+static void
+test_late_part (Fx *fx, gconstpointer data)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  g_autofree char *p0 = NULL, *p1 = NULL;
+  gint64 later = g_get_real_time () + 5 * G_USEC_PER_SEC;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,ref=9,drop=3");
+  sr_inbound_expire (fx->inbound, later);
+  sr_journal_flush (fx->journal, NULL);
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,ref=9,drop=1\\,2");
+  sr_inbound_expire (fx->inbound, later + 5 * G_USEC_PER_SEC);
+  sr_journal_flush (fx->journal, NULL);
+  names = inbox (fx, "default");
+  g_assert_cmpuint (names->len, ==, 2);
+  p0 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
+  p1 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
+  g_assert_true (g_file_get_contents (p0, &first, NULL, NULL));
+  g_assert_true (g_file_get_contents (p1, &second, NULL, NULL));
+  assert_header (first, "X-Incomplete", "parts 1,2 of 3");
+  assert_header (second, "X-Incomplete", "parts 3 of 3");
+  g_assert_true (g_str_has_prefix (body_of (second), " [\xe2\x80\xa6] 6789012345"));
+}
+
+static void
+on_direct_done (guint32 status, gpointer data)
+{
+  Fx *fx = data;
+
+  fx->answered++;
+  if (status == 0)
+    fx->answered_ok++;
+}
+
+/* Straight into sr_inbound_handle(): a provider that packs GSM, and a long
+ * message in message_payload with an alphanumeric sender. */
+static void
+test_direct (Fx *fx, gconstpointer data)
+{
+  const SrProviderConfig *packed = sr_config_find_provider (fx->config, "packed");
+  static const guint8 hello[] = { 0xE8, 0x32, 0x9B, 0xFD, 0x06 };   /* "hello", packed */
+  g_autofree char *long_text = repeat ("payload ", 40);
+  g_autofree char *expected = g_strconcat (long_text, "\n", NULL);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *a = NULL, *b = NULL, *pa = NULL, *pb = NULL;
+  SrPdu pdu;
+
+  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 1);
+  pdu.source_addr_ton = 2;
+  g_strlcpy (pdu.source_addr, "07700900123", sizeof pdu.source_addr);
+  g_strlcpy (pdu.destination_addr, "41790000000", sizeof pdu.destination_addr);
+  pdu.dest_addr_ton = 1;
+  memcpy (pdu.short_message, hello, sizeof hello);
+  pdu.sm_length = sizeof hello;
+  sr_inbound_handle (fx->inbound, packed, &pdu, on_direct_done, fx);
+
+  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 2);
+  pdu.source_addr_ton = 5;
+  g_strlcpy (pdu.source_addr, "ACME Shop", sizeof pdu.source_addr);
+  g_strlcpy (pdu.destination_addr, "41790000000", sizeof pdu.destination_addr);
+  pdu.dest_addr_ton = 1;
+  pdu.tlv_mask = SR_TLV_MESSAGE_PAYLOAD;
+  pdu.message_payload = (const guint8 *) long_text;
+  pdu.message_payload_len = strlen (long_text);
+  sr_inbound_handle (fx->inbound, fx->provider, &pdu, on_direct_done, fx);
+
+  g_assert_true (run_until (fx, answered_at_least, GUINT_TO_POINTER (2), 5000));
+  g_assert_cmpuint (fx->answered_ok, ==, 2);
+  names = inbox (fx, "default");
+  g_assert_cmpuint (names->len, ==, 2);
+  pa = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
+  pb = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
+  g_assert_true (g_file_get_contents (pa, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (pb, &b, NULL, NULL));
+  /* national number of the packing provider's region (GB) */
+  assert_header (a, "From", "+447700900123");
+  assert_header (a, "Provider", "packed");
+  g_assert_cmpstr (body_of (a), ==, "hello\n");
+  assert_header (b, "From", "ACME Shop");
+  g_assert_cmpstr (body_of (b), ==, expected);
+}
+
 /* ---- durability ---- */
 
 static void
@@ -921,6 +1008,8 @@ main (int argc, char **argv)
   g_test_add ("/inbound/routing", Fx, NULL, fx_setup, test_routing, fx_teardown);
   g_test_add ("/inbound/firewall", Fx, NULL, fx_setup, test_firewall, fx_teardown);
   g_test_add ("/inbound/malformed", Fx, NULL, fx_setup, test_malformed, fx_teardown);
+  g_test_add ("/inbound/late-part", Fx, NULL, fx_setup, test_late_part, fx_teardown);
+  g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
   g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
   g_test_add ("/inbound/journal-failure", Fx, NULL, fx_setup, test_journal_failure, fx_teardown);
   g_test_add ("/inbound/hold-failure", Fx, NULL, fx_setup, test_hold_failure, fx_teardown);
