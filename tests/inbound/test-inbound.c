@@ -218,6 +218,41 @@ fx_teardown (Fx *fx, gconstpointer data)
   g_ptr_array_unref (fx->pending);
 }
 
+/* Warnings of this module that a test provokes on purpose. */
+static guint expected_warnings;
+
+static gboolean
+allow_expected_warning (const char *domain, GLogLevelFlags level, const char *message,
+                        gpointer data)
+{
+  if (g_strcmp0 (domain, "sr-inbound") == 0 && (level & G_LOG_LEVEL_WARNING) &&
+      expected_warning != NULL && strstr (message, expected_warning) != NULL)
+    {
+      expected_warnings++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+log_expected_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (expected_warning != NULL && strstr (message, expected_warning) != NULL)
+    g_test_message ("expected warning: %s", message);
+  else
+    g_log_default_handler (domain, level, message, data);
+}
+
+static void
+expect_warnings (const char *fragment)
+{
+  expected_warnings = 0;
+  expected_warning = fragment;
+  g_test_log_set_fatal_handler (allow_expected_warning, NULL);
+  g_log_set_handler ("sr-inbound", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     log_expected_warning, NULL);
+}
+
 /* ---- helpers ---- */
 
 typedef gboolean (*Cond) (Fx *fx, gconstpointer arg);
@@ -791,6 +826,49 @@ test_direct (Fx *fx, gconstpointer data)
   g_assert_cmpstr (body_of (b), ==, expected);
 }
 
+/* The inbox cannot be written: the SMSC is told to try again, the journal
+ * says why, and the message arrives once the inbox works again. */
+static void
+test_inbox_failure (Fx *fx, gconstpointer data)
+{
+  g_autofree char *tmp = g_build_filename (fx->root, "apps", "default", "inbox", "tmp", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  gint64 next = 0;
+  guint found = 0;
+
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+  g_assert_true (g_file_set_contents (tmp, "not a folder", -1, NULL));
+  start_session (fx);
+  expect_warnings ("could not be stored (inbox)");
+  mo (fx, "from=" FROM ",to=+41790000000,text=inbox trouble");
+  g_assert_true (run_until (fx, answered_at_least, GUINT_TO_POINTER (1), 5000));
+  g_assert_cmpuint (expected_warnings, >=, 1);
+  g_assert_cmpuint (fx->answered_ok, ==, 0);
+  g_assert_cmpuint (fx->notified, ==, 0);
+  sr_journal_flush (fx->journal, NULL);
+  events = sr_journal_events_page (fx->journal, -1, NULL, SR_PAGE_NEWER, 0, 100, &next, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SrJournalEvent *ev = events->pdata[i];
+      if (g_strcmp0 (ev->kind, "inbound-store") == 0 && strstr (ev->text, "inbox") != NULL)
+        found++;
+    }
+  g_assert_cmpuint (found, >=, 1);
+
+  g_assert_cmpint (g_unlink (tmp), ==, 0);
+  g_assert_cmpint (g_mkdir (tmp, 0770), ==, 0);
+  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (1), 5000));
+  file = only_file (fx, "default");
+  g_assert_cmpstr (body_of (file), ==, "inbox trouble\n");
+  rows = journal_inbound (fx);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (fx->notified, ==, 1);
+}
+
 /* ---- durability ---- */
 
 static void
@@ -798,40 +876,6 @@ ignore_journal_error_fx (SrJournal *journal, const GError *error, gpointer data)
 {
 }
 
-/* Warnings of this module that a test provokes on purpose. */
-static guint expected_warnings;
-
-static gboolean
-allow_expected_warning (const char *domain, GLogLevelFlags level, const char *message,
-                        gpointer data)
-{
-  if (g_strcmp0 (domain, "sr-inbound") == 0 && (level & G_LOG_LEVEL_WARNING) &&
-      expected_warning != NULL && strstr (message, expected_warning) != NULL)
-    {
-      expected_warnings++;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-log_expected_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  if (expected_warning != NULL && strstr (message, expected_warning) != NULL)
-    g_test_message ("expected warning: %s", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
-static void
-expect_warnings (const char *fragment)
-{
-  expected_warnings = 0;
-  expected_warning = fragment;
-  g_test_log_set_fatal_handler (allow_expected_warning, NULL);
-  g_log_set_handler ("sr-inbound", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     log_expected_warning, NULL);
-}
 
 /* A failed journal commit: the SMSC is told to try again, and the second
  * delivery makes one inbox file. */
@@ -1012,6 +1056,7 @@ main (int argc, char **argv)
   g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
   g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
   g_test_add ("/inbound/journal-failure", Fx, NULL, fx_setup, test_journal_failure, fx_teardown);
+  g_test_add ("/inbound/inbox-failure", Fx, NULL, fx_setup, test_inbox_failure, fx_teardown);
   g_test_add ("/inbound/hold-failure", Fx, NULL, fx_setup, test_hold_failure, fx_teardown);
   g_test_add ("/inbound/answer-after-commit", Fx, NULL, fx_setup, test_answer_after_commit, fx_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)

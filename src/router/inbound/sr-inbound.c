@@ -269,9 +269,10 @@ record_event (SrInbound *inbound, SrJournalLevel level, const char *kind, const 
 }
 
 /* Delivery could not be made durable: the SMSC will try again, and the
- * group stays complete in memory to be delivered with the next copy. */
+ * group stays in memory (its parts are held) to be delivered with the next
+ * copy, or by the retry timer if no copy comes (recovered, timed out). */
 static void
-group_failed (SrInboundGroup *group, const char *what, const GError *error)
+group_failed (SrInboundGroup *group, const char *what, gboolean journal_ok, const GError *error)
 {
   g_autofree char *text = g_strdup_printf (_("Inbound message from %s to %s could not be stored "
                                              "(%s): %s; the SMSC will deliver it again"),
@@ -279,10 +280,11 @@ group_failed (SrInboundGroup *group, const char *what, const GError *error)
                                            error ? error->message : _("unknown error"));
 
   g_warning ("%s", text);
+  if (journal_ok)
+    record_event (group->inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
   group->state = SR_GROUP_COLLECTING;
   answer_waiters (group, SR_INBOUND_STATUS_RETRY);
-  if (group->have < group->total)
-    group_arm_timer (group, group->first_seen + timeout_us (group->inbound));
+  group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RETRY_S * G_USEC_PER_SEC);
 }
 
 static void
@@ -316,7 +318,7 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     }
   if (error != NULL)
     {
-      group_failed (group, _("journal"), error);
+      group_failed (group, _("journal"), FALSE, error);
       commit_free (c);
       return;
     }
@@ -428,7 +430,7 @@ group_deliver (SrInboundGroup *group)
       if (!sr_inbound_write_inbox (inbound, app->name, file, data->str, data->len, &error))
         {
           g_string_free (data, TRUE);
-          group_failed (group, _("inbox"), error);
+          group_failed (group, _("inbox"), TRUE, error);
           return;
         }
       g_string_free (data, TRUE);
@@ -448,7 +450,7 @@ group_deliver (SrInboundGroup *group)
   row.file = file;
   if (sr_journal_inbound_insert (inbound->journal, &row, &duplicate, &error) == 0)
     {
-      group_failed (group, _("journal"), error);
+      group_failed (group, _("journal"), FALSE, error);
       return;
     }
   if (event != NULL && !duplicate)
