@@ -324,6 +324,14 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     }
 
   group->state = SR_GROUP_DONE;
+  /* Only which parts came matters from now on. */
+  for (guint i = 0; i < group->total; i++)
+    if (group->parts[i] != NULL)
+      {
+        g_clear_pointer (&group->parts[i]->body, g_free);
+        group->parts[i]->len = 0;
+        group->parts[i]->udh_len = 0;
+      }
   answer_waiters (group, SR_SMPP_STATUS_OK);
   if (c->app != NULL && inbound->notify != NULL)
     inbound->notify (c->app, c->sender, c->text, inbound->notify_data);
