@@ -295,6 +295,26 @@ test_binary (Fx *fx, gconstpointer data)
   g_assert_cmpstr (body_of (file), ==, "0001FEFF7F\n");
 }
 
+/* Concatenation elements among other information elements (here an
+ * application port element before it in one part and after it in the
+ * other), UCS-2 text. */
+static void
+test_udh_other_elements (Fx *fx, gconstpointer data)
+{
+  g_autofree char *file = NULL;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=0B05040B8423F000032A0202006C006F");
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 0);
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=0B00032A020105040B8423F000480065006C");
+  file = only_file (fx, "default");
+  assert_header (file, "Parts", "2");
+  assert_header (file, "Alphabet", "UCS2");
+  assert_no_header (file, "X-Binary");
+  g_assert_cmpstr (body_of (file), ==, "Hello\n");
+}
+
 /* A part that comes after its message was delivered incomplete is not
  * lost: it becomes a message of its own. */
 static void
@@ -391,6 +411,7 @@ main (int argc, char **argv)
   g_test_add ("/inbound/routing", Fx, NULL, fx_setup, test_routing, fx_teardown);
   g_test_add ("/inbound/firewall", Fx, NULL, fx_setup, test_firewall, fx_teardown);
   g_test_add ("/inbound/malformed", Fx, NULL, fx_setup, test_malformed, fx_teardown);
+  g_test_add ("/inbound/udh-other-elements", Fx, NULL, fx_setup, test_udh_other_elements, fx_teardown);
   g_test_add ("/inbound/late-part", Fx, NULL, fx_setup, test_late_part, fx_teardown);
   g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
   g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
