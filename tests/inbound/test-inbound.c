@@ -1,416 +1,10 @@
 /* test-inbound.c — MO messages from the simulator over real loopback TCP,
  * through a real SMPP session, into SrInbound with a temporary spool and
- * journal; the outcome is read back from the inbox files and the journal. */
-#include <string.h>
-#include <glib/gstdio.h>
+ * journal; the outcome is read back from the inbox files and the journal.
+ * Durability and failure cases are in test-inbound-durability.c. */
+#include "inbound-fixture.h"
 
-#include "sr-inbound.h"
-#include "sr-sim.h"
-#include "sr-smpp-session.h"
-
-#define FROM "+41791234567"
-
-/* Everything one test observes. */
-typedef struct {
-  char *root;
-  SrSim *sim;
-  SrConfig *config;
-  SrSpool *spool;
-  SrJournal *journal;
-  SrPolicy *policy;
-  SrInbound *inbound;
-  SrSmppSession *session;
-  const SrProviderConfig *provider;
-  guint delivers;
-  guint answered;
-  guint answered_ok;
-  gboolean hold_acks;          /* "die" before answering: never call ack */
-  guint notified;
-  char *last_notify;
-  guint16 port;
-  GPtrArray *pending;          /* Pending not answered yet */
-} Fx;
-
-/* One deliver_sm waiting for SrInbound's verdict. */
-typedef struct {
-  Fx *fx;
-  SrSmppSession *session;
-  guint64 token;
-} Pending;
-
-static void
-on_done (guint32 status, gpointer data)
-{
-  Pending *p = data;
-
-  p->fx->answered++;
-  if (status == 0)
-    p->fx->answered_ok++;
-  if (!p->fx->hold_acks)
-    sr_smpp_session_ack_deliver (p->session, p->token, status);
-  g_ptr_array_remove_fast (p->fx->pending, p);
-}
-
-static void
-pending_free (gpointer data)
-{
-  Pending *p = data;
-
-  sr_smpp_session_unref (p->session);
-  g_free (p);
-}
-
-static void
-on_deliver (SrSmppSession *s, const SrPdu *pdu, guint64 token, gpointer data)
-{
-  Fx *fx = data;
-  Pending *p = g_new0 (Pending, 1);
-
-  fx->delivers++;
-  g_test_message ("deliver_sm dc=%u esm=0x%02x sm_length=%u", pdu->data_coding, pdu->esm_class, pdu->sm_length);
-  p->fx = fx;
-  p->session = sr_smpp_session_ref (s);
-  p->token = token;
-  g_ptr_array_add (fx->pending, p);
-  sr_inbound_handle (fx->inbound, fx->provider, pdu, on_done, p);
-}
-
-static const SrSmppSessionEvents session_events = { .deliver = on_deliver };
-
-static void
-on_notify (const char *app, const char *sender, const char *text, gpointer data)
-{
-  Fx *fx = data;
-
-  fx->notified++;
-  g_free (fx->last_notify);
-  fx->last_notify = g_strdup_printf ("%s|%s|%s", app, sender, text);
-}
-
-static void
-start_session (Fx *fx)
-{
-  SrSmppTiming t;
-
-  fx->session = sr_smpp_session_new (fx->provider, SR_SMPP_BIND_AS_RECEIVER, &session_events, fx);
-  sr_smpp_session_get_timing (fx->session, &t);
-  t.reconnect_initial_ms = 40;
-  t.reconnect_max_ms = 200;
-  t.stop_timeout_ms = 500;
-  t.unbind_timeout_ms = 500;
-  sr_smpp_session_set_timing (fx->session, &t);
-  sr_smpp_session_start (fx->session);
-}
-
-static void
-open_router (Fx *fx)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = sr_journal_path_for_spool (fx->root);
-  const char *apps[] = { "default", "shop", "help", "iot", NULL };
-
-  fx->spool = sr_spool_open (fx->root, apps, &error);
-  g_assert_no_error (error);
-  fx->journal = sr_journal_open (path, SR_JOURNAL_OPEN_DEFAULT, &error);
-  g_assert_no_error (error);
-  fx->policy = sr_policy_new (fx->config, NULL, &error);
-  g_assert_no_error (error);
-  fx->inbound = sr_inbound_new (fx->config, fx->spool, fx->journal, fx->policy);
-  sr_inbound_set_notify_func (fx->inbound, on_notify, fx);
-}
-
-static void
-ignore_journal_error (SrJournal *journal, const GError *error, gpointer data)
-{
-  g_test_message ("journal (on purpose): %s", error->message);
-}
-
-/* A crash: nothing is answered or committed any more. */
-static void
-close_router (Fx *fx, gboolean lose_journal_batch)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_pointer (&fx->inbound, sr_inbound_free);
-  /* what the dead router never answered */
-  g_ptr_array_set_size (fx->pending, 0);
-  g_clear_pointer (&fx->session, sr_smpp_session_unref);
-  if (lose_journal_batch)
-    {
-      sr_journal_set_error_func (fx->journal, ignore_journal_error, NULL);
-      sr_journal_debug_fail_commits (fx->journal, 1);
-      sr_journal_flush (fx->journal, NULL);
-    }
-  g_clear_pointer (&fx->journal, sr_journal_close);
-  g_clear_pointer (&fx->policy, sr_policy_free);
-  g_clear_pointer (&fx->spool, sr_spool_free);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-fx_setup (Fx *fx, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  SrSimOptions o;
-
-  memset (fx, 0, sizeof *fx);
-  fx->pending = g_ptr_array_new_with_free_func (pending_free);
-  fx->root = g_dir_make_tmp ("sr-inbound-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  sr_sim_options_init (&o);
-  o.no_receipts = TRUE;
-  o.deliver_retry_ms = 100;
-  fx->sim = sr_sim_new (&o, &error);
-  g_assert_no_error (error);
-  fx->port = sr_sim_get_port (fx->sim);
-
-  conf = g_strdup_printf (
-    "[router]\nspool = %s\nregion = CH\ninbound-timeout = 1\ndefault-app = default\n"
-    "[smpp:main]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\nregion = CH\n"
-    "[app:default]\n"
-    "[app:shop]\ninbound-numbers = +41790000001\n"
-    "[app:help]\ninbound-keywords = HELP\n"
-    "[app:iot]\ninbound-numbers = +41790000002\ninbound-deny = +4179666\n",
-    fx->root, fx->port);
-  fx->config = sr_config_load_data (conf, strlen (conf), "test", &error);
-  g_assert_no_error (error);
-  fx->provider = sr_config_find_provider (fx->config, "main");
-  g_assert_nonnull (fx->provider);
-  open_router (fx);
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          rm_rf (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
-fx_teardown (Fx *fx, gconstpointer data)
-{
-  close_router (fx, FALSE);
-  g_clear_pointer (&fx->sim, sr_sim_free);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  sr_config_free (fx->config);
-  rm_rf (fx->root);
-  g_free (fx->root);
-  g_free (fx->last_notify);
-  g_ptr_array_unref (fx->pending);
-}
-
-/* ---- helpers ---- */
-
-typedef gboolean (*Cond) (Fx *fx, gconstpointer arg);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-run_until (Fx *fx, Cond cond, gconstpointer arg, guint ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &expired);
-
-  while (!cond (fx, arg) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return cond (fx, arg);
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static SrSimStats
-stats (Fx *fx)
-{
-  SrSimStats s;
-  sr_sim_get_stats (fx->sim, &s);
-  return s;
-}
-
-static gboolean
-acked_at_least (Fx *fx, gconstpointer n)
-{
-  return stats (fx).deliver_acked >= GPOINTER_TO_UINT (n);
-}
-
-static gboolean
-answered_at_least (Fx *fx, gconstpointer n)
-{
-  return fx->answered >= GPOINTER_TO_UINT (n);
-}
-
-static gboolean
-delivered_at_least (Fx *fx, gconstpointer n)
-{
-  return fx->delivers >= GPOINTER_TO_UINT (n);
-}
-
-static guint
-mo (Fx *fx, const char *spec)
-{
-  g_autoptr(GError) error = NULL;
-  guint parts = 0;
-
-  g_assert_true (sr_sim_inject_mo (fx->sim, spec, &parts, &error));
-  g_assert_no_error (error);
-  return parts;
-}
-
-/* Injects @spec and waits until the SMSC got a positive answer for each
- * part it sent (duplicates included). */
-static void
-mo_and_wait (Fx *fx, const char *spec)
-{
-  guint64 before = stats (fx).deliver_acked;
-  guint parts;
-
-  if (fx->session == NULL)
-    start_session (fx);
-  parts = mo (fx, spec);
-  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (before + parts), 5000));
-}
-
-static gint
-cmp_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in apps/@app/inbox/new, sorted (oldest first). */
-static GPtrArray *
-inbox (Fx *fx, const char *app)
-{
-  g_autofree char *path = sr_spool_get_path (fx->spool, app, SR_SPOOL_INBOX_NEW, NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, cmp_names);
-  return names;
-}
-
-static guint
-inbox_count (Fx *fx, const char *app)
-{
-  g_autoptr(GPtrArray) names = inbox (fx, app);
-  return names->len;
-}
-
-/* The only file of @app's inbox. */
-static char *
-only_file (Fx *fx, const char *app)
-{
-  g_autoptr(GPtrArray) names = inbox (fx, app);
-  g_autofree char *path = NULL;
-  char *data = NULL;
-
-  g_assert_cmpuint (names->len, ==, 1);
-  path = sr_spool_get_path (fx->spool, app, SR_SPOOL_INBOX_NEW, names->pdata[0]);
-  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
-  g_assert_true (g_utf8_validate (data, -1, NULL));
-  return data;
-}
-
-static const char *
-body_of (const char *file)
-{
-  const char *b = strstr (file, "\n\n");
-  g_assert_nonnull (b);
-  return b + 2;
-}
-
-static void
-assert_header (const char *file, const char *name, const char *value)
-{
-  g_autofree char *line = g_strdup_printf ("%s: %s\n", name, value);
-  g_autofree char *head = g_strndup (file, body_of (file) - file);
-
-  g_autofree char *nl = g_strconcat ("\n", line, NULL);
-
-  if (!g_str_has_prefix (head, line) && strstr (head, nl) == NULL)
-    g_error ("header \"%s: %s\" not found in:\n%s", name, value, head);
-}
-
-static void
-assert_no_header (const char *file, const char *name)
-{
-  g_autofree char *head = g_strndup (file, body_of (file) - file);
-  g_autofree char *nl = g_strdup_printf ("\n%s:", name);
-  g_autofree char *first = g_strdup_printf ("%s:", name);
-
-  g_assert_false (g_str_has_prefix (head, first) || strstr (head, nl) != NULL);
-}
-
-static GPtrArray *
-journal_inbound (Fx *fx)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 next = 0;
-  GPtrArray *rows;
-
-  sr_journal_flush (fx->journal, NULL);
-  rows = sr_journal_inbound_page (fx->journal, NULL, SR_PAGE_NEWER, 0, 100, &next, &error);
-  g_assert_no_error (error);
-  return rows;
-}
-
-static char *
-repeat (const char *s, guint n)
-{
-  GString *out = g_string_new (NULL);
-  for (guint i = 0; i < n; i++)
-    g_string_append (out, s);
-  return g_string_free (out, FALSE);
-}
-
-static gboolean
-hold_empty (Fx *fx)
-{
-  g_autofree char *hold = g_build_filename (fx->root, "router", "inbound", NULL);
-  g_autoptr(GDir) dir = g_dir_open (hold, 0, NULL);
-  return dir != NULL && g_dir_read_name (dir) == NULL;
-}
-
-/* Part files stay a while after delivery (a crash before the answer);
- * once that time passed, nothing is left in the holding area. */
-static void
-assert_hold_cleared (Fx *fx)
-{
-  sr_inbound_expire (fx->inbound, g_get_real_time () + (gint64) 86400 * G_USEC_PER_SEC);
-  g_assert_true (hold_empty (fx));
-}
+void inbound_durability_tests_add (void);
 
 /* ---- decoding ---- */
 
@@ -426,6 +20,7 @@ static const DecodeCase decode_cases[] = {
   { "text=Price {5\xe2\x82\xac} [ok] ~|^", "GSM", "Price {5\xe2\x82\xac} [ok] ~|^" },
   { "text=\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xf0\x9f\x98\x80!", "UCS2",
     "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xf0\x9f\x98\x80!" },
+  { "coding=binary,hex=48656C6C6F2040,dc=1", "IA5", "Hello @" },
   { "coding=latin1,text=Gr\xc3\xbc\xc3\x9f" "e \xc3\xa0 bient\xc3\xb4t", "ISO",
     "Gr\xc3\xbc\xc3\x9f" "e \xc3\xa0 bient\xc3\xb4t" },
 };
@@ -656,6 +251,21 @@ test_malformed (Fx *fx, gconstpointer data)
   g_assert_cmpuint (stats (fx).deliver_nacked, ==, 0);
   names = inbox (fx, "default");
   g_assert_cmpuint (names->len, ==, 2);
+  {
+    g_autoptr(GPtrArray) rows = journal_inbound (fx);
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 next = 0;
+    guint malformed = 0;
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    events = sr_journal_events_page (fx->journal, -1, NULL, SR_PAGE_NEWER, 0, 100, &next, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      if (g_strcmp0 (((SrJournalEvent *) events->pdata[i])->kind, "inbound-malformed") == 0)
+        malformed++;
+    g_assert_cmpuint (malformed, >=, 1);
+  }
   p0 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
   p1 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
   g_assert_true (g_file_get_contents (p0, &bad_udh, NULL, NULL));
@@ -672,110 +282,123 @@ test_malformed (Fx *fx, gconstpointer data)
   g_assert_true (g_utf8_validate (odd, -1, NULL));
 }
 
-/* ---- durability ---- */
-
-
-/* deliver_sm_resp waits for the journal commit; the file is there first. */
+/* 8-bit data is kept as hex, and says so. */
 static void
-test_answer_after_commit (Fx *fx, gconstpointer data)
-{
-  sr_journal_set_batch (fx->journal, 100000, 60000);
-  start_session (fx);
-  mo (fx, "from=" FROM ",to=+41790000000,text=wait for it");
-  g_assert_true (run_until (fx, delivered_at_least, GUINT_TO_POINTER (1), 5000));
-  run_for (200);
-  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
-  g_assert_cmpuint (fx->answered, ==, 0);
-  g_assert_cmpuint (stats (fx).deliver_acked, ==, 0);
-  g_assert_cmpuint (stats (fx).deliver_inflight, ==, 1);
-
-  g_assert_true (sr_journal_flush (fx->journal, NULL));
-  g_assert_cmpuint (fx->answered_ok, ==, 1);
-  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (1), 5000));
-  assert_hold_cleared (fx);
-}
-
-/* Crash cases: the router dies while the SMSC waits for its answer; the
- * SMSC sends the message again to the restarted router. */
-typedef struct {
-  const char *spec;
-  guint parts;
-  gboolean lose_batch;        /* before the journal commit (else after it, before the answer) */
-} CrashCase;
-
-static const CrashCase crash_cases[] = {
-  { "from=" FROM ",to=+41790000000,text=crash before commit", 1, TRUE },
-  { "from=" FROM ",to=+41790000000,text=crash before answer", 1, FALSE },
-  { "from=" FROM ",to=+41790000000,text=0123456789,repeat=40", 3, TRUE },
-  { "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,order=3\\,1\\,2", 3, FALSE },
-};
-
-static void
-test_crash (Fx *fx, gconstpointer data)
-{
-  const CrashCase *c = data;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autofree char *before = NULL, *after = NULL;
-
-  if (c->lose_batch)
-    sr_journal_set_batch (fx->journal, 100000, 60000);
-  else
-    fx->hold_acks = TRUE;
-  start_session (fx);
-  mo (fx, c->spec);
-  g_assert_true (run_until (fx, delivered_at_least, GUINT_TO_POINTER (c->parts), 5000));
-  if (!c->lose_batch)
-    g_assert_true (run_until (fx, answered_at_least, GUINT_TO_POINTER (c->parts), 5000));
-  run_for (50);
-  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
-  before = only_file (fx, "default");
-  /* the last part is unanswered (all of them when answers are held) */
-  g_assert_cmpuint (stats (fx).deliver_acked, ==, c->lose_batch ? c->parts - 1 : 0);
-
-  close_router (fx, c->lose_batch);
-  fx->hold_acks = FALSE;
-  open_router (fx);
-  start_session (fx);
-  if (!run_until (fx, acked_at_least, GUINT_TO_POINTER (c->parts), 5000))
-    g_error ("not answered: delivers %u answered %u; sim sent %" G_GUINT64_FORMAT
-             " acked %" G_GUINT64_FORMAT " redelivered %" G_GUINT64_FORMAT
-             " inflight %" G_GUINT64_FORMAT " pending %" G_GUINT64_FORMAT, fx->delivers,
-             fx->answered, stats (fx).deliver_sent, stats (fx).deliver_acked,
-             stats (fx).deliver_redelivered, stats (fx).deliver_inflight,
-             stats (fx).deliver_pending);
-  run_for (100);
-
-  g_assert_cmpuint (stats (fx).deliver_redelivered, >=, 1);
-  after = only_file (fx, "default");
-  g_assert_cmpstr (before, ==, after);
-  rows = journal_inbound (fx);
-  g_assert_cmpuint (rows->len, ==, 1);
-  assert_hold_cleared (fx);
-  /* notified once: a restarted router does not announce what it wrote before */
-  g_assert_cmpuint (fx->notified, ==, 1);
-}
-
-/* A crash with a part held: the restarted router completes the message. */
-static void
-test_crash_partial (Fx *fx, gconstpointer data)
+test_binary (Fx *fx, gconstpointer data)
 {
   g_autofree char *file = NULL;
-  g_autofree char *text = repeat ("0123456789", 40);
-  g_autofree char *expected = g_strconcat (text, "\n", NULL);
 
-  start_session (fx);
-  mo (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,drop=3,ref=77");
-  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (2), 5000));
-  close_router (fx, FALSE);
-  open_router (fx);
-  start_session (fx);
-  g_assert_cmpuint (inbox_count (fx, "default"), ==, 0);
-  /* the third part arrives after the restart */
-  mo (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,drop=1\\,2,ref=77");
-  g_assert_true (run_until (fx, acked_at_least, GUINT_TO_POINTER (3), 5000));
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,hex=0001FEFF7F,dc=4");
   file = only_file (fx, "default");
-  g_assert_cmpstr (body_of (file), ==, expected);
-  assert_hold_cleared (fx);
+  assert_header (file, "Alphabet", "binary");
+  g_assert_nonnull (strstr (file, "\nX-Binary: hex (8-bit data"));
+  g_assert_cmpstr (body_of (file), ==, "0001FEFF7F\n");
+}
+
+/* Concatenation elements among other information elements (here an
+ * application port element before it in one part and after it in the
+ * other), UCS-2 text. */
+static void
+test_udh_other_elements (Fx *fx, gconstpointer data)
+{
+  g_autofree char *file = NULL;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=0B05040B8423F000032A0202006C006F");
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 0);
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=0B00032A020105040B8423F000480065006C");
+  file = only_file (fx, "default");
+  assert_header (file, "Parts", "2");
+  assert_header (file, "Alphabet", "UCS2");
+  assert_no_header (file, "X-Binary");
+  g_assert_cmpstr (body_of (file), ==, "Hello\n");
+}
+
+/* A part that comes after its message was delivered incomplete is not
+ * lost: it becomes a message of its own. */
+static void
+test_late_part (Fx *fx, gconstpointer data)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *first = NULL, *second = NULL;
+  g_autofree char *p0 = NULL, *p1 = NULL;
+  gint64 later = g_get_real_time () + 5 * G_USEC_PER_SEC;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,ref=9,drop=3");
+  sr_inbound_expire (fx->inbound, later);
+  sr_journal_flush (fx->journal, NULL);
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 1);
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,ref=9,drop=1\\,2");
+  sr_inbound_expire (fx->inbound, later + 5 * G_USEC_PER_SEC);
+  sr_journal_flush (fx->journal, NULL);
+  names = inbox (fx, "default");
+  g_assert_cmpuint (names->len, ==, 2);
+  p0 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
+  p1 = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
+  g_assert_true (g_file_get_contents (p0, &first, NULL, NULL));
+  g_assert_true (g_file_get_contents (p1, &second, NULL, NULL));
+  assert_header (first, "X-Incomplete", "parts 1,2 of 3");
+  assert_header (second, "X-Incomplete", "parts 3 of 3");
+  g_assert_true (g_str_has_prefix (body_of (second), " [\xe2\x80\xa6] 6789012345"));
+}
+
+static void
+on_direct_done (guint32 status, gpointer data)
+{
+  Fx *fx = data;
+
+  fx->answered++;
+  if (status == 0)
+    fx->answered_ok++;
+}
+
+/* Straight into sr_inbound_handle(): a provider that packs GSM, and a long
+ * message in message_payload with an alphanumeric sender. */
+static void
+test_direct (Fx *fx, gconstpointer data)
+{
+  const SrProviderConfig *packed = sr_config_find_provider (fx->config, "packed");
+  static const guint8 hello[] = { 0xE8, 0x32, 0x9B, 0xFD, 0x06 };   /* "hello", packed */
+  g_autofree char *long_text = repeat ("payload ", 40);
+  g_autofree char *expected = g_strconcat (long_text, "\n", NULL);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *a = NULL, *b = NULL, *pa = NULL, *pb = NULL;
+  SrPdu pdu;
+
+  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 1);
+  pdu.source_addr_ton = 2;
+  g_strlcpy (pdu.source_addr, "07700900123", sizeof pdu.source_addr);
+  g_strlcpy (pdu.destination_addr, "41790000000", sizeof pdu.destination_addr);
+  pdu.dest_addr_ton = 1;
+  memcpy (pdu.short_message, hello, sizeof hello);
+  pdu.sm_length = sizeof hello;
+  sr_inbound_handle (fx->inbound, packed, &pdu, on_direct_done, fx);
+
+  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 2);
+  pdu.source_addr_ton = 5;
+  g_strlcpy (pdu.source_addr, "ACME Shop", sizeof pdu.source_addr);
+  g_strlcpy (pdu.destination_addr, "41790000000", sizeof pdu.destination_addr);
+  pdu.dest_addr_ton = 1;
+  pdu.tlv_mask = SR_TLV_MESSAGE_PAYLOAD;
+  pdu.message_payload = (const guint8 *) long_text;
+  pdu.message_payload_len = strlen (long_text);
+  sr_inbound_handle (fx->inbound, fx->provider, &pdu, on_direct_done, fx);
+
+  g_assert_true (run_until (fx, answered_at_least, GUINT_TO_POINTER (2), 5000));
+  g_assert_cmpuint (fx->answered_ok, ==, 2);
+  names = inbox (fx, "default");
+  g_assert_cmpuint (names->len, ==, 2);
+  pa = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
+  pb = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[1]);
+  g_assert_true (g_file_get_contents (pa, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (pb, &b, NULL, NULL));
+  /* national number of the packing provider's region (GB) */
+  assert_header (a, "From", "+447700900123");
+  assert_header (a, "Provider", "packed");
+  g_assert_cmpstr (body_of (a), ==, "hello\n");
+  assert_header (b, "From", "ACME Shop");
+  g_assert_cmpstr (body_of (b), ==, expected);
 }
 
 int
@@ -788,12 +411,10 @@ main (int argc, char **argv)
   g_test_add ("/inbound/routing", Fx, NULL, fx_setup, test_routing, fx_teardown);
   g_test_add ("/inbound/firewall", Fx, NULL, fx_setup, test_firewall, fx_teardown);
   g_test_add ("/inbound/malformed", Fx, NULL, fx_setup, test_malformed, fx_teardown);
-  g_test_add ("/inbound/answer-after-commit", Fx, NULL, fx_setup, test_answer_after_commit, fx_teardown);
-  for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("/inbound/crash/%u", i);
-      g_test_add (name, Fx, &crash_cases[i], fx_setup, test_crash, fx_teardown);
-    }
-  g_test_add ("/inbound/crash-partial", Fx, NULL, fx_setup, test_crash_partial, fx_teardown);
+  g_test_add ("/inbound/udh-other-elements", Fx, NULL, fx_setup, test_udh_other_elements, fx_teardown);
+  g_test_add ("/inbound/late-part", Fx, NULL, fx_setup, test_late_part, fx_teardown);
+  g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
+  g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
+  inbound_durability_tests_add ();
   return g_test_run ();
 }

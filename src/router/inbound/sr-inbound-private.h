@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * router dies before its answer reached the SMSC, the restarted router
  * finds the message delivered when the SMSC sends it again. */
 #define SR_INBOUND_LINGER_S 120
+/* A message that could not be stored is tried again this often even when
+ * the SMSC does not send it again. */
+#define SR_INBOUND_RETRY_S 10
 
 /* How a message was split by its sender. */
 typedef enum {

@@ -24,9 +24,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-/* ESME_RX_T_APPN: "temporary application error": the SMSC tries again. */
-#define SR_INBOUND_STATUS_RETRY 0x00000064u
-
 /* One delivery waiting for its journal commit. */
 typedef struct {
   SrInbound *inbound;      /* NULL once the SrInbound is freed */
@@ -272,9 +269,10 @@ record_event (SrInbound *inbound, SrJournalLevel level, const char *kind, const 
 }
 
 /* Delivery could not be made durable: the SMSC will try again, and the
- * group stays complete in memory to be delivered with the next copy. */
+ * group stays in memory (its parts are held) to be delivered with the next
+ * copy, or by the retry timer if no copy comes (recovered, timed out). */
 static void
-group_failed (SrInboundGroup *group, const char *what, const GError *error)
+group_failed (SrInboundGroup *group, const char *what, gboolean journal_ok, const GError *error)
 {
   g_autofree char *text = g_strdup_printf (_("Inbound message from %s to %s could not be stored "
                                              "(%s): %s; the SMSC will deliver it again"),
@@ -282,10 +280,11 @@ group_failed (SrInboundGroup *group, const char *what, const GError *error)
                                            error ? error->message : _("unknown error"));
 
   g_warning ("%s", text);
+  if (journal_ok)
+    record_event (group->inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
   group->state = SR_GROUP_COLLECTING;
   answer_waiters (group, SR_INBOUND_STATUS_RETRY);
-  if (group->have < group->total)
-    group_arm_timer (group, group->first_seen + timeout_us (group->inbound));
+  group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RETRY_S * G_USEC_PER_SEC);
 }
 
 static void
@@ -319,12 +318,20 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     }
   if (error != NULL)
     {
-      group_failed (group, _("journal"), error);
+      group_failed (group, _("journal"), FALSE, error);
       commit_free (c);
       return;
     }
 
   group->state = SR_GROUP_DONE;
+  /* Only which parts came matters from now on. */
+  for (guint i = 0; i < group->total; i++)
+    if (group->parts[i] != NULL)
+      {
+        g_clear_pointer (&group->parts[i]->body, g_free);
+        group->parts[i]->len = 0;
+        group->parts[i]->udh_len = 0;
+      }
   answer_waiters (group, SR_SMPP_STATUS_OK);
   if (c->app != NULL && inbound->notify != NULL)
     inbound->notify (c->app, c->sender, c->text, inbound->notify_data);
@@ -431,7 +438,7 @@ group_deliver (SrInboundGroup *group)
       if (!sr_inbound_write_inbox (inbound, app->name, file, data->str, data->len, &error))
         {
           g_string_free (data, TRUE);
-          group_failed (group, _("inbox"), error);
+          group_failed (group, _("inbox"), TRUE, error);
           return;
         }
       g_string_free (data, TRUE);
@@ -451,7 +458,7 @@ group_deliver (SrInboundGroup *group)
   row.file = file;
   if (sr_journal_inbound_insert (inbound->journal, &row, &duplicate, &error) == 0)
     {
-      group_failed (group, _("journal"), error);
+      group_failed (group, _("journal"), FALSE, error);
       return;
     }
   if (event != NULL && !duplicate)
@@ -590,6 +597,15 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                              deliver_sm->destination_addr, part);
 
   group = g_hash_table_lookup (inbound->groups, key);
+  if (group != NULL && group->state == SR_GROUP_DELIVERING && group->parts[part->seq - 1] == NULL)
+    {
+      /* A late part while what arrived before is being written: once that
+       * is durable the part starts a new message; until then, later. */
+      sr_inbound_part_free (part);
+      if (done)
+        done (SR_INBOUND_STATUS_RETRY, user_data);
+      return;
+    }
   if (group != NULL && group->state == SR_GROUP_DONE && group->parts[part->seq - 1] == NULL)
     {
       /* A late part of a message delivered incomplete: a new message. */
