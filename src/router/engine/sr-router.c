@@ -490,7 +490,9 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
   status->total_in = router->total_in;
   status->total_out = router->total_out;
   status->in_flight = router->in_flight;
-  status->waiting = router->waiting;
+  status->waiting = router->retry.length + (router->open_ready ? router->open_ready->len : 0);
+  for (guint i = 0; i < router->providers->len; i++)
+    status->waiting += ((SrRouterProvider *) g_ptr_array_index (router->providers, i))->queue.length;
   status->paused = router->paused;
 }
 
