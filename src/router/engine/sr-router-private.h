@@ -46,6 +46,7 @@ typedef enum {
   SR_MSG_INTAKE,      /* journal row written, waiting for the commit */
   SR_MSG_READY,       /* in a provider queue */
   SR_MSG_RETRY,       /* waiting for next_attempt_us */
+  SR_MSG_SUBMITTED,   /* every part out (or stopped): results decide */
   SR_MSG_FINISHING,   /* outcome journalled, file move after the commit */
 } SrMsgStage;
 
@@ -142,7 +143,6 @@ struct SrRouter {
   gboolean stopping;
   gboolean paused;
   guint n_msgs;               /* claimed, not finished */
-  guint64 waiting;
 
   GQueue retry;               /* SR_MSG_RETRY, in no order */
   guint retry_source;
@@ -225,6 +225,8 @@ void sr_router_deliver (SrSmppSession *session, const SrPdu *pdu, guint64 token,
                         gpointer user_data);
 void sr_router_acks_batch (SrRouter *router, GPtrArray *acks, const GError *error);
 void sr_router_inbound_init (SrRouter *router);
+void sr_router_inbound_handle (SrRouter *router, SrRouterBind *bind, SrSmppSession *session,
+                               const SrPdu *pdu, guint64 token);
 void sr_router_inbound_fini (SrRouter *router);
 
 /* sr-router-recovery.c */
