@@ -1,0 +1,243 @@
+/* sr-router-private.h — the engine's internals, shared by its files:
+ *
+ *   sr-router.c           life cycle, pause, status, reload, events
+ *   sr-router-intake.c    outbox scans: claim, parse, policy, split, journal row
+ *   sr-router-dispatch.c  token buckets, session choice, submit_sm
+ *   sr-router-results.c   submit results, retries, sent/ and dead/
+ *   sr-router-receipts.c  deliver_sm: receipts (and MO hand-off)
+ *   sr-router-recovery.c  outbox/cur/ after a crash
+ *   sr-router-providers.c SMPP sessions per provider
+ *
+ * Message life in memory: INTAKE (journal row written, not yet committed)
+ * → READY (in its provider's queue) → SUBMITTING (parts on the wire) →
+ * FINISHING (journal written, waiting for the commit to move the file).
+ * Messages waiting for a retry sit in the router's retry list.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-router.h"
+#include "sr-config.h"
+#include "sr-journal.h"
+#include "sr-message.h"
+#include "sr-number.h"
+#include "sr-policy.h"
+#include "sr-smpp-session.h"
+#include "sr-split.h"
+#include "sr-spool.h"
+
+G_BEGIN_DECLS
+
+/* Most messages held in memory (claimed, not finished): intake stops above it. */
+#define SR_ROUTER_MAX_QUEUED 20000
+/* Names listed per scan step. */
+#define SR_ROUTER_SCAN_BATCH 512
+/* System errors kept for the status. */
+#define SR_ROUTER_MAX_SYSTEM_ERRORS 20
+
+typedef struct SrRouterApp SrRouterApp;
+typedef struct SrRouterMsg SrRouterMsg;
+typedef struct SrRouterProvider SrRouterProvider;
+typedef struct SrRouterBind SrRouterBind;
+
+/* Where a message is in the engine. */
+typedef enum {
+  SR_MSG_INTAKE,      /* journal row written, waiting for the commit */
+  SR_MSG_READY,       /* in a provider queue */
+  SR_MSG_RETRY,       /* waiting for next_attempt_us */
+  SR_MSG_SUBMITTED,   /* every part out (or stopped): results decide */
+  SR_MSG_FINISHING,   /* outcome journalled, file move after the commit */
+} SrMsgStage;
+
+/* One part of a message in memory; the caller_ref of its submit. */
+typedef struct {
+  SrRouterMsg *msg;
+  guint index;                /* 0-based */
+  SrSegmentSubmit submit;     /* PENDING, IN_FLIGHT, ACCEPTED */
+  char *smsc_id;              /* key for correlation, when accepted */
+  SrRouterBind *bind;         /* the session that carries it while in flight */
+} SrRouterPart;
+
+/* One claimed message. */
+struct SrRouterMsg {
+  SrRouterApp *app;
+  char *file;
+  char *key;                  /* "app/file": router->by_file */
+  GBytes *raw;                /* the file as read (sr_spool_finish saves a read) */
+  SrMessage *parsed;
+  gint64 id;                  /* journal row */
+  SrMsgStage stage;
+  GList link;                 /* in a provider queue or the retry list */
+  SrRouterProvider *provider;
+  char to_e164[SR_NUMBER_E164_SIZE];
+  char country[SR_NUMBER_REGION_SIZE];
+  guint dest_hash;            /* destination affinity */
+  SrAddress sender;
+  SrSplit *split;
+  SrRouterPart *parts;
+  guint n_parts;              /* PDUs (split->n_segments) */
+  guint next_part;            /* next part to submit */
+  guint in_flight;
+  guint accepted;
+  guint attempts;             /* failed attempts so far (temporary statuses) */
+  gboolean report;
+  gboolean flash;
+  gint64 validity;            /* seconds, -1 = none */
+  gint64 next_attempt_us;
+  gboolean failed;            /* a part failed this round: decide when none in flight */
+  guint32 fail_status;
+  SrSmppStatusClass fail_class;
+  gboolean fail_requeue;
+  SrRouterBind *affinity;     /* the session its parts go on */
+};
+
+/* One [app:NAME]. */
+struct SrRouterApp {
+  SrRouter *router;
+  const SrAppConfig *config;
+  char *name;
+  gboolean scanning;          /* outbox/new/ may hold more files */
+  gboolean watch_paused;
+  SrSpoolScan *scan;
+};
+
+/* One session of a provider. */
+struct SrRouterBind {
+  SrRouterProvider *provider;
+  SrSmppSession *session;
+  char *name;                 /* "main#1", "main#1-rx" */
+  char *last_error;
+  gboolean can_submit;        /* transceiver or transmitter */
+};
+
+/* One [smpp:NAME] with its sessions, its queue and its token bucket. */
+struct SrRouterProvider {
+  SrRouter *router;
+  const SrProviderConfig *config; /* in router->config */
+  GPtrArray *binds;           /* SrRouterBind */
+  GQueue queue;               /* SrRouterMsg READY, in order */
+  double tokens;
+  gint64 tokens_at;
+  guint rr;                   /* round robin among bound sessions */
+  gboolean system_error;      /* a system-wide error is being reported */
+  gboolean stopping;
+};
+
+struct SrRouter {
+  SrConfig *config;
+  char *spool_root;
+  SrSpoolLock *lock;
+  SrSpool *spool;
+  SrJournal *journal;
+  SrPolicyStore store;
+  SrPolicy *policy;
+  SrSpoolWatch *watch;
+  GMainContext *context;
+
+  GPtrArray *apps;            /* SrRouterApp */
+  GPtrArray *providers;       /* SrRouterProvider */
+  GHashTable *by_file;        /* "app/file" -> SrRouterMsg: no double claim */
+
+  gboolean started;
+  gboolean stopping;
+  gboolean paused;
+  guint n_msgs;               /* claimed, not finished */
+
+  GQueue retry;               /* SR_MSG_RETRY, in no order */
+  guint retry_source;
+  guint kick_source;          /* idle: dispatch */
+  guint intake_source;        /* idle: intake */
+  guint seal_source;          /* idle: register when_committed for the open batches */
+  guint status_source;        /* rates */
+  guint changed_source;
+  guint throttle_source;      /* token bucket refill */
+
+  /* writes waiting for a commit: made during this main-loop iteration */
+  GPtrArray *open_ready;      /* SrRouterMsg to queue after commit */
+  GPtrArray *open_finish;     /* SrRouterMsg to move after commit */
+  GPtrArray *open_acks;       /* SrRouterAck to send after commit */
+  guint pending_batches;
+
+  /* status */
+  guint64 total_in, total_out, in_flight;
+  guint64 last_in, last_out;
+  gint64 last_rate_at;
+  double rate_in, rate_out;
+  GQueue system_errors;       /* char*, newest first */
+
+  SrRouterEventFunc event_func;
+  gpointer event_data;
+  GSourceFunc changed_func;
+  gpointer changed_data;
+  SrRouterStoppedFunc stopped_func;
+  gpointer stopped_data;
+  guint stop_timeout;
+
+  gpointer inbound;           /* SrInbound, when linked */
+};
+
+/* A deliver_sm waiting for durability before its response. */
+typedef struct {
+  SrSmppSession *session;     /* a reference */
+  guint64 token;
+  guint32 status;
+} SrRouterAck;
+
+/* sr-router.c */
+void sr_router_changed (SrRouter *router);
+void sr_router_system_event (SrRouter *router, SrJournalLevel level, const char *kind,
+                             const char *text);
+void sr_router_schedule_seal (SrRouter *router);
+SrRouterApp *sr_router_find_app (SrRouter *router, const char *name);
+void sr_router_msg_free (SrRouterMsg *msg);
+void sr_router_check_stopped (SrRouter *router);
+
+/* sr-router-intake.c */
+void sr_router_intake_schedule (SrRouter *router);
+void sr_router_intake_watch_func (const char *app, gpointer user_data);
+/* Parses, checks, splits and journals a claimed file; @existing is the
+ * journal row of a recovered file (with its segments), or NULL. */
+void sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
+                            SrJournalMessage *existing, GPtrArray *segments);
+void sr_router_intake_stop (SrRouter *router);
+
+/* sr-router-dispatch.c */
+void sr_router_kick (SrRouter *router);
+void sr_router_enqueue (SrRouter *router, SrRouterMsg *msg);
+SrRouterProvider *sr_router_route (SrRouter *router, const char *e164);
+gboolean sr_router_provider_bound (SrRouterProvider *provider);
+
+/* sr-router-results.c */
+void sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,
+                              const SrSmppSubmitResult *result, gpointer user_data);
+/* Journals a dead letter and moves the file when committed (or now when
+ * the message never reached the journal). */
+void sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint code,
+                     const char *text);
+void sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg);
+void sr_router_finish_batch (SrRouter *router, GPtrArray *batch, const GError *error);
+void sr_router_retry_schedule (SrRouter *router);
+char *sr_router_format_time (gint64 us);
+
+/* sr-router-receipts.c */
+void sr_router_deliver (SrSmppSession *session, const SrPdu *pdu, guint64 token,
+                        gpointer user_data);
+void sr_router_acks_batch (SrRouter *router, GPtrArray *acks, const GError *error);
+void sr_router_inbound_init (SrRouter *router);
+void sr_router_inbound_handle (SrRouter *router, SrRouterBind *bind, SrSmppSession *session,
+                               const SrPdu *pdu, guint64 token);
+void sr_router_inbound_fini (SrRouter *router);
+
+/* sr-router-recovery.c */
+gboolean sr_router_recover (SrRouter *router, GError **error);
+
+/* sr-router-providers.c */
+SrRouterProvider *sr_router_provider_new (SrRouter *router, const SrProviderConfig *config);
+void sr_router_provider_free (SrRouterProvider *provider);
+void sr_router_provider_start (SrRouterProvider *provider);
+void sr_router_provider_stop (SrRouterProvider *provider);
+guint sr_router_provider_outstanding (SrRouterProvider *provider);
+gboolean sr_router_provider_stopped (SrRouterProvider *provider);
+
+G_END_DECLS

@@ -1,0 +1,410 @@
+/* sr-router-results.c — what the SMSC answered: accepted parts, requeues,
+ * retries with backoff, dead letters; moving files into sent/ and dead/
+ * once the journal holds the outcome. */
+#define G_LOG_DOMAIN "sr-router"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sr-router-private.h"
+#include "sr-router-receipt-compat.h"
+
+/* ---- group commit: act on writes only once they are durable ---------------- */
+
+/* The writes of one main-loop iteration that wait for one commit. */
+typedef struct {
+  SrRouter *router;
+  GPtrArray *ready;
+  GPtrArray *finish;
+  GPtrArray *acks;
+} Batch;
+
+static void intake_committed (SrRouter *router, GPtrArray *ready, const GError *error);
+
+static void
+batch_committed (SrJournal *journal, const GError *error, gpointer user_data)
+{
+  Batch *batch = user_data;
+  SrRouter *router = batch->router;
+
+  router->pending_batches--;
+  if (batch->ready)
+    intake_committed (router, batch->ready, error);
+  if (batch->finish)
+    sr_router_finish_batch (router, batch->finish, error);
+  if (batch->acks)
+    sr_router_acks_batch (router, batch->acks, error);
+  g_clear_pointer (&batch->ready, g_ptr_array_unref);
+  g_clear_pointer (&batch->finish, g_ptr_array_unref);
+  g_clear_pointer (&batch->acks, g_ptr_array_unref);
+  g_free (batch);
+  sr_router_changed (router);
+}
+
+static gboolean
+seal_cb (gpointer user_data)
+{
+  SrRouter *router = user_data;
+  Batch *batch = g_new0 (Batch, 1);
+
+  router->seal_source = 0;
+  batch->router = router;
+  batch->ready = g_steal_pointer (&router->open_ready);
+  batch->finish = g_steal_pointer (&router->open_finish);
+  batch->acks = g_steal_pointer (&router->open_acks);
+  router->pending_batches++;
+  sr_journal_when_committed (router->journal, batch_committed, batch);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sr_router_schedule_seal (SrRouter *router)
+{
+  /* After the current iteration's events: everything written in it is
+   * covered by one registration. */
+  if (router->seal_source == 0)
+    router->seal_source = g_idle_add_full (G_PRIORITY_DEFAULT, seal_cb, router, NULL);
+}
+
+static void
+intake_committed (SrRouter *router, GPtrArray *ready, const GError *error)
+{
+  for (guint i = 0; i < ready->len; i++)
+    {
+      SrRouterMsg *msg = g_ptr_array_index (ready, i);
+
+      if (error)
+        {
+          /* The row is gone: keep the file claimed; the next start
+           * processes it as a new file.  Nothing was sent. */
+          g_hash_table_remove (router->by_file, msg->key);
+          router->n_msgs--;
+          sr_router_msg_free (msg);
+          continue;
+        }
+      sr_router_enqueue (router, msg);
+    }
+}
+
+/* ---- finishing ----------------------------------------------------------- */
+
+char *
+sr_router_format_time (gint64 us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+static void
+msg_done (SrRouter *router, SrRouterMsg *msg)
+{
+  g_hash_table_remove (router->by_file, msg->key);
+  router->n_msgs--;
+  sr_router_msg_free (msg);
+  sr_router_intake_schedule (router);
+}
+
+static void
+finish_file (SrRouter *router, SrRouterMsg *msg, SrSpoolOutcome outcome, GPtrArray *headers)
+{
+  g_autoptr(GError) error = NULL;
+  gconstpointer data = NULL;
+  gsize len = 0;
+
+  g_ptr_array_add (headers, NULL);
+  if (msg->raw)
+    data = g_bytes_get_data (msg->raw, &len);
+  if (!sr_spool_finish (router->spool, msg->app->name, msg->file, outcome, data, len,
+                        (const char *const *) headers->pdata, SR_SPOOL_NONE, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot move %s of app %s out of outbox/cur/: %s"),
+                                               msg->file, msg->app->name, error->message);
+
+      sr_router_system_event (router, SR_LEVEL_ERROR, "spool", text);
+    }
+}
+
+static void
+finish_sent_file (SrRouter *router, SrRouterMsg *msg)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func (NULL);
+  g_autofree char *stamp = sr_router_format_time (g_get_real_time ());
+
+  for (guint i = 0; i < msg->n_parts; i++)
+    {
+      g_ptr_array_add (headers, (char *) "X-SMSC-Id");
+      g_ptr_array_add (headers, msg->parts[i].smsc_id ? msg->parts[i].smsc_id : (char *) "");
+    }
+  g_ptr_array_add (headers, (char *) "X-Submitted");
+  g_ptr_array_add (headers, stamp);
+  finish_file (router, msg, SR_SPOOL_FINISH_SENT, headers);
+}
+
+void
+sr_router_finish_batch (SrRouter *router, GPtrArray *batch, const GError *error)
+{
+  if (error)
+    sr_router_system_event (router, SR_LEVEL_ERROR, "journal", error->message);
+  /* The SMSC accepted these whatever the journal says: the file moves. */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SrRouterMsg *msg = g_ptr_array_index (batch, i);
+
+      finish_sent_file (router, msg);
+      msg_done (router, msg);
+    }
+}
+
+void
+sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  msg->stage = SR_MSG_FINISHING;
+  if (!sr_journal_message_set_state (router->journal, msg->id, SR_MESSAGE_SENT,
+                                     g_get_real_time (), &error))
+    g_warning ("%s", error->message);
+  if (router->open_finish == NULL)
+    router->open_finish = g_ptr_array_new ();
+  g_ptr_array_add (router->open_finish, msg);
+  sr_router_schedule_seal (router);
+}
+
+void
+sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint code,
+                const char *text)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  gint64 now = g_get_real_time ();
+
+  if (msg->id == 0)
+    {
+      SrJournalMessage m = { 0 };
+
+      m.app = msg->app->name;
+      m.file = msg->file;
+      m.to_raw = msg->parsed ? (char *) sr_message_get_to (msg->parsed) : NULL;
+      m.to_e164 = msg->to_e164[0] ? msg->to_e164 : NULL;
+      m.reference = msg->parsed ? (char *) sr_message_get_reference (msg->parsed) : NULL;
+      m.state = SR_MESSAGE_QUEUED;
+      m.created_at = now;
+      msg->id = sr_journal_message_insert (router->journal, &m, NULL);
+    }
+  if (msg->id)
+    {
+      g_autofree char *ev = g_strdup_printf ("%s: %s", sr_error_class_to_string (klass), text);
+
+      sr_journal_message_set_error (router->journal, msg->id, SR_MESSAGE_DEAD, klass, code,
+                                    text, now, NULL);
+      sr_journal_event_add (router->journal, now, SR_SCOPE_MESSAGE, SR_LEVEL_WARNING, "dead",
+                            msg->id, msg->app->name, NULL, ev, NULL);
+    }
+  g_debug ("%s/%s: dead (%s): %s", msg->app->name, msg->file,
+           sr_error_class_to_string (klass), text);
+
+  /* A dead letter moves at once: after a crash before the commit, the file
+   * is in dead/ and the row is missing, which loses nothing. */
+  g_ptr_array_add (headers, (char *) "X-Error-Class");
+  g_ptr_array_add (headers, (char *) sr_error_class_to_string (klass));
+  g_ptr_array_add (headers, (char *) "X-Error");
+  g_ptr_array_add (headers, (char *) text);
+  finish_file (router, msg, SR_SPOOL_FINISH_DEAD, headers);
+  if (msg->stage == SR_MSG_READY)
+    g_queue_unlink (&msg->provider->queue, &msg->link);
+  else if (msg->stage == SR_MSG_RETRY)
+    g_queue_unlink (&router->retry, &msg->link);
+  msg_done (router, msg);
+  sr_router_changed (router);
+}
+
+/* ---- retries --------------------------------------------------------------- */
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  SrRouter *router = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = 0;
+  GList *l = router->retry.head;
+
+  router->retry_source = 0;
+  while (l)
+    {
+      SrRouterMsg *msg = l->data;
+      GList *following = l->next;
+
+      if (msg->next_attempt_us <= now)
+        {
+          g_queue_unlink (&router->retry, &msg->link);
+          sr_router_enqueue (router, msg);
+        }
+      else if (next == 0 || msg->next_attempt_us < next)
+        next = msg->next_attempt_us;
+      l = following;
+    }
+  if (next)
+    router->retry_source = g_timeout_add (MAX (1, (next - now + 999) / 1000), retry_cb, router);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sr_router_retry_schedule (SrRouter *router)
+{
+  if (router->retry_source)
+    g_source_remove (router->retry_source);
+  router->retry_source = 0;
+  retry_cb (router);
+}
+
+static void
+back_to_queue (SrRouter *router, SrRouterMsg *msg, gint64 delay_ms)
+{
+  msg->next_part = 0;
+  msg->failed = FALSE;
+  msg->fail_requeue = FALSE;
+  if (delay_ms <= 0)
+    {
+      /* Requeued at the head: it was first, it stays first. */
+      msg->stage = SR_MSG_READY;
+      g_queue_push_head_link (&msg->provider->queue, &msg->link);
+      sr_router_kick (router);
+      return;
+    }
+  msg->stage = SR_MSG_RETRY;
+  msg->next_attempt_us = g_get_monotonic_time () + delay_ms * 1000;
+  g_queue_push_tail_link (&router->retry, &msg->link);
+  if (router->retry_source == 0 && !router->stopping)
+    router->retry_source = g_timeout_add (delay_ms, retry_cb, router);
+}
+
+/* Every part of this round is answered: decide. */
+static void
+settle (SrRouter *router, SrRouterMsg *msg)
+{
+  const SrConfig *config = router->config;
+  gint64 now = g_get_real_time ();
+
+  if (msg->accepted == msg->n_parts)
+    {
+      sr_router_finish_sent (router, msg);
+      return;
+    }
+  if (msg->failed && msg->fail_class == SR_SMPP_STATUS_PERMANENT)
+    {
+      char buf[SR_SMPP_STATUS_NAME_SIZE];
+      g_autofree char *text = g_strdup_printf ("%s: %s",
+                                               sr_smpp_status_name (msg->fail_status, buf),
+                                               sr_smpp_status_text (msg->fail_status));
+
+      sr_router_fail (router, msg, SR_ERROR_CLASS_SMSC, (gint) msg->fail_status, text);
+      return;
+    }
+  if (msg->failed && msg->fail_class == SR_SMPP_STATUS_TEMPORARY)
+    {
+      char buf[SR_SMPP_STATUS_NAME_SIZE];
+      guint max = config->max_attempts ? config->max_attempts : 5;
+      gint64 delay;
+      g_autofree char *text = g_strdup_printf ("%s: %s",
+                                               sr_smpp_status_name (msg->fail_status, buf),
+                                               sr_smpp_status_text (msg->fail_status));
+
+      msg->attempts++;
+      if (msg->attempts >= max)
+        {
+          g_autofree char *why = g_strdup_printf (_("%u attempts failed; last: %s"),
+                                                  msg->attempts, text);
+
+          sr_router_fail (router, msg, SR_ERROR_CLASS_RETRIES_EXHAUSTED,
+                          (gint) msg->fail_status, why);
+          return;
+        }
+      delay = (gint64) MAX (config->retry_delay, 1) * 1000 << MIN (msg->attempts - 1, 16);
+      delay = MIN (delay, (gint64) 3600 * 1000);
+      sr_journal_message_set_attempt (router->journal, msg->id, msg->attempts,
+                                      msg->provider->config->name, now + delay * 1000, NULL);
+      sr_journal_message_set_error (router->journal, msg->id, SR_MESSAGE_QUEUED,
+                                    SR_ERROR_CLASS_NONE, (gint) msg->fail_status, text, now, NULL);
+      back_to_queue (router, msg, delay);
+      return;
+    }
+  if (msg->failed && msg->fail_class == SR_SMPP_STATUS_SYSTEM)
+    {
+      /* The account is in trouble, not the message: wait, do not count. */
+      back_to_queue (router, msg, 5000);
+      return;
+    }
+  /* Requeue (throttled, queue full, not acknowledged): again, not counted. */
+  back_to_queue (router, msg, 0);
+}
+
+void
+sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,
+                         const SrSmppSubmitResult *result, gpointer user_data)
+{
+  SrRouterBind *bind = user_data;
+  SrRouter *router = bind->provider->router;
+  SrRouterPart *part = caller_ref;
+  SrRouterMsg *msg = part->msg;
+  const SrProviderConfig *pc = bind->provider->config;
+  gint64 now = g_get_real_time ();
+
+  part->bind = NULL;
+  msg->in_flight--;
+  router->in_flight--;
+
+  if (result->outcome == SR_SMPP_SUBMIT_ACCEPTED)
+    {
+      char key[SR_RECEIPT_KEY_SIZE];
+
+      sr_receipt_key_for_submit (result->message_id ? result->message_id : "", pc->id_format, key);
+      part->submit = SR_SEGMENT_ACCEPTED;
+      g_free (part->smsc_id);
+      part->smsc_id = g_strdup (key);
+      msg->accepted++;
+      router->total_out++;
+      sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,
+                                     SR_SEGMENT_ACCEPTED, pc->name, key, 0, now, NULL);
+    }
+  else
+    {
+      part->submit = SR_SEGMENT_PENDING;
+      if (result->requeue || result->outcome == SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED)
+        msg->fail_requeue = TRUE;
+      else
+        {
+          /* The worst status of the round decides: permanent over system over temporary. */
+          if (!msg->failed || result->status_class == SR_SMPP_STATUS_PERMANENT)
+            {
+              msg->fail_status = result->command_status;
+              msg->fail_class = result->status_class;
+            }
+          msg->failed = TRUE;
+          sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,
+                                         SR_SEGMENT_REJECTED, pc->name, NULL,
+                                         (gint) result->command_status, now, NULL);
+          if (result->status_class == SR_SMPP_STATUS_SYSTEM)
+            {
+              g_autofree char *text = g_strdup_printf (_("Provider %s refused a submit: %s"),
+                                                       pc->name, result->reason ? result->reason : "");
+
+              sr_router_system_event (router, SR_LEVEL_ERROR, "submit", text);
+            }
+        }
+      /* Stop sending more parts of this message this round. */
+      if (msg->stage == SR_MSG_READY)
+        {
+          g_queue_unlink (&msg->provider->queue, &msg->link);
+          msg->stage = SR_MSG_SUBMITTED;
+        }
+    }
+
+  if (msg->in_flight == 0 && msg->stage == SR_MSG_SUBMITTED)
+    settle (router, msg);
+  else if (msg->in_flight == 0 && msg->stage == SR_MSG_READY && msg->accepted == msg->n_parts)
+    {
+      g_queue_unlink (&msg->provider->queue, &msg->link);
+      settle (router, msg);
+    }
+  sr_router_kick (router);
+}
