@@ -24,6 +24,24 @@ struct _SrConsoleRouterModel {
 
 /* ---- formatting ------------------------------------------------------ */
 
+/* The journal's state names, spelled here: sr_message_state_to_string() and
+ * sr_receipt_state_to_string() exist twice (journal and receipts modules). */
+static const char *
+journal_state_name (SrMessageState state)
+{
+  static const char *const names[] = { "queued", "submitting", "sent", "delivered",
+                                       "undeliverable", "dead", "discarded" };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+static const char *
+journal_receipt_name (SrReceiptState state)
+{
+  static const char *const names[] = { "none", "intermediate", "delivered", "failed" };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+
 /* "14:03:07" for today, "2026-11-21 14:03" before; "" for 0. */
 static char *
 format_time (gint64 usec)
@@ -307,7 +325,7 @@ list_receipts (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **err
       c[1] = g_strdup (m ? nz (m->app) : _("(unmatched)"));
       c[2] = g_strdup (m ? (m->to_e164 ? m->to_e164 : nz (m->to_raw)) : "");
       c[3] = dup_nz (r->smsc_id);
-      c[4] = g_strdup (r->stat ? r->stat : sr_receipt_state_to_string (r->state));
+      c[4] = g_strdup (r->stat ? r->stat : journal_receipt_name (r->state));
       c[5] = g_strdup (m ? nz (m->reference) : "");
       if (row_matches (c, q->filter))
         g_ptr_array_add (rows, sr_console_row_new (r->id, c));
@@ -585,7 +603,7 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
   d->title = g_strdup_printf (view == SR_CONSOLE_VIEW_DEAD ? _("Dead letter %" G_GINT64_FORMAT " (app %s)")
                                                            : _("Message %" G_GINT64_FORMAT " (app %s)"),
                               id, nz (m->app));
-  add_field (d, _("State"), sr_message_state_to_string (m->state));
+  add_field (d, _("State"), journal_state_name (m->state));
   add_field (d, _("To"), m->to_raw);
   add_field (d, _("E.164"), m->to_e164);
   add_field (d, _("Country"), m->country);
@@ -642,7 +660,7 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
         g_string_append_printf (line, _("  status 0x%08x"), (guint) s->command_status);
       if (s->receipt != SR_RECEIPT_NONE)
         g_string_append_printf (line, _("  receipt %s"), s->receipt_stat ? s->receipt_stat
-                                : sr_receipt_state_to_string (s->receipt));
+                                : journal_receipt_name (s->receipt));
       if (s->receipt_err && *s->receipt_err && strcmp (s->receipt_err, "000") != 0)
         g_string_append_printf (line, _(" (err %s)"), s->receipt_err);
       g_ptr_array_add (d->parts, g_string_free (line, FALSE));
@@ -679,7 +697,7 @@ detail_receipt (SrConsoleRouterModel *self, gint64 id, GError **error)
     ? g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " for message %" G_GINT64_FORMAT), id, r->message_id)
     : g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " (unmatched)"), id);
   add_field (d, _("Status"), r->stat);
-  add_field (d, _("State"), sr_receipt_state_to_string (r->state));
+  add_field (d, _("State"), journal_receipt_name (r->state));
   add_field (d, _("Error"), r->err);
   add_field (d, _("SMSC id"), r->smsc_id);
   add_field (d, _("Provider"), r->provider);
