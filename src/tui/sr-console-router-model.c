@@ -575,12 +575,65 @@ read_message_file (SrConsoleRouterModel *self, const SrJournalMessage *m)
   return NULL;
 }
 
-static char *
-history_line (const SrJournalEvent *ev)
+/* One line of a message's history, ordered by time. */
+typedef struct {
+  gint64 ts;
+  guint seq;
+  char *text;
+} HistoryLine;
+
+static gint
+compare_history (gconstpointer a, gconstpointer b)
 {
-  g_autofree char *t = format_full_time (ev->ts);
-  g_autofree char *line = event_line (ev);
-  return g_strdup_printf ("%s  %s", nz (t), line);
+  const HistoryLine *x = a, *y = b;
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+history_add (GArray *lines, gint64 ts, char *text)
+{
+  HistoryLine l = { ts, lines->len, text };
+  g_array_append_val (lines, l);
+}
+
+/* The journal's life of a message (claim, submission, receipts, end) merged
+ * with its audit events, oldest first. */
+static void
+fill_history (SrConsoleDetail *d, const SrJournalMessageDetail *md)
+{
+  const SrJournalMessage *m = md->message;
+  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (HistoryLine));
+  history_add (lines, m->created_at, g_strdup_printf (_("claimed from %s/outbox"), nz (m->app)));
+  if (m->submitted_at)
+    history_add (lines, m->submitted_at, g_strdup_printf (_("accepted by the SMSC (%s)"),
+                                                          m->provider ? m->provider : "?"));
+  for (guint i = 0; md->receipts && i < md->receipts->len; i++)
+    {
+      SrJournalReceipt *r = g_ptr_array_index (md->receipts, i);
+      history_add (lines, r->received_at, g_strdup_printf (_("receipt for part %u: %s"), r->part,
+                                                           r->stat ? r->stat : journal_receipt_name (r->state)));
+    }
+  for (guint i = 0; md->events && i < md->events->len; i++)
+    {
+      SrJournalEvent *ev = g_ptr_array_index (md->events, i);
+      history_add (lines, ev->ts, event_line (ev));
+    }
+  if (m->done_at && m->state != SR_MESSAGE_DEAD)
+    history_add (lines, m->done_at, g_strdup_printf (_("final: %s"), journal_state_name (m->state)));
+  else if (m->state == SR_MESSAGE_DEAD)
+    history_add (lines, m->done_at ? m->done_at : m->created_at,
+                 g_strdup_printf (_("dead letter (%s): %s"), sr_error_class_to_string (m->error_class),
+                                  nz (m->error_text)));
+  g_array_sort (lines, compare_history);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      HistoryLine *l = &g_array_index (lines, HistoryLine, i);
+      g_autofree char *t = format_full_time (l->ts);
+      g_ptr_array_add (d->history, g_strdup_printf ("%s  %s", nz (t), l->text));
+      g_free (l->text);
+    }
 }
 
 static SrConsoleDetail *
@@ -665,8 +718,7 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
         g_string_append_printf (line, _(" (err %s)"), s->receipt_err);
       g_ptr_array_add (d->parts, g_string_free (line, FALSE));
     }
-  for (guint i = 0; md->events && i < md->events->len; i++)
-    g_ptr_array_add (d->history, history_line (g_ptr_array_index (md->events, i)));
+  fill_history (d, md);
   return d;
 }
 
