@@ -320,6 +320,12 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
         }
       sr_router_intake_file (router, app, name, NULL, NULL);
     }
+  /* A full batch means a backlog: the monitor's events would say nothing new. */
+  if (names->len >= room && !app->watch_paused && router->watch)
+    {
+      sr_spool_watch_pause (router->watch, app->name);
+      app->watch_paused = TRUE;
+    }
   *budget -= MIN (*budget, names->len);
   return TRUE;
 }
@@ -378,11 +384,6 @@ sr_router_intake_watch_func (const char *name, gpointer user_data)
   if (app == NULL || router->stopping)
     return;
   app->scanning = TRUE;
-  if (!app->watch_paused && router->watch)
-    {
-      sr_spool_watch_pause (router->watch, app->name);
-      app->watch_paused = TRUE;
-    }
   sr_router_intake_schedule (router);
 }
 

@@ -1,0 +1,232 @@
+/* router-fixture.c — see router-fixture.h. */
+#include "router-fixture.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sr-config.h"
+
+static void
+event_cb (SrRouter *router, SrScope scope, const char *kind, const char *text, gpointer user_data)
+{
+  RouterFixture *fx = user_data;
+
+  g_ptr_array_add (fx->events, g_strdup_printf ("%s: %s", kind, text));
+}
+
+void
+router_fixture_setup_no_start (RouterFixture *fx, const char *const *sim_args,
+                               const char *router_extra, const char *smpp_extra,
+                               const char *app_extra, const char *policy_extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  SrConfig *config;
+
+  memset (fx, 0, sizeof *fx);
+  fx->dir = g_dir_make_tmp ("sr-router-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->spool = g_build_filename (fx->dir, "spool", NULL);
+  fx->events = g_ptr_array_new_with_free_func (g_free);
+  fx->sim = sr_test_sim_start (sim_args, &error);
+  g_assert_no_error (error);
+
+  text = g_strdup_printf ("[router]\n"
+                          "spool = %s\n"
+                          "region = CH\n"
+                          "rescan-interval = 1\n"
+                          "retry-delay = 1\n"
+                          "%s\n"
+                          "[smpp:main]\n"
+                          "host = 127.0.0.1\n"
+                          "port = %u\n"
+                          "system-id = router\n"
+                          "password = secret\n"
+                          "reconnect-max = 2\n"
+                          "%s\n"
+                          "[app:default]\n"
+                          "region = CH\n"
+                          "from = +41791234560\n"
+                          "%s\n"
+                          "[policy]\n"
+                          "%s\n",
+                          fx->spool, router_extra ? router_extra : "",
+                          sr_test_sim_port (fx->sim), smpp_extra ? smpp_extra : "",
+                          app_extra ? app_extra : "", policy_extra ? policy_extra : "");
+  config = sr_config_load_data (text, strlen (text), "test", &error);
+  g_assert_no_error (error);
+  fx->router = sr_router_new (config, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->router);
+  sr_router_set_event_func (fx->router, event_cb, fx);
+}
+
+void
+router_fixture_start (RouterFixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sr_router_start (fx->router, &error));
+  g_assert_no_error (error);
+}
+
+void
+router_fixture_setup (RouterFixture *fx, const char *const *sim_args,
+                      const char *router_extra, const char *smpp_extra,
+                      const char *app_extra, const char *policy_extra)
+{
+  router_fixture_setup_no_start (fx, sim_args, router_extra, smpp_extra, app_extra, policy_extra);
+  router_fixture_start (fx);
+}
+
+static void
+stopped_cb (SrRouter *router, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+router_fixture_stop_router (RouterFixture *fx)
+{
+  gboolean stopped = FALSE;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  if (fx->router == NULL)
+    return;
+  sr_router_stop (fx->router, stopped_cb, &stopped);
+  while (!stopped && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (stopped);
+  g_clear_pointer (&fx->router, sr_router_free);
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) en = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                             G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                             NULL, NULL);
+  GFileInfo *info;
+
+  while (en && (info = g_file_enumerator_next_file (en, NULL, NULL)))
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        rm_rf (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+}
+
+void
+router_fixture_teardown (RouterFixture *fx)
+{
+  router_fixture_stop_router (fx);
+  g_clear_pointer (&fx->sim, sr_test_sim_free);
+  rm_rf (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->spool);
+  g_ptr_array_unref (fx->events);
+}
+
+char *
+router_fixture_drop (RouterFixture *fx, const char *content)
+{
+  g_autoptr(GError) error = NULL;
+  char *name = NULL;
+  SrSpool *spool = sr_router_get_spool (fx->router);
+
+  g_assert_true (sr_spool_deliver (spool, "default", SR_SPOOL_BOX_OUTBOX, content,
+                                   strlen (content), SR_SPOOL_NONE, &name, &error));
+  g_assert_no_error (error);
+  return name;
+}
+
+static GPtrArray *
+list_folder (RouterFixture *fx, SrSpoolFolder folder)
+{
+  g_autofree char *path = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  const char *n;
+  g_autoptr(SrSpool) spool = NULL;
+  const char *apps[] = { "default", NULL };
+
+  /* A second handle: the router's may be gone (after a stop). */
+  spool = sr_spool_open (fx->spool, apps, NULL);
+  g_assert_nonnull (spool);
+  path = sr_spool_get_path (spool, "default", folder, NULL);
+  dir = g_dir_open (path, 0, NULL);
+  while (dir && (n = g_dir_read_name (dir)))
+    if (n[0] != '.')
+      g_ptr_array_add (names, g_build_filename (path, n, NULL));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  return names;
+}
+
+guint
+router_fixture_count (RouterFixture *fx, SrSpoolFolder folder)
+{
+  g_autoptr(GPtrArray) names = list_folder (fx, folder);
+
+  return names->len;
+}
+
+void
+router_fixture_run (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_pending (NULL))
+        g_usleep (1000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+gboolean
+router_fixture_wait_count (RouterFixture *fx, SrSpoolFolder folder, guint n, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (router_fixture_count (fx, folder) >= n)
+        return TRUE;
+      router_fixture_run (20);
+    }
+  return router_fixture_count (fx, folder) >= n;
+}
+
+GPtrArray *
+router_fixture_read_all (RouterFixture *fx, SrSpoolFolder folder)
+{
+  g_autoptr(GPtrArray) names = list_folder (fx, folder);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      char *data = NULL;
+
+      g_assert_true (g_file_get_contents (g_ptr_array_index (names, i), &data, NULL, NULL));
+      g_ptr_array_add (out, data);
+    }
+  return out;
+}
+
+char *
+router_fixture_header (const char *file, const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (file, "\n", -1);
+  gsize nlen = strlen (name);
+
+  for (char **l = lines; *l && **l; l++)
+    if (g_ascii_strncasecmp (*l, name, nlen) == 0 && (*l)[nlen] == ':')
+      return g_strstrip (g_strdup (*l + nlen + 1));
+  return NULL;
+}
