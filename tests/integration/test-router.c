@@ -222,6 +222,26 @@ test_receipt (void)
   router_fixture_teardown (&fx);
 }
 
+/* An MO message reaches the app's inbox through the inbound module. */
+static void
+test_mo (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) inbox = NULL;
+
+  router_fixture_setup (&fx, NULL, "default-app = default", NULL,
+                        "inbound-numbers = +41791234560", NULL);
+  /* Wait for the bind, so the MO goes to a bound receiver. */
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+  sr_test_sim_mo (fx.sim, "from=+41791111111,to=+41791234560,text=Hello back");
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_INBOX_NEW, 1, 5000));
+  inbox = router_fixture_read_all (&fx, SR_SPOOL_INBOX_NEW);
+  g_assert_nonnull (strstr (g_ptr_array_index (inbox, 0), "Hello back"));
+  g_assert_nonnull (sr_test_sim_wait_log (fx.sim, "in", "deliver_sm_resp", 1, 2000));
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -241,5 +261,6 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &dead_cases[i], test_dead);
     }
   g_test_add_func ("/router/receipt", test_receipt);
+  g_test_add_func ("/router/mo", test_mo);
   return g_test_run ();
 }

@@ -129,8 +129,9 @@ sr_router_provider_free (SrRouterProvider *provider)
 {
   if (provider == NULL)
     return;
-  /* Queued messages belong to router->by_file and are freed there. */
-  g_queue_clear (&provider->queue);
+  /* The queue links are embedded in the messages, which belong to
+   * router->by_file and are freed there: nothing to free here. */
+  g_queue_init (&provider->queue);
   g_ptr_array_unref (provider->binds);
   g_free (provider);
 }

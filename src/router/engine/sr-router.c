@@ -208,7 +208,6 @@ sr_router_free (SrRouter *router)
   /* Sessions go first: no callback may reach a half-freed router. */
   if (router->providers)
     g_ptr_array_set_size (router->providers, 0);
-  sr_router_inbound_fini (router);
 
   if (router->journal)
     {
@@ -218,6 +217,9 @@ sr_router_free (SrRouter *router)
       if (!sr_journal_flush (router->journal, &error))
         g_warning ("%s", error->message);
     }
+
+  /* After the flush: answers the inbound module still owed went out. */
+  sr_router_inbound_fini (router);
 
   /* Messages still claimed stay in outbox/cur/: the next start recovers them. */
   if (router->by_file)

@@ -1,11 +1,24 @@
 /* sr-inbound.h — mobile-originated SMS: decoding, reassembly, firewall,
  * routing to an application's inbox.
  *
- * The engine hands every deliver_sm that is not a delivery receipt to
- * sr_inbound_handle().  @done is called exactly once with the
- * command_status for the deliver_sm_resp, and only after the message is
- * durable (inbox file renamed into new/ and journal row committed), or was
- * recorded as refused by the firewall, or is a duplicate part.
+ * The engine hands every deliver_sm (or data_sm) that is not a delivery
+ * receipt to sr_inbound_handle().  @done is called at most once with the
+ * command_status for the deliver_sm_resp:
+ *   - ESME_ROK for a part that does not complete a message, once its part
+ *     file is in the holding area SPOOL/router/inbound/ (often before
+ *     sr_inbound_handle() returns);
+ *   - ESME_ROK for the part completing a message (or any part of one whose
+ *     timeout passed) only after the message is durable: inbox file renamed
+ *     into new/ and journal row committed, or the firewall's refusal
+ *     committed to the journal;
+ *   - ESME_ROK for a duplicate of a part already held or delivered;
+ *   - ESME_RX_T_APPN (0x64) when the part or message could not be stored
+ *     (disk, journal): the SMSC delivers it again.
+ * Answers still waiting when the SrInbound is freed are never given (flush
+ * the journal first to let them out): the SMSC redelivers those, and the
+ * held part files make the redelivery produce the same single inbox file.
+ *
+ * Everything runs on the thread of the journal, from the main context.
  */
 #pragma once
 
@@ -18,6 +31,10 @@
 
 G_BEGIN_DECLS
 
+/* ESME_RX_T_APPN, "temporary application error": what @done answers when
+ * something could not be stored; the SMSC delivers the PDU again. */
+#define SR_INBOUND_STATUS_RETRY 0x00000064u
+
 typedef struct SrInbound SrInbound;
 
 typedef void (*SrInboundDoneFunc) (guint32 command_status, gpointer user_data);
@@ -26,7 +43,9 @@ typedef void (*SrInboundDoneFunc) (guint32 command_status, gpointer user_data);
 typedef void (*SrInboundNotifyFunc) (const char *app, const char *sender,
                                      const char *text, gpointer user_data);
 
-/* The objects are borrowed and must outlive the SrInbound. */
+/* The objects are borrowed and must outlive the SrInbound.  Rebuilds the
+ * messages whose parts were held when the router last stopped, and
+ * delivers those that are complete. */
 SrInbound *sr_inbound_new (const SrConfig *config, SrSpool *spool, SrJournal *journal,
                            SrPolicy *policy);
 void sr_inbound_free (SrInbound *inbound);
@@ -38,8 +57,10 @@ void sr_inbound_set_notify_func (SrInbound *inbound, SrInboundNotifyFunc func, g
 void sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                         const SrPdu *deliver_sm, SrInboundDoneFunc done, gpointer user_data);
 
-/* Delivers incomplete messages whose timeout passed; the engine need not
- * call it (SrInbound runs its own timer), tests may. */
+/* Runs what is due at @now_us (real time, µs): delivers incomplete
+ * messages whose timeout passed, forgets delivered ones and removes their
+ * held part files.  The engine need not call it (SrInbound runs its own
+ * timers); tests may, with a time in the future. */
 void sr_inbound_expire (SrInbound *inbound, gint64 now_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrInbound, sr_inbound_free)

@@ -1,0 +1,220 @@
+/* sr-inbound-message.c — turning a group of parts into an inbox file. */
+#define G_LOG_DOMAIN "sr-inbound"
+
+#include "sr-inbound-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Marks where missing parts of an incomplete message would have been. */
+#define SR_INBOUND_GAP " [\xe2\x80\xa6] "
+
+static SrUserData
+part_user_data (const SrInboundPart *part, SrDataCoding0 dc0)
+{
+  SrDataCodingInfo info;
+  SrUserData ud;
+
+  sr_data_coding_parse (part->data_coding, dc0, &info);
+  ud.data = part->body ? part->body + part->udh_len : (const guint8 *) "";
+  ud.len = part->len - part->udh_len;
+  ud.fill_bits = info.alphabet == SR_ALPHABET_GSM && info.packed && part->udh_len > 0
+                 ? sr_udh_fill_bits (part->udh_len) : 0;
+  return ud;
+}
+
+/* Adds what @from says about its octets to @into. */
+static void
+merge_flags (SrDecoded *into, const SrDecoded *from)
+{
+  into->flags |= from->flags;
+  into->undecodable += from->undecodable;
+  if (from->problem != NULL && into->problem == NULL)
+    into->problem = g_strdup (from->problem);
+}
+
+SrDecoded *
+sr_inbound_group_decode (const SrInboundGroup *group, SrDataCoding0 dc0)
+{
+  const SrInboundPart *first = NULL;
+  g_autofree SrUserData *run = NULL;
+  GString *text;
+  SrDecoded *out;
+  guint n_run = 0;
+  gboolean gap = FALSE;
+
+  if (group->total == 1 && group->parts[0] != NULL)
+    {
+      const SrInboundPart *p = group->parts[0];
+      return sr_decode_sm (p->body ? p->body : (const guint8 *) "", p->len, p->esm_class,
+                           p->data_coding, dc0);
+    }
+
+  /* Parts next to each other are decoded together (an escape or surrogate
+   * pair may be cut between them); runs are joined around a gap mark. */
+  out = g_new0 (SrDecoded, 1);
+  out->message_class = -1;
+  text = g_string_new (NULL);
+  run = g_new0 (SrUserData, group->total);
+  for (guint i = 0; i <= group->total; i++)
+    {
+      const SrInboundPart *p = i < group->total ? group->parts[i] : NULL;
+
+      if (p != NULL)
+        {
+          if (first == NULL)
+            first = p;
+          run[n_run++] = part_user_data (p, dc0);
+          continue;
+        }
+      if (n_run > 0)
+        {
+          g_autoptr(SrDecoded) d = sr_decode_user_data (run, n_run, first->data_coding, dc0);
+
+          g_string_append (text, d->text);
+          merge_flags (out, d);
+          out->alphabet = d->alphabet;
+          out->message_class = d->message_class;
+          n_run = 0;
+          gap = FALSE;
+        }
+      if (i < group->total && !gap)
+        {
+          g_string_append (text, SR_INBOUND_GAP);
+          gap = TRUE;
+        }
+    }
+  if (first == NULL)
+    out->alphabet = SR_ALPHABET_GSM;
+  out->text = g_string_free (text, FALSE);
+  return out;
+}
+
+char *
+sr_inbound_group_parts_list (const SrInboundGroup *group)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < group->total; i++)
+    if (group->parts[i] != NULL)
+      g_string_append_printf (s, "%s%u", s->len ? "," : "", i + 1);
+  return g_string_free (s, FALSE);
+}
+
+char *
+sr_inbound_file_name (const SrInbound *inbound, const SrInboundGroup *group)
+{
+  /* Same shape as the spool's unique names; the group's hash and first
+   * sight make it unique and the same again after a crash. */
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%06dM%.16s.%s",
+                          group->first_seen / G_USEC_PER_SEC,
+                          (int) (group->first_seen % G_USEC_PER_SEC),
+                          group->hash, inbound->host);
+}
+
+/* Header values are one line of printable text. */
+static void
+append_header (GString *out, const char *name, const char *value)
+{
+  g_string_append (out, name);
+  g_string_append (out, ": ");
+  for (const char *p = value ? value : ""; *p; p++)
+    g_string_append_c (out, (guchar) *p < 0x20 || *p == 0x7f ? ' ' : *p);
+  g_string_append_c (out, '\n');
+}
+
+GString *
+sr_inbound_format_file (const SrInboundFileInfo *info)
+{
+  GString *out = g_string_sized_new (256 + strlen (info->decoded->text));
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (info->received_at / G_USEC_PER_SEC);
+  g_autofree char *received = dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+  char num[32];
+  const SrDecoded *d = info->decoded;
+
+  append_header (out, "From", info->sender);
+  append_header (out, "To", info->recipient);
+  append_header (out, "Received", received);
+  append_header (out, "Alphabet", sr_alphabet_to_string (d->alphabet));
+  g_snprintf (num, sizeof num, "%u", info->total);
+  append_header (out, "Parts", num);
+  append_header (out, "Provider", info->provider);
+  if (info->keyword != NULL)
+    append_header (out, "Keyword", info->keyword);
+  if (d->message_class == 0)
+    append_header (out, "Flash", "yes");
+  if (info->incomplete_parts != NULL)
+    {
+      g_autofree char *v = g_strdup_printf ("parts %s of %u", info->incomplete_parts, info->total);
+      append_header (out, "X-Incomplete", v);
+    }
+  if (d->flags & SR_DECODE_FLAG_BINARY)
+    append_header (out, "X-Binary", (d->flags & SR_DECODE_FLAG_BAD_UDH)
+                   ? "hex (malformed user data header: the whole message as received)"
+                   : "hex (8-bit data as received)");
+  if (d->flags & SR_DECODE_FLAG_UNDECODABLE)
+    {
+      g_autofree char *v = g_strdup_printf ("%u characters (shown as U+FFFD)", d->undecodable);
+      append_header (out, "X-Undecodable", v);
+    }
+  if (d->problem != NULL)
+    append_header (out, "X-Problem", d->problem);
+  g_string_append_c (out, '\n');
+  g_string_append (out, d->text);
+  if (out->len == 0 || out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  return out;
+}
+
+gboolean
+sr_inbound_write_inbox (SrInbound *inbound, const char *app, const char *name,
+                        const char *data, gsize len, GError **error)
+{
+  g_autofree char *new_path = sr_spool_get_path (inbound->spool, app, SR_SPOOL_INBOX_NEW, name);
+  g_autofree char *cur_path = sr_spool_get_path (inbound->spool, app, SR_SPOOL_INBOX_CUR, name);
+  g_autofree char *box = NULL;
+  g_autofree char *tmp_path = NULL;
+  int fd, saved;
+
+  /* Written before a crash (the app may have moved it to cur/ already). */
+  if (g_file_test (new_path, G_FILE_TEST_EXISTS) || g_file_test (cur_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  box = g_path_get_dirname (new_path);
+  {
+    g_autofree char *inbox = g_path_get_dirname (box);
+    tmp_path = g_build_filename (inbox, "tmp", name, NULL);
+  }
+  fd = g_open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
+  if (fd < 0)
+    goto fail;
+  while (len > 0)
+    {
+      ssize_t w = write (fd, data, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        {
+          saved = errno;
+          close (fd);
+          errno = saved;
+          goto fail;
+        }
+      data += w;
+      len -= (gsize) w;
+    }
+  if (close (fd) < 0 || g_rename (tmp_path, new_path) < 0)
+    goto fail;
+  return TRUE;
+
+fail:
+  saved = errno;
+  g_unlink (tmp_path);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+               _("cannot write %s: %s"), new_path, g_strerror (saved));
+  return FALSE;
+}
