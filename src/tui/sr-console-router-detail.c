@@ -91,6 +91,15 @@ history_add (GArray *lines, gint64 ts, char *text)
   g_array_append_val (lines, l);
 }
 
+static gboolean
+has_kind (GPtrArray *events, const char *kind)
+{
+  for (guint i = 0; events && i < events->len; i++)
+    if (g_strcmp0 (((SrJournalEvent *) g_ptr_array_index (events, i))->kind, kind) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The journal's life of a message (claim, submission, receipts, end) merged
  * with its audit events, oldest first. */
 static void
@@ -115,7 +124,7 @@ fill_history (SrConsoleDetail *d, const SrJournalMessageDetail *md)
     }
   if (m->done_at && m->state != SR_MESSAGE_DEAD)
     history_add (lines, m->done_at, g_strdup_printf (_("final: %s"), sr_rm_journal_state_name (m->state)));
-  else if (m->state == SR_MESSAGE_DEAD)
+  else if (m->state == SR_MESSAGE_DEAD && !has_kind (md->events, "dead"))
     history_add (lines, m->done_at ? m->done_at : m->created_at,
                  g_strdup_printf (_("dead letter (%s): %s"), sr_error_class_to_string (m->error_class),
                                   sr_rm_nz (m->error_text)));
@@ -156,7 +165,7 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
   add_field (d, _("From"), m->from_addr);
   add_field (d, _("Reference"), m->reference);
   add_field (d, _("Alphabet"), m->alphabet);
-  g_autofree char *parts = g_strdup_printf ("%u", m->parts);
+  g_autofree char *parts = m->parts ? g_strdup_printf ("%u", m->parts) : NULL;
   add_field (d, _("Parts"), parts);
   g_autofree char *attempts = g_strdup_printf ("%u", m->attempts);
   add_field (d, _("Attempts"), attempts);
