@@ -12,6 +12,7 @@
 
 #include "sr-console-remote-private.h"
 #include "sr-console.h"
+#include "sr-spool.h"
 
 /* The connection (re-opened after a loss) and the function table. */
 struct _SrConsoleClient {
@@ -255,7 +256,12 @@ sr_console_attach_main (const char *spool, const char *console_title)
   g_autoptr (SrConsoleClient) client = sr_console_client_new (path, &error);
   if (!client)
     {
-      fprintf (stderr, "sms-router: %s\n", error->message);
+      pid_t pid = sr_spool_lock_holder (spool);
+      if (pid > 0)
+        fprintf (stderr, _("sms-router: a router (PID %d) owns the spool %s, but its console "
+                           "cannot attach: %s\n"), (int) pid, spool, error->message);
+      else
+        fprintf (stderr, "sms-router: %s\n", error->message);
       return 1;
     }
   g_autofree char *title = g_strdup_printf (_("%s (attached)"),

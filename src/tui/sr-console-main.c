@@ -6,11 +6,50 @@
 #include "sr-console-main.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "sr-console-remote.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
+
+static FILE *log_file;
+
+static GLogWriterOutput
+log_to_file (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  if (!log_file)
+    return G_LOG_WRITER_HANDLED;
+  /* Debug lines only when G_MESSAGES_DEBUG asks for them, as usual. */
+  if ((level & G_LOG_LEVEL_DEBUG) && g_log_writer_default_would_drop (level, NULL))
+    return G_LOG_WRITER_HANDLED;
+  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
+  fprintf (log_file, "%s\n", line);
+  fflush (log_file);
+  return G_LOG_WRITER_HANDLED;
+}
+
+void
+sr_console_redirect_logs (const char *path)
+{
+  g_autofree char *fallback = NULL;
+  if (!path)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "sms-router", NULL);
+      g_mkdir_with_parents (dir, 0700);
+      path = fallback = g_build_filename (dir, "console.log", NULL);
+    }
+  FILE *f = fopen (path, "a");
+  if (log_file)
+    fclose (log_file);
+  log_file = f;
+  static gboolean installed;
+  if (!installed)
+    {
+      g_log_set_writer_func (log_to_file, NULL, NULL);
+      installed = TRUE;
+    }
+}
 
 static void
 on_stopped (SrRouter *router, gpointer data)
@@ -41,6 +80,7 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
       sr_config_free (config);
       return sr_console_attach_main (root, console_title);
     }
+  sr_console_redirect_logs (NULL);
   SrRouterOptions ro = { .spool = spool, .notifications = TRUE };
   g_autoptr (SrRouter) router = sr_router_new (config, &ro, &error);
   if (!router || !sr_router_start (router, &error))

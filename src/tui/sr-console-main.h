@@ -22,6 +22,11 @@ G_BEGIN_DECLS
  * status (0, or 1 with a message on stderr). */
 int sr_console_main (SrConfig *config, const char *spool, const char *console_title);
 
+/* Sends GLib log output to @path (appended) instead of the terminal the
+ * console draws on; NULL: $XDG_CACHE_HOME/sms-router/console.log.  Warnings
+ * and errors stay visible in the router's own status and audit log. */
+void sr_console_redirect_logs (const char *path);
+
 /* Stops @router and runs the thread-default main context until it has
  * stopped or @timeout_ms passed. */
 void sr_console_stop_router (SrRouter *router, guint timeout_ms);

@@ -5,6 +5,7 @@
 
 #include "sr-build-config.h"
 #include "sr-console-router-model.h"
+#include "sr-console-router-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -13,20 +14,30 @@
 #include "sr-message.h"
 #include "sr-split.h"
 
-/* The model: the router, the operator's name and the console's change handler. */
-struct _SrConsoleRouterModel {
-  SrConsoleModel table;
-  SrRouter *router;
-  char *actor;
-  SrConsoleChangedFunc changed;
-  gpointer changed_data;
-};
 
 /* ---- formatting ------------------------------------------------------ */
 
+/* The journal's state names, spelled here: sr_message_state_to_string() and
+ * sr_receipt_state_to_string() exist twice (journal and receipts modules). */
+const char *
+sr_rm_journal_state_name (SrMessageState state)
+{
+  static const char *const names[] = { "queued", "submitting", "sent", "delivered",
+                                       "undeliverable", "dead", "discarded" };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+const char *
+sr_rm_journal_receipt_name (SrReceiptState state)
+{
+  static const char *const names[] = { "none", "intermediate", "delivered", "failed" };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+
 /* "14:03:07" for today, "2026-11-21 14:03" before; "" for 0. */
-static char *
-format_time (gint64 usec)
+char *
+sr_rm_format_time (gint64 usec)
 {
   if (usec <= 0)
     return g_strdup ("");
@@ -40,8 +51,8 @@ format_time (gint64 usec)
   return g_date_time_format (t, "%Y-%m-%d %H:%M");
 }
 
-static char *
-format_full_time (gint64 usec)
+char *
+sr_rm_format_full_time (gint64 usec)
 {
   if (usec <= 0)
     return NULL;
@@ -49,14 +60,14 @@ format_full_time (gint64 usec)
   return t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : NULL;
 }
 
-static const char *
-nz (const char *s)
+const char *
+sr_rm_nz (const char *s)
 {
   return s ? s : "";
 }
 
-static char *
-dup_nz (const char *s)
+char *
+sr_rm_dup_nz (const char *s)
 {
   return g_strdup (s ? s : "");
 }
@@ -82,8 +93,8 @@ queue_state (const SrJournalMessage *m)
   return m->state == SR_MESSAGE_SUBMITTING ? _("in flight") : _("waiting");
 }
 
-static void
-set_error_from (GError **error, GError *cause)
+void
+sr_rm_set_error_from (GError **error, GError *cause)
 {
   gint code = SR_CONSOLE_MODEL_ERROR_FAILED;
   if (g_error_matches (cause, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND)
@@ -228,28 +239,28 @@ list_messages (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **err
   for (guint i = 0; i < msgs->len; i++)
     {
       SrJournalMessage *m = g_ptr_array_index (msgs, i);
-      const char *to = m->to_e164 ? m->to_e164 : nz (m->to_raw);
+      const char *to = m->to_e164 ? m->to_e164 : sr_rm_nz (m->to_raw);
       char **c;
       if (q->view == SR_CONSOLE_VIEW_DEAD)
         {
           c = columns_new (6);
-          c[0] = format_time (m->done_at ? m->done_at : m->created_at);
-          c[1] = dup_nz (m->app);
+          c[0] = sr_rm_format_time (m->done_at ? m->done_at : m->created_at);
+          c[1] = sr_rm_dup_nz (m->app);
           c[2] = g_strdup (to);
           c[3] = g_strdup (sr_error_class_to_string (m->error_class));
-          c[4] = dup_nz (m->error_text);
-          c[5] = dup_nz (m->preview);
+          c[4] = sr_rm_dup_nz (m->error_text);
+          c[5] = sr_rm_dup_nz (m->preview);
         }
       else
         {
           c = columns_new (7);
-          c[0] = format_time (m->created_at);
-          c[1] = dup_nz (m->app);
+          c[0] = sr_rm_format_time (m->created_at);
+          c[1] = sr_rm_dup_nz (m->app);
           c[2] = g_strdup (to);
-          c[3] = dup_nz (m->from_addr);
+          c[3] = sr_rm_dup_nz (m->from_addr);
           c[4] = g_strdup (q->view == SR_CONSOLE_VIEW_QUEUE ? queue_state (m) : receipt_summary (m));
           c[5] = g_strdup_printf ("%u", m->parts);
-          c[6] = dup_nz (m->preview);
+          c[6] = sr_rm_dup_nz (m->preview);
         }
       g_ptr_array_add (rows, sr_console_row_new (m->id, c));
     }
@@ -303,12 +314,12 @@ list_receipts (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **err
       g_autoptr (SrJournalMessage) m = r->message_id
         ? sr_journal_message_get (journal, r->message_id, NULL) : NULL;
       char **c = columns_new (6);
-      c[0] = format_time (r->received_at);
-      c[1] = g_strdup (m ? nz (m->app) : _("(unmatched)"));
-      c[2] = g_strdup (m ? (m->to_e164 ? m->to_e164 : nz (m->to_raw)) : "");
-      c[3] = dup_nz (r->smsc_id);
-      c[4] = g_strdup (r->stat ? r->stat : sr_receipt_state_to_string (r->state));
-      c[5] = g_strdup (m ? nz (m->reference) : "");
+      c[0] = sr_rm_format_time (r->received_at);
+      c[1] = g_strdup (m ? sr_rm_nz (m->app) : _("(unmatched)"));
+      c[2] = g_strdup (m ? (m->to_e164 ? m->to_e164 : sr_rm_nz (m->to_raw)) : "");
+      c[3] = sr_rm_dup_nz (r->smsc_id);
+      c[4] = g_strdup (r->stat ? r->stat : sr_rm_journal_receipt_name (r->state));
+      c[5] = g_strdup (m ? sr_rm_nz (m->reference) : "");
       if (row_matches (c, q->filter))
         g_ptr_array_add (rows, sr_console_row_new (r->id, c));
       else
@@ -334,19 +345,19 @@ list_inbox (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **error)
     {
       SrJournalInbound *in = g_ptr_array_index (page, i);
       char **c = columns_new (5);
-      c[0] = format_time (in->received_at);
+      c[0] = sr_rm_format_time (in->received_at);
       c[1] = g_strdup (in->app ? in->app : _("(none)"));
-      c[2] = dup_nz (in->sender);
-      c[3] = dup_nz (in->recipient);
-      c[4] = dup_nz (in->text);
+      c[2] = sr_rm_dup_nz (in->sender);
+      c[3] = sr_rm_dup_nz (in->recipient);
+      c[4] = sr_rm_dup_nz (in->text);
       g_ptr_array_add (rows, sr_console_row_new (in->id, c));
     }
   rows_finish (rows, dir);
   return rows;
 }
 
-static char *
-event_line (const SrJournalEvent *ev)
+char *
+sr_rm_event_line (const SrJournalEvent *ev)
 {
   GString *s = g_string_new (NULL);
   if (ev->kind)
@@ -355,7 +366,7 @@ event_line (const SrJournalEvent *ev)
     g_string_append_printf (s, _(" by %s"), ev->actor);
   if (s->len)
     g_string_append (s, ": ");
-  g_string_append (s, nz (ev->text));
+  g_string_append (s, sr_rm_nz (ev->text));
   if (ev->message_id)
     g_string_append_printf (s, " [#%" G_GINT64_FORMAT "]", ev->message_id);
   return g_string_free (s, FALSE);
@@ -377,9 +388,9 @@ list_log (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **error)
     {
       SrJournalEvent *ev = g_ptr_array_index (page, i);
       char **c = columns_new (3);
-      c[0] = format_time (ev->ts);
+      c[0] = sr_rm_format_time (ev->ts);
       c[1] = g_strdup (sr_scope_to_string (ev->scope));
-      c[2] = event_line (ev);
+      c[2] = sr_rm_event_line (ev);
       g_ptr_array_add (rows, sr_console_row_new (ev->id, c));
     }
   rows_finish (rows, dir);
@@ -389,8 +400,8 @@ list_log (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **error)
 /* Every blacklist entry, in (kind, value) order; the row id of entry i of n
  * is n - i, so the list reads top-down in that order.  Blacklists are short
  * (hundreds of entries) and held in the journal's memory cache. */
-static GPtrArray *
-blacklist_all (SrConsoleRouterModel *self, GError **error)
+GPtrArray *
+sr_rm_blacklist_all (SrConsoleRouterModel *self, GError **error)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_journal_blacklist_entry_free);
   static const SrBlacklistKind kinds[] = { SR_BLACKLIST_COUNTRY, SR_BLACKLIST_NUMBER, SR_BLACKLIST_PREFIX };
@@ -415,17 +426,17 @@ blacklist_columns (const SrJournalBlacklistEntry *e)
 {
   char **c = columns_new (5);
   c[0] = g_strdup (sr_blacklist_kind_to_string (e->kind));
-  c[1] = dup_nz (e->value);
-  c[2] = dup_nz (e->note);
-  c[3] = dup_nz (e->who);
-  c[4] = format_time (e->created_at);
+  c[1] = sr_rm_dup_nz (e->value);
+  c[2] = sr_rm_dup_nz (e->note);
+  c[3] = sr_rm_dup_nz (e->who);
+  c[4] = sr_rm_format_time (e->created_at);
   return c;
 }
 
 static GPtrArray *
 list_blacklists (SrConsoleRouterModel *self, const SrConsoleQuery *q, GError **error)
 {
-  g_autoptr (GPtrArray) all = blacklist_all (self, error);
+  g_autoptr (GPtrArray) all = sr_rm_blacklist_all (self, error);
   if (!all)
     return NULL;
   gint64 n = all->len;
@@ -500,314 +511,7 @@ model_list (gpointer user_data, const SrConsoleQuery *q, GError **error)
     }
 }
 
-/* ---- detail ---------------------------------------------------------- */
-
-static void
-add_field (SrConsoleDetail *d, const char *name, const char *value)
-{
-  if (value && *value)
-    sr_console_detail_add_field (d, name, value);
-}
-
-static void
-add_time_field (SrConsoleDetail *d, const char *name, gint64 usec)
-{
-  g_autofree char *t = format_full_time (usec);
-  add_field (d, name, t);
-}
-
-/* The message file as it is now (outbox, sent or dead), or NULL. */
-static SrMessage *
-read_message_file (SrConsoleRouterModel *self, const SrJournalMessage *m)
-{
-  SrSpoolFolder folders[2];
-  guint n = 0;
-  switch (m->state)
-    {
-    case SR_MESSAGE_QUEUED:
-    case SR_MESSAGE_SUBMITTING:
-      folders[n++] = SR_SPOOL_OUTBOX_CUR;
-      folders[n++] = SR_SPOOL_OUTBOX_NEW;
-      break;
-    case SR_MESSAGE_SENT:
-    case SR_MESSAGE_DELIVERED:
-    case SR_MESSAGE_UNDELIVERABLE:
-      folders[n++] = SR_SPOOL_SENT;
-      break;
-    case SR_MESSAGE_DEAD:
-      folders[n++] = SR_SPOOL_DEAD;
-      break;
-    default:
-      return NULL;
-    }
-  if (!m->app || !m->file)
-    return NULL;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (GBytes) bytes = sr_spool_read (sr_router_get_spool (self->router), m->app,
-                                                folders[i], m->file, 1024 * 1024, NULL);
-      if (!bytes)
-        continue;
-      gsize len = 0;
-      const char *data = g_bytes_get_data (bytes, &len);
-      SrMessage *msg = sr_message_parse (data, len, 1024 * 1024, NULL);
-      if (msg)
-        return msg;
-    }
-  return NULL;
-}
-
-static char *
-history_line (const SrJournalEvent *ev)
-{
-  g_autofree char *t = format_full_time (ev->ts);
-  g_autofree char *line = event_line (ev);
-  return g_strdup_printf ("%s  %s", nz (t), line);
-}
-
-static SrConsoleDetail *
-detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GError **error)
-{
-  GError *local = NULL;
-  g_autoptr (SrJournalMessageDetail) md = sr_journal_message_detail (
-    sr_router_get_journal (self->router), id, &local);
-  if (!md)
-    {
-      if (local)
-        set_error_from (error, local);
-      else
-        g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND,
-                     _("Message %" G_GINT64_FORMAT " is not in the journal."), id);
-      return NULL;
-    }
-  SrJournalMessage *m = md->message;
-  SrConsoleDetail *d = sr_console_detail_new (view, id);
-  d->title = g_strdup_printf (view == SR_CONSOLE_VIEW_DEAD ? _("Dead letter %" G_GINT64_FORMAT " (app %s)")
-                                                           : _("Message %" G_GINT64_FORMAT " (app %s)"),
-                              id, nz (m->app));
-  add_field (d, _("State"), sr_message_state_to_string (m->state));
-  add_field (d, _("To"), m->to_raw);
-  add_field (d, _("E.164"), m->to_e164);
-  add_field (d, _("Country"), m->country);
-  add_field (d, _("From"), m->from_addr);
-  add_field (d, _("Reference"), m->reference);
-  add_field (d, _("Alphabet"), m->alphabet);
-  g_autofree char *parts = g_strdup_printf ("%u", m->parts);
-  add_field (d, _("Parts"), parts);
-  g_autofree char *attempts = g_strdup_printf ("%u", m->attempts);
-  add_field (d, _("Attempts"), attempts);
-  add_field (d, _("Provider"), m->provider);
-  if (m->error_class != SR_ERROR_CLASS_NONE)
-    add_field (d, _("Class"), sr_error_class_to_string (m->error_class));
-  add_field (d, _("Error"), m->error_text);
-  add_time_field (d, _("Created"), m->created_at);
-  add_time_field (d, _("Submitted"), m->submitted_at);
-  add_time_field (d, _("Done"), m->done_at);
-  add_field (d, _("File"), m->file);
-
-  g_autoptr (SrMessage) msg = read_message_file (self, m);
-  if (msg)
-    {
-      /* Headers the journal does not show already (X-SMSC-Id, X-Error, custom ones). */
-      static const char *const shown[] = { "To", "From", "Reference", NULL };
-      for (guint i = 0; i < sr_message_get_n_headers (msg); i++)
-        {
-          const char *name = NULL, *value = NULL;
-          sr_message_get_header (msg, i, &name, &value);
-          gboolean skip = FALSE;
-          for (guint k = 0; shown[k]; k++)
-            skip |= g_ascii_strcasecmp (name, shown[k]) == 0;
-          if (!skip)
-            add_field (d, name, value);
-        }
-      d->text = g_strdup (sr_message_get_text (msg, NULL));
-      d->from = g_strdup (nz (sr_message_get_from (msg)));
-    }
-  else
-    {
-      d->text = g_strdup (nz (m->preview));
-      d->from = g_strdup (nz (m->from_addr));
-    }
-  d->to = g_strdup (m->to_raw ? m->to_raw : nz (m->to_e164));
-  d->app = dup_nz (m->app);
-
-  for (guint i = 0; md->segments && i < md->segments->len; i++)
-    {
-      SrJournalSegment *s = g_ptr_array_index (md->segments, i);
-      GString *line = g_string_new (NULL);
-      g_string_printf (line, "%s", sr_segment_submit_to_string (s->submit));
-      if (s->smsc_id)
-        g_string_append_printf (line, _("  SMSC id %s"), s->smsc_id);
-      if (s->command_status)
-        g_string_append_printf (line, _("  status 0x%08x"), (guint) s->command_status);
-      if (s->receipt != SR_RECEIPT_NONE)
-        g_string_append_printf (line, _("  receipt %s"), s->receipt_stat ? s->receipt_stat
-                                : sr_receipt_state_to_string (s->receipt));
-      if (s->receipt_err && *s->receipt_err && strcmp (s->receipt_err, "000") != 0)
-        g_string_append_printf (line, _(" (err %s)"), s->receipt_err);
-      g_ptr_array_add (d->parts, g_string_free (line, FALSE));
-    }
-  for (guint i = 0; md->events && i < md->events->len; i++)
-    g_ptr_array_add (d->history, history_line (g_ptr_array_index (md->events, i)));
-  return d;
-}
-
-static void
-not_found (GError **error, gint64 id)
-{
-  g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND,
-               _("Row %" G_GINT64_FORMAT " is gone."), id);
-}
-
-static SrConsoleDetail *
-detail_receipt (SrConsoleRouterModel *self, gint64 id, GError **error)
-{
-  gint64 next;
-  SrJournal *journal = sr_router_get_journal (self->router);
-  g_autoptr (GPtrArray) page = sr_journal_receipts_page (journal, FALSE, SR_PAGE_OLDER, id + 1, 1,
-                                                         &next, error);
-  if (!page)
-    return NULL;
-  SrJournalReceipt *r = page->len ? g_ptr_array_index (page, 0) : NULL;
-  if (!r || r->id != id)
-    {
-      not_found (error, id);
-      return NULL;
-    }
-  SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_RECEIPTS, id);
-  d->title = r->message_id
-    ? g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " for message %" G_GINT64_FORMAT), id, r->message_id)
-    : g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " (unmatched)"), id);
-  add_field (d, _("Status"), r->stat);
-  add_field (d, _("State"), sr_receipt_state_to_string (r->state));
-  add_field (d, _("Error"), r->err);
-  add_field (d, _("SMSC id"), r->smsc_id);
-  add_field (d, _("Provider"), r->provider);
-  g_autofree char *part = r->part ? g_strdup_printf ("%u", r->part) : NULL;
-  add_field (d, _("Part"), part);
-  add_time_field (d, _("Received"), r->received_at);
-  add_time_field (d, _("Done"), r->done_at);
-  if (r->message_id)
-    {
-      g_autoptr (SrJournalMessage) m = sr_journal_message_get (journal, r->message_id, NULL);
-      if (m)
-        {
-          add_field (d, _("App"), m->app);
-          add_field (d, _("To"), m->to_e164 ? m->to_e164 : m->to_raw);
-          add_field (d, _("Reference"), m->reference);
-          d->text = g_strdup (nz (m->preview));
-        }
-    }
-  if (r->raw)
-    g_ptr_array_add (d->history, g_strdup (r->raw));
-  return d;
-}
-
-static SrConsoleDetail *
-detail_inbound (SrConsoleRouterModel *self, gint64 id, GError **error)
-{
-  gint64 next;
-  g_autoptr (GPtrArray) page = sr_journal_inbound_page (sr_router_get_journal (self->router), NULL,
-                                                        SR_PAGE_OLDER, id + 1, 1, &next, error);
-  if (!page)
-    return NULL;
-  SrJournalInbound *in = page->len ? g_ptr_array_index (page, 0) : NULL;
-  if (!in || in->id != id)
-    {
-      not_found (error, id);
-      return NULL;
-    }
-  SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_INBOX, id);
-  d->title = g_strdup_printf (_("Inbound %" G_GINT64_FORMAT " from %s"), id, nz (in->sender));
-  add_field (d, _("From"), in->sender);
-  add_field (d, _("To"), in->recipient);
-  add_field (d, _("App"), in->app);
-  add_field (d, _("Verdict"), in->verdict);
-  add_field (d, _("Provider"), in->provider);
-  g_autofree char *parts = g_strdup_printf ("%u", in->parts);
-  add_field (d, _("Parts"), parts);
-  add_time_field (d, _("Received"), in->received_at);
-  add_field (d, _("File"), in->file);
-  d->text = dup_nz (in->text);
-  return d;
-}
-
-static SrConsoleDetail *
-detail_event (SrConsoleRouterModel *self, gint64 id, GError **error)
-{
-  gint64 next;
-  g_autoptr (GPtrArray) page = sr_journal_events_page (sr_router_get_journal (self->router), -1,
-                                                       NULL, SR_PAGE_OLDER, id + 1, 1, &next, error);
-  if (!page)
-    return NULL;
-  SrJournalEvent *ev = page->len ? g_ptr_array_index (page, 0) : NULL;
-  if (!ev || ev->id != id)
-    {
-      not_found (error, id);
-      return NULL;
-    }
-  SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_LOG, id);
-  d->title = g_strdup_printf (_("Event %" G_GINT64_FORMAT " (%s)"), id, nz (ev->kind));
-  add_time_field (d, _("Time"), ev->ts);
-  add_field (d, _("Scope"), sr_scope_to_string (ev->scope));
-  add_field (d, _("Level"), sr_journal_level_to_string (ev->level));
-  add_field (d, _("Kind"), ev->kind);
-  add_field (d, _("Actor"), ev->actor);
-  add_field (d, _("App"), ev->app);
-  g_autofree char *mid = ev->message_id ? g_strdup_printf ("%" G_GINT64_FORMAT, ev->message_id) : NULL;
-  add_field (d, _("Message"), mid);
-  d->text = dup_nz (ev->text);
-  return d;
-}
-
-static SrConsoleDetail *
-detail_blacklist (SrConsoleRouterModel *self, gint64 id, GError **error)
-{
-  g_autoptr (GPtrArray) all = blacklist_all (self, error);
-  if (!all)
-    return NULL;
-  gint64 i = (gint64) all->len - id;
-  if (id <= 0 || i < 0)
-    {
-      not_found (error, id);
-      return NULL;
-    }
-  SrJournalBlacklistEntry *e = g_ptr_array_index (all, i);
-  SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_BLACKLISTS, id);
-  d->title = g_strdup_printf (_("Blacklisted %s %s"), sr_blacklist_kind_to_string (e->kind), nz (e->value));
-  add_field (d, _("Kind"), sr_blacklist_kind_to_string (e->kind));
-  add_field (d, _("Value"), e->value);
-  add_field (d, _("Note"), e->note);
-  add_field (d, _("Added by"), e->who);
-  add_time_field (d, _("Added"), e->created_at);
-  d->blacklist_kind = (SrConsoleBlacklistKind) e->kind;
-  d->blacklist_value = g_strdup (e->value);
-  return d;
-}
-
-static SrConsoleDetail *
-model_detail (gpointer user_data, SrConsoleView view, gint64 id, GError **error)
-{
-  SrConsoleRouterModel *self = user_data;
-  switch (view)
-    {
-    case SR_CONSOLE_VIEW_QUEUE:
-    case SR_CONSOLE_VIEW_SENT:
-    case SR_CONSOLE_VIEW_DEAD:
-      return detail_message (self, view, id, error);
-    case SR_CONSOLE_VIEW_RECEIPTS:
-      return detail_receipt (self, id, error);
-    case SR_CONSOLE_VIEW_INBOX:
-      return detail_inbound (self, id, error);
-    case SR_CONSOLE_VIEW_BLACKLISTS:
-      return detail_blacklist (self, id, error);
-    case SR_CONSOLE_VIEW_LOG:
-      return detail_event (self, id, error);
-    default:
-      not_found (error, id);
-      return NULL;
-    }
-}
+/* The detail pane is in sr-console-router-detail.c. */
 
 /* ---- actions --------------------------------------------------------- */
 
@@ -815,7 +519,7 @@ static gboolean
 done (gboolean ok, GError *local, GError **error)
 {
   if (!ok)
-    set_error_from (error, local);
+    sr_rm_set_error_from (error, local);
   return ok;
 }
 
@@ -942,7 +646,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .user_data = self,
     .overview = model_overview,
     .list = model_list,
-    .detail = model_detail,
+    .detail = sr_rm_detail,
     .retry = model_retry,
     .edit_retry = model_edit_retry,
     .discard = model_discard,

@@ -233,12 +233,17 @@ int
 sr_demo_main (const char *console_title)
 {
   g_autoptr (GError) error = NULL;
+  /* Nothing may write on the console's terminal: logs go to a file that
+   * lives (and goes) with the demo; before the demo exists, to /dev/null. */
+  sr_console_redirect_logs ("/dev/null");
   g_autoptr (SrDemo) demo = sr_demo_new (&error);
   if (!demo)
     {
       fprintf (stderr, _("sms-router: the demo could not start: %s\n"), error->message);
       return 1;
     }
+  g_autofree char *log = g_build_filename (demo->dir, "sms-router.log", NULL);
+  sr_console_redirect_logs (log);
   g_autoptr (SrConsoleRouterModel) model = sr_console_router_model_new (demo->router, NULL);
   SrConsoleOptions options = {
     .title = console_title ? console_title : _("sms-router demo"),
@@ -248,6 +253,7 @@ sr_demo_main (const char *console_title)
   SrConsoleExit why = sr_console_run (console, &error);
   g_clear_pointer (&console, sr_console_free);
   g_clear_pointer (&model, sr_console_router_model_free);
+  sr_console_redirect_logs ("/dev/null");  /* the log file goes with the demo */
   if (why == SR_CONSOLE_EXIT_ERROR)
     {
       fprintf (stderr, "sms-router: %s\n", error->message);

@@ -32,7 +32,7 @@ SPOOL=$(sed -n 's/^spool: //p' "$WORK/daemon.out")
 [ "$(stat -c %a "$SPOOL/router/control")" = 660 ] || { echo "FAIL: control socket mode is not 0660" >&2; exit 1; }
 ok "daemon serves its control socket (mode 0660)"
 
-tmux_start attach-tty 100 30
+tmux_start attach-tty 130 30
 tmux_run "$LAUNCHER --attach $SPOOL; echo attach-exit=\$?"
 tmux_wait '\(attached\)'
 tmux_wait 'demo#1 +bound' 15

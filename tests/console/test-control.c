@@ -60,7 +60,7 @@ wait_state (const char *to, SrMessageState state)
       g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
     }
   SrJournalMessage *m = find_message (to);
-  g_test_message ("message to %s: %s", to, m ? sr_message_state_to_string (m->state) : "none");
+  g_test_message ("message to %s: state %d", to, m ? (int) m->state : -1);
   sr_journal_message_free (m);
   return NULL;
 }
@@ -185,6 +185,35 @@ test_edit_retry (void)
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND);
 }
 
+/* A plain retry re-queues the file as it is: the firewall refuses it again,
+ * as a new dead letter; the old row is closed. */
+static void
+test_retry (void)
+{
+  g_autoptr (SrJournalMessage) dead = wait_state ("+447911123456", SR_MESSAGE_DEAD);
+  g_assert_nonnull (dead);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sr_control_retry (router (), dead->id, "tester", &error));
+  g_assert_no_error (error);
+  g_assert_true (has_event ("retry", "tester", dead->id));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  SrJournalMessage *again = NULL;
+  while (g_get_monotonic_time () < deadline)
+    {
+      again = find_message ("+447911123456");
+      if (again && again->id != dead->id && again->state == SR_MESSAGE_DEAD)
+        break;
+      g_clear_pointer (&again, sr_journal_message_free);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+    }
+  g_assert_nonnull (again);
+  g_assert_cmpint (again->error_class, ==, SR_ERROR_CLASS_POLICY);
+  g_assert_cmpstr (again->app, ==, "alerts");
+  sr_journal_message_free (again);
+  g_autoptr (SrJournalMessage) old = sr_journal_message_get (journal (), dead->id, NULL);
+  g_assert_cmpint (old->state, ==, SR_MESSAGE_DISCARDED);
+}
+
 static void
 test_blacklist (void)
 {
@@ -204,6 +233,13 @@ test_blacklist (void)
 
   g_assert_true (sr_control_blacklist_remove (router (), SR_BLACKLIST_COUNTRY, "DE", "tester", &error));
   g_assert_false (sr_journal_blacklist_has_country (journal (), "DE"));
+  g_assert_true (has_event ("blacklist-add", "tester", 0));
+  g_assert_true (has_event ("blacklist-remove", "tester", 0));
+  /* Removed: the next message to Germany is sent again. */
+  g_assert_true (sr_control_compose (router (), "default", "+49 151 23456702", NULL, "to Germany again",
+                                     "tester", NULL, &error));
+  g_autoptr (SrJournalMessage) sent = wait_state ("+4915123456702", SR_MESSAGE_SENT);
+  g_assert_nonnull (sent);
   g_assert_false (sr_control_blacklist_remove (router (), SR_BLACKLIST_COUNTRY, "DE", "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -292,6 +328,8 @@ test_model (void)
   g_assert_true (sr_router_get_paused (router ()));
   g_assert_true (m->set_paused (m->user_data, FALSE, &error));
   g_assert_false (sr_router_get_paused (router ()));
+  g_assert_true (has_event ("pause", "tester", 0));
+  g_assert_true (has_event ("resume", "tester", 0));
   SrConsoleTextCount count;
   m->count_text (m->user_data, "日本", &count);
   g_assert_cmpint (count.alphabet, ==, SR_CONSOLE_ALPHABET_UCS2);
@@ -312,6 +350,7 @@ main (int argc, char **argv)
   g_test_add_func ("/control/compose", test_compose);
   g_test_add_func ("/control/bad-input", test_bad_input);
   g_test_add_func ("/control/edit-retry", test_edit_retry);
+  g_test_add_func ("/control/retry", test_retry);
   g_test_add_func ("/control/blacklist", test_blacklist);
   g_test_add_func ("/control/discard", test_discard);
   g_test_add_func ("/control/model", test_model);

@@ -52,8 +52,6 @@ tmux_wait '\+41765550303 +smsc' 10
 tmux_wait '\+262692123456 +policy' 10
 tmux_keys 5
 tmux_wait 'DELIVRD' 10
-tmux_keys 6
-tmux_wait '\+41790000000' 15
 tmux_keys 8
 tmux_wait 'message|system' 5
 step_end "views come alive"
@@ -147,6 +145,13 @@ tmux_line 2 | grep -q 'Time .*App .*To .*From .*State .*Parts .*Text' || tmux_fa
 tmux_resize 100 30
 tmux_wait '\[2 Queue\]'
 step_end "resize to 80x24 and 200x60"
+
+# The simulator's inbound trickle (every 4 s) reaches the Inbox.
+step_start
+tmux_keys 6
+tmux_wait '\[6 Inbox\]'
+tmux_wait 'default +\+41[0-9]+ +\+41790000000' 15
+step_end "inbox shows inbound SMS"
 
 # Quit: the router stops, the temporary spool goes, the terminal is clean.
 step_start

@@ -12,6 +12,16 @@
 
 G_DEFINE_QUARK (sr-control-error-quark, sr_control_error)
 
+/* The journal's state names, spelled here: sr_message_state_to_string() and
+ * sr_receipt_state_to_string() exist twice (journal and receipts modules). */
+static const char *
+journal_state_name (SrMessageState state)
+{
+  static const char *const names[] = { "queued", "submitting", "sent", "delivered",
+                                       "undeliverable", "dead", "discarded" };
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
 const char *
 sr_control_default_actor (void)
 {
@@ -83,7 +93,7 @@ get_dead (SrRouter *router, gint64 id, GError **error)
     {
       g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND,
                    _("Message %" G_GINT64_FORMAT " is not a dead letter any more (it is %s)."),
-                   id, sr_message_state_to_string (m->state));
+                   id, journal_state_name (m->state));
       sr_journal_message_free (m);
       return NULL;
     }
