@@ -221,6 +221,10 @@ dispatch_provider (SrRouter *router, SrRouterProvider *p, gint64 now)
       bind = choose_bind (p, msg);
       if (bind == NULL || sr_smpp_session_window_free (bind->session) == 0)
         break;
+      /* Durability rule 2: at most `window` parts per bind may be resent
+       * after a crash, so accepted parts not yet committed hold their slot. */
+      if (sr_router_provider_outstanding (p) + p->unjournalled >= p->config->window * MAX (p->config->binds, 1))
+        break;
       if (p->config->throughput > 0 && p->tokens < 1.0)
         return MAX (1, (guint) ((1.0 - p->tokens) * 1000.0 / p->config->throughput + 0.999));
 

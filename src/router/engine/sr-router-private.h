@@ -122,6 +122,9 @@ struct SrRouterProvider {
   guint rr;                   /* round robin among bound sessions */
   gboolean system_error;      /* a system-wide error is being reported */
   gboolean stopping;
+  /* Parts the SMSC accepted whose acceptance is not committed yet: a crash
+   * now would send them again, so they still count against the window. */
+  guint unjournalled;
 };
 
 struct SrRouter {
@@ -157,6 +160,7 @@ struct SrRouter {
   GPtrArray *open_ready;      /* SrRouterMsg to queue after commit */
   GPtrArray *open_finish;     /* SrRouterMsg to move after commit */
   GPtrArray *open_acks;       /* SrRouterAck to send after commit */
+  GPtrArray *open_accepted;   /* SrRouterProvider per accepted part, released at commit */
   guint pending_batches;
 
   /* status */

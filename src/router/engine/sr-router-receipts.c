@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "sr-router-private.h"
-#include "sr-router-receipt-compat.h"
+#include "sr-receipt.h"
 
 #define ESME_ROK 0x00000000u
 #define ESME_RX_T_APPN 0x00000064u

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sr-router-private.h"
-#include "sr-router-receipt-compat.h"
+#include "sr-receipt.h"
 
 /* ---- group commit: act on writes only once they are durable ---------------- */
 
@@ -17,6 +17,7 @@ typedef struct {
   GPtrArray *ready;
   GPtrArray *finish;
   GPtrArray *acks;
+  GPtrArray *accepted;
 } Batch;
 
 static void intake_committed (SrRouter *router, GPtrArray *ready, const GError *error);
@@ -34,9 +35,18 @@ batch_committed (SrJournal *journal, const GError *error, gpointer user_data)
     sr_router_finish_batch (router, batch->finish, error);
   if (batch->acks)
     sr_router_acks_batch (router, batch->acks, error);
+  if (batch->accepted)
+    {
+      /* Durable now (or lost with the batch: then the file moves anyway and
+       * nothing resends them); either way they leave the window. */
+      for (guint i = 0; i < batch->accepted->len; i++)
+        ((SrRouterProvider *) g_ptr_array_index (batch->accepted, i))->unjournalled--;
+      sr_router_kick (router);
+    }
   g_clear_pointer (&batch->ready, g_ptr_array_unref);
   g_clear_pointer (&batch->finish, g_ptr_array_unref);
   g_clear_pointer (&batch->acks, g_ptr_array_unref);
+  g_clear_pointer (&batch->accepted, g_ptr_array_unref);
   g_free (batch);
   sr_router_changed (router);
 }
@@ -52,6 +62,7 @@ seal_cb (gpointer user_data)
   batch->ready = g_steal_pointer (&router->open_ready);
   batch->finish = g_steal_pointer (&router->open_finish);
   batch->acks = g_steal_pointer (&router->open_acks);
+  batch->accepted = g_steal_pointer (&router->open_accepted);
   router->pending_batches++;
   sr_journal_when_committed (router->journal, batch_committed, batch);
   return G_SOURCE_REMOVE;
@@ -365,6 +376,11 @@ sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,
       router->total_out++;
       sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,
                                      SR_SEGMENT_ACCEPTED, pc->name, key, 0, now, NULL);
+      if (router->open_accepted == NULL)
+        router->open_accepted = g_ptr_array_new ();
+      g_ptr_array_add (router->open_accepted, bind->provider);
+      bind->provider->unjournalled++;
+      sr_router_schedule_seal (router);
     }
   else
     {

@@ -230,6 +230,7 @@ sr_router_free (SrRouter *router)
   g_clear_pointer (&router->open_ready, g_ptr_array_unref);
   g_clear_pointer (&router->open_finish, g_ptr_array_unref);
   g_clear_pointer (&router->open_acks, g_ptr_array_unref);
+  g_clear_pointer (&router->open_accepted, g_ptr_array_unref);
   g_clear_pointer (&router->providers, g_ptr_array_unref);
   g_clear_pointer (&router->apps, g_ptr_array_unref);
   g_clear_pointer (&router->policy, sr_policy_free);
