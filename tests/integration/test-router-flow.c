@@ -349,6 +349,33 @@ test_reload (void)
   router_fixture_teardown (&fx);
 }
 
+/* The preferred provider cannot bind: its messages go out on the other. */
+static void
+test_failover (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+  SrRouterStatus status;
+  guint bound = 0;
+
+  router_fixture_setup (&fx, NULL, NULL, "priority = 5",
+                        "\n[smpp:backup]\nhost = 127.0.0.1\nport = 1\nsystem-id = router\n"
+                        "password = secret\npriority = 0\n", NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi\n"));
+  g_free (router_fixture_drop (&fx, "To: +41791234568\n\nHo\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 2, 8000));
+  log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 2, 1000);
+  g_assert_cmpuint (log->len, ==, 2);
+  sr_router_get_status (fx.router, &status);
+  g_assert_cmpuint (status.binds->len, ==, 2);
+  for (guint i = 0; i < status.binds->len; i++)
+    if (g_strcmp0 (((SrRouterBindStatus *) g_ptr_array_index (status.binds, i))->state, "bound") == 0)
+      bound++;
+  g_assert_cmpuint (bound, ==, 1);
+  sr_router_status_clear (&status);
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,5 +390,6 @@ main (int argc, char **argv)
   g_test_add_func ("/router/flow/restart", test_restart);
   g_test_add_func ("/router/flow/locked", test_locked);
   g_test_add_func ("/router/flow/reload", test_reload);
+  g_test_add_func ("/router/flow/failover", test_failover);
   return g_test_run ();
 }

@@ -139,6 +139,50 @@ test_three_parts (void)
   router_fixture_teardown (&fx);
 }
 
+/* split = sar and payload: the same long text as TLVs. */
+static void
+test_split_tlvs (void)
+{
+  const char *methods[] = { "split = sar", "split = payload" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      RouterFixture fx;
+      g_autoptr(GPtrArray) log = NULL;
+      g_autoptr(GString) file = g_string_new ("To: +41791234567\n\n");
+      guint expect = m == 0 ? 2 : 1;
+
+      for (guint i = 0; i < 200; i++)
+        g_string_append_c (file, 'a' + i % 26);
+      g_string_append_c (file, '\n');
+      router_fixture_setup (&fx, NULL, NULL, methods[m], NULL, NULL);
+      g_free (router_fixture_drop (&fx, file->str));
+      g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+      log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", expect, 1000);
+      g_assert_cmpuint (log->len, ==, expect);
+      for (guint i = 0; i < expect; i++)
+        {
+          JsonObject *e = g_ptr_array_index (log, i);
+
+          g_assert_cmpint (sr_test_log_int (e, "esm_class"), ==, 0);
+          if (m == 0)
+            {
+              g_autofree char *seq = g_strdup_printf ("%02x", i + 1);
+
+              g_assert_nonnull (sr_test_log_tlv (e, 0x020C));
+              g_assert_cmpstr (sr_test_log_tlv (e, 0x020E), ==, "02");
+              g_assert_cmpstr (sr_test_log_tlv (e, 0x020F), ==, seq);
+            }
+          else
+            {
+              g_assert_cmpint (sr_test_log_int (e, "sm_length"), ==, 0);
+              g_assert_cmpuint (strlen (sr_test_log_tlv (e, 0x0424)), ==, 400);
+            }
+        }
+      router_fixture_teardown (&fx);
+    }
+}
+
 /* A dead letter's class, and the good files around bad ones go out. */
 typedef struct {
   const char *name;
@@ -284,6 +328,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &wire_cases[i], test_wire);
     }
   g_test_add_func ("/router/wire/three-parts", test_three_parts);
+  g_test_add_func ("/router/wire/sar-payload", test_split_tlvs);
   for (guint i = 0; i < G_N_ELEMENTS (dead_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/router/dead/%s", dead_cases[i].name);
