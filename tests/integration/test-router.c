@@ -261,7 +261,9 @@ test_receipt (void)
     g_assert_cmpstr (status, ==, "DELIVRD");
     g_assert_nonnull (id);
     g_assert_nonnull (sent_id);
-    g_assert_cmpstr (g_ascii_strdown (id, -1), ==, sent_id);
+    g_autofree char *id_key = g_ascii_strdown (id, -1);
+
+    g_assert_cmpstr (id_key, ==, sent_id);
     g_assert_nonnull (done);
     g_assert_cmpstr (done, !=, "");
     g_assert_nonnull (submitted);
