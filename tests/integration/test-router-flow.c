@@ -376,6 +376,26 @@ test_failover (void)
   router_fixture_teardown (&fx);
 }
 
+/* A graceful stop waits for the answers to what is in flight. */
+static void
+test_graceful_stop (void)
+{
+  const char *sim_args[] = { "--delay-ms", "300", NULL };
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+
+  router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
+  drop_many (&fx, 5, "+417912345");
+  log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 5, 5000);
+  g_assert_nonnull (log);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_SENT), ==, 0);
+  router_fixture_stop_router (&fx);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_SENT), ==, 5);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_OUTBOX_CUR), ==, 0);
+  g_assert_nonnull (sr_test_sim_wait_log (fx.sim, "in", "unbind", 1, 2000));
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -391,5 +411,6 @@ main (int argc, char **argv)
   g_test_add_func ("/router/flow/locked", test_locked);
   g_test_add_func ("/router/flow/reload", test_reload);
   g_test_add_func ("/router/flow/failover", test_failover);
+  g_test_add_func ("/router/flow/graceful-stop", test_graceful_stop);
   return g_test_run ();
 }
