@@ -372,7 +372,8 @@ sr_router_intake_schedule (SrRouter *router)
   for (guint i = 0; i < router->apps->len; i++)
     if (((SrRouterApp *) g_ptr_array_index (router->apps, i))->scanning)
       {
-        router->intake_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, intake_cb, router, NULL);
+        /* Same priority as the sockets: a busy SMSC link must not starve intake. */
+        router->intake_source = g_idle_add_full (G_PRIORITY_DEFAULT, intake_cb, router, NULL);
         return;
       }
 }
