@@ -75,6 +75,31 @@ test_throttled (void)
   router_fixture_teardown (&fx);
 }
 
+/* A throttled part of a long message is sent again, its accepted parts not. */
+static void
+test_throttled_parts (void)
+{
+  const char *sim_args[] = { "--throttle-every", "2", NULL };
+  RouterFixture fx;
+  g_autoptr(GString) file = g_string_new ("To: +41791234567\n\n");
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) submits = NULL;
+  gint64 throttled;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append_c (file, 'a' + i % 26);
+  g_string_append_c (file, '\n');
+  router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
+  g_free (router_fixture_drop (&fx, file->str));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 10000));
+  throttled = sr_test_sim_stat (fx.sim, "throttled");
+  g_assert_cmpint (throttled, >=, 1);
+  log = sr_test_sim_read_log (fx.sim);
+  submits = sr_test_sim_log_filter (log, "in", "submit_sm");
+  g_assert_cmpuint (submits->len, ==, 3 + throttled);
+  router_fixture_teardown (&fx);
+}
+
 /* A permanent status dead-letters with class smsc and the status name. */
 static void
 test_permanent (void)
@@ -402,6 +427,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/router/flow/throughput", test_throughput);
   g_test_add_func ("/router/flow/throttled", test_throttled);
+  g_test_add_func ("/router/flow/throttled-parts", test_throttled_parts);
   g_test_add_func ("/router/flow/permanent", test_permanent);
   g_test_add_func ("/router/flow/retries-exhausted", test_retries_exhausted);
   g_test_add_func ("/router/flow/bind-failure", test_bind_failure);
