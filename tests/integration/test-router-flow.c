@@ -75,6 +75,31 @@ test_throttled (void)
   router_fixture_teardown (&fx);
 }
 
+/* A throttled part of a long message is sent again, its accepted parts not. */
+static void
+test_throttled_parts (void)
+{
+  const char *sim_args[] = { "--throttle-every", "2", NULL };
+  RouterFixture fx;
+  g_autoptr(GString) file = g_string_new ("To: +41791234567\n\n");
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) submits = NULL;
+  gint64 throttled;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append_c (file, 'a' + i % 26);
+  g_string_append_c (file, '\n');
+  router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
+  g_free (router_fixture_drop (&fx, file->str));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 10000));
+  throttled = sr_test_sim_stat (fx.sim, "throttled");
+  g_assert_cmpint (throttled, >=, 1);
+  log = sr_test_sim_read_log (fx.sim);
+  submits = sr_test_sim_log_filter (log, "in", "submit_sm");
+  g_assert_cmpuint (submits->len, ==, 3 + throttled);
+  router_fixture_teardown (&fx);
+}
+
 /* A permanent status dead-letters with class smsc and the status name. */
 static void
 test_permanent (void)
@@ -307,12 +332,102 @@ test_locked (void)
   router_fixture_teardown (&fx);
 }
 
+/* A reload applies new policy at once; adding an app is refused. */
+static void
+test_reload (void)
+{
+  RouterFixture fx;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+  SrConfig *config;
+
+  router_fixture_setup (&fx, NULL, NULL, NULL, NULL, NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+
+  good = g_strdup_printf ("[router]\nspool = %s\nregion = CH\n"
+                          "[smpp:main]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\npassword = secret\n"
+                          "[app:default]\nregion = CH\nfrom = +41791234560\n"
+                          "[policy]\nblacklist-numbers = +41791234567\n",
+                          fx.spool, sr_test_sim_port (fx.sim));
+  config = sr_config_load_data (good, strlen (good), "test", &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_router_reload (fx.router, config, &error));
+  g_assert_no_error (error);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi again\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_DEAD, 1, 5000));
+  dead = router_fixture_read_all (&fx, SR_SPOOL_DEAD);
+  {
+    g_autofree char *why = router_fixture_header (g_ptr_array_index (dead, 0), "X-Error");
+
+    g_assert_nonnull (strstr (why, "blacklist-number"));
+  }
+
+  bad = g_strdup_printf ("%s[app:other]\nfrom = +41791234561\n", good);
+  config = sr_config_load_data (bad, strlen (bad), "test", &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_router_reload (fx.router, config, &error));
+  g_assert_error (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_INVALID);
+  sr_config_free (config);
+  router_fixture_teardown (&fx);
+}
+
+/* The preferred provider cannot bind: its messages go out on the other. */
+static void
+test_failover (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+  SrRouterStatus status;
+  guint bound = 0;
+
+  router_fixture_setup (&fx, NULL, NULL, "priority = 5",
+                        "\n[smpp:backup]\nhost = 127.0.0.1\nport = 1\nsystem-id = router\n"
+                        "password = secret\npriority = 0\n", NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi\n"));
+  g_free (router_fixture_drop (&fx, "To: +41791234568\n\nHo\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 2, 8000));
+  log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 2, 1000);
+  g_assert_cmpuint (log->len, ==, 2);
+  sr_router_get_status (fx.router, &status);
+  g_assert_cmpuint (status.binds->len, ==, 2);
+  for (guint i = 0; i < status.binds->len; i++)
+    if (g_strcmp0 (((SrRouterBindStatus *) g_ptr_array_index (status.binds, i))->state, "bound") == 0)
+      bound++;
+  g_assert_cmpuint (bound, ==, 1);
+  sr_router_status_clear (&status);
+  router_fixture_teardown (&fx);
+}
+
+/* A graceful stop waits for the answers to what is in flight. */
+static void
+test_graceful_stop (void)
+{
+  const char *sim_args[] = { "--delay-ms", "300", NULL };
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+
+  router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
+  drop_many (&fx, 5, "+417912345");
+  log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 5, 5000);
+  g_assert_nonnull (log);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_SENT), ==, 0);
+  router_fixture_stop_router (&fx);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_SENT), ==, 5);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_OUTBOX_CUR), ==, 0);
+  g_assert_nonnull (sr_test_sim_wait_log (fx.sim, "in", "unbind", 1, 2000));
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/router/flow/throughput", test_throughput);
   g_test_add_func ("/router/flow/throttled", test_throttled);
+  g_test_add_func ("/router/flow/throttled-parts", test_throttled_parts);
   g_test_add_func ("/router/flow/permanent", test_permanent);
   g_test_add_func ("/router/flow/retries-exhausted", test_retries_exhausted);
   g_test_add_func ("/router/flow/bind-failure", test_bind_failure);
@@ -320,5 +435,8 @@ main (int argc, char **argv)
   g_test_add_func ("/router/flow/recovery", test_recovery);
   g_test_add_func ("/router/flow/restart", test_restart);
   g_test_add_func ("/router/flow/locked", test_locked);
+  g_test_add_func ("/router/flow/reload", test_reload);
+  g_test_add_func ("/router/flow/failover", test_failover);
+  g_test_add_func ("/router/flow/graceful-stop", test_graceful_stop);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@ typedef struct {
   const char *destination_addr;
   gint registered_delivery;
   const char *policy;
+  const char *validity;        /* NULL = empty */
 } WireCase;
 
 static const WireCase wire_cases[] = {
@@ -34,6 +35,10 @@ static const WireCase wire_cases[] = {
     "alphanumeric-denied-countries = US\nsource-overrides = US:+16461234567\n" },
   { "flash", "To: +41791234567\nFlash: yes\n\nHi\n", 1, "4869", NULL,
     0x10, 0, 1, 1, "41791234560", "41791234567", 1, NULL },
+  { "validity", "To: +41791234567\nValidity: 90m\n\nHi\n", 1, "4869", NULL,
+    0, 0, 1, 1, "41791234560", "41791234567", 1, NULL, "000000013000000R" },
+  { "short-code-sender", "To: +41791234567\nFrom: 4242\n\nHi\n", 1, "4869", NULL,
+    0, 0, 3, 0, "4242", "41791234567", 1, NULL },
 };
 
 static void
@@ -61,6 +66,7 @@ test_wire (gconstpointer data)
   g_assert_cmpint (sr_test_log_int (e, "dest_addr_ton"), ==, 1);
   g_assert_cmpint (sr_test_log_int (e, "dest_addr_npi"), ==, 1);
   g_assert_cmpint (sr_test_log_int (e, "registered_delivery"), ==, c->registered_delivery);
+  g_assert_cmpstr (sr_test_log_str (e, "validity_period"), ==, c->validity ? c->validity : "");
 
   g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
   sent = router_fixture_read_all (&fx, SR_SPOOL_SENT);
@@ -131,6 +137,50 @@ test_three_parts (void)
     g_assert_cmpuint (ids, ==, 3);
   }
   router_fixture_teardown (&fx);
+}
+
+/* split = sar and payload: the same long text as TLVs. */
+static void
+test_split_tlvs (void)
+{
+  const char *methods[] = { "split = sar", "split = payload" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      RouterFixture fx;
+      g_autoptr(GPtrArray) log = NULL;
+      g_autoptr(GString) file = g_string_new ("To: +41791234567\n\n");
+      guint expect = m == 0 ? 2 : 1;
+
+      for (guint i = 0; i < 200; i++)
+        g_string_append_c (file, 'a' + i % 26);
+      g_string_append_c (file, '\n');
+      router_fixture_setup (&fx, NULL, NULL, methods[m], NULL, NULL);
+      g_free (router_fixture_drop (&fx, file->str));
+      g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+      log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", expect, 1000);
+      g_assert_cmpuint (log->len, ==, expect);
+      for (guint i = 0; i < expect; i++)
+        {
+          JsonObject *e = g_ptr_array_index (log, i);
+
+          g_assert_cmpint (sr_test_log_int (e, "esm_class"), ==, 0);
+          if (m == 0)
+            {
+              g_autofree char *seq = g_strdup_printf ("%02x", i + 1);
+
+              g_assert_nonnull (sr_test_log_tlv (e, 0x020C));
+              g_assert_cmpstr (sr_test_log_tlv (e, 0x020E), ==, "02");
+              g_assert_cmpstr (sr_test_log_tlv (e, 0x020F), ==, seq);
+            }
+          else
+            {
+              g_assert_cmpint (sr_test_log_int (e, "sm_length"), ==, 0);
+              g_assert_cmpuint (strlen (sr_test_log_tlv (e, 0x0424)), ==, 400);
+            }
+        }
+      router_fixture_teardown (&fx);
+    }
 }
 
 /* A dead letter's class, and the good files around bad ones go out. */
@@ -211,7 +261,9 @@ test_receipt (void)
     g_assert_cmpstr (status, ==, "DELIVRD");
     g_assert_nonnull (id);
     g_assert_nonnull (sent_id);
-    g_assert_cmpstr (g_ascii_strdown (id, -1), ==, sent_id);
+    g_autofree char *id_key = g_ascii_strdown (id, -1);
+
+    g_assert_cmpstr (id_key, ==, sent_id);
     g_assert_nonnull (done);
     g_assert_cmpstr (done, !=, "");
     g_assert_nonnull (submitted);
@@ -219,6 +271,30 @@ test_receipt (void)
   }
   /* The SMSC got its deliver_sm_resp. */
   g_assert_nonnull (sr_test_sim_wait_log (fx.sim, "in", "deliver_sm_resp", 1, 2000));
+  router_fixture_teardown (&fx);
+}
+
+/* A receipt for an id nobody sent is kept as unmatched and answered. */
+static void
+test_unmatched_receipt (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autofree char *reply = NULL;
+  gint64 next = 0;
+
+  router_fixture_setup (&fx, NULL, NULL, "id-format = as-is", NULL, NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\nReport: no\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+  reply = sr_test_sim_command (fx.sim, "receipt 77777 DELIVRD");
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_nonnull (sr_test_sim_wait_log (fx.sim, "in", "deliver_sm_resp", 1, 5000));
+  page = sr_journal_receipts_page (sr_router_get_journal (fx.router), TRUE, SR_PAGE_OLDER, 0, 10,
+                                   &next, NULL);
+  g_assert_nonnull (page);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_cmpstr (((SrJournalReceipt *) g_ptr_array_index (page, 0))->smsc_id, ==, "77777");
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_RECEIPTS_NEW), ==, 0);
   router_fixture_teardown (&fx);
 }
 
@@ -254,6 +330,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &wire_cases[i], test_wire);
     }
   g_test_add_func ("/router/wire/three-parts", test_three_parts);
+  g_test_add_func ("/router/wire/sar-payload", test_split_tlvs);
   for (guint i = 0; i < G_N_ELEMENTS (dead_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/router/dead/%s", dead_cases[i].name);
@@ -262,5 +339,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/router/receipt", test_receipt);
   g_test_add_func ("/router/mo", test_mo);
+  g_test_add_func ("/router/unmatched-receipt", test_unmatched_receipt);
   return g_test_run ();
 }

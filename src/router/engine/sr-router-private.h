@@ -129,6 +129,7 @@ struct SrRouterProvider {
 
 struct SrRouter {
   SrConfig *config;
+  GSList *old_configs;        /* superseded by reloads, still referenced */
   char *spool_root;
   SrSpoolLock *lock;
   SrSpool *spool;
@@ -144,6 +145,7 @@ struct SrRouter {
 
   gboolean started;
   gboolean stopping;
+  gboolean freeing;            /* sr_router_free() runs: schedule nothing */
   gboolean paused;
   guint n_msgs;               /* claimed, not finished */
 
@@ -193,6 +195,7 @@ void sr_router_changed (SrRouter *router);
 void sr_router_system_event (SrRouter *router, SrJournalLevel level, const char *kind,
                              const char *text);
 void sr_router_schedule_seal (SrRouter *router);
+void sr_router_seal_now (SrRouter *router);
 SrRouterApp *sr_router_find_app (SrRouter *router, const char *name);
 void sr_router_msg_free (SrRouterMsg *msg);
 void sr_router_check_stopped (SrRouter *router);

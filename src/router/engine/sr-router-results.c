@@ -68,12 +68,22 @@ seal_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Registers what is open now (graceful stop, free: before the last flush). */
+void
+sr_router_seal_now (SrRouter *router)
+{
+  if (router->seal_source == 0)
+    return;
+  g_source_remove (router->seal_source);
+  seal_cb (router);
+}
+
 void
 sr_router_schedule_seal (SrRouter *router)
 {
   /* After the current iteration's events: everything written in it is
    * covered by one registration. */
-  if (router->seal_source == 0)
+  if (router->seal_source == 0 && !router->freeing)
     router->seal_source = g_idle_add_full (G_PRIORITY_DEFAULT, seal_cb, router, NULL);
 }
 
@@ -84,6 +94,12 @@ intake_committed (SrRouter *router, GPtrArray *ready, const GError *error)
     {
       SrRouterMsg *msg = g_ptr_array_index (ready, i);
 
+      if (router->freeing)
+        {
+          /* Stays claimed in outbox/cur/ with its committed row: the next
+           * start sends it.  router->by_file frees it. */
+          continue;
+        }
       if (error)
         {
           /* The row is gone: keep the file claimed; the next start

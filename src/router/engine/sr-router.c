@@ -195,28 +195,39 @@ sr_router_free (SrRouter *router)
   if (router == NULL)
     return;
 
+  /* Nothing schedules anything from here on. */
+  router->freeing = TRUE;
+  router->stopping = TRUE;
   remove_source (&router->retry_source);
   remove_source (&router->kick_source);
   remove_source (&router->intake_source);
-  remove_source (&router->seal_source);
   remove_source (&router->status_source);
   remove_source (&router->changed_source);
   remove_source (&router->throttle_source);
   remove_source (&router->stop_timeout);
   g_clear_pointer (&router->watch, sr_spool_watch_free);
-
-  /* Sessions go first: no callback may reach a half-freed router. */
-  if (router->providers)
-    g_ptr_array_set_size (router->providers, 0);
+  if (router->apps)
+    for (guint i = 0; i < router->apps->len; i++)
+      g_clear_pointer (&((SrRouterApp *) g_ptr_array_index (router->apps, i))->scan,
+                       sr_spool_scan_free);
 
   if (router->journal)
     {
       g_autoptr(GError) error = NULL;
 
-      /* Runs the pending when_committed callbacks: files move now. */
+      /* Runs the pending when_committed callbacks while the sessions and
+       * providers still exist: files move, answers go out. */
+      sr_router_seal_now (router);
       if (!sr_journal_flush (router->journal, &error))
         g_warning ("%s", error->message);
     }
+  remove_source (&router->kick_source);
+  remove_source (&router->retry_source);
+  remove_source (&router->changed_source);
+
+  /* Sessions go next: no callback may reach a half-freed router. */
+  if (router->providers)
+    g_ptr_array_set_size (router->providers, 0);
 
   /* After the flush: answers the inbound module still owed went out. */
   sr_router_inbound_fini (router);
@@ -240,6 +251,7 @@ sr_router_free (SrRouter *router)
   g_queue_clear_full (&router->system_errors, g_free);
   g_clear_pointer (&router->context, g_main_context_unref);
   g_clear_pointer (&router->config, sr_config_free);
+  g_slist_free_full (router->old_configs, (GDestroyNotify) sr_config_free);
   g_free (router->spool_root);
   g_free (router);
 }
@@ -332,6 +344,7 @@ finish_stop (SrRouter *router)
 
     sr_journal_event_add (router->journal, g_get_real_time (), SR_SCOPE_SYSTEM, SR_LEVEL_INFO,
                           "stop", 0, NULL, NULL, _("The router stopped."), NULL);
+    sr_router_seal_now (router);
     if (!sr_journal_flush (router->journal, &error))
       g_warning ("%s", error->message);
   }
@@ -530,7 +543,7 @@ void
 sr_router_changed (SrRouter *router)
 {
   /* Coalesced: at most one call per 100 ms, however busy the engine is. */
-  if (router->changed_func && router->changed_source == 0)
+  if (router->changed_func && router->changed_source == 0 && !router->freeing)
     router->changed_source = g_timeout_add (100, changed_cb, router);
 }
 
