@@ -33,7 +33,9 @@ SPOOL=$(sed -n 's/^spool: //p' "$WORK/daemon.out")
 ok "daemon serves its control socket (mode 0660)"
 
 tmux_start attach-tty 130 30
-tmux_run "$LAUNCHER --attach $SPOOL; echo attach-exit=\$?"
+# As `sms-router --config` on the daemon's configuration: the console sees the
+# lock and attaches instead of starting a second router.
+tmux_run "$LAUNCHER --console $(dirname "$SPOOL")/demo.conf; echo attach-exit=\$?"
 tmux_wait '\(attached\)'
 tmux_wait 'demo#1 +bound' 15
 tmux_wait 'default +[0-9]+ +[0-9]+ +[0-9]+'
