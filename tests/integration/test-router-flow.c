@@ -307,6 +307,48 @@ test_locked (void)
   router_fixture_teardown (&fx);
 }
 
+/* A reload applies new policy at once; adding an app is refused. */
+static void
+test_reload (void)
+{
+  RouterFixture fx;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr(GPtrArray) dead = NULL;
+  SrConfig *config;
+
+  router_fixture_setup (&fx, NULL, NULL, NULL, NULL, NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+
+  good = g_strdup_printf ("[router]\nspool = %s\nregion = CH\n"
+                          "[smpp:main]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\npassword = secret\n"
+                          "[app:default]\nregion = CH\nfrom = +41791234560\n"
+                          "[policy]\nblacklist-numbers = +41791234567\n",
+                          fx.spool, sr_test_sim_port (fx.sim));
+  config = sr_config_load_data (good, strlen (good), "test", &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_router_reload (fx.router, config, &error));
+  g_assert_no_error (error);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\n\nHi again\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_DEAD, 1, 5000));
+  dead = router_fixture_read_all (&fx, SR_SPOOL_DEAD);
+  {
+    g_autofree char *why = router_fixture_header (g_ptr_array_index (dead, 0), "X-Error");
+
+    g_assert_nonnull (strstr (why, "blacklist-number"));
+  }
+
+  bad = g_strdup_printf ("%s[app:other]\nfrom = +41791234561\n", good);
+  config = sr_config_load_data (bad, strlen (bad), "test", &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_router_reload (fx.router, config, &error));
+  g_assert_error (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_INVALID);
+  sr_config_free (config);
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +362,6 @@ main (int argc, char **argv)
   g_test_add_func ("/router/flow/recovery", test_recovery);
   g_test_add_func ("/router/flow/restart", test_restart);
   g_test_add_func ("/router/flow/locked", test_locked);
+  g_test_add_func ("/router/flow/reload", test_reload);
   return g_test_run ();
 }

@@ -220,7 +220,9 @@ sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
           sr_router_msg_free (msg);
           return;
         }
-      sr_journal_counter_add (router->journal, msg->to_e164, g_get_real_time (), NULL);
+      /* Counted only when a limit reads the counters: a write saved per message. */
+      if (config->policy.max_per_destination_hour || config->policy.max_per_destination_day)
+        sr_journal_counter_add (router->journal, msg->to_e164, g_get_real_time (), NULL);
       if (decision.sender_changed && decision.note[0])
         sr_journal_event_add (router->journal, g_get_real_time (), SR_SCOPE_MESSAGE,
                               SR_LEVEL_INFO, "sender", msg->id, app->name, NULL,

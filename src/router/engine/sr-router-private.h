@@ -126,6 +126,7 @@ struct SrRouterProvider {
 
 struct SrRouter {
   SrConfig *config;
+  GSList *old_configs;        /* superseded by reloads, still referenced */
   char *spool_root;
   SrSpoolLock *lock;
   SrSpool *spool;

@@ -239,6 +239,7 @@ sr_router_free (SrRouter *router)
   g_queue_clear_full (&router->system_errors, g_free);
   g_clear_pointer (&router->context, g_main_context_unref);
   g_clear_pointer (&router->config, sr_config_free);
+  g_slist_free_full (router->old_configs, (GDestroyNotify) sr_config_free);
   g_free (router->spool_root);
   g_free (router);
 }
