@@ -74,7 +74,7 @@ int
 sr_console_main (SrConfig *config, const char *spool, const char *console_title)
 {
   g_autoptr (GError) error = NULL;
-  const char *root = spool ? spool : config->spool;
+  g_autofree char *root = g_strdup (spool ? spool : config->spool);
   if (root && sr_spool_lock_holder (root) > 0)
     {
       sr_config_free (config);

@@ -168,7 +168,7 @@ sr_demo_new (GError **error)
   g_autofree char *conf = g_strdup_printf (config_template, demo->dir,
                                            (guint) sr_sim_get_port (demo->sim));
   g_autofree char *conf_path = g_build_filename (demo->dir, "demo.conf", NULL);
-  if (!g_file_set_contents (conf_path, conf, -1, error))
+  if (!g_file_set_contents_full (conf_path, conf, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return NULL;
   SrConfig *config = sr_config_load_data (conf, strlen (conf), conf_path, error);
   if (!config)

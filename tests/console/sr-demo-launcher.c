@@ -6,6 +6,9 @@
  *                                      socket; prints "spool: DIR" and runs
  *                                      until SIGTERM or SIGINT
  *   sr-demo-launcher --attach SPOOL    a console attached to that daemon
+ *   sr-demo-launcher --console CONFIG  what `sms-router --config CONFIG` does:
+ *                                      sr_console_main() (attaches when a
+ *                                      daemon holds the spool)
  */
 #include <glib.h>
 #include <glib-unix.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sr-console-main.h"
 #include "sr-console-remote.h"
 #include "sr-demo.h"
 
@@ -57,8 +61,19 @@ main (int argc, char **argv)
     return run_daemon ();
   if (argc == 3 && strcmp (argv[1], "--attach") == 0)
     return sr_console_attach_main (argv[2], NULL);
+  if (argc == 3 && strcmp (argv[1], "--console") == 0)
+    {
+      g_autoptr (GError) error = NULL;
+      SrConfig *config = sr_config_load (argv[2], &error);
+      if (!config)
+        {
+          fprintf (stderr, "sr-demo-launcher: %s\n", error->message);
+          return 2;
+        }
+      return sr_console_main (config, NULL, NULL);
+    }
   if (argc == 1 || (argc == 2 && strcmp (argv[1], "--demo") == 0))
     return sr_demo_main (NULL);
-  fprintf (stderr, "usage: sr-demo-launcher [--demo | --daemon | --attach SPOOL]\n");
+  fprintf (stderr, "usage: sr-demo-launcher [--demo | --daemon | --attach SPOOL | --console CONFIG]\n");
   return 2;
 }

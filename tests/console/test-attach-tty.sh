@@ -33,7 +33,9 @@ SPOOL=$(sed -n 's/^spool: //p' "$WORK/daemon.out")
 ok "daemon serves its control socket (mode 0660)"
 
 tmux_start attach-tty 130 30
-tmux_run "$LAUNCHER --attach $SPOOL; echo attach-exit=\$?"
+# As `sms-router --config` on the daemon's configuration: the console sees the
+# lock and attaches instead of starting a second router.
+tmux_run "$LAUNCHER --console $(dirname "$SPOOL")/demo.conf; echo attach-exit=\$?"
 tmux_wait '\(attached\)'
 tmux_wait 'demo#1 +bound' 15
 tmux_wait 'default +[0-9]+ +[0-9]+ +[0-9]+'
@@ -68,3 +70,38 @@ tmux_keys q
 tmux_wait 'attach-exit=0' 10
 kill -0 "$DAEMON_PID" || { echo "FAIL: the daemon died with the console" >&2; exit 1; }
 ok "quitting the console leaves the daemon running"
+
+# No daemon on this spool: the same entry point embeds a router (its SMSC is
+# down here, so the bind keeps connecting and a composed message waits).
+mkdir -p "$WORK/own"
+cat > "$WORK/own/conf" <<CONF
+[router]
+spool = $WORK/own/spool
+region = CH
+[smpp:down]
+host = 127.0.0.1
+port = 9
+system-id = x
+password = y
+[app:default]
+from = +41791234567
+CONF
+chmod 600 "$WORK/own/conf"
+tmux_run "clear; $LAUNCHER --console $WORK/own/conf; echo embedded-exit=\$?"
+tmux_wait '^\[1 Overview\]'
+tmux_expect_no '\(attached\)'
+tmux_wait 'down#1 +(connecting|disconnected)' 10
+tmux_keys c
+tmux_wait 'Compose a message'
+tmux_type '+41795559944'
+tmux_keys Tab Tab Tab
+tmux_type 'waits for the SMSC'
+tmux_keys Enter
+tmux_wait 'Message to \+41795559944 queued\.'
+tmux_keys 2
+tmux_wait '\+41795559944 .*waiting' 10
+tmux_keys q
+tmux_wait 'embedded-exit=0' 15
+find "$WORK/own/spool/apps/default/outbox" -type f | grep -q . \
+  || { echo "FAIL: the queued message is not in the outbox" >&2; exit 1; }
+ok "without a daemon the console embeds the router"

@@ -126,6 +126,7 @@ tmux_run "clear; $FIXTURE --rows 10"
 tmux_wait '\[1 Overview\]'
 tmux_keys C-c
 tmux_wait 'console exited: signal'
+tmux_wait 'sr-test\$ ?$'
 tmux_expect_no 'Overview'
 tmux_run 'echo sane-$((40+2))'
 tmux_wait '^sane-42$'
