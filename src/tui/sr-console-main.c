@@ -12,6 +12,7 @@
 #include "sr-console-remote.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
+#include "sr-notify.h"
 
 static FILE *log_file;
 
@@ -70,6 +71,15 @@ sr_console_stop_router (SrRouter *router, guint timeout_ms)
     g_warning ("The router did not stop within %u ms; closing anyway.", timeout_ms);
 }
 
+/* Bind lost or restored, auth rejected, a new dead letter, an inbound SMS:
+ * worth a desktop bubble (rate-limited, silent without a service). */
+static void
+notify_event (SrRouter *router, SrScope scope, const char *kind, const char *text, gpointer user_data)
+{
+  if (scope == SR_SCOPE_SYSTEM || g_str_has_prefix (kind, "dead") || g_str_has_prefix (kind, "inbound"))
+    sr_notify_send (user_data, _("SMS router"), text);
+}
+
 int
 sr_console_main (SrConfig *config, const char *spool, const char *console_title)
 {
@@ -88,6 +98,8 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
       fprintf (stderr, "sms-router: %s\n", error->message);
       return 1;
     }
+  g_autoptr (SrNotify) notify = sr_notify_new (5000);
+  sr_router_set_event_func (router, notify_event, notify);
   g_autoptr (SrConsoleRouterModel) model = sr_console_router_model_new (router, NULL);
   SrConsoleOptions options = { .title = console_title };
   g_autoptr (SrConsole) console = sr_console_new (sr_console_router_model_get (model), &options);
@@ -95,6 +107,7 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
   g_clear_pointer (&console, sr_console_free);
   g_clear_pointer (&model, sr_console_router_model_free);
   sr_console_stop_router (router, 10000);
+  sr_router_set_event_func (router, NULL, NULL);
   if (why == SR_CONSOLE_EXIT_ERROR)
     {
       fprintf (stderr, "sms-router: %s\n", error->message);

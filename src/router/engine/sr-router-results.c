@@ -229,6 +229,12 @@ sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint cod
     }
   g_debug ("%s/%s: dead (%s): %s", msg->app->name, msg->file,
            sr_error_class_to_string (klass), text);
+  if (router->event_func)
+    {
+      g_autofree char *line = g_strdup_printf ("%s/%s: %s: %s", msg->app->name, msg->file,
+                                               sr_error_class_to_string (klass), text);
+      router->event_func (router, SR_SCOPE_MESSAGE, "dead-letter", line, router->event_data);
+    }
 
   /* A dead letter moves at once: after a crash before the commit, the file
    * is in dead/ and the row is missing, which loses nothing. */
