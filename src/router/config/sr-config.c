@@ -8,6 +8,7 @@
 
 #include "sr-config.h"
 #include "sr-build-config.h"
+#include "sr-address-syntax.h"
 #include "sr-number.h"
 #include "sr-policy.h"
 
@@ -191,10 +192,11 @@ read_enum (const Reader *r, const char *group, const char *key, const char *cons
   return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, _("'%s' is not one of: %s"), s, choices);
 }
 
+/* Upper case only: the file is what operators read and grep. */
 static gboolean
 is_region (const char *s)
 {
-  return s != NULL && strlen (s) == 2 && g_ascii_isupper (s[0]) && g_ascii_isupper (s[1]);
+  return sr_address_is_region (s) && g_ascii_isupper (s[0]) && g_ascii_isupper (s[1]);
 }
 
 static gboolean
@@ -215,23 +217,11 @@ check_regions (const Reader *r, const char *group, const char *key, char **value
   return TRUE;
 }
 
-/* An E.164 number or prefix: '+' and 1 to 15 digits. */
-static gboolean
-is_e164_prefix (const char *s)
-{
-  if (s == NULL || s[0] != '+' || s[1] == '\0' || strlen (s) > 16)
-    return FALSE;
-  for (const char *p = s + 1; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
 static gboolean
 check_prefixes (const Reader *r, const char *group, const char *key, char **values, GError **error)
 {
   for (guint i = 0; values[i] != NULL; i++)
-    if (!is_e164_prefix (values[i]))
+    if (!sr_address_is_e164 (values[i]))
       return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
                    _("'%s' is not an international number or prefix such as +4179"), values[i]);
   return TRUE;

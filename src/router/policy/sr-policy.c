@@ -2,6 +2,7 @@
  * Inbound firewall and routing are in sr-policy-inbound.c. */
 #define G_LOG_DOMAIN "sr-policy"
 
+#include "sr-address-syntax.h"
 #include "sr-policy.h"
 #include "sr-policy-private.h"
 
@@ -41,12 +42,6 @@ sr_source_override_free (SrSourceOverride *override)
   g_strfreev (override->countries);
   g_free (override->sender);
   g_free (override);
-}
-
-static gboolean
-is_country_code (const char *s)
-{
-  return strlen (s) == 2 && g_ascii_isalpha (s[0]) && g_ascii_isalpha (s[1]);
 }
 
 GPtrArray *
@@ -105,7 +100,7 @@ sr_policy_parse_overrides (const char *value, GError **error)
 
           if (*cc == '\0')
             continue;
-          if (!is_country_code (cc))
+          if (!sr_address_is_region (cc))
             {
               g_set_error (error, SR_POLICY_ERROR, SR_POLICY_ERROR_INVALID,
                            _("source override country '%s' is not an ISO 3166 two-letter code"), cc);

@@ -8,12 +8,13 @@
 
 #include <string.h>
 
+#include "sr-address-syntax.h"
 #include "sr-journal-private.h"
 
 #define USEC_PER_HOUR (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600))
 #define USEC_PER_DAY (USEC_PER_HOUR * 24)
 /* E.164: at most 15 digits after the '+' */
-#define E164_MAX 16
+#define E164_MAX SR_E164_MAX_LEN
 /* above this many cached destinations, forget those not counted today */
 #define COUNTER_CACHE_MAX 100000
 
@@ -118,13 +119,9 @@ sr_journal_count_apps (SrJournal *journal)
 static char *
 blacklist_value (SrJournal *j, SrBlacklistKind kind, const char *value, GError **error)
 {
-  size_t len = strlen (value);
-  gboolean ok = TRUE;
-
   if (kind == SR_BLACKLIST_COUNTRY)
     {
-      ok = len == 2 && g_ascii_isalpha (value[0]) && g_ascii_isalpha (value[1]);
-      if (ok)
+      if (sr_address_is_region (value))
         return g_ascii_strup (value, -1);
       g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_INVALID,
                    _("“%s” is not a country code: a blacklisted country is a two-letter "
@@ -132,10 +129,7 @@ blacklist_value (SrJournal *j, SrBlacklistKind kind, const char *value, GError *
       return NULL;
     }
 
-  ok = len >= 2 && len <= E164_MAX && value[0] == '+';
-  for (size_t i = 1; ok && i < len; i++)
-    ok = g_ascii_isdigit (value[i]);
-  if (ok)
+  if (sr_address_is_e164 (value))
     return g_strdup (value);
   g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_INVALID,
                kind == SR_BLACKLIST_NUMBER
