@@ -281,6 +281,43 @@ test_when_committed_flush (Fixture *f, gconstpointer data)
   g_assert_no_error (idle.error);
 }
 
+/* commit_soon: with a 10 s age limit, the commit still comes in the next
+ * main-loop iteration, covering what was written until then. */
+static void
+test_commit_soon (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  sr_journal_set_batch (f->journal, 1000, 10000);
+  SrJournalStats before, after;
+  sr_journal_get_stats (f->journal, &before);
+
+  CommitProbe probe = { .path = f->path };
+  SrJournalMessage m = test_message ("default", "soon", "+41791234567", SR_MESSAGE_QUEUED, T0);
+  probe.id = sr_journal_message_insert (f->journal, &m, &error);
+  g_assert_no_error (error);
+  sr_journal_when_committed (f->journal, probe_committed, &probe);
+  sr_journal_commit_soon (f->journal);
+  sr_journal_commit_soon (f->journal);  /* asking twice is one commit */
+  g_assert_cmpint (sr_journal_message_insert (f->journal, &m, &error), >, 0);
+
+  sqlite3 *db = raw_open (f->path);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 0);
+  gint64 start = g_get_monotonic_time ();
+  run_until (&probe.fired, 2000);
+  g_assert_true (probe.fired && probe.visible);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 1000);
+  sr_journal_get_stats (f->journal, &after);
+  g_assert_cmpuint (after.commits - before.commits, ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 2);
+  sqlite3_close (db);
+
+  /* Nothing open: nothing to do, and no commit is counted. */
+  sr_journal_commit_soon (f->journal);
+  g_main_context_iteration (NULL, FALSE);
+  sr_journal_get_stats (f->journal, &before);
+  g_assert_cmpuint (before.commits, ==, after.commits);
+}
+
 /* Hitting the change limit commits at once, but callbacks still wait for the main loop. */
 static void
 test_batch_limit (Fixture *f, gconstpointer data)
@@ -516,6 +553,8 @@ main (int argc, char **argv)
               test_when_committed_timer, fixture_teardown);
   g_test_add ("/journal/commit/when-committed-flush", Fixture, NULL, fixture_setup_open,
               test_when_committed_flush, fixture_teardown);
+  g_test_add ("/journal/commit/soon", Fixture, NULL, fixture_setup_open, test_commit_soon,
+              fixture_teardown);
   g_test_add ("/journal/commit/batch-limit", Fixture, NULL, fixture_setup_open, test_batch_limit,
               fixture_teardown);
   g_test_add ("/journal/commit/failure", Fixture, NULL, fixture_setup_open, test_commit_failure,

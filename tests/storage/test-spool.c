@@ -361,6 +361,144 @@ test_finish_dead_large (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_raw (f, "iot", "outbox/cur"), ==, 0);
 }
 
+/* Claims a new file of "billing" holding @text; returns its name. */
+static char *
+deliver_and_claim (Fixture *f, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  char *name = NULL;
+
+  g_assert_true (sr_spool_deliver (f->spool, "billing", SR_SPOOL_BOX_OUTBOX, text, strlen (text),
+                                   0, &name, &error));
+  g_assert_true (sr_spool_claim (f->spool, "billing", name, &error));
+  g_assert_no_error (error);
+  return name;
+}
+
+static ino_t
+inode_of (Fixture *f, SrSpoolFolder folder, const char *name)
+{
+  g_autofree char *path = sr_spool_get_path (f->spool, "billing", folder, name);
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
+static void
+test_finish_in_place (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "To: +41791234567\nReference: r-1\n\nHello\n";
+  const char *const extra[] = { "X-SMSC-Id", "1f", "X-SMSC-Id", "20", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = deliver_and_claim (f, text);
+  g_autofree char *sent = NULL;
+  g_autofree char *cur_path = sr_spool_get_path (f->spool, "billing", SR_SPOOL_OUTBOX_CUR, name);
+  ino_t claimed = inode_of (f, SR_SPOOL_OUTBOX_CUR, name);
+  gsize len;
+
+  /* The file the app wrote is the file in sent/: renamed, not copied. */
+  g_assert_true (sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, text,
+                                  strlen (text), extra, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inode_of (f, SR_SPOOL_SENT, name), ==, claimed);
+  g_assert_false (g_file_test (cur_path, G_FILE_TEST_EXISTS));
+  sent = slurp (f, "billing", SR_SPOOL_SENT, name, &len);
+  g_assert_cmpstr (sent, ==, "To: +41791234567\nReference: r-1\nX-SMSC-Id: 1f\nX-SMSC-Id: 20\n\nHello\n");
+  g_assert_cmpuint (count_raw (f, "billing", "sent"), ==, 1);
+}
+
+static void
+test_finish_read_only_file (Fixture *f, gconstpointer data)
+{
+  /* An app's file the router may rename but not write: copied instead. */
+  static const char text[] = "To: +41791234567\n\nmode 0444\n";
+  const char *const extra[] = { "X-SMSC-Id", "1f", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = deliver_and_claim (f, text);
+  g_autofree char *cur_path = sr_spool_get_path (f->spool, "billing", SR_SPOOL_OUTBOX_CUR, name);
+  g_autofree char *sent = NULL;
+  gsize len;
+
+  g_assert_cmpint (g_chmod (cur_path, 0444), ==, 0);
+  if (geteuid () == 0)
+    {
+      /* Root writes any file: finish as an unprivileged user who may write
+       * the folders but not the file, as the router does with an app's. */
+      g_autofree char *sent_dir = sr_spool_get_path (f->spool, "billing", SR_SPOOL_SENT, NULL);
+      g_autofree char *cur_dir = sr_spool_get_path (f->spool, "billing", SR_SPOOL_OUTBOX_CUR, NULL);
+      int status = -1;
+      pid_t pid;
+
+      g_assert_cmpint (g_chmod (sent_dir, 0777), ==, 0);
+      g_assert_cmpint (g_chmod (cur_dir, 0777), ==, 0);
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        _exit (setgid (65534) == 0 && setuid (65534) == 0
+               && sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, text,
+                                   strlen (text), extra, 0, NULL) ? 0 : 1);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+  else
+    g_assert_true (sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, text,
+                                    strlen (text), extra, 0, &error));
+  g_assert_no_error (error);
+  sent = slurp (f, "billing", SR_SPOOL_SENT, name, &len);
+  g_assert_cmpstr (sent, ==, "To: +41791234567\nX-SMSC-Id: 1f\n\nmode 0444\n");
+  g_assert_false (g_file_test (cur_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_raw (f, "billing", "sent"), ==, 1);
+}
+
+static void
+test_finish_twice (Fixture *f, gconstpointer data)
+{
+  /* A crash between writing the finished bytes over the claimed file and
+   * renaming it leaves them in cur/; the restart finishes it again, with
+   * the journal's values, and the headers appear once. */
+  static const char finished[] = "To: +41791234567\nX-SMSC-Id: 1f\nX-Submitted: 2026-01-01T00:00:00Z\n\nagain\n";
+  const char *const extra[] = { "X-SMSC-Id", "1f", "X-Submitted", "2026-01-02T00:00:00Z", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = deliver_and_claim (f, finished);
+  g_autofree char *sent = NULL;
+  gsize len;
+
+  g_assert_true (sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, NULL, 0,
+                                  extra, 0, &error));
+  g_assert_no_error (error);
+  sent = slurp (f, "billing", SR_SPOOL_SENT, name, &len);
+  g_assert_cmpstr (sent, ==, "To: +41791234567\nX-SMSC-Id: 1f\nX-Submitted: 2026-01-02T00:00:00Z\n\nagain\n");
+}
+
+static void
+test_finish_over_a_page (Fixture *f, gconstpointer data)
+{
+  /* Longer than one page when finished: copied into a new file, so no kill
+   * can leave a half-written message behind. */
+  g_autoptr (GString) text = g_string_new ("To: +41791234567\n\n");
+  const char *const extra[] = { "X-SMSC-Id", "1f", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sent = NULL;
+  ino_t claimed;
+  gsize len;
+
+  while (text->len < 4090)
+    g_string_append (text, "0123456789");
+  name = deliver_and_claim (f, text->str);
+  claimed = inode_of (f, SR_SPOOL_OUTBOX_CUR, name);
+  g_assert_true (sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, text->str,
+                                  text->len, extra, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inode_of (f, SR_SPOOL_SENT, name), !=, claimed);
+  sent = slurp (f, "billing", SR_SPOOL_SENT, name, &len);
+  g_assert_cmpuint (len, ==, text->len + strlen ("X-SMSC-Id: 1f\n"));
+  g_assert_true (g_str_has_suffix (sent, "0123456789"));
+  g_assert_cmpuint (count_raw (f, "billing", "outbox/cur"), ==, 0);
+}
+
 static void
 test_claim_vanished (Fixture *f, gconstpointer data)
 {
@@ -889,6 +1027,10 @@ main (int argc, char **argv)
   ADD ("/spool/deliver-boxes", test_deliver_boxes);
   ADD ("/spool/deliver-claim-finish", test_deliver_claim_finish);
   ADD ("/spool/finish-dead-large", test_finish_dead_large);
+  ADD ("/spool/finish-in-place", test_finish_in_place);
+  ADD ("/spool/finish-read-only-file", test_finish_read_only_file);
+  ADD ("/spool/finish-twice", test_finish_twice);
+  ADD ("/spool/finish-over-a-page", test_finish_over_a_page);
   ADD ("/spool/claim-vanished", test_claim_vanished);
   ADD ("/spool/read-limits", test_read_limits);
   ADD ("/spool/scan-streaming", test_scan_streaming);

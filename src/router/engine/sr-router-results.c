@@ -65,6 +65,10 @@ seal_cb (gpointer user_data)
   batch->accepted = g_steal_pointer (&router->open_accepted);
   router->pending_batches++;
   sr_journal_when_committed (router->journal, batch_committed, batch);
+  /* Accepted parts hold window slots and ready messages wait for the wire
+   * until this commit: do not let them wait for the batch to fill up. */
+  if (batch->ready || batch->accepted)
+    sr_journal_commit_soon (router->journal);
   return G_SOURCE_REMOVE;
 }
 

@@ -100,6 +100,7 @@ struct _SrJournal {
   guint max_changes;
   guint max_delay_ms;
   GSource *timer;
+  gboolean timer_soon;          /* the timer is the commit_soon idle */
   GSource *dispatch;
   GQueue waiting;              /* SrJournalWaiter: until the next commit */
   GQueue ready;                /* SrJournalWaiter: outcome known, callback due */

@@ -2,7 +2,8 @@
  *
  * One write transaction stays open while writes arrive; it is committed by
  * size (max_changes), by age (a max_delay_ms timeout armed by the first
- * change) or on demand.  Callbacks waiting for durability run after the
+ * change), in the next main-loop iteration when a writer waits on it
+ * (sr_journal_commit_soon) or on demand (sr_journal_flush).  Callbacks waiting for durability run after the
  * commit from an idle source on the journal's main context (or from
  * sr_journal_flush), never from inside a write call, so callers are not
  * re-entered in the middle of their own work.
@@ -209,6 +210,7 @@ cancel_timer (SrJournal *j)
       g_source_destroy (j->timer);
       g_clear_pointer (&j->timer, g_source_unref);
     }
+  j->timer_soon = FALSE;
 }
 
 /* The open transaction is gone (rolled back): its writes are lost. */
@@ -278,6 +280,7 @@ timer_cb (gpointer data)
 {
   SrJournal *j = data;
   g_clear_pointer (&j->timer, g_source_unref);
+  j->timer_soon = FALSE;
   /* failures were queued for the error callback by commit() */
   commit (j, NULL);
   return G_SOURCE_REMOVE;
@@ -399,6 +402,21 @@ sr_journal_flush (SrJournal *journal, GError **error)
   gboolean ok = commit (journal, error);
   dispatch_all (journal);
   return ok;
+}
+
+void
+sr_journal_commit_soon (SrJournal *journal)
+{
+  g_return_if_fail (journal != NULL);
+  if (!journal->in_txn || journal->timer_soon)
+    return;
+  cancel_timer (journal);
+  journal->timer = g_idle_source_new ();
+  journal->timer_soon = TRUE;
+  g_source_set_priority (journal->timer, G_PRIORITY_DEFAULT);
+  g_source_set_callback (journal->timer, timer_cb, journal, NULL);
+  g_source_set_static_name (journal->timer, "sr-journal commit soon");
+  g_source_attach (journal->timer, journal->context);
 }
 
 void

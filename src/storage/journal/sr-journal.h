@@ -296,6 +296,10 @@ gint sr_journal_get_schema_version (SrJournal *journal);
 
 /* Commits now and runs due when_committed callbacks before returning. */
 gboolean sr_journal_flush (SrJournal *journal, GError **error);
+/* Commits the open transaction in the next main-loop iteration instead of
+ * at its size or age limit: for writes something waits on (a window slot,
+ * a message ready to go).  Everything written until then joins the commit. */
+void sr_journal_commit_soon (SrJournal *journal);
 /* Runs func (from the main context, or from sr_journal_flush) once everything
  * written so far is committed, or with an error if it was lost. */
 void sr_journal_when_committed (SrJournal *journal, SrJournalCommittedFunc func, gpointer user_data);

@@ -11,15 +11,71 @@
 
 #include <string.h>
 
+static gboolean name_matches (const char *name, gsize name_len, const char *pattern);
+static char *build_finished (const char *data, gsize len, const char *const *extra_headers,
+                             gsize *out_len);
+
+/* TRUE if a header line of data[0, header_end) is named like one of the
+ * names of the name, value pairs @pairs. */
+static gboolean
+has_header_of (const char *data, gsize header_end, const char *const *pairs)
+{
+  gsize pos = 0;
+
+  while (pos < header_end)
+    {
+      const char *ls = data + pos;
+      const char *nl = memchr (ls, '\n', header_end - pos);
+      gsize line_len = nl ? (gsize) (nl - ls) + 1 : header_end - pos;
+      const char *colon = memchr (ls, ':', line_len);
+
+      pos += line_len;
+      if (colon == NULL)
+        continue;
+      while (colon > ls && (colon[-1] == ' ' || colon[-1] == '\t'))
+        colon--;
+      for (guint i = 0; pairs[i] != NULL; i += 2)
+        if (name_matches (ls, (gsize) (colon - ls), pairs[i]))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 char *
 sr_message_build_finished (const char *data, gsize len,
                            const char *const *extra_headers, gsize *out_len)
 {
   gsize header_end = 0, body_start = 0;
-  gboolean crlf = FALSE;
-  GString *out;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (extra_headers && extra_headers[0]
+      && sr_message_split (data, len, &header_end, &body_start, NULL)
+      && has_header_of (data, header_end, extra_headers))
+    {
+      /* Finished before (a crash between writing and moving the file):
+       * the old values go, so finishing twice equals finishing once. */
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autofree char *stripped = NULL;
+      gsize stripped_len = 0;
+
+      for (guint i = 0; extra_headers[i] != NULL; i += 2)
+        g_ptr_array_add (names, (gpointer) extra_headers[i]);
+      g_ptr_array_add (names, NULL);
+      stripped = sr_message_strip_headers (data, len, (const char *const *) names->pdata,
+                                           &stripped_len);
+      return build_finished (stripped, stripped_len, extra_headers, out_len);
+    }
+  return build_finished (data, len, extra_headers, out_len);
+}
+
+/* The original headers, @extra_headers, the blank line and the body. */
+static char *
+build_finished (const char *data, gsize len, const char *const *extra_headers, gsize *out_len)
+{
+  gsize header_end = 0, body_start = 0;
+  gboolean crlf = FALSE;
+  GString *out;
 
   out = g_string_sized_new (len + 256);
   if (sr_message_split (data, len, &header_end, &body_start, &crlf))

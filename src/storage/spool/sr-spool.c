@@ -23,6 +23,8 @@ G_DEFINE_QUARK (sr-spool-error-quark, sr_spool_error)
 
 /* Bytes of a file read at once when finishing a file we were not given. */
 #define SR_SPOOL_CHUNK (64 * 1024)
+/* Finished files up to this size are written in place (one page). */
+#define SR_SPOOL_IN_PLACE_MAX 4096
 /* Upper bound for a dead letter read back for a retry. */
 #define SR_SPOOL_RETRY_MAX (16 * 1024 * 1024)
 
@@ -616,6 +618,60 @@ copy_rest (int src, int dst, char *buf, gsize size)
     }
 }
 
+/* Finishes by rewriting outbox/cur/NAME in place and renaming it into
+ * @dest: no inode is created and none deleted, which is most of what a
+ * message costs the file system otherwise (ext4 searches its inode tables
+ * for a free inode on every create under churn).  The new bytes go in one
+ * pwrite() within one page, so a kill -9 leaves either the claimed file or
+ * the finished one in cur/, never a mix; finishing that again replaces the
+ * headers it added (sr_message_build_finished()).  Returns 1 when done,
+ * 0 when the file cannot be written in place (not ours to write: an app's
+ * mode, gone, not a regular file, too long) and the caller should copy, and
+ * -1 with @error set. */
+static int
+finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *finished,
+                 gsize finished_len, gsize old_len, SrSpoolFlags flags, GError **error)
+{
+  int fd;
+  ssize_t w;
+
+  if (finished_len > SR_SPOOL_IN_PLACE_MAX)
+    return 0;
+  fd = openat (a->fds[SR_SPOOL_DIR_OUTBOX_CUR], name,
+               O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0)
+    return 0;
+  do
+    w = pwrite (fd, finished, finished_len, 0);
+  while (w < 0 && errno == EINTR);
+  if (w != (ssize_t) finished_len
+      || (finished_len < old_len && ftruncate (fd, (off_t) finished_len) < 0)
+      || ((flags & SR_SPOOL_FSYNC) && fsync (fd) < 0))
+    {
+      if (w >= 0 && w != (ssize_t) finished_len)
+        errno = ENOSPC;
+      sr_spool_set_errno (error, errno, _("write"), a, SR_SPOOL_DIR_OUTBOX_CUR, name);
+      close (fd);
+      return -1;
+    }
+  if (close (fd) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("write"), a, SR_SPOOL_DIR_OUTBOX_CUR, name);
+      return -1;
+    }
+  if (renameat (a->fds[SR_SPOOL_DIR_OUTBOX_CUR], name, a->fds[dest], name) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("rename into place"), a, dest, name);
+      return -1;
+    }
+  if ((flags & SR_SPOOL_FSYNC) && fsync (a->fds[dest]) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("sync the folder"), a, dest, NULL);
+      return -1;
+    }
+  return 1;
+}
+
 gboolean
 sr_spool_finish (SrSpool *spool, const char *app, const char *name,
                  SrSpoolOutcome outcome, const void *data, gsize len,
@@ -654,6 +710,15 @@ sr_spool_finish (SrSpool *spool, const char *app, const char *name,
       len = n;
     }
   finished = sr_message_build_finished (data, len, extra_headers, &finished_len);
+  if (src < 0 || len < SR_SPOOL_CHUNK)
+    {
+      int done = finish_in_place (a, dest, name, finished, finished_len, len, flags, error);
+      if (done != 0)
+        {
+          ok = done > 0;
+          goto out;
+        }
+    }
 
   tmp_name = g_strconcat (SR_SPOOL_FINISH_PREFIX, name, NULL);
   out = openat (a->fds[dest], tmp_name,

@@ -102,11 +102,15 @@ gboolean sr_spool_claim (SrSpool *spool, const char *app, const char *name,
 GBytes *sr_spool_read (SrSpool *spool, const char *app, SrSpoolFolder folder,
                        const char *name, gsize max_size, GError **error);
 
-/* Writes outbox/cur/NAME into sent/NAME or dead/NAME with @extra_headers
- * (NULL-terminated name, value pairs) added after the original headers and
- * the body unchanged (a temporary dot-file in the destination, then rename),
- * then removes outbox/cur/NAME.  @data/@len: the file's bytes if the caller
- * has them (saves a read); NULL to read the file (any size, streamed). */
+/* Moves outbox/cur/NAME into sent/NAME or dead/NAME with @extra_headers
+ * (NULL-terminated name, value pairs) added after the original headers
+ * (replacing headers of those names a crashed earlier finish left) and the
+ * body unchanged.  A result of up to one page is written over the claimed
+ * file, which is then renamed: no file is created or deleted.  Otherwise,
+ * or when the router may not write the app's file, it is copied (a
+ * temporary dot-file in the destination, then rename) and outbox/cur/NAME
+ * removed.  @data/@len: the whole file's bytes if the caller has them
+ * (saves a read); NULL to read the file (any size, streamed). */
 gboolean sr_spool_finish (SrSpool *spool, const char *app, const char *name,
                           SrSpoolOutcome outcome, const void *data, gsize len,
                           const char *const *extra_headers, SrSpoolFlags flags,
