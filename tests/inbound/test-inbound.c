@@ -5,6 +5,7 @@
 #include "inbound-fixture.h"
 
 void inbound_durability_tests_add (void);
+void inbound_config_tests_add (void);
 
 /* ---- decoding ---- */
 
@@ -416,5 +417,6 @@ main (int argc, char **argv)
   g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
   g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
   inbound_durability_tests_add ();
+  inbound_config_tests_add ();
   return g_test_run ();
 }
