@@ -219,6 +219,49 @@ test_crash_partial (Fx *fx, gconstpointer data)
   assert_hold_cleared (fx);
 }
 
+/* A message delivered and answered, which the app has taken away (out of
+ * new/ and cur/), before the router crashes: the part files still held
+ * for a redelivery must not bring it back after the restart. */
+static void
+test_taken_before_crash (Fx *fx, gconstpointer data)
+{
+  const char *specs[] = {
+    "from=" FROM ",to=+41790000000,text=taken away",
+    "from=" FROM ",to=+41790000000,text=0123456789,repeat=40,ref=3",
+  };
+  g_autoptr(GPtrArray) rows = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(GPtrArray) names = NULL;
+      g_autofree char *path = NULL;
+
+      mo_and_wait (fx, specs[i]);
+      sr_journal_flush (fx->journal, NULL);
+      names = inbox (fx, "default");
+      g_assert_cmpuint (names->len, ==, 1);
+      path = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_NEW, names->pdata[0]);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_false (hold_empty (fx));
+  close_router (fx, FALSE);
+  open_router (fx);
+  start_session (fx);
+  run_for (100);
+  sr_journal_flush (fx->journal, NULL);
+  g_assert_cmpuint (inbox_count (fx, "default"), ==, 0);
+  {
+    g_autofree char *cur = sr_spool_get_path (fx->spool, "default", SR_SPOOL_INBOX_CUR, NULL);
+    g_autoptr(GDir) dir = g_dir_open (cur, 0, NULL);
+    g_assert_nonnull (dir);
+    g_assert_null (g_dir_read_name (dir));
+  }
+  rows = journal_inbound (fx);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (fx->notified, ==, 2);
+  assert_hold_cleared (fx);
+}
+
 void inbound_durability_tests_add (void);
 
 void
@@ -234,4 +277,5 @@ inbound_durability_tests_add (void)
       g_test_add (name, Fx, &crash_cases[i], fx_setup, test_crash, fx_teardown);
     }
   g_test_add ("/inbound/crash-partial", Fx, NULL, fx_setup, test_crash_partial, fx_teardown);
+  g_test_add ("/inbound/taken-before-crash", Fx, NULL, fx_setup, test_taken_before_crash, fx_teardown);
 }

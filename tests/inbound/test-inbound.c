@@ -5,6 +5,7 @@
 #include "inbound-fixture.h"
 
 void inbound_durability_tests_add (void);
+void inbound_config_tests_add (void);
 
 /* ---- decoding ---- */
 
@@ -282,6 +283,27 @@ test_malformed (Fx *fx, gconstpointer data)
   g_assert_true (g_utf8_validate (odd, -1, NULL));
 }
 
+/* A UCS-2 message in two parts whose first part ends in half a
+ * character: the damage stays in that part, the next one is read from its
+ * own start (not shifted by one octet). */
+static void
+test_truncated_ucs2_part (Fx *fx, gconstpointer data)
+{
+  g_autofree char *file = NULL;
+
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=050003AA02010048006900");
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,coding=binary,esm=0x40,dc=8,"
+               "hex=050003AA02020021D83DDE00");
+  g_assert_cmpuint (stats (fx).deliver_nacked, ==, 0);
+  file = only_file (fx, "default");
+  assert_header (file, "Parts", "2");
+  assert_header (file, "Alphabet", "UCS2");
+  assert_header (file, "X-Undecodable", "1 characters (shown as U+FFFD)");
+  assert_no_header (file, "X-Incomplete");
+  g_assert_cmpstr (body_of (file), ==, "Hi\xef\xbf\xbd!\xf0\x9f\x98\x80\n");
+}
+
 /* 8-bit data is kept as hex, and says so. */
 static void
 test_binary (Fx *fx, gconstpointer data)
@@ -415,6 +437,8 @@ main (int argc, char **argv)
   g_test_add ("/inbound/late-part", Fx, NULL, fx_setup, test_late_part, fx_teardown);
   g_test_add ("/inbound/direct", Fx, NULL, fx_setup, test_direct, fx_teardown);
   g_test_add ("/inbound/binary", Fx, NULL, fx_setup, test_binary, fx_teardown);
+  g_test_add ("/inbound/truncated-ucs2-part", Fx, NULL, fx_setup, test_truncated_ucs2_part, fx_teardown);
   inbound_durability_tests_add ();
+  inbound_config_tests_add ();
   return g_test_run ();
 }

@@ -55,7 +55,9 @@ sr_inbound_group_decode (const SrInboundGroup *group, SrDataCoding0 dc0)
     }
 
   /* Parts next to each other are decoded together (an escape or surrogate
-   * pair may be cut between them); runs are joined around a gap mark. */
+   * pair may be cut between them); runs are joined around a gap mark.  A
+   * UCS-2 part of an odd length ends its run: joined, its half character
+   * would shift every character of the parts after it. */
   out = g_new0 (SrDecoded, 1);
   out->message_class = -1;
   text = g_string_new (NULL);
@@ -66,10 +68,14 @@ sr_inbound_group_decode (const SrInboundGroup *group, SrDataCoding0 dc0)
 
       if (p != NULL)
         {
+          SrDataCodingInfo info;
+
           if (first == NULL)
             first = p;
           run[n_run++] = part_user_data (p, dc0);
-          continue;
+          sr_data_coding_parse (first->data_coding, dc0, &info);
+          if (info.alphabet != SR_ALPHABET_UCS2 || run[n_run - 1].len % 2 == 0)
+            continue;
         }
       if (n_run > 0)
         {
@@ -82,7 +88,7 @@ sr_inbound_group_decode (const SrInboundGroup *group, SrDataCoding0 dc0)
           n_run = 0;
           gap = FALSE;
         }
-      if (i < group->total && !gap)
+      if (i < group->total && p == NULL && !gap)
         {
           g_string_append (text, SR_INBOUND_GAP);
           gap = TRUE;

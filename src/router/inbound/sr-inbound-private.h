@@ -87,6 +87,7 @@ typedef struct {
   guint8 dest_ton;
   SrGroupState state;
   gboolean recovered;      /* rebuilt from part files at start */
+  gboolean was_delivered;  /* recovered with its delivered mark: never written again */
   gboolean detached;       /* recovered twin of a group in the table: freed after delivery */
   gboolean delivered_incomplete;
   GArray *waiters;         /* SrInboundWaiter */
@@ -117,7 +118,12 @@ gboolean sr_inbound_store_init (SrInbound *inbound, GError **error);
 /* Writes the part file of @part (number @seq, 1-based) of @group. */
 gboolean sr_inbound_store_write (SrInbound *inbound, const SrInboundGroup *group,
                                  guint seq, const SrInboundPart *part, GError **error);
-/* Removes every part file of @group. */
+/* Leaves the mark "<hash>.<first seen>.0" next to the part files of a
+ * message whose inbox file and journal row are durable: rebuilt after a
+ * crash, it is only answered, never written again (the app may have taken
+ * the file away already). */
+void sr_inbound_store_mark_delivered (SrInbound *inbound, const SrInboundGroup *group);
+/* Removes every part file of @group, then its delivered mark. */
 void sr_inbound_store_remove (SrInbound *inbound, const SrInboundGroup *group);
 /* Removes them after SR_INBOUND_LINGER_S. */
 void sr_inbound_store_linger (SrInbound *inbound, const SrInboundGroup *group);
@@ -125,7 +131,8 @@ void sr_inbound_store_linger (SrInbound *inbound, const SrInboundGroup *group);
 void sr_inbound_store_expire (SrInbound *inbound, gint64 now_us);
 /* Frees what is still waiting (the files stay for the next start). */
 void sr_inbound_store_clear (SrInbound *inbound);
-/* Rebuilds the groups from the part files (into inbound->groups). */
+/* Rebuilds the groups from the part files (into inbound->groups); those
+ * with a delivered mark come back delivered. */
 void sr_inbound_store_load (SrInbound *inbound);
 
 /* ---- sr-inbound-message.c: assembling and writing ---- */

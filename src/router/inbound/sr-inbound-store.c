@@ -12,9 +12,11 @@
 #include "sr-inbound-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PART_GROUP "part"
 
@@ -74,15 +76,34 @@ sr_inbound_store_write (SrInbound *inbound, const SrInboundGroup *group, guint s
 }
 
 void
+sr_inbound_store_mark_delivered (SrInbound *inbound, const SrInboundGroup *group)
+{
+  g_autofree char *path = part_path (inbound, group, 0);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0660);
+
+  /* Without the mark a crash now makes the restarted router write the
+   * message again if the app took its file away: worth a warning, not a
+   * refusal (the message itself is durable). */
+  if (fd < 0 || close (fd) < 0)
+    g_warning (_("Cannot mark the inbound message from %s to %s as delivered in %s: %s"),
+               group->source_addr, group->dest_addr, inbound->hold_dir, g_strerror (errno));
+}
+
+void
 sr_inbound_store_remove (SrInbound *inbound, const SrInboundGroup *group)
 {
-  for (guint i = 0; i < group->total; i++)
-    if (group->parts[i] != NULL)
-      {
-        g_autofree char *path = part_path (inbound, group, i + 1);
-        if (g_unlink (path) < 0 && errno != ENOENT)
-          g_warning (_("Cannot remove the held inbound part %s: %s"), path, g_strerror (errno));
-      }
+  /* the mark last: parts left without it would be delivered again */
+  for (guint i = 0; i <= group->total; i++)
+    {
+      guint seq = i < group->total ? i + 1 : 0;
+      g_autofree char *path = NULL;
+
+      if (seq != 0 && group->parts[i] == NULL)
+        continue;
+      path = part_path (inbound, group, seq);
+      if (g_unlink (path) < 0 && errno != ENOENT)
+        g_warning (_("Cannot remove the held inbound part %s: %s"), path, g_strerror (errno));
+    }
 }
 
 /* Part files whose removal waits (see SR_INBOUND_LINGER_S). */
@@ -142,6 +163,7 @@ sr_inbound_store_linger (SrInbound *inbound, const SrInboundGroup *group)
   for (guint i = 0; i < group->total; i++)
     if (group->parts[i] != NULL)
       g_ptr_array_add (l->paths, part_path (inbound, group, i + 1));
+  g_ptr_array_add (l->paths, part_path (inbound, group, 0));   /* the mark last */
   g_queue_push_tail (&inbound->linger, l);
   if (inbound->linger_timer == 0)
     inbound->linger_timer = g_timeout_add_seconds (SR_INBOUND_LINGER_S, on_linger, inbound);
@@ -167,8 +189,9 @@ all_digits (const char *s, const char *end)
   return TRUE;
 }
 
-/* "<40 hex digits>.<first seen>.<part>": a part file; anything else is a
- * temporary left by an interrupted write. */
+/* "<40 hex digits>.<first seen>.<part>": a part file (part 0: the
+ * delivered mark); anything else is a temporary left by an interrupted
+ * write. */
 static gboolean
 is_part_name (const char *name)
 {
@@ -242,6 +265,7 @@ sr_inbound_store_load (SrInbound *inbound)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = g_dir_open (inbound->hold_dir, 0, &error);
   g_autoptr(GHashTable) found = NULL;
+  g_autoptr(GHashTable) marks = NULL;   /* "<hash>.<first seen>" of delivered messages */
   const char *name;
   GHashTableIter iter;
   gpointer value;
@@ -253,6 +277,7 @@ sr_inbound_store_load (SrInbound *inbound)
       return;
     }
   found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (inbound->hold_dir, name, NULL);
@@ -267,6 +292,11 @@ sr_inbound_store_load (SrInbound *inbound)
         {
           /* a temporary of an interrupted write: its part was never answered */
           g_unlink (path);
+          continue;
+        }
+      if (g_str_has_suffix (name, ".0"))
+        {
+          g_hash_table_insert (marks, g_strndup (name, strlen (name) - 2), g_steal_pointer (&path));
           continue;
         }
       if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local) ||
@@ -311,9 +341,16 @@ sr_inbound_store_load (SrInbound *inbound)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SrInboundGroup *group = value;
+      g_autofree char *id = g_strdup_printf ("%s.%" G_GINT64_FORMAT, group->hash, group->first_seen);
 
-      g_message (_("Recovered %u of %u parts of an inbound message from %s to %s"),
-                 group->have, group->total, group->source_addr, group->dest_addr);
+      group->was_delivered = g_hash_table_remove (marks, id);
+      if (!group->was_delivered)
+        g_message (_("Recovered %u of %u parts of an inbound message from %s to %s"),
+                   group->have, group->total, group->source_addr, group->dest_addr);
       sr_inbound_group_recovered (inbound, group);
     }
+  /* marks whose parts were removed already */
+  g_hash_table_iter_init (&iter, marks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_unlink (value);
 }

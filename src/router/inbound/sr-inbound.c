@@ -324,6 +324,7 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     }
 
   group->state = SR_GROUP_DONE;
+  sr_inbound_store_mark_delivered (inbound, group);
   /* Only which parts came matters from now on. */
   for (guint i = 0; i < group->total; i++)
     if (group->parts[i] != NULL)
@@ -497,7 +498,15 @@ sr_inbound_group_recovered (SrInbound *inbound, SrInboundGroup *group)
     }
   else
     g_hash_table_insert (inbound->groups, group->key, group);
-  if (group->have == group->total)
+  if (group->was_delivered)
+    {
+      /* in the inbox and the journal before the crash: only its
+       * redelivered part is still to be answered */
+      group->state = SR_GROUP_DONE;
+      group->delivered_incomplete = group->have < group->total;
+      group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
+    }
+  else if (group->have == group->total)
     group_deliver (group);
   else
     group_arm_timer (group, group->first_seen + timeout_us (inbound));
