@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /* One daemon under test, its spool, configuration and simulator. */
 typedef struct {
@@ -66,10 +67,19 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->pidfile);
 }
 
+/* A failed assertion aborts before the teardown: the daemon must not outlive
+ * the test (it would hold the test's stderr open until the harness times out). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static GSubprocess *
 start_daemon (Fixture *f, GSubprocessFlags flags)
 {
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
   g_autoptr(GError) error = NULL;
   GSubprocess *p = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
@@ -110,6 +120,21 @@ count_app (Fixture *f, const char *sub)
 {
   g_autofree char *dir = g_build_filename (f->spool, "apps", "default", sub, NULL);
   return count_files (dir);
+}
+
+/* The contents of the one file in the app's folder @sub. */
+static char *
+read_only_file (Fixture *f, const char *sub)
+{
+  g_autofree char *dir = g_build_filename (f->spool, "apps", "default", sub, NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  const char *name = g_dir_read_name (d);
+  g_assert_nonnull (name);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
 }
 
 static gboolean
@@ -198,6 +223,12 @@ one_sent (Fixture *f)
 }
 
 static gboolean
+one_dead (Fixture *f)
+{
+  return count_app (f, "dead") >= 1;
+}
+
+static gboolean
 two_sent (Fixture *f)
 {
   return count_app (f, "sent") >= 2;
@@ -208,8 +239,22 @@ test_reload (Fixture *f, gconstpointer data)
 {
   f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_NONE);
   g_assert_true (wait_for (bound, f, 15));
-  drop_message (f, "+447911123456", "before the reload");
+  /* +44 7400 is Great Britain; beware +44 7911, which is Guernsey (GG) */
+  drop_message (f, "+447400123456", "before the reload");
   g_assert_true (wait_for (one_sent, f, 15));
+
+  /* a blacklisted GB takes effect on the next message, without a new bind */
+  write_config (f, "blacklist-countries = GB\n");
+  g_subprocess_send_signal (f->daemon, SIGHUP);
+  g_usleep (300000);
+  drop_message (f, "+447400123456", "after the reload");
+  g_assert_true (wait_for (one_dead, f, 15));
+  g_assert_cmpuint (count_app (f, "sent"), ==, 1);
+  g_autofree char *dead = read_only_file (f, "dead");
+  g_assert_nonnull (strstr (dead, "X-Error-Class: policy"));
+  if (strstr (dead, "destination country GB is blacklisted") == NULL)
+    g_error ("dead letter lacks the blacklist reason:\n%s", dead);
+  g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 
   /* a broken configuration is refused and the daemon keeps running */
   g_assert_true (g_file_set_contents (f->config, "[router]\nregion = Nowhere\n", -1, NULL));
@@ -218,7 +263,7 @@ test_reload (Fixture *f, gconstpointer data)
   g_assert_nonnull (g_subprocess_get_identifier (f->daemon));   /* still running */
 
   /* and still sends on the same bind */
-  drop_message (f, "+447911123457", "after the refused reload");
+  drop_message (f, "+41791234568", "after the refused reload");
   g_assert_true (wait_for (two_sent, f, 15));
   g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 }
