@@ -17,6 +17,7 @@ typedef struct {
   char *pidfile;
   SrTestSim *sim;
   GSubprocess *daemon;
+  GString *log;              /* the daemon's stderr so far, when piped */
 } Fixture;
 
 static void
@@ -65,6 +66,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->spool);
   g_free (f->config);
   g_free (f->pidfile);
+  if (f->log != NULL)
+    g_string_free (f->log, TRUE);
 }
 
 /* A failed assertion aborts before the teardown: the daemon must not outlive
@@ -222,6 +225,34 @@ one_sent (Fixture *f)
   return count_app (f, "sent") >= 1;
 }
 
+/* Appends what the daemon wrote to its piped stderr since the last call. */
+static void
+drain_log (Fixture *f)
+{
+  GInputStream *err = g_subprocess_get_stderr_pipe (f->daemon);
+  char buf[4096];
+  gssize n;
+  if (f->log == NULL)
+    f->log = g_string_new (NULL);
+  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
+                                                        sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (f->log, buf, n);
+}
+
+static gboolean
+reload_reported (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "changed groups: policy") != NULL;
+}
+
+static gboolean
+reload_refused (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "configuration not reloaded, the running one is kept") != NULL;
+}
+
 static gboolean
 one_dead (Fixture *f)
 {
@@ -237,7 +268,7 @@ two_sent (Fixture *f)
 static void
 test_reload (Fixture *f, gconstpointer data)
 {
-  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_NONE);
+  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_assert_true (wait_for (bound, f, 15));
   /* +44 7400 is Great Britain; beware +44 7911, which is Guernsey (GG) */
   drop_message (f, "+447400123456", "before the reload");
@@ -246,7 +277,7 @@ test_reload (Fixture *f, gconstpointer data)
   /* a blacklisted GB takes effect on the next message, without a new bind */
   write_config (f, "blacklist-countries = GB\n");
   g_subprocess_send_signal (f->daemon, SIGHUP);
-  g_usleep (300000);
+  g_assert_true (wait_for (reload_reported, f, 10));   /* and says what changed */
   drop_message (f, "+447400123456", "after the reload");
   g_assert_true (wait_for (one_dead, f, 15));
   g_assert_cmpuint (count_app (f, "sent"), ==, 1);
@@ -259,7 +290,7 @@ test_reload (Fixture *f, gconstpointer data)
   /* a broken configuration is refused and the daemon keeps running */
   g_assert_true (g_file_set_contents (f->config, "[router]\nregion = Nowhere\n", -1, NULL));
   g_subprocess_send_signal (f->daemon, SIGHUP);
-  g_usleep (300000);
+  g_assert_true (wait_for (reload_refused, f, 10));
   g_assert_nonnull (g_subprocess_get_identifier (f->daemon));   /* still running */
 
   /* and still sends on the same bind */
