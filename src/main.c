@@ -36,9 +36,11 @@ main (int argc, char **argv)
 
   g_autofree char *config_path = NULL, *spool = NULL, *pidfile = NULL;
   gboolean daemon = FALSE, demo = FALSE, version = FALSE;
+  /* The default path comes from the build: one msgid for every build. */
+  g_autofree char *config_help = g_strdup_printf (
+    _("Configuration file (default: $SMS_ROUTER_CONFIG, else %s)"), SR_DEFAULT_CONFIG);
   const GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-      N_("Configuration file (default: $SMS_ROUTER_CONFIG, else " SR_DEFAULT_CONFIG ")"), N_("FILE") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, config_help, N_("FILE") },
     { "spool", 0, 0, G_OPTION_ARG_FILENAME, &spool, N_("Spool directory (overrides the configuration)"), N_("DIR") },
     { "daemon", 'd', 0, G_OPTION_ARG_NONE, &daemon, N_("Run headless in the foreground until SIGTERM"), NULL },
     { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &pidfile, N_("With --daemon: write the process id to FILE"), N_("FILE") },

@@ -35,6 +35,7 @@ typedef struct {
   GMainLoop *loop;
   SrRouter *router;
   char *config_path;
+  char *config_text;          /* the running configuration's file, to report what a reload changes */
   const char *spool;
   gboolean stopping;
 } Daemon;
@@ -129,19 +130,70 @@ on_stop_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Whether @group has the same keys and values in both files. */
+static gboolean
+group_equal (GKeyFile *a, GKeyFile *b, const char *group)
+{
+  g_auto(GStrv) keys_a = g_key_file_get_keys (a, group, NULL, NULL);
+  g_auto(GStrv) keys_b = g_key_file_get_keys (b, group, NULL, NULL);
+  if (keys_a == NULL || keys_b == NULL || g_strv_length (keys_a) != g_strv_length (keys_b))
+    return FALSE;
+  for (char **k = keys_a; *k; k++)
+    {
+      g_autofree char *va = g_key_file_get_value (a, group, *k, NULL);
+      g_autofree char *vb = g_key_file_get_value (b, group, *k, NULL);
+      if (g_strcmp0 (va, vb) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The groups that differ between two configuration files ("policy, app:billing"),
+ * or NULL when none does.  Only names: values may be passwords. */
+static char *
+changed_groups (const char *old_text, const char *new_text)
+{
+  g_autoptr(GKeyFile) a = g_key_file_new ();
+  g_autoptr(GKeyFile) b = g_key_file_new ();
+  if (old_text == NULL || new_text == NULL
+      || !g_key_file_load_from_data (a, old_text, -1, G_KEY_FILE_NONE, NULL)
+      || !g_key_file_load_from_data (b, new_text, -1, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) groups_a = g_key_file_get_groups (a, NULL);
+  g_auto(GStrv) groups_b = g_key_file_get_groups (b, NULL);
+  for (char **g = groups_b; *g; g++)
+    if (!group_equal (a, b, *g))
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", *g);
+  for (char **g = groups_a; *g; g++)
+    if (!g_key_file_has_group (b, *g))
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", *g);
+  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 static gboolean
 on_reload_signal (gpointer user_data)
 {
   Daemon *d = user_data;
   g_autoptr(GError) error = NULL;
   g_message (_("reloading the configuration from %s"), d->config_path);
+  g_autofree char *text = NULL;
+  g_file_get_contents (d->config_path, &text, NULL, NULL);
   SrConfig *config = sr_config_load (d->config_path, &error);
   if (config == NULL || !sr_router_reload (d->router, config, &error))
     {
       if (config != NULL)
         sr_config_free (config);
       g_warning (_("configuration not reloaded, the running one is kept: %s"), error->message);
+      return G_SOURCE_CONTINUE;
     }
+  g_autofree char *changed = changed_groups (d->config_text, text);
+  if (changed != NULL)
+    g_message (_("configuration reloaded; changed groups: %s"), changed);
+  else
+    g_message (_("configuration reloaded; nothing changed"));
+  g_free (d->config_text);
+  d->config_text = g_steal_pointer (&text);
   return G_SOURCE_CONTINUE;
 }
 
@@ -159,11 +211,13 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   Daemon d = { .spool = spool };
   d.config_path = sr_config_resolve_path (config_arg);
   g_autoptr(GError) error = NULL;
+  g_file_get_contents (d.config_path, &d.config_text, NULL, NULL);
   SrConfig *config = sr_config_load (d.config_path, &error);
   if (config == NULL)
     {
       g_printerr ("sms-router: %s\n", error->message);
       g_free (d.config_path);
+      g_free (d.config_text);
       return 2;
     }
   SrRouterOptions options = { .spool = spool, .notifications = FALSE };
@@ -172,6 +226,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
     {
       g_printerr ("sms-router: %s\n", error->message);
       g_free (d.config_path);
+      g_free (d.config_text);
       return g_error_matches (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_LOCKED) ? 2 : 1;
     }
   if (pidfile != NULL && !write_pidfile (pidfile, &error))
@@ -179,6 +234,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
       g_printerr ("sms-router: %s\n", error->message);
       sr_router_free (d.router);
       g_free (d.config_path);
+      g_free (d.config_text);
       return 1;
     }
   sr_router_set_event_func (d.router, on_router_event, &d);
@@ -189,6 +245,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
       if (pidfile != NULL)
         g_unlink (pidfile);
       g_free (d.config_path);
+      g_free (d.config_text);
       return 1;
     }
 
@@ -215,6 +272,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   if (pidfile != NULL)
     g_unlink (pidfile);
   g_free (d.config_path);
+  g_free (d.config_text);
   g_message (_("stopped"));
   return 0;
 }

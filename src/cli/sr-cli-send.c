@@ -37,7 +37,7 @@ read_stdin (gsize max, GError **error)
       if (buf->len > max)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("the text on standard input is larger than %" G_GSIZE_FORMAT " bytes"), max);
+                       _("the text on standard input is larger than %zu bytes"), max);
           return NULL;
         }
     }

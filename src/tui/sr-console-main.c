@@ -68,7 +68,7 @@ sr_console_stop_router (SrRouter *router, guint timeout_ms)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   if (!stopped)
-    g_warning ("The router did not stop within %u ms; closing anyway.", timeout_ms);
+    g_warning (_("The router did not stop within %u ms; closing anyway."), timeout_ms);
 }
 
 /* Bind lost or restored, auth rejected, a new dead letter, an inbound SMS:

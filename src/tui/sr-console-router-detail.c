@@ -150,14 +150,14 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
         sr_rm_set_error_from (error, local);
       else
         g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND,
-                     _("Message %" G_GINT64_FORMAT " is not in the journal."), id);
+                     _("Message %lld is not in the journal."), (long long) id);
       return NULL;
     }
   SrJournalMessage *m = md->message;
   SrConsoleDetail *d = sr_console_detail_new (view, id);
-  d->title = g_strdup_printf (view == SR_CONSOLE_VIEW_DEAD ? _("Dead letter %" G_GINT64_FORMAT " (app %s)")
-                                                           : _("Message %" G_GINT64_FORMAT " (app %s)"),
-                              id, sr_rm_nz (m->app));
+  d->title = g_strdup_printf (view == SR_CONSOLE_VIEW_DEAD ? _("Dead letter %lld (app %s)")
+                                                           : _("Message %lld (app %s)"),
+                              (long long) id, sr_rm_nz (m->app));
   add_field (d, _("State"), sr_rm_journal_state_name (m->state));
   add_field (d, _("To"), m->to_raw);
   add_field (d, _("E.164"), m->to_e164);
@@ -228,7 +228,7 @@ static void
 not_found (GError **error, gint64 id)
 {
   g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND,
-               _("Row %" G_GINT64_FORMAT " is gone."), id);
+               _("Row %lld is gone."), (long long) id);
 }
 
 static SrConsoleDetail *
@@ -248,8 +248,9 @@ detail_receipt (SrConsoleRouterModel *self, gint64 id, GError **error)
     }
   SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_RECEIPTS, id);
   d->title = r->message_id
-    ? g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " for message %" G_GINT64_FORMAT), id, r->message_id)
-    : g_strdup_printf (_("Receipt %" G_GINT64_FORMAT " (unmatched)"), id);
+    ? g_strdup_printf (_("Receipt %lld for message %lld"), (long long) id,
+                       (long long) r->message_id)
+    : g_strdup_printf (_("Receipt %lld (unmatched)"), (long long) id);
   add_field (d, _("Status"), r->stat);
   add_field (d, _("State"), sr_rm_journal_receipt_name (r->state));
   add_field (d, _("Error"), r->err);
@@ -290,7 +291,7 @@ detail_inbound (SrConsoleRouterModel *self, gint64 id, GError **error)
       return NULL;
     }
   SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_INBOX, id);
-  d->title = g_strdup_printf (_("Inbound %" G_GINT64_FORMAT " from %s"), id, sr_rm_nz (in->sender));
+  d->title = g_strdup_printf (_("Inbound %lld from %s"), (long long) id, sr_rm_nz (in->sender));
   add_field (d, _("From"), in->sender);
   add_field (d, _("To"), in->recipient);
   add_field (d, _("App"), in->app);
@@ -319,7 +320,7 @@ detail_event (SrConsoleRouterModel *self, gint64 id, GError **error)
       return NULL;
     }
   SrConsoleDetail *d = sr_console_detail_new (SR_CONSOLE_VIEW_LOG, id);
-  d->title = g_strdup_printf (_("Event %" G_GINT64_FORMAT " (%s)"), id, sr_rm_nz (ev->kind));
+  d->title = g_strdup_printf (_("Event %lld (%s)"), (long long) id, sr_rm_nz (ev->kind));
   add_time_field (d, _("Time"), ev->ts);
   add_field (d, _("Scope"), sr_scope_to_string (ev->scope));
   add_field (d, _("Level"), sr_journal_level_to_string (ev->level));

@@ -310,7 +310,7 @@ sr_console_server_new (const SrConsoleModel *model, const char *path,
       return NULL;
     }
   if (g_chmod (path, 0660) != 0)
-    g_warning ("Could not set mode 0660 on the control socket %s: %s", path, g_strerror (errno));
+    g_warning (_("Could not set mode 0660 on the control socket %s: %s"), path, g_strerror (errno));
   g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
   g_socket_service_start (server->service);
   return g_steal_pointer (&server);

@@ -99,7 +99,7 @@ static int
 remove_entry (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
   if (remove (path) != 0)
-    g_warning ("Could not remove %s from the demo directory: %s", path, g_strerror (errno));
+    g_warning (_("Could not remove %s from the demo directory: %s"), path, g_strerror (errno));
   return 0;
 }
 
@@ -137,7 +137,7 @@ trickle_tick (gpointer data)
   g_autofree char *text = g_strdup_printf (m->text, n);
 #pragma GCC diagnostic pop
   if (!drop_message (demo, m, to, text, &error))
-    g_warning ("Demo trickle: %s", error->message);
+    g_warning (_("Demo trickle: %s"), error->message);
   return G_SOURCE_CONTINUE;
 }
 

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 /* One daemon under test, its spool, configuration and simulator. */
 typedef struct {
@@ -16,6 +17,7 @@ typedef struct {
   char *pidfile;
   SrTestSim *sim;
   GSubprocess *daemon;
+  GString *log;              /* the daemon's stderr so far, when piped */
 } Fixture;
 
 static void
@@ -64,12 +66,23 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->spool);
   g_free (f->config);
   g_free (f->pidfile);
+  if (f->log != NULL)
+    g_string_free (f->log, TRUE);
+}
+
+/* A failed assertion aborts before the teardown: the daemon must not outlive
+ * the test (it would hold the test's stderr open until the harness times out). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static GSubprocess *
 start_daemon (Fixture *f, GSubprocessFlags flags)
 {
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
   g_autoptr(GError) error = NULL;
   GSubprocess *p = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
@@ -110,6 +123,21 @@ count_app (Fixture *f, const char *sub)
 {
   g_autofree char *dir = g_build_filename (f->spool, "apps", "default", sub, NULL);
   return count_files (dir);
+}
+
+/* The contents of the one file in the app's folder @sub. */
+static char *
+read_only_file (Fixture *f, const char *sub)
+{
+  g_autofree char *dir = g_build_filename (f->spool, "apps", "default", sub, NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  const char *name = g_dir_read_name (d);
+  g_assert_nonnull (name);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
 }
 
 static gboolean
@@ -197,6 +225,40 @@ one_sent (Fixture *f)
   return count_app (f, "sent") >= 1;
 }
 
+/* Appends what the daemon wrote to its piped stderr since the last call. */
+static void
+drain_log (Fixture *f)
+{
+  GInputStream *err = g_subprocess_get_stderr_pipe (f->daemon);
+  char buf[4096];
+  gssize n;
+  if (f->log == NULL)
+    f->log = g_string_new (NULL);
+  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
+                                                        sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (f->log, buf, n);
+}
+
+static gboolean
+reload_reported (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "changed groups: policy") != NULL;
+}
+
+static gboolean
+reload_refused (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "configuration not reloaded, the running one is kept") != NULL;
+}
+
+static gboolean
+one_dead (Fixture *f)
+{
+  return count_app (f, "dead") >= 1;
+}
+
 static gboolean
 two_sent (Fixture *f)
 {
@@ -206,19 +268,33 @@ two_sent (Fixture *f)
 static void
 test_reload (Fixture *f, gconstpointer data)
 {
-  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_NONE);
+  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_assert_true (wait_for (bound, f, 15));
-  drop_message (f, "+447911123456", "before the reload");
+  /* +44 7400 is Great Britain; beware +44 7911, which is Guernsey (GG) */
+  drop_message (f, "+447400123456", "before the reload");
   g_assert_true (wait_for (one_sent, f, 15));
+
+  /* a blacklisted GB takes effect on the next message, without a new bind */
+  write_config (f, "blacklist-countries = GB\n");
+  g_subprocess_send_signal (f->daemon, SIGHUP);
+  g_assert_true (wait_for (reload_reported, f, 10));   /* and says what changed */
+  drop_message (f, "+447400123456", "after the reload");
+  g_assert_true (wait_for (one_dead, f, 15));
+  g_assert_cmpuint (count_app (f, "sent"), ==, 1);
+  g_autofree char *dead = read_only_file (f, "dead");
+  g_assert_nonnull (strstr (dead, "X-Error-Class: policy"));
+  if (strstr (dead, "destination country GB is blacklisted") == NULL)
+    g_error ("dead letter lacks the blacklist reason:\n%s", dead);
+  g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 
   /* a broken configuration is refused and the daemon keeps running */
   g_assert_true (g_file_set_contents (f->config, "[router]\nregion = Nowhere\n", -1, NULL));
   g_subprocess_send_signal (f->daemon, SIGHUP);
-  g_usleep (300000);
+  g_assert_true (wait_for (reload_refused, f, 10));
   g_assert_nonnull (g_subprocess_get_identifier (f->daemon));   /* still running */
 
   /* and still sends on the same bind */
-  drop_message (f, "+447911123457", "after the refused reload");
+  drop_message (f, "+41791234568", "after the refused reload");
   g_assert_true (wait_for (two_sent, f, 15));
   g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 }

@@ -678,6 +678,23 @@ test_german (void)
   g_assert_cmpint (u.status, ==, 2);
   g_assert_nonnull (strstr (u.err, "nicht kombiniert"));
 
+  /* the router's own --help, every option line included */
+  {
+    const char *argv[] = { program, "--help", NULL };
+    g_autofree char *out = NULL;
+    int wait_status = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &out, NULL, &wait_status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+    g_test_message ("%s", out);
+    g_assert_nonnull (strstr (out, "SMS-Router und SMPP-Gateway"));
+    g_assert_nonnull (strstr (out, "Konfigurationsdatei (Vorgabe: $SMS_ROUTER_CONFIG, sonst "));
+    g_assert_nonnull (strstr (out, "Ohne Oberfläche im Vordergrund laufen bis SIGTERM"));
+    g_assert_null (strstr (out, "Configuration file"));
+  }
+
   /* the simulator's --help */
   const char *sim = g_getenv ("SR_SIM");
   g_assert_nonnull (sim);

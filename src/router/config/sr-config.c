@@ -121,8 +121,8 @@ read_uint (const Reader *r, const char *group, const char *key, guint64 fallback
   g_autoptr(GError) local = NULL;
   if (!g_ascii_string_to_unsigned (s, 10, min, max, &v, &local))
     return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
-                 _("'%s' is not a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT),
-                 s, min, max);
+                 _("'%s' is not a whole number from %llu to %llu"),
+                 s, (unsigned long long) min, (unsigned long long) max);
   *out = v;
   return TRUE;
 }

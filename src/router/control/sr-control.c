@@ -81,19 +81,19 @@ get_dead (SrRouter *router, gint64 id, GError **error)
     {
       if (local)
         {
-          g_autofree char *what = g_strdup_printf (_("Message %" G_GINT64_FORMAT), id);
+          g_autofree char *what = g_strdup_printf (_("Message %lld"), (long long) id);
           propagate (error, local, what);
         }
       else
         g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND,
-                     _("Message %" G_GINT64_FORMAT " is not in the journal."), id);
+                     _("Message %lld is not in the journal."), (long long) id);
       return NULL;
     }
   if (m->state != SR_MESSAGE_DEAD || !m->app || !m->file)
     {
       g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND,
-                   _("Message %" G_GINT64_FORMAT " is not a dead letter any more (it is %s)."),
-                   id, journal_state_name (m->state));
+                   _("Message %lld is not a dead letter any more (it is %s)."),
+                   (long long) id, journal_state_name (m->state));
       sr_journal_message_free (m);
       return NULL;
     }
@@ -183,8 +183,8 @@ retry_common (SrRouter *router, gint64 id, gboolean edit, const char *to, const 
   if (!sr_spool_retry_dead (sr_router_get_spool (router), m->app, m->file, to, from, text,
                             SR_SPOOL_NONE, &new_name, &local))
     {
-      g_autofree char *what = g_strdup_printf (_("Dead letter %" G_GINT64_FORMAT " (%s/dead/%s)"),
-                                               id, m->app, m->file);
+      g_autofree char *what = g_strdup_printf (_("Dead letter %lld (%s/dead/%s)"),
+                                               (long long) id, m->app, m->file);
       propagate (error, local, what);
       return FALSE;
     }
@@ -233,8 +233,8 @@ sr_control_discard (SrRouter *router, gint64 id, const char *actor, GError **err
   GError *local = NULL;
   if (!sr_spool_discard_dead (sr_router_get_spool (router), m->app, m->file, &local))
     {
-      g_autofree char *what = g_strdup_printf (_("Dead letter %" G_GINT64_FORMAT " (%s/dead/%s)"),
-                                               id, m->app, m->file);
+      g_autofree char *what = g_strdup_printf (_("Dead letter %lld (%s/dead/%s)"),
+                                               (long long) id, m->app, m->file);
       propagate (error, local, what);
       return FALSE;
     }

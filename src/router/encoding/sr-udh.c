@@ -24,7 +24,7 @@ sr_udh_parse (const guint8 *data, gsize len, SrUdhInfo *info, GError **error)
   udhl = data[0];
   if (udhl + 1 > len) {
     g_set_error (error, SR_ENCODING_ERROR, SR_ENCODING_ERROR_BAD_UDH,
-                 _("Bad user data header: its length %u exceeds the %" G_GSIZE_FORMAT " octets that follow it"),
+                 _("Bad user data header: its length %u exceeds the %zu octets that follow it"),
                  (guint) udhl, len - 1);
     return FALSE;
   }
@@ -35,7 +35,7 @@ sr_udh_parse (const guint8 *data, gsize len, SrUdhInfo *info, GError **error)
 
     if (end - pos < 2) {
       g_set_error (error, SR_ENCODING_ERROR, SR_ENCODING_ERROR_BAD_UDH,
-                   _("Bad user data header: element at octet %" G_GSIZE_FORMAT " is cut off by the header length %u"),
+                   _("Bad user data header: element at octet %zu is cut off by the header length %u"),
                    pos, (guint) udhl);
       return FALSE;
     }
@@ -43,7 +43,7 @@ sr_udh_parse (const guint8 *data, gsize len, SrUdhInfo *info, GError **error)
     iel = data[pos + 1];
     if (iel > end - pos - 2) {
       g_set_error (error, SR_ENCODING_ERROR, SR_ENCODING_ERROR_BAD_UDH,
-                   _("Bad user data header: element 0x%02X at octet %" G_GSIZE_FORMAT " has length %u but only %" G_GSIZE_FORMAT " octets remain in the header"),
+                   _("Bad user data header: element 0x%02X at octet %zu has length %u but only %zu octets remain in the header"),
                    iei, pos, iel, end - pos - 2);
       return FALSE;
     }

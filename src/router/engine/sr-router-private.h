@@ -7,6 +7,7 @@
  *   sr-router-receipts.c  deliver_sm: receipts (and MO hand-off)
  *   sr-router-recovery.c  outbox/cur/ after a crash
  *   sr-router-providers.c SMPP sessions per provider
+ *   sr-router-retention.c pruning past [router] retention-days
  *
  * Message life in memory: INTAKE (journal row written, not yet committed)
  * → READY (in its provider's queue) → SUBMITTING (parts on the wire) →
@@ -40,6 +41,7 @@ typedef struct SrRouterApp SrRouterApp;
 typedef struct SrRouterMsg SrRouterMsg;
 typedef struct SrRouterProvider SrRouterProvider;
 typedef struct SrRouterBind SrRouterBind;
+typedef struct SrRouterRetention SrRouterRetention;
 
 /* Where a message is in the engine. */
 typedef enum {
@@ -181,6 +183,7 @@ struct SrRouter {
   guint stop_timeout;
 
   gpointer inbound;           /* SrInbound, when linked */
+  SrRouterRetention *retention;
 };
 
 /* A deliver_sm waiting for durability before its response. */
@@ -246,5 +249,10 @@ void sr_router_provider_start (SrRouterProvider *provider);
 void sr_router_provider_stop (SrRouterProvider *provider);
 guint sr_router_provider_outstanding (SrRouterProvider *provider);
 gboolean sr_router_provider_stopped (SrRouterProvider *provider);
+
+/* sr-router-retention.c */
+void sr_router_retention_start (SrRouter *router);
+void sr_router_retention_reloaded (SrRouter *router, guint old_days);
+void sr_router_retention_free (SrRouter *router);
 
 G_END_DECLS

@@ -107,6 +107,7 @@ sr_router_reload (SrRouter *router, SrConfig *config, GError **error)
 
       sr_router_system_event (router, SR_LEVEL_WARNING, "reload", text);
     }
+  sr_router_retention_reloaded (router, old->retention_days);
   sr_router_kick (router);
   return TRUE;
 

@@ -205,6 +205,7 @@ sr_router_free (SrRouter *router)
   remove_source (&router->changed_source);
   remove_source (&router->throttle_source);
   remove_source (&router->stop_timeout);
+  sr_router_retention_free (router);
   g_clear_pointer (&router->watch, sr_spool_watch_free);
   if (router->apps)
     for (guint i = 0; i < router->apps->len; i++)
@@ -324,6 +325,7 @@ sr_router_start (SrRouter *router, GError **error)
     sr_router_provider_start (g_ptr_array_index (router->providers, i));
 
   router->status_source = g_timeout_add_seconds (1, status_tick, router);
+  sr_router_retention_start (router);
   sr_journal_event_add (router->journal, g_get_real_time (), SR_SCOPE_SYSTEM, SR_LEVEL_INFO,
                         "start", 0, NULL, NULL, _("The router started."), NULL);
   sr_router_intake_schedule (router);

@@ -274,7 +274,8 @@ sr_journal_message_get (SrJournal *journal, gint64 id, GError **error)
   SrJournalMessage *m = one_message (journal, st, &local);
   if (m == NULL && local == NULL)
     g_set_error (&local, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_NOT_FOUND,
-                 _("The journal %s has no message %" G_GINT64_FORMAT "."), journal->path, id);
+                 _("The journal %s has no message %lld."), journal->path,
+                 (long long) id);
   if (local != NULL)
     g_propagate_error (error, local);
   return m;

@@ -42,8 +42,8 @@ static gboolean
 not_found (SrJournal *j, GError **error, const char *what, gint64 id)
 {
   g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_NOT_FOUND,
-               _("Could not %s in the journal %s: there is no message %" G_GINT64_FORMAT "."),
-               what, j->path, id);
+               _("Could not %s in the journal %s: there is no message %lld."),
+               what, j->path, (long long) id);
   return FALSE;
 }
 
@@ -295,8 +295,8 @@ sr_journal_segment_set_submit (SrJournal *journal, gint64 message_id, guint part
   if (!found)
     {
       g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_NOT_FOUND,
-                   _("Could not %s in the journal %s: message %" G_GINT64_FORMAT
-                     " has no part %u."), what, journal->path, message_id, part);
+                   _("Could not %s in the journal %s: message %lld has no part %u."),
+                   what, journal->path, (long long) message_id, part);
       return FALSE;
     }
   return TRUE;
