@@ -92,15 +92,38 @@ msg_new (SrRouter *router, SrRouterApp *app, const char *name)
   return msg;
 }
 
+const char *
+sr_router_app_region (SrRouter *router, SrRouterApp *app)
+{
+  return app->config->region && *app->config->region ? app->config->region
+                                                     : router->config->region;
+}
+
 void
 sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
                        SrJournalMessage *existing, GPtrArray *segments)
 {
+  SrRouterLoad load = { 0 };
+
+  load.app = app;
+  load.name = g_strdup (name);
+  load.region = g_strdup (sr_router_app_region (router, app));
+  load.claimed = TRUE;
+  sr_router_load_file (router->spool, &load, router->config->max_file_size);
+  sr_router_intake_loaded (router, &load, existing, segments);
+  sr_router_load_clear (&load);
+}
+
+void
+sr_router_intake_loaded (SrRouter *router, SrRouterLoad *load, SrJournalMessage *existing,
+                         GPtrArray *segments)
+{
   const SrConfig *config = router->config;
+  SrRouterApp *app = load->app;
+  const char *name = load->name;
   g_autoptr(GError) error = NULL;
   SrRouterMsg *msg;
   const char *text;
-  const char *region;
   SrAlphabet alphabet;
   SrTextCount count;
   SrPolicyRequest req = { 0 };
@@ -117,47 +140,34 @@ sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
       msg->attempts = existing->attempts;
     }
 
-  msg->raw = sr_spool_read (router->spool, app->name, SR_SPOOL_OUTBOX_CUR, name,
-                            config->max_file_size, &error);
-  if (msg->raw == NULL)
+  msg->raw = g_steal_pointer (&load->raw);
+  msg->parsed = g_steal_pointer (&load->parsed);
+  if (load->stage == SR_LOAD_NONE)
     {
-      SrErrorClass klass = sr_error_class_for_error (error);
+      SrErrorClass klass = sr_error_class_for_error (load->error);
 
       if (klass == SR_ERROR_CLASS_INPUT)
         {
-          fail_with_error (router, msg, error);
+          fail_with_error (router, msg, load->error);
           return;
         }
       /* Gone, or the disk failed: the file stays where it is (a restart
        * recovers it); nothing was sent. */
-      g_warning ("Cannot read %s of app %s: %s", name, app->name, error->message);
+      g_warning ("Cannot read %s of app %s: %s", name, app->name, load->error->message);
       if (klass == SR_ERROR_CLASS_SYSTEM)
-        sr_router_system_event (router, SR_LEVEL_ERROR, "spool", error->message);
+        sr_router_system_event (router, SR_LEVEL_ERROR, "spool", load->error->message);
       g_hash_table_remove (router->by_file, msg->key);
       router->n_msgs--;
       sr_router_msg_free (msg);
       return;
     }
-
-  {
-    gsize len;
-    const char *data = g_bytes_get_data (msg->raw, &len);
-
-    msg->parsed = sr_message_parse (data, len, config->max_file_size, &error);
-  }
-  if (msg->parsed == NULL)
+  if (load->stage != SR_LOAD_DONE)
     {
-      fail_with_error (router, msg, error);
+      fail_with_error (router, msg, load->error);
       return;
     }
-
-  region = app->config->region && *app->config->region ? app->config->region : config->region;
-  if (!sr_number_normalise (sr_message_get_to (msg->parsed), region, msg->to_e164, msg->country,
-                            &error))
-    {
-      fail_with_error (router, msg, error);
-      return;
-    }
+  memcpy (msg->to_e164, load->to_e164, sizeof msg->to_e164);
+  memcpy (msg->country, load->country, sizeof msg->country);
   msg->dest_hash = hash_destination (msg->to_e164);
   msg->provider = sr_router_route (router, msg->to_e164);
   if (msg->provider == NULL)
@@ -276,9 +286,10 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
   g_autoptr(GError) error = NULL;
   guint room;
 
-  if (router->n_msgs >= SR_ROUTER_MAX_QUEUED)
+  if (router->n_msgs + router->n_loading >= SR_ROUTER_MAX_QUEUED
+      || !sr_router_io_can_load (router->io))
     return FALSE;
-  room = MIN (SR_ROUTER_MAX_QUEUED - router->n_msgs, *budget);
+  room = MIN (SR_ROUTER_MAX_QUEUED - router->n_msgs - router->n_loading, *budget);
   if (app->scan == NULL)
     {
       app->scan = sr_spool_scan_new (router->spool, app->name, SR_SPOOL_OUTBOX_NEW, &error);
@@ -309,19 +320,24 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
         }
       return FALSE;
     }
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *name = g_ptr_array_index (names, i);
-      g_autoptr(GError) claim_error = NULL;
+  {
+    /* Claimed and loaded by the file worker; back through
+     * sr_router_intake_loaded() in the same order. */
+    GPtrArray *loads = g_ptr_array_new_full (names->len, (GDestroyNotify) sr_router_load_free);
+    const char *region = sr_router_app_region (router, app);
 
-      if (!sr_spool_claim (router->spool, app->name, name, &claim_error))
-        {
-          if (!g_error_matches (claim_error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_CLAIMED))
-            g_warning ("%s", claim_error->message);
-          continue;
-        }
-      sr_router_intake_file (router, app, name, NULL, NULL);
-    }
+    for (guint i = 0; i < names->len; i++)
+      {
+        SrRouterLoad *load = g_new0 (SrRouterLoad, 1);
+
+        load->app = app;
+        load->name = g_strdup (g_ptr_array_index (names, i));
+        load->region = g_strdup (region);
+        g_ptr_array_add (loads, load);
+      }
+    router->n_loading += names->len;
+    sr_router_io_load (router->io, loads, router->config->max_file_size);
+  }
   /* A full batch means a backlog: the monitor's events would say nothing new. */
   if (names->len >= room && !app->watch_paused && router->watch)
     {
@@ -354,9 +370,11 @@ intake_cb (gpointer user_data)
   for (guint i = 0; i < router->apps->len; i++)
     if (((SrRouterApp *) g_ptr_array_index (router->apps, i))->scanning)
       more = TRUE;
-  if (more && router->n_msgs < SR_ROUTER_MAX_QUEUED)
+  if (more && router->n_msgs + router->n_loading < SR_ROUTER_MAX_QUEUED
+      && sr_router_io_can_load (router->io))
     return G_SOURCE_CONTINUE;
-  /* Full or dry: a finished message or the watch schedules the next run. */
+  /* Full, dry or the worker busy: a finished message, the worker's results
+   * or the watch schedule the next run. */
   router->intake_source = 0;
   sr_router_changed (router);
   return G_SOURCE_REMOVE;
@@ -367,7 +385,8 @@ sr_router_intake_schedule (SrRouter *router)
 {
   if (router->stopping || !router->started || router->intake_source != 0)
     return;
-  if (router->n_msgs >= SR_ROUTER_MAX_QUEUED)
+  if (router->n_msgs + router->n_loading >= SR_ROUTER_MAX_QUEUED
+      || !sr_router_io_can_load (router->io))
     return;
   for (guint i = 0; i < router->apps->len; i++)
     if (((SrRouterApp *) g_ptr_array_index (router->apps, i))->scanning)

@@ -8,6 +8,7 @@
  *   sr-router-recovery.c  outbox/cur/ after a crash
  *   sr-router-providers.c SMPP sessions per provider
  *   sr-router-retention.c pruning past [router] retention-days
+ *   sr-router-io.c        the file worker: claim, read, parse, number; moves
  *
  * Message life in memory: INTAKE (journal row written, not yet committed)
  * → READY (in its provider's queue) → SUBMITTING (parts on the wire) →
@@ -42,6 +43,7 @@ typedef struct SrRouterMsg SrRouterMsg;
 typedef struct SrRouterProvider SrRouterProvider;
 typedef struct SrRouterBind SrRouterBind;
 typedef struct SrRouterRetention SrRouterRetention;
+typedef struct SrRouterIo SrRouterIo;
 
 /* Where a message is in the engine. */
 typedef enum {
@@ -93,6 +95,29 @@ struct SrRouterMsg {
   gboolean fail_requeue;
   SrRouterBind *affinity;     /* the session its parts go on */
 };
+
+/* How far loading a claimed file got. */
+typedef enum {
+  SR_LOAD_NONE,               /* not read: error says why */
+  SR_LOAD_READ,               /* read; parsing failed */
+  SR_LOAD_PARSED,             /* parsed; the destination number failed */
+  SR_LOAD_DONE,
+} SrLoadStage;
+
+/* A claimed file as the file worker (or the recovery) loaded it: what needs
+ * no engine state. */
+typedef struct {
+  SrRouterApp *app;
+  char *name;
+  char *region;               /* for numbers without a country code */
+  gboolean claimed;           /* the rename succeeded (else error says why) */
+  SrLoadStage stage;
+  GBytes *raw;
+  SrMessage *parsed;
+  char to_e164[SR_NUMBER_E164_SIZE];
+  char country[SR_NUMBER_REGION_SIZE];
+  GError *error;
+} SrRouterLoad;
 
 /* One [app:NAME]. */
 struct SrRouterApp {
@@ -184,6 +209,8 @@ struct SrRouter {
 
   gpointer inbound;           /* SrInbound, when linked */
   SrRouterRetention *retention;
+  SrRouterIo *io;
+  guint n_loading;            /* files handed to the worker, not back yet */
 };
 
 /* A deliver_sm waiting for durability before its response. */
@@ -211,6 +238,11 @@ void sr_router_intake_watch_func (const char *app, gpointer user_data);
 void sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
                             SrJournalMessage *existing, GPtrArray *segments);
 void sr_router_intake_stop (SrRouter *router);
+/* The rest of the intake for a loaded file: policy, split, journal row. */
+void sr_router_intake_loaded (SrRouter *router, SrRouterLoad *load,
+                              SrJournalMessage *existing, GPtrArray *segments);
+/* The region numbers of @app are read in. */
+const char *sr_router_app_region (SrRouter *router, SrRouterApp *app);
 
 /* sr-router-dispatch.c */
 void sr_router_kick (SrRouter *router);
@@ -249,6 +281,24 @@ void sr_router_provider_start (SrRouterProvider *provider);
 void sr_router_provider_stop (SrRouterProvider *provider);
 guint sr_router_provider_outstanding (SrRouterProvider *provider);
 gboolean sr_router_provider_stopped (SrRouterProvider *provider);
+
+/* sr-router-io.c */
+SrRouterIo *sr_router_io_new (SrRouter *router);
+/* Waits for the worker to finish what it was given (moves included) and
+ * takes its results; a stopping router drops loads (files stay claimed). */
+void sr_router_io_wait (SrRouterIo *io);
+void sr_router_io_free (SrRouterIo *io);
+gboolean sr_router_io_can_load (SrRouterIo *io);
+/* Claims and loads @loads (SrRouterLoad, owned by the worker from here);
+ * each comes back through sr_router_intake_loaded(). */
+void sr_router_io_load (SrRouterIo *io, GPtrArray *loads, gsize max_file_size);
+/* Moves a claimed file into sent/ or dead/ in the worker (sr_spool_finish). */
+void sr_router_io_move (SrRouterIo *io, SrRouterApp *app, const char *name,
+                        SrSpoolOutcome outcome, GBytes *raw, const char *const *headers);
+/* Reads, parses and normalises the destination (thread-safe). */
+void sr_router_load_file (SrSpool *spool, SrRouterLoad *load, gsize max_file_size);
+void sr_router_load_clear (SrRouterLoad *load);
+void sr_router_load_free (SrRouterLoad *load);
 
 /* sr-router-retention.c */
 void sr_router_retention_start (SrRouter *router);

@@ -139,21 +139,9 @@ msg_done (SrRouter *router, SrRouterMsg *msg)
 static void
 finish_file (SrRouter *router, SrRouterMsg *msg, SrSpoolOutcome outcome, GPtrArray *headers)
 {
-  g_autoptr(GError) error = NULL;
-  gconstpointer data = NULL;
-  gsize len = 0;
-
   g_ptr_array_add (headers, NULL);
-  if (msg->raw)
-    data = g_bytes_get_data (msg->raw, &len);
-  if (!sr_spool_finish (router->spool, msg->app->name, msg->file, outcome, data, len,
-                        (const char *const *) headers->pdata, SR_SPOOL_NONE, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot move %s of app %s out of outbox/cur/: %s"),
-                                               msg->file, msg->app->name, error->message);
-
-      sr_router_system_event (router, SR_LEVEL_ERROR, "spool", text);
-    }
+  sr_router_io_move (router->io, msg->app, msg->file, outcome, msg->raw,
+                     (const char *const *) headers->pdata);
 }
 
 static void

@@ -150,6 +150,7 @@ sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
   router->spool = sr_spool_open (router->spool_root, (const char *const *) names->pdata, error);
   if (router->spool == NULL)
     return NULL;
+  router->io = sr_router_io_new (router);
 
   journal_path = sr_journal_path_for_spool (router->spool_root);
   router->journal = sr_journal_open (journal_path, SR_JOURNAL_OPEN_DEFAULT, error);
@@ -245,6 +246,8 @@ sr_router_free (SrRouter *router)
   g_clear_pointer (&router->open_accepted, g_ptr_array_unref);
   g_clear_pointer (&router->providers, g_ptr_array_unref);
   g_clear_pointer (&router->apps, g_ptr_array_unref);
+  /* Every move the journal allowed is done before the spool goes. */
+  g_clear_pointer (&router->io, sr_router_io_free);
   g_clear_pointer (&router->policy, sr_policy_free);
   g_clear_pointer (&router->journal, sr_journal_close);
   g_clear_pointer (&router->spool, sr_spool_free);
@@ -349,6 +352,8 @@ finish_stop (SrRouter *router)
     sr_router_seal_now (router);
     if (!sr_journal_flush (router->journal, &error))
       g_warning ("%s", error->message);
+    /* Stopped means the files are where the journal says. */
+    sr_router_io_wait (router->io);
   }
   if (done)
     done (router, data);
