@@ -1,6 +1,7 @@
 /* test-numbers.c — E.164 normalisation, region lookup, sender
  * classification and inbound sender normalisation. */
 #include "sr-number.h"
+#include "sr-number-private.h"
 
 #include <string.h>
 
@@ -294,6 +295,185 @@ test_inbound_bad (void)
   g_assert_error (error, SR_NUMBER_ERROR, SR_NUMBER_ERROR_TOO_LONG);
 }
 
+/* One input for the fast-path equality test: whether the E.164 fast path
+ * must answer it (strict mode), and the answer for default region CH. */
+typedef struct {
+  const char *raw;
+  gboolean fast;
+  SrPnStatus status;     /* strict, default region CH */
+  const char *e164;
+  const char *country;
+} FastCase;
+
+static const FastCase fast_cases[] = {
+  /* Calling codes with one region. */
+  { "+41791234567", TRUE, SR_PN_OK, "+41791234567", "CH" },
+  { "+4915123456789", TRUE, SR_PN_OK, "+4915123456789", "DE" },
+  { "+33612345678", TRUE, SR_PN_OK, "+33612345678", "FR" },
+  { "+3361234567", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  { "+2250707123456", TRUE, SR_PN_OK, "+2250707123456", "CI" },
+  { "+80012345678", TRUE, SR_PN_OK, "+80012345678", "001" },
+  { "+37866661212", TRUE, SR_PN_OK, "+37866661212", "SM" },
+  { "+378054912345", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  /* Italian leading zeros are part of the number, not a prefix. */
+  { "+390612345678", TRUE, SR_PN_OK, "+390612345678", "IT" },
+  { "+390612345", TRUE, SR_PN_OK, "+390612345", "IT" },
+  { "+393471234567", TRUE, SR_PN_OK, "+393471234567", "IT" },
+  { "+39000000000", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  /* NANP. */
+  { "+12125550123", TRUE, SR_PN_OK, "+12125550123", "US" },
+  { "+14165550123", TRUE, SR_PN_OK, "+14165550123", "CA" },
+  { "+18762101234", TRUE, SR_PN_OK, "+18762101234", "JM" },
+  { "+12642351234", TRUE, SR_PN_OK, "+12642351234", "AI" },
+  { "+11235550123", FALSE, SR_PN_NOT_VALID, NULL, NULL },   /* national prefix 1 */
+  /* +44: GB and the Crown Dependencies. */
+  { "+442079460018", TRUE, SR_PN_OK, "+442079460018", "GB" },
+  { "+447911123456", TRUE, SR_PN_OK, "+447911123456", "GG" },
+  { "+447624123456", TRUE, SR_PN_OK, "+447624123456", "IM" },
+  { "+447797123456", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  { "+441624456789", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  /* A national prefix after the country code: Parse() strips it. */
+  { "+4402079460018", FALSE, SR_PN_OK, "+442079460018", "GB" },
+  { "+44 0 20 7946 0018", FALSE, SR_PN_OK, "+442079460018", "GB" },
+  { "+4907154123456", FALSE, SR_PN_OK, "+497154123456", "DE" },
+  /* Other shared calling codes. */
+  { "+79161234567", TRUE, SR_PN_OK, "+79161234567", "RU" },
+  { "+77012345678", TRUE, SR_PN_OK, "+77012345678", "KZ" },
+  { "+78123456789", FALSE, SR_PN_OK, "+78123456789", "RU" },   /* 8: national prefix of RU */
+  { "+262262123456", TRUE, SR_PN_OK, "+262262123456", "RE" },
+  { "+262269612345", TRUE, SR_PN_OK, "+262269612345", "YT" },
+  { "+590590271234", TRUE, SR_PN_OK, "+590590271234", "BL" },
+  { "+59994612345", TRUE, SR_PN_OK, "+59994612345", "CW" },
+  { "+5997151234", TRUE, SR_PN_OK, "+5997151234", "BQ" },
+  { "+4791234567", TRUE, SR_PN_OK, "+4791234567", "NO" },
+  { "+4779123456", TRUE, SR_PN_OK, "+4779123456", "SJ" },
+  { "+358457123456", TRUE, SR_PN_OK, "+358457123456", "FI" },
+  { "+35818123456", TRUE, SR_PN_OK, "+35818123456", "AX" },
+  { "+61412345678", TRUE, SR_PN_OK, "+61412345678", "AU" },
+  { "+611800123456", FALSE, SR_PN_OK, "+611800123456", "AU" },  /* may be a prefix */
+  { "+212612345678", TRUE, SR_PN_OK, "+212612345678", "MA" },
+  { "+212528812345", TRUE, SR_PN_OK, "+212528812345", "EH" },
+  { "+2908123", TRUE, SR_PN_OK, "+2908123", "TA" },
+  { "+29082123", TRUE, SR_PN_NOT_VALID, NULL, NULL },
+  /* National prefixes given as patterns. */
+  { "+5491123456789", FALSE, SR_PN_OK, "+5491123456789", "AR" },
+  { "+5511987654321", TRUE, SR_PN_OK, "+5511987654321", "BR" },
+  { "+8613812345678", FALSE, SR_PN_OK, "+8613812345678", "CN" },
+  /* Not for the fast path, or not numbers at all. */
+  { "+999123456", FALSE, SR_PN_NO_COUNTRY_CODE, NULL, NULL },
+  { "+0041791234567", FALSE, SR_PN_OK, "+41791234567", "CH" },  /* CH's IDD after '+' */
+  { "+041791234567", FALSE, SR_PN_NO_COUNTRY_CODE, NULL, NULL },
+  { "+41123", FALSE, SR_PN_NOT_VALID, NULL, NULL },             /* 5 digits */
+  { "+417912345", TRUE, SR_PN_NOT_VALID, NULL, NULL },          /* 9 digits */
+  { "+41791234567890", TRUE, SR_PN_NOT_VALID, NULL, NULL },     /* 14 digits */
+  { "+417912345678901", TRUE, SR_PN_NOT_VALID, NULL, NULL },    /* 15 digits */
+  { "+4179123456789012", FALSE, SR_PN_NOT_VALID, NULL, NULL },  /* 16 digits */
+  { "+41 79 123 45 67", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "+41791234567 ", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "+41791234567;ext=5", FALSE, SR_PN_NOT_VALID, NULL, NULL },
+  { "++41791234567", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "+4179123456a", FALSE, SR_PN_NOT_VALID, NULL, NULL },
+  /* Local numbers always take the full parse. */
+  { "079 123 45 67", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "0791234567", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "41791234567", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "0041791234567", FALSE, SR_PN_OK, "+41791234567", "CH" },
+  { "020 7946 0018", FALSE, SR_PN_NOT_VALID, NULL, NULL },
+  { "(212) 555-0123", FALSE, SR_PN_NOT_VALID, NULL, NULL },
+  { "12", FALSE, SR_PN_NOT_VALID, NULL, NULL },
+  { "abc", FALSE, SR_PN_NOT_A_NUMBER, NULL, NULL },
+};
+
+/* Default regions every case runs with: none, the usual ones, a region
+ * whose calling code is shared, and the non-geographic "001". */
+static const char *const fast_regions[] = { NULL, "CH", "GB", "GG", "US", "IT", "RU", "001" };
+
+/* sr_pn_parse (fast path and shortcuts) against the plain libphonenumber
+ * sequence: same status, E.164 and region, for every default region. */
+static void
+assert_same_as_reference (const char *raw)
+{
+  for (gsize r = 0; r < G_N_ELEMENTS (fast_regions); r++)
+    for (int strict = 0; strict <= 1; strict++)
+      {
+        char e1[SR_NUMBER_E164_SIZE] = "", c1[SR_NUMBER_REGION_SIZE] = "";
+        char e2[SR_NUMBER_E164_SIZE] = "", c2[SR_NUMBER_REGION_SIZE] = "";
+        SrPnStatus got = sr_pn_parse (raw, fast_regions[r], strict, e1, c1);
+        SrPnStatus want = sr_pn_parse_reference (raw, fast_regions[r], strict, e2, c2);
+
+        if (got != want || (got == SR_PN_OK && (strcmp (e1, e2) != 0 || strcmp (c1, c2) != 0)))
+          g_error ("%s, region %s, strict %d: %d %s %s, the library says %d %s %s", raw,
+                   fast_regions[r] ? fast_regions[r] : "(none)", strict,
+                   got, e1, c1, want, e2, c2);
+      }
+}
+
+static void
+test_fast_path (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (fast_cases); i++)
+    {
+      const FastCase *c = &fast_cases[i];
+      char e164[SR_NUMBER_E164_SIZE] = "", country[SR_NUMBER_REGION_SIZE] = "";
+      SrPnStatus st;
+
+      g_test_message ("fast path: %s", c->raw);
+      assert_same_as_reference (c->raw);
+
+      st = sr_pn_parse_e164_fast (c->raw, TRUE, e164, country);
+      if (c->fast)
+        g_assert_cmpint (st, !=, SR_PN_UNSURE);
+      else
+        g_assert_cmpint (st, ==, SR_PN_UNSURE);
+
+      st = sr_pn_parse (c->raw, "CH", TRUE, e164, country);
+      g_assert_cmpint (st, ==, c->status);
+      if (st == SR_PN_OK)
+        {
+          g_assert_cmpstr (e164, ==, c->e164);
+          g_assert_cmpstr (country, ==, c->country);
+          /* Strict E.164 text comes back as it went in. */
+          if (c->fast)
+            g_assert_cmpstr (e164, ==, c->raw);
+        }
+    }
+}
+
+/* Many generated numbers per calling code, valid and not, including
+ * leading zeros and digits that look like a national prefix. */
+static void
+test_fast_path_generated (void)
+{
+  static const char *const prefixes[] = {
+    "+4179", "+4144", "+41", "+3906", "+393", "+390", "+1212", "+1876", "+1264", "+1",
+    "+447911", "+447624", "+4420", "+440", "+7916", "+7701", "+78", "+262269", "+590690",
+    "+5999", "+4779", "+35818", "+614", "+612", "+611", "+2125", "+2908", "+549", "+5511",
+    "+5590", "+861", "+8620", "+5255", "+8210", "+37529", "+3706", "+4237", "+8008",
+    "+8823", "+2250", "+49151", "+490", "+336", "+330", "+34", "+7",
+  };
+  char raw[24];
+  guint n = 0;
+  guint32 seed = 20240601;
+
+  for (gsize p = 0; p < G_N_ELEMENTS (prefixes); p++)
+    for (guint k = 0; k < 12; k++)
+      {
+        gsize len = strlen (prefixes[p]);
+        gsize digits = 7 + k % 9;   /* 7..15 after '+' */
+
+        memcpy (raw, prefixes[p], len);
+        for (gsize d = len - 1; d < digits; d++)
+          {
+            seed = seed * 1103515245u + 12345u;
+            raw[len++] = (char) ('0' + (seed >> 16) % 10);
+          }
+        raw[len] = '\0';
+        assert_same_as_reference (raw);
+        n++;
+      }
+  g_test_message ("%u generated numbers agree", n);
+}
+
 /* More distinct numbers than the cache holds: evictions must not mix up
  * answers. */
 static void
@@ -340,8 +520,9 @@ test_threads (void)
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (b)), ==, 0);
 }
 
-/* Reports the rate of normalisation, cold (every number new) and warm
- * (from the cache); the pipeline needs 25,000+ per second. */
+/* Reports the rate of normalisation, cold (every number new; written with
+ * spaces, and as strict E.164) and warm (from the cache); the pipeline
+ * needs 25,000+ per second. */
 static void
 test_speed (void)
 {
@@ -349,7 +530,7 @@ test_speed (void)
   const guint warm_n = g_test_perf () ? 1000000 : 50000;
   char raw[32], e164[SR_NUMBER_E164_SIZE], country[SR_NUMBER_REGION_SIZE];
   gint64 t0;
-  double cold, warm;
+  double cold, cold_e164, warm;
 
   sr_number_cache_clear ();
   t0 = g_get_monotonic_time ();
@@ -360,6 +541,16 @@ test_speed (void)
     }
   cold = cold_n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
 
+  sr_number_cache_clear ();
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < cold_n; i++)
+    {
+      g_snprintf (raw, sizeof raw, "+4179%03u%04u", i % 1000, i / 1000);
+      g_assert_true (sr_number_normalise (raw, "CH", e164, country, NULL));
+      g_assert_cmpstr (e164, ==, raw);
+    }
+  cold_e164 = cold_n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
+
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < warm_n; i++)
     {
@@ -369,10 +560,12 @@ test_speed (void)
     }
   warm = warm_n / ((g_get_monotonic_time () - t0 + 1) / 1e6);
 
-  g_test_message ("normalisation: %.0f/s uncached, %.0f/s cached", cold, warm);
+  g_test_message ("normalisation: %.0f/s uncached, %.0f/s uncached strict E.164, %.0f/s cached",
+                  cold, cold_e164, warm);
   if (g_test_perf ())
     {
       g_test_minimized_result (cold, "uncached normalisations per second: %.0f", cold);
+      g_test_minimized_result (cold_e164, "uncached E.164 normalisations per second: %.0f", cold_e164);
       g_test_maximized_result (warm, "cached normalisations per second: %.0f", warm);
     }
 }
@@ -390,6 +583,8 @@ main (int argc, char **argv)
   g_test_add_func ("/numbers/sender/bad", test_sender_bad);
   g_test_add_func ("/numbers/inbound/ok", test_inbound);
   g_test_add_func ("/numbers/inbound/bad", test_inbound_bad);
+  g_test_add_func ("/numbers/fast-path/cases", test_fast_path);
+  g_test_add_func ("/numbers/fast-path/generated", test_fast_path_generated);
   g_test_add_func ("/numbers/cache/eviction", test_cache_eviction);
   g_test_add_func ("/numbers/cache/threads", test_threads);
   g_test_add_func ("/numbers/speed", test_speed);

@@ -10,6 +10,8 @@
 
 G_DEFINE_QUARK (sr-number-error-quark, sr_number_error)
 
+G_STATIC_ASSERT (SR_PN_E164_SIZE == SR_NUMBER_E164_SIZE);
+
 /* Entries per thread: the working set of a busy router is its recent
  * destinations; 4096 entries are ~500 KiB per thread. */
 #define CACHE_SIZE 4096

@@ -4,7 +4,8 @@
  * Every SR_NUMBER_ERROR is a message-specific failure of class "input"
  * (SR_ERROR_CLASS_INPUT): the number or sender in the message is wrong.
  *
- * Parsing with libphonenumber costs ~20 µs, so results are kept in a small
+ * Parsing with libphonenumber costs ~20 µs (strict E.164 text such as
+ * "+41791234567" skips the parser: ~9 µs), so results are kept in a small
  * per-thread LRU cache keyed by (region, raw text); all functions are
  * thread-safe and do not allocate on a cache hit.
  */
