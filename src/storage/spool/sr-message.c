@@ -461,7 +461,7 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
   if (len > max_size)
     {
       g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_TOO_LARGE,
-                   _("The message file is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT " bytes."),
+                   _("The message file is %zu bytes, over the limit of %zu bytes."),
                    len, max_size);
       return NULL;
     }
@@ -474,8 +474,8 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
       gsize off = (gsize) (nul - data);
       g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_NUL_BYTE,
                    split && off >= body_start
-                     ? _("The message file contains a NUL byte at byte offset %" G_GSIZE_FORMAT " (line %u, in the body): it is binary, not text.")
-                     : _("The message file contains a NUL byte at byte offset %" G_GSIZE_FORMAT " (line %u, in the header): it is binary, not text."),
+                     ? _("The message file contains a NUL byte at byte offset %zu (line %u, in the body): it is binary, not text.")
+                     : _("The message file contains a NUL byte at byte offset %zu (line %u, in the header): it is binary, not text."),
                    off, line_of_offset (data, off));
       return NULL;
     }
@@ -484,8 +484,8 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
       gsize off = (gsize) (bad - data);
       g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_INVALID_UTF8,
                    split && off >= body_start
-                     ? _("The message file is not valid UTF-8: bad byte at offset %" G_GSIZE_FORMAT " (line %u, in the body).")
-                     : _("The message file is not valid UTF-8: bad byte at offset %" G_GSIZE_FORMAT " (line %u, in the header)."),
+                     ? _("The message file is not valid UTF-8: bad byte at offset %zu (line %u, in the body).")
+                     : _("The message file is not valid UTF-8: bad byte at offset %zu (line %u, in the header)."),
                    off, line_of_offset (data, off));
       return NULL;
     }

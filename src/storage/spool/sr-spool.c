@@ -582,7 +582,7 @@ too_large_closed:
   {
     g_autofree char *path = g_build_filename (a->path, sr_spool_dir_names[dir], name, NULL);
     g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_TOO_LARGE,
-                 _("%s is larger than the limit of %" G_GSIZE_FORMAT " bytes."),
+                 _("%s is larger than the limit of %zu bytes."),
                  path, max_size);
   }
   return NULL;
