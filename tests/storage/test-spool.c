@@ -453,6 +453,31 @@ test_finish_read_only_file (Fixture *f, gconstpointer data)
 }
 
 static void
+test_finish_hard_linked (Fixture *f, gconstpointer data)
+{
+  /* An app that kept another name for its file keeps what it wrote. */
+  static const char text[] = "To: +41791234567\n\nkept\n";
+  const char *const extra[] = { "X-SMSC-Id", "1f", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = deliver_and_claim (f, text);
+  g_autofree char *cur_path = sr_spool_get_path (f->spool, "billing", SR_SPOOL_OUTBOX_CUR, name);
+  g_autofree char *kept = g_build_filename (f->root, "kept", NULL);
+  g_autofree char *kept_text = NULL;
+  g_autofree char *sent = NULL;
+  gsize len;
+
+  g_assert_cmpint (link (cur_path, kept), ==, 0);
+  g_assert_true (sr_spool_finish (f->spool, "billing", name, SR_SPOOL_FINISH_SENT, text,
+                                  strlen (text), extra, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (kept, &kept_text, NULL, NULL));
+  g_assert_cmpstr (kept_text, ==, text);
+  sent = slurp (f, "billing", SR_SPOOL_SENT, name, &len);
+  g_assert_cmpstr (sent, ==, "To: +41791234567\nX-SMSC-Id: 1f\n\nkept\n");
+  g_assert_cmpint (g_unlink (kept), ==, 0);
+}
+
+static void
 test_finish_twice (Fixture *f, gconstpointer data)
 {
   /* A crash between writing the finished bytes over the claimed file and
@@ -1030,6 +1055,7 @@ main (int argc, char **argv)
   ADD ("/spool/finish-in-place", test_finish_in_place);
   ADD ("/spool/finish-read-only-file", test_finish_read_only_file);
   ADD ("/spool/finish-twice", test_finish_twice);
+  ADD ("/spool/finish-hard-linked", test_finish_hard_linked);
   ADD ("/spool/finish-over-a-page", test_finish_over_a_page);
   ADD ("/spool/claim-vanished", test_claim_vanished);
   ADD ("/spool/read-limits", test_read_limits);

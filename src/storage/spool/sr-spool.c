@@ -626,12 +626,13 @@ copy_rest (int src, int dst, char *buf, gsize size)
  * the finished one in cur/, never a mix; finishing that again replaces the
  * headers it added (sr_message_build_finished()).  Returns 1 when done,
  * 0 when the file cannot be written in place (not ours to write: an app's
- * mode, gone, not a regular file, too long) and the caller should copy, and
- * -1 with @error set. */
+ * mode, gone, not a regular file, hard-linked elsewhere, too long) and the
+ * caller should copy, and -1 with @error set. */
 static int
 finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *finished,
                  gsize finished_len, gsize old_len, SrSpoolFlags flags, GError **error)
 {
+  struct stat st;
   int fd;
   ssize_t w;
 
@@ -641,6 +642,14 @@ finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *f
                O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return 0;
+  /* Another name for the same file (an app that kept a hard link) must
+   * keep what the app wrote: copy. */
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_nlink != 1)
+    {
+      close (fd);
+      return 0;
+    }
+  old_len = MAX (old_len, (gsize) st.st_size);
   do
     w = pwrite (fd, finished, finished_len, 0);
   while (w < 0 && errno == EINTR);

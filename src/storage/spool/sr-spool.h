@@ -106,7 +106,8 @@ GBytes *sr_spool_read (SrSpool *spool, const char *app, SrSpoolFolder folder,
  * (NULL-terminated name, value pairs) added after the original headers
  * (replacing headers of those names a crashed earlier finish left) and the
  * body unchanged.  A result of up to one page is written over the claimed
- * file, which is then renamed: no file is created or deleted.  Otherwise,
+ * file, which is then renamed: no file is created or deleted.  Otherwise
+ * (an app that kept a hard link to its file among the reasons),
  * or when the router may not write the app's file, it is copied (a
  * temporary dot-file in the destination, then rename) and outbox/cur/NAME
  * removed.  @data/@len: the whole file's bytes if the caller has them
