@@ -52,7 +52,7 @@ insert_row (SrRouter *router, SrRouterMsg *msg, const char *text, SrAlphabet alp
             guint parts, GError **error)
 {
   SrJournalMessage m = { 0 };
-  char preview[64];
+  char preview[40 * 4 + 1];   /* 40 characters of up to 4 bytes */
   gsize n = 0;
 
   /* The preview is the first few characters, cut on a character boundary. */
