@@ -188,23 +188,67 @@ make_dir (const char *path, GError **error)
   return TRUE;
 }
 
-/* Distinct files behind a backlog; a multiple of the mix's cycle of 20. */
+/* Distinct files behind a backlog or a linking writer; a multiple of the
+ * mix's cycle of 20. */
 #define TEMPLATES 1000
+
+/* Writing a small file costs up to half a millisecond on the build
+ * machine's file system, linking one about 25 µs: messages are TEMPLATES
+ * distinct files of the mix, each linked under many names (message i links
+ * the file of message i % TEMPLATES, so the mix and the parts are the same).
+ * The router only ever renames, reads and removes them.  Returns the
+ * folder, creating it and its files on first use. */
+static char *
+ensure_templates (BenchRun *run, GError **error)
+{
+  g_autofree char *tdir = g_build_filename (run->dir, "templates", NULL);
+  char tname[64];
+  int tfd;
+  gboolean ok = TRUE;
+
+  if (g_file_test (tdir, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&tdir);
+  if (!make_dir (tdir, error))
+    return NULL;
+  tfd = open (tdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (tfd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s",
+                   tdir, g_strerror (errno));
+      return NULL;
+    }
+  for (guint64 i = 0; ok && i < TEMPLATES; i++)
+    ok = write_message (tfd, i, tname, sizeof tname, error);
+  close (tfd);
+  return ok ? g_steal_pointer (&tdir) : NULL;
+}
+
+/* Links message @index under its own name in @to_fd. */
+static gboolean
+link_message (int tfd, int to_fd, guint64 index, char *name, gsize name_size, GError **error)
+{
+  char tname[64];
+  bench_file_name (index % TEMPLATES, tname, sizeof tname);
+  bench_file_name (index, name, name_size);
+  if (linkat (tfd, tname, to_fd, name, 0) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot link message file %s: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 gboolean
 bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error)
 {
-  g_autofree char *tdir = g_build_filename (run->dir, "templates", NULL);
+  g_autofree char *tdir = ensure_templates (run, error);
   int newfd = -1, tfd = -1;
-  char name[64], tname[64];
+  char name[64];
   gboolean ok = TRUE;
 
-  /* Writing a small file costs about half a millisecond on this machine's
-   * file system, linking one about 25 µs: a backlog is TEMPLATES distinct
-   * files of the mix, each linked under many names (message i links the
-   * file of message i % TEMPLATES, so the mix and the parts are the same).
-   * The router only ever renames, reads and removes them. */
-  if (!make_dir (tdir, error))
+  if (tdir == NULL)
     return FALSE;
   newfd = open (run->outbox_new, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   tfd = open (tdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -214,26 +258,8 @@ bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error)
                    newfd < 0 ? run->outbox_new : tdir, g_strerror (errno));
       ok = FALSE;
     }
-  for (guint64 i = 0; ok && i < MIN (first + count, TEMPLATES); i++)
-    {
-      g_autofree char *path = NULL;
-      bench_file_name (i, tname, sizeof tname);
-      path = g_build_filename (tdir, tname, NULL);
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        ok = write_message (tfd, i, tname, sizeof tname, error);
-    }
   for (guint64 i = first; ok && i < first + count; i++)
-    {
-      bench_file_name (i % TEMPLATES, tname, sizeof tname);
-      bench_file_name (i, name, sizeof name);
-      if (linkat (tfd, tname, newfd, name, 0) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                       "cannot link message file %s into %s: %s", name, run->outbox_new,
-                       g_strerror (errno));
-          ok = FALSE;
-        }
-    }
+    ok = link_message (tfd, newfd, i, name, sizeof name, error);
   if (newfd >= 0)
     close (newfd);
   if (tfd >= 0)
@@ -243,20 +269,22 @@ bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error)
 
 /* ---- the writer process ----------------------------------------------------- */
 
-/* argv: PROG --writer NEWDIR TMPDIR FIRST COUNT RATE TIMESFILE */
+/* argv: PROG --writer NEWDIR TMPDIR FIRST COUNT RATE TIMESFILE TEMPLATES
+ * (TEMPLATES "-": write every file) */
 static int
 writer_main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree gint64 *times = NULL;
   guint64 first, count, rate;
-  int newfd, tmpfd;
+  int newfd, tmpfd, tfd = -1;
   char name[64];
   struct timespec start;
 
-  if (argc != 8)
+  if (argc != 9)
     {
-      fprintf (stderr, "usage: %s --writer NEWDIR TMPDIR FIRST COUNT RATE TIMESFILE\n", argv[0]);
+      fprintf (stderr, "usage: %s --writer NEWDIR TMPDIR FIRST COUNT RATE TIMESFILE TEMPLATES\n",
+               argv[0]);
       return 2;
     }
   first = g_ascii_strtoull (argv[4], NULL, 10);
@@ -264,7 +292,9 @@ writer_main (int argc, char **argv)
   rate = g_ascii_strtoull (argv[6], NULL, 10);
   newfd = open (argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   tmpfd = open (argv[3], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (newfd < 0 || tmpfd < 0)
+  if (strcmp (argv[8], "-") != 0)
+    tfd = open (argv[8], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (newfd < 0 || tmpfd < 0 || (tfd < 0 && strcmp (argv[8], "-") != 0))
     {
       fprintf (stderr, "writer: cannot open the outbox: %s\n", g_strerror (errno));
       return 1;
@@ -284,7 +314,8 @@ writer_main (int argc, char **argv)
           while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
             ;
         }
-      if (!write_message (tmpfd, first + i, name, sizeof name, &error))
+      if (tfd >= 0 ? !link_message (tfd, tmpfd, first + i, name, sizeof name, &error)
+                   : !write_message (tmpfd, first + i, name, sizeof name, &error))
         {
           fprintf (stderr, "writer: %s\n", error->message);
           return 1;
@@ -305,13 +336,17 @@ writer_main (int argc, char **argv)
 }
 
 BenchWriter *
-bench_writer_start (BenchRun *run, guint64 first, guint64 count, guint rate, GError **error)
+bench_writer_start (BenchRun *run, guint64 first, guint64 count, guint rate, gboolean write_files,
+                    GError **error)
 {
   g_autoptr(BenchWriter) w = g_new0 (BenchWriter, 1);
   g_autofree char *self = g_file_read_link ("/proc/self/exe", error);
+  g_autofree char *tdir = NULL;
   char a_first[32], a_count[32], a_rate[32];
 
   if (self == NULL)
+    return NULL;
+  if (!write_files && (tdir = ensure_templates (run, error)) == NULL)
     return NULL;
   w->first = first;
   w->count = count;
@@ -321,7 +356,7 @@ bench_writer_start (BenchRun *run, guint64 first, guint64 count, guint rate, GEr
   g_snprintf (a_rate, sizeof a_rate, "%u", rate);
   w->process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, error, self, "--writer",
                                  run->outbox_new, run->outbox_tmp, a_first, a_count, a_rate,
-                                 w->times_path, NULL);
+                                 w->times_path, tdir != NULL ? tdir : "-", NULL);
   if (w->process == NULL)
     return NULL;
   return g_steal_pointer (&w);
@@ -634,6 +669,9 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the simulator stopped answering");
           return FALSE;
         }
+      for (guint t = 1; t <= 10 && (guint64) submits * 10 >= parts * t; t++)
+        if (run->rss_kib_at_tenth[t] == 0)
+          run->rss_kib_at_tenth[t] = bench_daemon_kib (run, "VmRSS");
       mark = submits;
       if ((guint64) submits >= parts)
         {
@@ -709,6 +747,15 @@ bench_journal_bytes (BenchRun *run)
         total += st.st_size;
     }
   return total;
+}
+
+double
+bench_loadavg (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtod (text, NULL);
 }
 
 void

@@ -36,6 +36,9 @@ typedef struct {
   GSubprocess *daemon;
   gint64 daemon_started_us;   /* g_get_real_time() just before the spawn */
   gboolean daemon_exited;
+  /* The daemon's VmRSS (KiB) when the simulator had counted 10 %, 20 %, …
+   * 100 % of the parts (index 1..10), filled in by bench_wait_sent(). */
+  guint64 rss_kib_at_tenth[11];
 } BenchRun;
 
 /* Unsets what the test environment adds for debugging (G_DEBUG,
@@ -84,9 +87,12 @@ guint64 bench_index_from_name (const char *name);
  * linking one here); the mix, the parts and the names are unchanged. */
 gboolean bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error);
 
-/* A writer process: this program with --writer, writing messages
+/* A writer process: this program with --writer, putting messages
  * [@first, @first + @count) into tmp/ and renaming each into new/, at @rate
- * per second (0 = as fast as it can).  The real time (µs) just before each
+ * per second (0 = as fast as it can).  With @write_files each file is
+ * created and written; otherwise it is a hard link to one of 1,000 files
+ * of the mix, as in a backlog, so the writer can offer rates the file
+ * system could not create files at.  The real time (µs) just before each
  * rename is kept in the run's directory. */
 typedef struct {
   GSubprocess *process;
@@ -94,7 +100,7 @@ typedef struct {
   guint64 first, count;
 } BenchWriter;
 BenchWriter *bench_writer_start (BenchRun *run, guint64 first, guint64 count, guint rate,
-                                 GError **error);
+                                 gboolean write_files, GError **error);
 /* Waits for it; fails unless it wrote everything. */
 gboolean bench_writer_wait (BenchWriter *writer, GError **error);
 /* The rename times (@count values, indexed from @first); NULL on error. */
@@ -118,6 +124,9 @@ gboolean bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, G
 
 /* Size of the journal (journal.db and its -wal), bytes. */
 guint64 bench_journal_bytes (BenchRun *run);
+
+/* The 1-minute load average (other work on the machine skews the figures). */
+double bench_loadavg (void);
 
 /* Table helpers. */
 void bench_row (const char *label, const char *format, ...) G_GNUC_PRINTF (2, 3);

@@ -51,7 +51,7 @@ run_router (guint binds, gboolean arriving, guint64 n, RouterResult *r, GError *
       if (!bench_wait_bound (run, 30, error))
         return FALSE;
       t0 = g_get_real_time ();
-      writer = bench_writer_start (run, 0, n, 0, error);
+      writer = bench_writer_start (run, 0, n, 0, FALSE, error);
       if (writer == NULL)
         return FALSE;
     }
@@ -96,7 +96,7 @@ run_filesystem (guint64 n, double *per_s, GError **error)
   g_autoptr(BenchRun) run = bench_run_new (1, error);
   g_autoptr(BenchWriter) writer = NULL;
   gint64 start = g_get_monotonic_time ();
-  if (run == NULL || (writer = bench_writer_start (run, 0, n, 0, error)) == NULL
+  if (run == NULL || (writer = bench_writer_start (run, 0, n, 0, TRUE, error)) == NULL
       || !bench_writer_wait (writer, error))
     return FALSE;
   *per_s = n / ((g_get_monotonic_time () - start) / 1e6);
@@ -141,12 +141,14 @@ main (int argc, char **argv)
   g_autoptr(GString) json = g_string_new (NULL);
   gboolean all_met = TRUE;
   double fs_per_s = 0;
+  double load_start, load_end;
 
   bench_init (argc, argv);
   n = bench_env_u64 ("SR_BENCH_N", 200000);
   if (n % 20 != 0)
     g_error ("SR_BENCH_N=%" G_GUINT64_FORMAT " must be a multiple of 20 (one cycle of the mix)", n);
   parts = bench_parts_total (0, n);
+  load_start = bench_loadavg ();
 
   {
     g_autoptr(GError) error = NULL;
@@ -163,6 +165,7 @@ main (int argc, char **argv)
           g_error ("router, %u bind(s), %s: %s", binds[b], a ? "arriving" : "backlog", error->message);
     }
 
+  load_end = bench_loadavg ();
   printf ("end-to-end throughput: %" G_GUINT64_FORMAT " messages (%" G_GUINT64_FORMAT
           " parts: 80 %% GSM, 15 %% UCS-2, 5 %% 3-part GSM), window %u, throttling off\n",
           n, parts, BENCH_WINDOW);
@@ -177,8 +180,9 @@ main (int argc, char **argv)
     }
 
   g_string_append_printf (json, "{\"bench\":\"e2e-throughput\",\"messages\":%" G_GUINT64_FORMAT
-                          ",\"parts\":%" G_GUINT64_FORMAT ",\"window\":%u,\"writer_alone_files_per_s\":%.0f,"
-                          "\"baseline\":[", n, parts, BENCH_WINDOW, fs_per_s);
+                          ",\"parts\":%" G_GUINT64_FORMAT ",\"window\":%u,\"load_average\":[%.2f,%.2f],"
+                          "\"writer_alone_files_per_s\":%.0f,\"baseline\":[", n, parts,
+                          BENCH_WINDOW, load_start, load_end, fs_per_s);
   for (guint b = 0; b < G_N_ELEMENTS (binds); b++)
     g_string_append_printf (json, "%s{\"sessions\":%u,\"seconds\":%.3f,\"messages_per_s\":%.0f,"
                             "\"parts_per_s\":%.0f}", b ? "," : "", base[b].sessions,
@@ -196,7 +200,8 @@ main (int argc, char **argv)
   g_string_append_printf (json, "],\"targets\":{\"messages_per_s\":%.0f,\"ratio_to_baseline\":%.2f,"
                           "\"all_met\":%s}}", TARGET_MESSAGES_PER_S, TARGET_RATIO,
                           all_met ? "true" : "false");
-  printf ("  %-38s %8s %10.0f\n", "file system: writer alone (files/s)", "", fs_per_s);
+  printf ("  %-38s %8s %10.0f\n", "writer alone, writing each file (files/s)", "", fs_per_s);
+  printf ("  load average (1 min) at start / end: %.2f / %.2f\n", load_start, load_end);
   printf ("  targets: >= %.0f messages/s, >= %.0f %% of the baseline: %s\n",
           TARGET_MESSAGES_PER_S, 100 * TARGET_RATIO, all_met ? "met" : "NOT met");
   printf ("%s\n", json->str);

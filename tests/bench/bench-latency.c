@@ -105,7 +105,7 @@ run_rate (guint rate, guint seconds, LatencyResult *r, GError **error)
     return FALSE;
   /* let the start-up scan finish before the clock matters */
   g_usleep (500000);
-  writer = bench_writer_start (run, 0, n, rate, error);
+  writer = bench_writer_start (run, 0, n, rate, FALSE, error);
   if (writer == NULL)
     return FALSE;
   if (!bench_wait_sent (run, n, bench_parts_total (0, n), 60, NULL, error)
@@ -136,9 +136,11 @@ main (int argc, char **argv)
   g_autoptr(GString) json = g_string_new (NULL);
   guint seconds;
   gboolean met;
+  double load_start, load_end;
 
   bench_init (argc, argv);
   seconds = bench_env_u64 ("SR_BENCH_LATENCY_SECONDS", 10);
+  load_start = bench_loadavg ();
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -146,6 +148,7 @@ main (int argc, char **argv)
         g_error ("latency at %u messages/s: %s", rates[i], error->message);
     }
   met = r[0].p99_ms <= TARGET_P99_MS_AT_1000;
+  load_end = bench_loadavg ();
 
   printf ("latency from rename into outbox/new/ to the last part's submit_sm_resp\n"
           "(mix of 80 %% GSM, 15 %% UCS-2, 5 %% 3-part GSM; 1 bind, window %u; %u s per rate)\n",
@@ -155,11 +158,13 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
     printf ("  %-14u %10.0f %10" G_GUINT64_FORMAT " %9.2f %9.2f %9.2f %9.2f\n", r[i].rate,
             r[i].offered_per_s, r[i].messages, r[i].p50_ms, r[i].p99_ms, r[i].max_ms, r[i].mean_ms);
+  printf ("  load average (1 min) at start / end: %.2f / %.2f\n", load_start, load_end);
   printf ("  target: p99 <= %.0f ms at 1000 messages/s: %s\n", TARGET_P99_MS_AT_1000,
           met ? "met" : "NOT met");
 
   g_string_append_printf (json, "{\"bench\":\"latency\",\"seconds_per_rate\":%u,\"binds\":1,"
-                          "\"window\":%u,\"rates\":[", seconds, BENCH_WINDOW);
+                          "\"window\":%u,\"load_average\":[%.2f,%.2f],\"rates\":[",
+                          seconds, BENCH_WINDOW, load_start, load_end);
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
     g_string_append_printf (json, "%s{\"offered_per_s\":%u,\"achieved_per_s\":%.0f,"
                             "\"messages\":%" G_GUINT64_FORMAT ",\"p50_ms\":%.3f,\"p99_ms\":%.3f,"

@@ -22,10 +22,13 @@ main (int argc, char **argv)
   gint64 fill_start, fill_us, bound_us = 0, first_us = 0, last;
   double seconds;
   gboolean met;
+  double load_start, load_end;
+  g_autoptr(GString) tenths = g_string_new (NULL);
 
   bench_init (argc, argv);
   n = bench_env_u64 ("SR_BENCH_BACKLOG", 1000000);
   parts = bench_parts_total (0, n);
+  load_start = bench_loadavg ();
 
   run = bench_run_new (1, &error);
   if (run == NULL)
@@ -65,8 +68,11 @@ main (int argc, char **argv)
   if (bench_count_files (run->dead) > 0)
     g_error ("messages landed in dead/");
   journal = bench_journal_bytes (run);
+  load_end = bench_loadavg ();
   seconds = (last - run->daemon_started_us) / 1e6;
   met = hwm_peak <= TARGET_PEAK_RSS_KIB;
+  for (guint t = 1; t <= 10; t++)
+    g_string_append_printf (tenths, "%s%" G_GUINT64_FORMAT, t > 1 ? "," : "", run->rss_kib_at_tenth[t]);
 
   printf ("scale: %" G_GUINT64_FORMAT " messages (%" G_GUINT64_FORMAT " parts) waiting in "
           "outbox/new/ at start; 1 bind, window %u\n", n, parts, BENCH_WINDOW);
@@ -79,16 +85,22 @@ main (int argc, char **argv)
   bench_row ("throughput through the backlog (msg/s)", "%.0f", n / seconds);
   bench_row ("journal after the run (MiB)", "%.1f", journal / 1048576.0);
   bench_row ("journal per million messages (MiB)", "%.1f", journal / 1048576.0 * 1e6 / n);
+  printf ("  RSS (MiB) at 10 %%, 20 %%, ... 100 %% of the parts submitted:\n   ");
+  for (guint t = 1; t <= 10; t++)
+    printf (" %.1f", run->rss_kib_at_tenth[t] / 1024.0);
+  printf ("\n");
+  printf ("  load average (1 min) at start / end: %.2f / %.2f\n", load_start, load_end);
   printf ("  target: peak RSS <= %d MiB with the backlog: %s\n", TARGET_PEAK_RSS_KIB / 1024,
           met ? "met" : "NOT met");
   printf ("{\"bench\":\"scale\",\"backlog\":%" G_GUINT64_FORMAT ",\"parts\":%" G_GUINT64_FORMAT
-          ",\"binds\":1,\"window\":%u,\"backlog_files_per_s\":%.0f,\"seconds_to_bind\":%.3f,"
+          ",\"binds\":1,\"window\":%u,\"load_average\":[%.2f,%.2f],\"backlog_files_per_s\":%.0f,\"seconds_to_bind\":%.3f,"
           "\"seconds_to_first_submit\":%.3f,\"peak_rss_kib_at_first_submit\":%" G_GUINT64_FORMAT
           ",\"peak_rss_kib\":%" G_GUINT64_FORMAT ",\"seconds\":%.3f,\"messages_per_s\":%.0f,"
           "\"journal_bytes\":%" G_GUINT64_FORMAT ",\"journal_bytes_per_million\":%.0f,"
+          "\"rss_kib_at_tenths\":[%s],"
           "\"targets\":{\"peak_rss_kib\":%d,\"peak_rss_met\":%s}}\n",
-          n, parts, BENCH_WINDOW, n / (fill_us / 1e6), bound_us / 1e6, first_us / 1e6, hwm_start,
-          hwm_peak, seconds, n / seconds, journal, journal * 1e6 / n, TARGET_PEAK_RSS_KIB,
+          n, parts, BENCH_WINDOW, load_start, load_end, n / (fill_us / 1e6), bound_us / 1e6, first_us / 1e6, hwm_start,
+          hwm_peak, seconds, n / seconds, journal, journal * 1e6 / n, tenths->str, TARGET_PEAK_RSS_KIB,
           met ? "true" : "false");
   return 0;
 }
