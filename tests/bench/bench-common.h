@@ -83,8 +83,8 @@ guint64 bench_index_from_name (const char *name);
 
 /* Puts messages [@first, @first + @count) straight into outbox/new/ (the
  * daemon must not be running): a backlog.  Message i is a hard link to a
- * file holding message i % 1000 (writing a file costs 20 times more than
- * linking one here); the mix, the parts and the names are unchanged. */
+ * file holding message i % 1000 (writing a file can cost many times more
+ * than linking one); the mix, the parts and the names are unchanged. */
 gboolean bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error);
 
 /* A writer process: this program with --writer, putting messages
