@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -458,6 +459,13 @@ on_daemon_exit (GObject *source, GAsyncResult *result, gpointer user_data)
   *exited = TRUE;
 }
 
+/* In the daemon before exec: it goes when the benchmark goes, even on a crash. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 gboolean
 bench_daemon_start (BenchRun *run, GError **error)
 {
@@ -473,6 +481,7 @@ bench_daemon_start (BenchRun *run, GError **error)
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
   g_subprocess_launcher_set_stderr_file_path (l, run->daemon_log);
   g_subprocess_launcher_set_stdout_file_path (l, "/dev/null");
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   run->daemon_exited = FALSE;
   run->daemon_started_us = g_get_real_time ();
   run->daemon = g_subprocess_launcher_spawn (l, error, router, "--daemon", "--config",

@@ -159,10 +159,17 @@ main (int argc, char **argv)
     {
       g_autoptr(GError) error = NULL;
       if (!run_baseline (binds[b], n, &base[b], &error))
-        g_error ("baseline, %u session(s): %s", binds[b], error->message);
+        {
+          g_printerr ("e2e-throughput: baseline, %u session(s): %s\n", binds[b], error->message);
+          return 1;
+        }
       for (guint a = 0; a < 2; a++)
         if (!run_router (binds[b], a == 1, n, &router[b][a], &error))
-          g_error ("router, %u bind(s), %s: %s", binds[b], a ? "arriving" : "backlog", error->message);
+          {
+            g_printerr ("e2e-throughput: router, %u bind(s), %s: %s\n", binds[b],
+                        a ? "arriving" : "backlog", error->message);
+            return 1;
+          }
     }
 
   load_end = bench_loadavg ();

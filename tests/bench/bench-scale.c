@@ -13,11 +13,21 @@
 
 #define TARGET_PEAK_RSS_KIB (64 * 1024)
 
+/* Reports @message, stops the daemon and the simulator, removes the spool
+ * (unless SR_BENCH_KEEP) and fails. */
+static int
+fail (BenchRun *run, const char *message)
+{
+  g_printerr ("scale: %s\n", message);
+  bench_run_free (run);
+  return 1;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BenchRun) run = NULL;
+  BenchRun *run = NULL;
   guint64 n, parts, hwm_start = 0, hwm_peak = 0, journal;
   gint64 fill_start, fill_us, bound_us = 0, first_us = 0, last;
   double seconds;
@@ -32,14 +42,14 @@ main (int argc, char **argv)
 
   run = bench_run_new (1, &error);
   if (run == NULL)
-    g_error ("%s", error->message);
+    return fail (NULL, error->message);
   fill_start = g_get_monotonic_time ();
   if (!bench_fill_backlog (run, 0, n, &error))
-    g_error ("%s", error->message);
+    return fail (run, error->message);
   fill_us = g_get_monotonic_time () - fill_start;
 
   if (!bench_daemon_start (run, &error))
-    g_error ("%s", error->message);
+    return fail (run, error->message);
   /* Poll closely until the first submit: that is the start-up time. */
   while (first_us == 0)
     {
@@ -47,9 +57,9 @@ main (int argc, char **argv)
       while (g_main_context_iteration (NULL, FALSE))
         ;
       if (run->daemon_exited)
-        g_error ("the daemon exited during start-up (see %s with SR_BENCH_KEEP=1)", run->daemon_log);
+        return fail (run, "the daemon exited during start-up (SR_BENCH_KEEP=1 keeps its daemon.log)");
       if (now - run->daemon_started_us > 600 * G_USEC_PER_SEC)
-        g_error ("the daemon did not submit anything within 600 s of its start");
+        return fail (run, "the daemon did not submit anything within 600 s of its start");
       if (bound_us == 0 && sr_test_sim_stat (run->sim, "binds_ok") >= 1)
         bound_us = now - run->daemon_started_us;
       if (sr_test_sim_stat (run->sim, "submits") >= 1)
@@ -61,12 +71,12 @@ main (int argc, char **argv)
     bound_us = first_us;
   hwm_peak = hwm_start;
   if (!bench_wait_sent (run, n, parts, 600, &hwm_peak, &error))
-    g_error ("%s", error->message);
+    return fail (run, error->message);
   hwm_peak = MAX (hwm_peak, bench_daemon_kib (run, "VmHWM"));
   if (!bench_daemon_stop (run, &error) || !bench_last_sent_us (run, n, &last, &error))
-    g_error ("%s", error->message);
+    return fail (run, error->message);
   if (bench_count_files (run->dead) > 0)
-    g_error ("messages landed in dead/");
+    return fail (run, "messages landed in dead/");
   journal = bench_journal_bytes (run);
   load_end = bench_loadavg ();
   seconds = (last - run->daemon_started_us) / 1e6;
@@ -102,5 +112,6 @@ main (int argc, char **argv)
           n, parts, BENCH_WINDOW, load_start, load_end, n / (fill_us / 1e6), bound_us / 1e6, first_us / 1e6, hwm_start,
           hwm_peak, seconds, n / seconds, journal, journal * 1e6 / n, tenths->str, TARGET_PEAK_RSS_KIB,
           met ? "true" : "false");
+  bench_run_free (run);
   return 0;
 }
