@@ -244,13 +244,35 @@ link_message (int tfd, int to_fd, guint64 index, char *name, gsize name_size, GE
 }
 
 gboolean
+bench_link_files (void)
+{
+  return g_strcmp0 (g_getenv ("SR_BENCH_FILES"), "link") == 0;
+}
+
+gboolean
 bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error)
 {
-  g_autofree char *tdir = ensure_templates (run, error);
+  g_autofree char *tdir = NULL;
   int newfd = -1, tfd = -1;
   char name[64];
   gboolean ok = TRUE;
 
+  if (!bench_link_files ())
+    {
+      /* Every message its own file, as applications write them. */
+      newfd = open (run->outbox_new, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (newfd < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s",
+                       run->outbox_new, g_strerror (errno));
+          return FALSE;
+        }
+      for (guint64 i = first; ok && i < first + count; i++)
+        ok = write_message (newfd, i, name, sizeof name, error);
+      close (newfd);
+      return ok;
+    }
+  tdir = ensure_templates (run, error);
   if (tdir == NULL)
     return FALSE;
   newfd = open (run->outbox_new, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -349,7 +371,7 @@ bench_writer_start (BenchRun *run, guint64 first, guint64 count, guint rate, gbo
 
   if (self == NULL)
     return NULL;
-  if (!write_files && (tdir = ensure_templates (run, error)) == NULL)
+  if (!write_files && bench_link_files () && (tdir = ensure_templates (run, error)) == NULL)
     return NULL;
   w->first = first;
   w->count = count;

@@ -85,6 +85,10 @@ guint64 bench_index_from_name (const char *name);
  * daemon must not be running): a backlog.  Message i is a hard link to a
  * file holding message i % 1000 (writing a file can cost many times more
  * than linking one); the mix, the parts and the names are unchanged. */
+/* SR_BENCH_FILES=link: messages are hard links to 1,000 distinct files
+ * (cheap to make; the router then copies them, as it must not write a file
+ * that has another name).  Default: every message is a file of its own. */
+gboolean bench_link_files (void);
 gboolean bench_fill_backlog (BenchRun *run, guint64 first, guint64 count, GError **error);
 
 /* A writer process: this program with --writer, putting messages
