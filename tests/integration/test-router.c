@@ -28,6 +28,9 @@ static const WireCase wire_cases[] = {
     0, 0, 1, 1, "41791234560", "41791234567", 1, NULL },
   { "ucs2-emoji", "To: +41791234567\n\n\xd0\x96\xf0\x9f\x98\x80\n", 1, "0416d83dde00", NULL,
     8, 0, 1, 1, "41791234560", "41791234567", 1, NULL },
+  /* 35 characters of 4 bytes each: the journal's preview must hold them. */
+  { "ucs2-four-byte-text", "To: +41791234567\n\n\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\n", 1, "d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00d83dde00", NULL,
+    8, 0, 1, 1, "41791234560", "41791234567", 1, NULL },
   { "alphanumeric", "To: +41791234567\nFrom: ACME\nReport: no\n\nHi\n", 1, "4869", NULL,
     0, 0, 5, 0, "ACME", "41791234567", 0, NULL },
   { "override", "To: +12125550123\nFrom: ACME\n\nHi\n", 1, "4869", NULL,
