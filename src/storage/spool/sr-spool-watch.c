@@ -1,15 +1,27 @@
 /* sr-spool-watch.c — telling the router that an outbox may have new files.
  *
- * The file monitor only hints; a periodic rescan is the truth, because
- * monitors miss events (overflowing inotify queues, network file systems).
- * Events are coalesced: one call per app per main-loop iteration, however
- * many files arrived.
+ * inotify only hints; a periodic rescan is the truth, because events get
+ * lost (an overflowing queue, network file systems).  Events are coalesced:
+ * one call per app per main-loop iteration, however many files arrived.
+ *
+ * inotify is read directly rather than through GFileMonitor: GIO's inotify
+ * backend holds events back when they come often (up to 100 ms, to save
+ * wake-ups), and a file waiting that long in outbox/new/ is latency the
+ * router adds to every message.
  */
 #define G_LOG_DOMAIN "sr-spool"
 
 #include "sr-spool-private.h"
 
-#include <gio/gio.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+/* What makes a file appear in new/: the maildir rename, or a writer that
+ * creates it in place (then it is complete when closed). */
+#define WATCH_EVENTS (IN_MOVED_TO | IN_CREATE | IN_CLOSE_WRITE)
 
 typedef struct _SrSpoolWatchApp SrSpoolWatchApp;
 
@@ -17,7 +29,7 @@ typedef struct _SrSpoolWatchApp SrSpoolWatchApp;
 struct _SrSpoolWatchApp {
   SrSpoolWatch *watch;
   char *name;
-  GFileMonitor *monitor;
+  int wd;                       /* inotify watch, -1 when not watching */
   gboolean pending;
 };
 
@@ -30,6 +42,8 @@ struct _SrSpoolWatch {
   SrSpoolWatchFunc func;
   gpointer user_data;
   gboolean use_monitor;
+  int inotify_fd;
+  guint inotify_id;
 };
 
 static gboolean
@@ -57,47 +71,55 @@ mark_pending (SrSpoolWatchApp *wa)
     watch->idle_id = g_idle_add (dispatch, watch);
 }
 
-static void
-on_changed (GFileMonitor *monitor, GFile *file, GFile *other,
-            GFileMonitorEvent event, gpointer data)
+static gboolean
+on_inotify (gint fd, GIOCondition condition, gpointer data)
 {
-  switch (event)
+  SrSpoolWatch *watch = data;
+  char buf[16 * 1024] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+
+  for (;;)
     {
-    case G_FILE_MONITOR_EVENT_CREATED:
-    case G_FILE_MONITOR_EVENT_MOVED_IN:
-    case G_FILE_MONITOR_EVENT_RENAMED:
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
-      mark_pending (data);
-      break;
-    default:
-      break;   /* files leaving new/ (our own claims) say nothing new */
+      ssize_t n = read (fd, buf, sizeof buf);
+
+      if (n <= 0)
+        break;
+      for (char *p = buf; p < buf + n;)
+        {
+          const struct inotify_event *ev = (const struct inotify_event *) p;
+
+          p += sizeof *ev + ev->len;
+          for (guint i = 0; i < watch->n_apps; i++)
+            if ((ev->mask & IN_Q_OVERFLOW) || watch->apps[i].wd == ev->wd)
+              mark_pending (&watch->apps[i]);
+        }
     }
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 start_monitor (SrSpoolWatchApp *wa, GError **error)
 {
   g_autofree char *path = sr_spool_get_path (wa->watch->spool, wa->name, SR_SPOOL_OUTBOX_NEW, NULL);
-  g_autoptr (GFile) dir = g_file_new_for_path (path);
 
-  wa->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
-  if (wa->monitor == NULL)
+  wa->wd = inotify_add_watch (wa->watch->inotify_fd, path, WATCH_EVENTS | IN_ONLYDIR);
+  if (wa->wd < 0)
     {
-      g_prefix_error (error, "%s: ", path);
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot watch %s for new files: %s"), path, g_strerror (saved));
       return FALSE;
     }
-  g_signal_connect (wa->monitor, "changed", G_CALLBACK (on_changed), wa);
   return TRUE;
 }
 
 static void
 stop_monitor (SrSpoolWatchApp *wa)
 {
-  if (wa->monitor == NULL)
+  if (wa->wd < 0)
     return;
-  g_signal_handlers_disconnect_by_data (wa->monitor, wa);
-  g_file_monitor_cancel (wa->monitor);
-  g_clear_object (&wa->monitor);
+  inotify_rm_watch (wa->watch->inotify_fd, wa->wd);
+  wa->wd = -1;
 }
 
 static SrSpoolWatchApp *
@@ -128,7 +150,7 @@ sr_spool_watch_resume (SrSpoolWatch *watch, const char *app, GError **error)
   g_return_val_if_fail (watch != NULL && app != NULL, FALSE);
   if ((wa = find_app (watch, app)) == NULL)
     return TRUE;
-  if (watch->use_monitor && wa->monitor == NULL && !start_monitor (wa, error))
+  if (watch->use_monitor && wa->wd < 0 && !start_monitor (wa, error))
     return FALSE;
   /* Files may have arrived while nobody listened. */
   mark_pending (wa);
@@ -163,15 +185,28 @@ sr_spool_watch_new (SrSpool *spool, guint rescan_ms, SrSpoolWatchFlags flags,
   watch->use_monitor = !(flags & SR_SPOOL_WATCH_NO_MONITOR);
   watch->n_apps = g_strv_length ((char **) apps);
   watch->apps = g_new0 (SrSpoolWatchApp, watch->n_apps);
-
+  watch->inotify_fd = -1;
   for (guint i = 0; i < watch->n_apps; i++)
     {
-      SrSpoolWatchApp *wa = &watch->apps[i];
+      watch->apps[i].watch = watch;
+      watch->apps[i].name = g_strdup (apps[i]);
+      watch->apps[i].wd = -1;
+    }
+  if (watch->use_monitor)
+    {
+      watch->inotify_fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+      if (watch->inotify_fd < 0)
+        {
+          int saved = errno;
 
-      wa->watch = watch;
-      wa->name = g_strdup (apps[i]);
-      if (watch->use_monitor && !start_monitor (wa, error))
-        return NULL;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("Cannot watch the outboxes for new files: %s"), g_strerror (saved));
+          return NULL;
+        }
+      watch->inotify_id = g_unix_fd_add (watch->inotify_fd, G_IO_IN, on_inotify, watch);
+      for (guint i = 0; i < watch->n_apps; i++)
+        if (!start_monitor (&watch->apps[i], error))
+          return NULL;
     }
   if (rescan_ms > 0)
     watch->timer_id = g_timeout_add (rescan_ms, on_rescan, watch);
@@ -193,6 +228,10 @@ sr_spool_watch_free (SrSpoolWatch *watch)
       stop_monitor (wa);
       g_free (wa->name);
     }
+  if (watch->inotify_id)
+    g_source_remove (watch->inotify_id);
+  if (watch->inotify_fd >= 0)
+    close (watch->inotify_fd);
   g_free (watch->apps);
   g_free (watch);
 }
