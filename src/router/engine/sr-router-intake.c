@@ -107,9 +107,9 @@ sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
 
   load.app = app;
   load.name = g_strdup (name);
-  load.region = g_strdup (sr_router_app_region (router, app));
   load.claimed = TRUE;
-  sr_router_load_file (router->spool, &load, router->config->max_file_size);
+  sr_router_load_file (router->spool, &load, sr_router_app_region (router, app),
+                       router->config->max_file_size);
   sr_router_intake_loaded (router, &load, existing, segments);
   sr_router_load_clear (&load);
 }
@@ -140,9 +140,7 @@ sr_router_intake_loaded (SrRouter *router, SrRouterLoad *load, SrJournalMessage 
       msg->attempts = existing->attempts;
     }
 
-  msg->raw = g_steal_pointer (&load->raw);
-  msg->parsed = g_steal_pointer (&load->parsed);
-  if (load->stage == SR_LOAD_NONE)
+  if (load->raw == NULL)
     {
       SrErrorClass klass = sr_error_class_for_error (load->error);
 
@@ -161,7 +159,9 @@ sr_router_intake_loaded (SrRouter *router, SrRouterLoad *load, SrJournalMessage 
       sr_router_msg_free (msg);
       return;
     }
-  if (load->stage != SR_LOAD_DONE)
+  msg->raw = g_steal_pointer (&load->raw);
+  msg->parsed = g_steal_pointer (&load->parsed);
+  if (load->error)
     {
       fail_with_error (router, msg, load->error);
       return;
@@ -324,7 +324,6 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
     /* Claimed and loaded by the file worker; back through
      * sr_router_intake_loaded() in the same order. */
     GPtrArray *loads = g_ptr_array_new_full (names->len, (GDestroyNotify) sr_router_load_free);
-    const char *region = sr_router_app_region (router, app);
 
     for (guint i = 0; i < names->len; i++)
       {
@@ -332,11 +331,11 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
 
         load->app = app;
         load->name = g_strdup (g_ptr_array_index (names, i));
-        load->region = g_strdup (region);
         g_ptr_array_add (loads, load);
       }
     router->n_loading += names->len;
-    sr_router_io_load (router->io, loads, router->config->max_file_size);
+    sr_router_io_load (router->io, loads, sr_router_app_region (router, app),
+                       router->config->max_file_size);
   }
   /* A full batch means a backlog: the monitor's events would say nothing new. */
   if (names->len >= room && !app->watch_paused && router->watch)

@@ -37,9 +37,10 @@ typedef struct {
   char *text;                 /* RESULT_MOVE_FAILED: why */
 } Result;
 
-/* A batch of loads for the worker. */
+/* A batch of loads for the worker: the files of one app. */
 typedef struct {
   GPtrArray *loads;           /* SrRouterLoad */
+  char *region;               /* the app's, for numbers without a country code */
   gsize max_file_size;
 } LoadJob;
 
@@ -78,7 +79,6 @@ void
 sr_router_load_clear (SrRouterLoad *load)
 {
   g_clear_pointer (&load->name, g_free);
-  g_clear_pointer (&load->region, g_free);
   g_clear_pointer (&load->raw, g_bytes_unref);
   g_clear_pointer (&load->parsed, sr_message_free);
   g_clear_error (&load->error);
@@ -92,7 +92,7 @@ sr_router_load_free (SrRouterLoad *load)
 }
 
 void
-sr_router_load_file (SrSpool *spool, SrRouterLoad *load, gsize max_file_size)
+sr_router_load_file (SrSpool *spool, SrRouterLoad *load, const char *region, gsize max_file_size)
 {
   gsize len;
   const char *data;
@@ -101,16 +101,11 @@ sr_router_load_file (SrSpool *spool, SrRouterLoad *load, gsize max_file_size)
                              max_file_size, &load->error);
   if (load->raw == NULL)
     return;
-  load->stage = SR_LOAD_READ;
   data = g_bytes_get_data (load->raw, &len);
   load->parsed = sr_message_parse (data, len, max_file_size, &load->error);
-  if (load->parsed == NULL)
-    return;
-  load->stage = SR_LOAD_PARSED;
-  if (!sr_number_normalise (sr_message_get_to (load->parsed), load->region, load->to_e164,
-                            load->country, &load->error))
-    return;
-  load->stage = SR_LOAD_DONE;
+  if (load->parsed != NULL)
+    sr_number_normalise (sr_message_get_to (load->parsed), region, load->to_e164,
+                         load->country, &load->error);
 }
 
 static void
@@ -154,10 +149,11 @@ run_loads (SrRouterIo *io, LoadJob *job)
       if (!sr_spool_claim (io->spool, load->app->name, load->name, &load->error))
         continue;
       load->claimed = TRUE;
-      sr_router_load_file (io->spool, load, job->max_file_size);
+      sr_router_load_file (io->spool, load, job->region, job->max_file_size);
     }
   result->kind = RESULT_LOADS;
   result->loads = g_steal_pointer (&job->loads);
+  g_free (job->region);
   g_free (job);
   push_result (io, result);
 }
@@ -297,12 +293,13 @@ sr_router_io_can_load (SrRouterIo *io)
 }
 
 void
-sr_router_io_load (SrRouterIo *io, GPtrArray *loads, gsize max_file_size)
+sr_router_io_load (SrRouterIo *io, GPtrArray *loads, const char *region, gsize max_file_size)
 {
   Job *job = g_new0 (Job, 1);
 
   job->load = g_new0 (LoadJob, 1);
   job->load->loads = loads;
+  job->load->region = g_strdup (region);
   job->load->max_file_size = max_file_size;
   io->loads_in_flight++;
   push_job (io, job);

@@ -96,22 +96,13 @@ struct SrRouterMsg {
   SrRouterBind *affinity;     /* the session its parts go on */
 };
 
-/* How far loading a claimed file got. */
-typedef enum {
-  SR_LOAD_NONE,               /* not read: error says why */
-  SR_LOAD_READ,               /* read; parsing failed */
-  SR_LOAD_PARSED,             /* parsed; the destination number failed */
-  SR_LOAD_DONE,
-} SrLoadStage;
-
 /* A claimed file as the file worker (or the recovery) loaded it: what needs
- * no engine state. */
+ * no engine state.  raw == NULL: it could not be read; error set: reading,
+ * parsing or the destination number failed. */
 typedef struct {
   SrRouterApp *app;
   char *name;
-  char *region;               /* for numbers without a country code */
   gboolean claimed;           /* the rename succeeded (else error says why) */
-  SrLoadStage stage;
   GBytes *raw;
   SrMessage *parsed;
   char to_e164[SR_NUMBER_E164_SIZE];
@@ -291,12 +282,14 @@ void sr_router_io_free (SrRouterIo *io);
 gboolean sr_router_io_can_load (SrRouterIo *io);
 /* Claims and loads @loads (SrRouterLoad, owned by the worker from here);
  * each comes back through sr_router_intake_loaded(). */
-void sr_router_io_load (SrRouterIo *io, GPtrArray *loads, gsize max_file_size);
+void sr_router_io_load (SrRouterIo *io, GPtrArray *loads, const char *region,
+                        gsize max_file_size);
 /* Moves a claimed file into sent/ or dead/ in the worker (sr_spool_finish). */
 void sr_router_io_move (SrRouterIo *io, SrRouterApp *app, const char *name,
                         SrSpoolOutcome outcome, GBytes *raw, const char *const *headers);
-/* Reads, parses and normalises the destination (thread-safe). */
-void sr_router_load_file (SrSpool *spool, SrRouterLoad *load, gsize max_file_size);
+/* Reads, parses and normalises the destination with @region (thread-safe). */
+void sr_router_load_file (SrSpool *spool, SrRouterLoad *load, const char *region,
+                          gsize max_file_size);
 void sr_router_load_clear (SrRouterLoad *load);
 void sr_router_load_free (SrRouterLoad *load);
 
