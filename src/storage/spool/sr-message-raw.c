@@ -15,6 +15,28 @@ static gboolean name_matches (const char *name, gsize name_len, const char *patt
 static char *build_finished (const char *data, gsize len, const char *const *extra_headers,
                              gsize *out_len);
 
+/* The name of the header line starting at @pos (@line_len bytes with its
+ * newline): a leading BOM and the blanks before the colon are not part of
+ * it.  FALSE for a line without a colon. */
+static gboolean
+header_line_name (const char *data, gsize pos, gsize line_len, const char **name,
+                  gsize *name_len)
+{
+  const char *ls = data + pos;
+  const char *colon = memchr (ls, ':', line_len);
+  const char *start = ls;
+
+  if (colon == NULL)
+    return FALSE;
+  if (pos == 0 && line_len >= 3 && memcmp (ls, "\xEF\xBB\xBF", 3) == 0)
+    start += 3;
+  while (colon > start && (colon[-1] == ' ' || colon[-1] == '\t'))
+    colon--;
+  *name = start;
+  *name_len = (gsize) (colon - start);
+  return TRUE;
+}
+
 /* TRUE if a header line of data[0, header_end) is named like one of the
  * names of the name, value pairs @pairs. */
 static gboolean
@@ -24,19 +46,16 @@ has_header_of (const char *data, gsize header_end, const char *const *pairs)
 
   while (pos < header_end)
     {
-      const char *ls = data + pos;
-      const char *nl = memchr (ls, '\n', header_end - pos);
-      gsize line_len = nl ? (gsize) (nl - ls) + 1 : header_end - pos;
-      const char *colon = memchr (ls, ':', line_len);
+      const char *nl = memchr (data + pos, '\n', header_end - pos);
+      gsize line_len = nl ? (gsize) (nl - (data + pos)) + 1 : header_end - pos;
+      const char *name;
+      gsize name_len;
 
+      if (header_line_name (data, pos, line_len, &name, &name_len))
+        for (guint i = 0; pairs[i] != NULL; i += 2)
+          if (name_matches (name, name_len, pairs[i]))
+            return TRUE;
       pos += line_len;
-      if (colon == NULL)
-        continue;
-      while (colon > ls && (colon[-1] == ' ' || colon[-1] == '\t'))
-        colon--;
-      for (guint i = 0; pairs[i] != NULL; i += 2)
-        if (name_matches (ls, (gsize) (colon - ls), pairs[i]))
-          return TRUE;
     }
   return FALSE;
 }
@@ -163,22 +182,17 @@ sr_message_edit_raw (const char *data, gsize len,
       const char *ls = data + pos;
       const char *nl = memchr (ls, '\n', header_end - pos);
       gsize line_len = (gsize) (nl - ls) + 1;
-      const char *colon = memchr (ls, ':', line_len);
+      const char *name;
+      gsize name_len;
 
       pos += line_len;
-      if (colon != NULL)
+      if (header_line_name (data, pos - line_len, line_len, &name, &name_len))
         {
-          const char *name = ls;
-          const char *name_end = colon;
           int s;
 
-          if (pos - line_len == 0 && line_len >= 3 && memcmp (ls, "\xEF\xBB\xBF", 3) == 0)
-            name += 3;
-          while (name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t'))
-            name_end--;
-          if (matches_any (name, (gsize) (name_end - name), patterns))
+          if (matches_any (name, name_len, patterns))
             continue;
-          s = find_set (name, (gsize) (name_end - name), set);
+          s = find_set (name, name_len, set);
           if (s >= 0)
             {
               if (!applied[s / 2])
