@@ -3,10 +3,10 @@
  * One write transaction stays open while writes arrive; it is committed by
  * size (max_changes), by age (a max_delay_ms timeout armed by the first
  * change), in the next main-loop iteration when a writer waits on it
- * (sr_journal_commit_soon) or on demand (sr_journal_flush).  Callbacks waiting for durability run after the
- * commit from an idle source on the journal's main context (or from
- * sr_journal_flush), never from inside a write call, so callers are not
- * re-entered in the middle of their own work.
+ * (sr_journal_commit_soon) or on demand (sr_journal_flush).  Callbacks
+ * waiting for durability run after the commit from an idle source on the
+ * journal's main context (or from sr_journal_flush), never from inside a
+ * write call, so callers are not re-entered in the middle of their own work.
  */
 #define G_LOG_DOMAIN "sr-journal"
 

@@ -25,6 +25,7 @@ G_DEFINE_QUARK (sr-spool-error-quark, sr_spool_error)
 #define SR_SPOOL_CHUNK (64 * 1024)
 /* Finished files up to this size are written in place (one page). */
 #define SR_SPOOL_IN_PLACE_MAX 4096
+G_STATIC_ASSERT (SR_SPOOL_IN_PLACE_MAX < SR_SPOOL_CHUNK);
 /* Upper bound for a dead letter read back for a retry. */
 #define SR_SPOOL_RETRY_MAX (16 * 1024 * 1024)
 
@@ -630,7 +631,7 @@ copy_rest (int src, int dst, char *buf, gsize size)
  * caller should copy, and -1 with @error set. */
 static int
 finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *finished,
-                 gsize finished_len, gsize old_len, SrSpoolFlags flags, GError **error)
+                 gsize finished_len, SrSpoolFlags flags, GError **error)
 {
   struct stat st;
   int fd;
@@ -649,12 +650,11 @@ finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *f
       close (fd);
       return 0;
     }
-  old_len = MAX (old_len, (gsize) st.st_size);
   do
     w = pwrite (fd, finished, finished_len, 0);
   while (w < 0 && errno == EINTR);
   if (w != (ssize_t) finished_len
-      || (finished_len < old_len && ftruncate (fd, (off_t) finished_len) < 0)
+      || (finished_len < (gsize) st.st_size && ftruncate (fd, (off_t) finished_len) < 0)
       || ((flags & SR_SPOOL_FSYNC) && fsync (fd) < 0))
     {
       if (w >= 0 && w != (ssize_t) finished_len)
@@ -719,15 +719,15 @@ sr_spool_finish (SrSpool *spool, const char *app, const char *name,
       len = n;
     }
   finished = sr_message_build_finished (data, len, extra_headers, &finished_len);
-  if (src < 0 || len < SR_SPOOL_CHUNK)
-    {
-      int done = finish_in_place (a, dest, name, finished, finished_len, len, flags, error);
-      if (done != 0)
-        {
-          ok = done > 0;
-          goto out;
-        }
-    }
+  {
+    /* A file longer than the chunk read is over the in-place limit too. */
+    int done = finish_in_place (a, dest, name, finished, finished_len, flags, error);
+    if (done != 0)
+      {
+        ok = done > 0;
+        goto out;
+      }
+  }
 
   tmp_name = g_strconcat (SR_SPOOL_FINISH_PREFIX, name, NULL);
   out = openat (a->fds[dest], tmp_name,
