@@ -191,6 +191,16 @@ require_row (SrConsole *c)
   return row;
 }
 
+/* The selected dead letter for an action on it, or NULL (the status says
+ * why: the model lacks the action, another view, nothing selected). */
+static SrConsoleRow *
+require_dead_letter (SrConsole *c, gconstpointer func, const char *what)
+{
+  if (!require_action (c, func) || !require_view (c, SR_CONSOLE_VIEW_DEAD, what))
+    return NULL;
+  return require_row (c);
+}
+
 static void
 key_view (SrConsole *c, const SrConsoleBinding *b)
 {
@@ -242,11 +252,7 @@ key_scroll_detail (SrConsole *c, const SrConsoleBinding *b)
 static void
 key_retry (SrConsole *c, const SrConsoleBinding *b)
 {
-  if (!require_action (c, c->model.retry))
-    return;
-  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Retry")))
-    return;
-  SrConsoleRow *row = require_row (c);
+  SrConsoleRow *row = require_dead_letter (c, c->model.retry, _("Retry"));
   if (!row)
     return;
   g_autoptr (GError) error = NULL;
@@ -270,11 +276,7 @@ open_form (SrConsole *c, SrConsoleForm *form)
 static void
 key_edit (SrConsole *c, const SrConsoleBinding *b)
 {
-  if (!require_action (c, c->model.edit_retry))
-    return;
-  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Edit and retry")))
-    return;
-  SrConsoleRow *row = require_row (c);
+  SrConsoleRow *row = require_dead_letter (c, c->model.edit_retry, _("Edit and retry"));
   if (!row)
     return;
   if (!c->detail || c->detail->id != row->id)
@@ -305,11 +307,7 @@ open_confirm (SrConsole *c, SrConsoleConfirm what, gint64 id, char *question)
 static void
 key_discard (SrConsole *c, const SrConsoleBinding *b)
 {
-  if (!require_action (c, c->model.discard))
-    return;
-  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Discard")))
-    return;
-  SrConsoleRow *row = require_row (c);
+  SrConsoleRow *row = require_dead_letter (c, c->model.discard, _("Discard"));
   if (!row)
     return;
   open_confirm (c, SR_CONFIRM_DISCARD, row->id,
