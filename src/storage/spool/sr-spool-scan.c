@@ -2,7 +2,9 @@
  *
  * An outbox can hold a million files after an outage; a scan reads the
  * directory with readdir() and hands out names in batches the caller sizes,
- * so memory stays bounded whatever the folder holds.
+ * so memory stays bounded whatever the folder holds.  For writers that do
+ * not follow the maildir rule, a listed file can be checked for being
+ * complete (sr_spool_scan_file_state()) before it is claimed.
  */
 #define G_LOG_DOMAIN "sr-spool"
 
