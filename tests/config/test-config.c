@@ -67,6 +67,7 @@ test_full (void)
     "routes=+41;+4420\n"
     "[app:iot]\nregion=DE\nfrom=ACME\nallow-destinations=+4917\ninbound-numbers=+4917000\n"
     "inbound-keywords=STOP;INFO\ninbound-deny=+4915\n"
+    "smstools3-compat=yes\nsmstools3-settle=2\nsmstools3-empty-limit=30\n"
     "[app:web]\n"
     "[policy]\nblacklist-countries=\nsource-overrides=US,CA:+16461234567;GB:+442071234567\n"
     "max-per-destination-hour=0\n";
@@ -86,7 +87,13 @@ test_full (void)
   const SrAppConfig *iot = sr_config_find_app (c, "iot");
   g_assert_cmpstr (iot->from, ==, "ACME");
   g_assert_cmpstr (iot->inbound_keywords[1], ==, "INFO");
+  g_assert_true (iot->smstools3_compat);
+  g_assert_cmpuint (iot->smstools3_settle, ==, 2);
+  g_assert_cmpuint (iot->smstools3_empty_limit, ==, 30);
   g_assert_cmpstr (sr_config_find_app (c, "web")->region, ==, "GB");
+  g_assert_false (sr_config_find_app (c, "web")->smstools3_compat);
+  g_assert_cmpuint (sr_config_find_app (c, "web")->smstools3_settle, ==, 1);
+  g_assert_cmpuint (sr_config_find_app (c, "web")->smstools3_empty_limit, ==, 60);
   g_assert_cmpuint (g_strv_length (c->policy.blacklist_countries), ==, 0);
   g_assert_cmpuint (c->policy.source_overrides->len, ==, 2);
   const SrSourceOverride *o = c->policy.source_overrides->pdata[0];
@@ -123,6 +130,9 @@ static const BadCase bad_cases[] = {
   { "app-name", "[app:../etc]\n", SR_CONFIG_ERROR_INVALID, "[app:../etc]" },
   { "app-from", "[app:a]\nfrom=ThisIsTooLongSender\n", SR_CONFIG_ERROR_INVALID, "[app:a] from" },
   { "app-allow", "[app:a]\nallow-destinations=+41;0791\n", SR_CONFIG_ERROR_INVALID, "[app:a] allow-destinations: '0791'" },
+  { "app-smstools3", "[app:a]\nsmstools3-compat=maybe\n", SR_CONFIG_ERROR_INVALID, "[app:a] smstools3-compat: 'maybe'" },
+  { "app-settle", "[app:a]\nsmstools3-settle=3601\n", SR_CONFIG_ERROR_INVALID, "[app:a] smstools3-settle" },
+  { "app-empty-limit", "[app:a]\nsmstools3-empty-limit=0\n", SR_CONFIG_ERROR_INVALID, "[app:a] smstools3-empty-limit" },
   { "default-app", "[router]\ndefault-app=b\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] default-app: 'b'" },
   { "override", "[policy]\nsource-overrides=US+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] source-overrides" },
   { "override-country", "[policy]\nsource-overrides=USA:+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "'USA'" },

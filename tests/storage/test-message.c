@@ -119,7 +119,7 @@ static const BadCase bad_cases[] = {
   { "bad-flash", "To: 1\nFlash: sometimes\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_FLASH, "Flash on line 2 must be yes or no" },
   { "no-separator", "To: 1\nFrom: x\n", 0, 0, SR_MESSAGE_ERROR_NO_SEPARATOR, "no blank line between the headers and the body" },
   { "no-separator-no-newline", "To: 1", 0, 0, SR_MESSAGE_ERROR_NO_SEPARATOR, "no blank line" },
-  { "empty-file", "", 0, 0, SR_MESSAGE_ERROR_NO_SEPARATOR, "no blank line" },
+  { "empty-file", "", 0, 0, SR_MESSAGE_ERROR_EMPTY_FILE, "The message file is empty (0 bytes)." },
   { "duplicate-to", "To: 1\nTo: 2\n\nb\n", 0, 0, SR_MESSAGE_ERROR_DUPLICATE_HEADER, "To is given twice, on lines 1 and 2" },
 };
 

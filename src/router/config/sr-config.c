@@ -33,7 +33,8 @@ static const char *const provider_keys[] = {
 };
 static const char *const app_keys[] = {
   "region", "from", "allow-destinations", "inbound-numbers", "inbound-keywords",
-  "inbound-allow", "inbound-deny", NULL
+  "inbound-allow", "inbound-deny", "smstools3-compat", "smstools3-settle",
+  "smstools3-empty-limit", NULL
 };
 static const char *const policy_keys[] = {
   "blacklist-countries", "blacklist-numbers", "blacklist-prefixes",
@@ -392,6 +393,10 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
       !check_prefixes (r, group, "inbound-allow", a->inbound_allow, error) ||
       !check_prefixes (r, group, "inbound-deny", a->inbound_deny, error))
     return FALSE;
+  if (!read_bool (r, group, "smstools3-compat", FALSE, &a->smstools3_compat, error))
+    return FALSE;
+  READ_UINT (r, group, "smstools3-settle", 1, 0, 3600, a->smstools3_settle, error);
+  READ_UINT (r, group, "smstools3-empty-limit", 60, 1, 86400, a->smstools3_empty_limit, error);
   warn_unknown_keys (r, group, app_keys);
   return TRUE;
 }

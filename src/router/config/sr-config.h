@@ -87,6 +87,9 @@ typedef struct {
   char **inbound_keywords;   /* inbound SMS whose first word is one of these go here */
   char **inbound_allow;      /* inbound firewall: sender numbers / prefixes allowed (empty = all) */
   char **inbound_deny;       /* inbound firewall: sender numbers / prefixes denied */
+  gboolean smstools3_compat; /* its files are smstools3's (written in place, To without '+') */
+  guint smstools3_settle;    /* seconds a compat file must stay unchanged before the claim */
+  guint smstools3_empty_limit; /* seconds after which an empty compat file is a dead letter */
 } SrAppConfig;
 
 /* One per-country sender override: countries (ISO 3166 alpha-2) → sender. */

@@ -99,6 +99,13 @@ sr_router_app_region (SrRouter *router, SrRouterApp *app)
                                                      : router->config->region;
 }
 
+SrMessageDialect
+sr_router_app_dialect (SrRouterApp *app)
+{
+  return app->config->smstools3_compat ? SR_MESSAGE_DIALECT_SMSTOOLS3
+                                       : SR_MESSAGE_DIALECT_NATIVE;
+}
+
 void
 sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
                        SrJournalMessage *existing, GPtrArray *segments)
@@ -108,6 +115,7 @@ sr_router_intake_file (SrRouter *router, SrRouterApp *app, const char *name,
   load.app = app;
   load.name = g_strdup (name);
   load.claimed = TRUE;
+  load.dialect = sr_router_app_dialect (app);
   sr_router_load_file (router->spool, &load, sr_router_app_region (router, app),
                        router->config->max_file_size);
   sr_router_intake_loaded (router, &load, existing, segments);
@@ -284,7 +292,7 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  guint room;
+  guint room, listed;
 
   if (router->n_msgs + router->n_loading >= SR_ROUTER_MAX_QUEUED
       || !sr_router_io_can_load (router->io))
@@ -318,32 +326,37 @@ intake_app (SrRouter *router, SrRouterApp *app, guint *budget)
           if (!sr_spool_watch_resume (router->watch, app->name, &error))
             g_warning ("%s", error->message);
         }
+      sr_router_settle_arm (app);
       return FALSE;
     }
-  {
-    /* Claimed and loaded by the file worker; back through
-     * sr_router_intake_loaded() in the same order. */
-    GPtrArray *loads = g_ptr_array_new_full (names->len, (GDestroyNotify) sr_router_load_free);
+  listed = names->len;
+  sr_router_settle_filter (app, names);
+  if (names->len > 0)
+    {
+      /* Claimed and loaded by the file worker; back through
+       * sr_router_intake_loaded() in the same order. */
+      GPtrArray *loads = g_ptr_array_new_full (names->len, (GDestroyNotify) sr_router_load_free);
 
-    for (guint i = 0; i < names->len; i++)
-      {
-        SrRouterLoad *load = g_new0 (SrRouterLoad, 1);
+      for (guint i = 0; i < names->len; i++)
+        {
+          SrRouterLoad *load = g_new0 (SrRouterLoad, 1);
 
-        load->app = app;
-        load->name = g_strdup (g_ptr_array_index (names, i));
-        g_ptr_array_add (loads, load);
-      }
-    router->n_loading += names->len;
-    sr_router_io_load (router->io, loads, sr_router_app_region (router, app),
-                       router->config->max_file_size);
-  }
+          load->app = app;
+          load->name = g_strdup (g_ptr_array_index (names, i));
+          load->dialect = sr_router_app_dialect (app);
+          g_ptr_array_add (loads, load);
+        }
+      router->n_loading += names->len;
+      sr_router_io_load (router->io, loads, sr_router_app_region (router, app),
+                         router->config->max_file_size);
+    }
   /* A full batch means a backlog: the monitor's events would say nothing new. */
-  if (names->len >= room && !app->watch_paused && router->watch)
+  if (listed >= room && !app->watch_paused && router->watch)
     {
       sr_spool_watch_pause (router->watch, app->name);
       app->watch_paused = TRUE;
     }
-  *budget -= MIN (*budget, names->len);
+  *budget -= MIN (*budget, listed);
   return TRUE;
 }
 
@@ -422,5 +435,6 @@ sr_router_intake_stop (SrRouter *router)
 
       g_clear_pointer (&app->scan, sr_spool_scan_free);
       app->scanning = FALSE;
+      sr_router_settle_stop (app);
     }
 }

@@ -102,7 +102,8 @@ sr_router_load_file (SrSpool *spool, SrRouterLoad *load, const char *region, gsi
   if (load->raw == NULL)
     return;
   data = g_bytes_get_data (load->raw, &len);
-  load->parsed = sr_message_parse (data, len, max_file_size, &load->error);
+  load->parsed = sr_message_parse_dialect (data, len, max_file_size, load->dialect,
+                                          &load->error);
   if (load->parsed != NULL)
     sr_number_normalise (sr_message_get_to (load->parsed), region, load->to_e164,
                          load->country, &load->error);

@@ -103,6 +103,7 @@ typedef struct {
   SrRouterApp *app;
   char *name;
   gboolean claimed;           /* the rename succeeded (else error says why) */
+  SrMessageDialect dialect;   /* the app's file format, fixed when it was listed */
   GBytes *raw;
   SrMessage *parsed;
   char to_e164[SR_NUMBER_E164_SIZE];
@@ -118,6 +119,9 @@ struct SrRouterApp {
   gboolean scanning;          /* outbox/new/ may hold more files */
   gboolean watch_paused;
   SrSpoolScan *scan;
+  gint64 settle_due;          /* real time the earliest file skipped as incomplete is due; 0 none */
+  gint64 settle_armed;        /* real time settle_source fires */
+  guint settle_source;        /* brings the scan back for the skipped files */
 };
 
 /* One session of a provider. */
@@ -234,6 +238,16 @@ void sr_router_intake_loaded (SrRouter *router, SrRouterLoad *load,
                               SrJournalMessage *existing, GPtrArray *segments);
 /* The region numbers of @app are read in. */
 const char *sr_router_app_region (SrRouter *router, SrRouterApp *app);
+/* The file format of @app's outbox files. */
+SrMessageDialect sr_router_app_dialect (SrRouterApp *app);
+
+/* sr-router-settle.c */
+/* Drops from @names (listed by app->scan) the files of a smstools3-compat
+ * app that are still being written, noting when to look again. */
+void sr_router_settle_filter (SrRouterApp *app, GPtrArray *names);
+/* The scan of @app ran dry: a timer brings it back for the files skipped. */
+void sr_router_settle_arm (SrRouterApp *app);
+void sr_router_settle_stop (SrRouterApp *app);
 
 /* sr-router-dispatch.c */
 void sr_router_kick (SrRouter *router);

@@ -80,6 +80,7 @@ static void
 app_free (SrRouterApp *app)
 {
   g_clear_pointer (&app->scan, sr_spool_scan_free);
+  sr_router_settle_stop (app);
   g_free (app->name);
   g_free (app);
 }

@@ -466,6 +466,13 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
       return NULL;
     }
 
+  if (len == 0)
+    {
+      g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_EMPTY_FILE,
+                   _("The message file is empty (0 bytes)."));
+      return NULL;
+    }
+
   split = sr_message_split (data, len, &header_end, &body_start, NULL);
 
   nul = len ? memchr (data, '\0', len) : NULL;
@@ -525,6 +532,29 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
 
   cut_text (msg, body_start, len);
   return g_steal_pointer (&msg);
+}
+
+SrMessage *
+sr_message_parse_dialect (const char *data, gsize len, gsize max_size,
+                          SrMessageDialect dialect, GError **error)
+{
+  g_autofree char *native = NULL;
+  gsize native_len = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (dialect != SR_MESSAGE_DIALECT_SMSTOOLS3)
+    return sr_message_parse (data, len, max_size, error);
+  if (max_size == 0)
+    max_size = SR_MESSAGE_DEFAULT_MAX_SIZE;
+  if (len == 0 || len > max_size)
+    return sr_message_parse (data, len, max_size, error);
+  if (!sr_message_smstools3_translate (data, len, &native, &native_len, error))
+    return NULL;
+  if (native == NULL)
+    return sr_message_parse (data, len, max_size, error);
+  /* Decoding may grow the file (ISO-8859-15 to UTF-8): the limit was for its bytes. */
+  return sr_message_parse (native, native_len, MAX (max_size, native_len), error);
 }
 
 void

@@ -10,7 +10,8 @@
  * Header names are case-insensitive and follow smstools3 where they overlap
  * (To, From, Alphabet, Report, Validity, Flash); unknown headers are kept in
  * order.  LF and CRLF line ends are both accepted.  Numbers are kept raw:
- * normalising them is the router's job.
+ * normalising them is the router's job.  smstools3's own files differ in
+ * charsets, To and Validity: sr_message_parse_dialect() reads them.
  *
  * Besides the parser this module edits files at the byte level without
  * parsing them (adding X-Error headers to a finished file, stripping them for
@@ -47,7 +48,15 @@ typedef enum {
   SR_MESSAGE_ERROR_BAD_VALIDITY,
   SR_MESSAGE_ERROR_BAD_REPORT,
   SR_MESSAGE_ERROR_BAD_FLASH,
+  SR_MESSAGE_ERROR_EMPTY_FILE,       /* zero bytes: nothing was written */
+  SR_MESSAGE_ERROR_BAD_ENCODING,     /* a body that is not in the charset its Alphabet names */
 } SrMessageError;
+
+/* Whose file format a message file follows (an app's smstools3-compat). */
+typedef enum {
+  SR_MESSAGE_DIALECT_NATIVE = 0,     /* this router's: UTF-8, To local unless international */
+  SR_MESSAGE_DIALECT_SMSTOOLS3,      /* smstools3's: see sr-message-smstools3.c */
+} SrMessageDialect;
 
 /* The alphabet a message asks for; AUTO lets the encoder choose GSM or UCS-2. */
 typedef enum {
@@ -71,6 +80,9 @@ typedef struct _SrMessage SrMessage;
  * The data is copied once; the result does not refer to @data. */
 SrMessage *sr_message_parse (const char *data, gsize len, gsize max_size,
                              GError **error);
+/* The same for a file in @dialect; @max_size applies to the file's bytes. */
+SrMessage *sr_message_parse_dialect (const char *data, gsize len, gsize max_size,
+                                     SrMessageDialect dialect, GError **error);
 /* A new message for composing (`sms-router send`, the console). */
 SrMessage *sr_message_new (const char *to, const char *text);
 void sr_message_free (SrMessage *msg);
@@ -115,6 +127,25 @@ gboolean sr_message_parse_alphabet (const char *value, SrMessageAlphabet *alphab
 const char *sr_message_alphabet_to_string (SrMessageAlphabet alphabet);
 /* smstools3 style: "90m", "24h", "3d", "1w", "2 days", plain minutes, "max". */
 gboolean sr_message_parse_validity (const char *value, gint64 *seconds);
+
+/* ---- smstools3 files (sr-message-smstools3.c) ---- */
+
+/* The file in this router's format: the header block and the body in UTF-8
+ * (from ISO-8859-15 when they are not UTF-8, the body from UCS-2 big endian
+ * under "Alphabet: UCS"), To international unless To_TOA says otherwise,
+ * Alphabet and Validity in their meaning here.  *out is NULL (and TRUE
+ * returned) for a file without a blank line: the parser reports it. */
+gboolean sr_message_smstools3_translate (const char *data, gsize len, char **out,
+                                         gsize *out_len, GError **error);
+/* smstools3's Alphabet: only the first three letters count ("ISO-8859-15",
+ * "UCS-2" are fine); ISO, Latin, Ansi and UTF-8 texts go out as auto. */
+gboolean sr_message_smstools3_alphabet (const char *value, SrMessageAlphabet *alphabet);
+/* smstools3's Validity: a relative validity code 0-255 (GSM 03.40 TP-VP) or
+ * a number with min, hour, day, week, month or year, rounded down to what a
+ * code can say; seconds. */
+gboolean sr_message_smstools3_validity (const char *value, gint64 *seconds);
+/* The period of relative validity code @code (0-255), seconds. */
+gint64 sr_message_validity_code_seconds (guint code);
 
 /* ---- byte-level editing of files the parser may reject ---- */
 

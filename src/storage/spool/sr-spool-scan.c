@@ -2,7 +2,9 @@
  *
  * An outbox can hold a million files after an outage; a scan reads the
  * directory with readdir() and hands out names in batches the caller sizes,
- * so memory stays bounded whatever the folder holds.
+ * so memory stays bounded whatever the folder holds.  For writers that do
+ * not follow the maildir rule, a listed file can be checked for being
+ * complete (sr_spool_scan_file_state()) before it is claimed.
  */
 #define G_LOG_DOMAIN "sr-spool"
 
@@ -120,6 +122,30 @@ sr_spool_scan_free (SrSpoolScan *scan)
   closedir (scan->dir);
   g_free (scan->path);
   g_free (scan);
+}
+
+SrSpoolFileState
+sr_spool_scan_file_state (SrSpoolScan *scan, const char *name, gint64 now, gint64 settle,
+                          gint64 empty_limit, gint64 *recheck_at)
+{
+  struct stat st;
+  gint64 changed, wait;
+
+  g_return_val_if_fail (scan != NULL && name != NULL, SR_SPOOL_FILE_READY);
+
+  if (fstatat (dirfd (scan->dir), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return errno == ENOENT ? SR_SPOOL_FILE_GONE : SR_SPOOL_FILE_READY;
+  if (!S_ISREG (st.st_mode))
+    return SR_SPOOL_FILE_READY;   /* the claim refuses it, with the reason */
+  changed = MAX ((gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000,
+                 (gint64) st.st_ctim.tv_sec * G_USEC_PER_SEC + st.st_ctim.tv_nsec / 1000);
+  wait = st.st_size > 0 ? settle : empty_limit;
+  if (changed + wait <= now)
+    return st.st_size > 0 ? SR_SPOOL_FILE_READY : SR_SPOOL_FILE_ABANDONED;
+  /* A change "in the future" (a writer with another clock): one wait from now. */
+  if (recheck_at)
+    *recheck_at = MIN (changed, now) + wait;
+  return SR_SPOOL_FILE_WRITING;
 }
 
 gboolean

@@ -144,6 +144,22 @@ SrSpoolScan *sr_spool_scan_new (SrSpool *spool, const char *app,
 gboolean sr_spool_scan_next (SrSpoolScan *scan, GPtrArray *names, guint max,
                              GError **error);
 void sr_spool_scan_free (SrSpoolScan *scan);
+
+/* Whether a listed file is complete, for writers that do not follow the
+ * maildir rule (smstools3 scripts write in place, or fill an empty file). */
+typedef enum {
+  SR_SPOOL_FILE_READY,       /* not empty and unchanged for the settle time */
+  SR_SPOOL_FILE_WRITING,     /* empty, or changed lately: look again at *recheck_at */
+  SR_SPOOL_FILE_ABANDONED,   /* empty for the empty limit: claim it (a dead letter) */
+  SR_SPOOL_FILE_GONE,        /* no longer there */
+} SrSpoolFileState;
+
+/* The state of @name in @scan's folder at real time @now; @settle and
+ * @empty_limit in microseconds.  Its last change is the later of its
+ * modification and status change times (a move keeps the former). */
+SrSpoolFileState sr_spool_scan_file_state (SrSpoolScan *scan, const char *name,
+                                           gint64 now, gint64 settle,
+                                           gint64 empty_limit, gint64 *recheck_at);
 /* TRUE if @folder of @app holds at least one file (reads one entry). */
 gboolean sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder);
 
