@@ -182,6 +182,9 @@ struct SrRouter {
   GPtrArray *open_acks;       /* SrRouterAck to send after commit */
   GPtrArray *open_accepted;   /* SrRouterProvider per accepted part, released at commit */
   guint pending_batches;
+  /* deliver_sm refused (not durable): reported at most once a minute */
+  gint64 refused_reported_at;
+  guint refused_unreported;
 
   /* status */
   guint64 total_in, total_out, in_flight;
