@@ -224,6 +224,136 @@ test_conflicting_final (void)
   router_fixture_teardown (&fx);
 }
 
+/* ---- what the SMSC sends, in headers ------------------------------------ */
+
+/* TRUE if the header block of @file has a control character or a Unicode
+ * line separator anywhere but at the ends of its lines. */
+static gboolean
+header_has_breaks (const char *file)
+{
+  const char *end = strstr (file, "\n\n");
+
+  g_assert_nonnull (end);
+  for (const char *p = file; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\n') || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Control characters in a receipt's stat and err end up as spaces in the
+ * receipt file's headers (the body keeps the receipt text as received). */
+static void
+test_receipt_controls (void)
+{
+  const char *sim_args[] = { "--id-start", "255", NULL };
+  RouterFixture fx;
+  g_autofree char *now = smpp_date (g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) receipts = NULL;
+
+  router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\nReport: no\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+  text = g_strdup_printf ("id:ff sub:001 dlvrd:001 submit date:%s done date:%s "
+                          "stat:DELIV\x1cRD err:0\x0b" "0\xc2\x85\xe2\x80\xa8X text:", now, now);
+  send_raw_receipt (&fx, text, 1);
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_RECEIPTS_NEW, 1, 5000));
+  receipts = router_fixture_read_all (&fx, SR_SPOOL_RECEIPTS_NEW);
+  {
+    const char *file = g_ptr_array_index (receipts, 0);
+    g_autofree char *status = router_fixture_header (file, "Status");
+    g_autofree char *err = router_fixture_header (file, "Error");
+
+    g_assert_false (header_has_breaks (file));
+    g_assert_cmpstr (status, ==, "DELIV RD");
+    g_assert_cmpstr (err, ==, "0 0  X");
+  }
+  router_fixture_teardown (&fx);
+}
+
+/* An alphanumeric sender with control characters and bytes that are not
+ * UTF-8: spaces and \xNN in the inbox file and the journal. */
+static void
+test_mo_sender_escaped (void)
+{
+  RouterFixture fx;
+  g_autoptr(GByteArray) packed = g_byte_array_new ();
+  g_autoptr(GString) command = g_string_new ("raw ");
+  g_autoptr(GPtrArray) inbox = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = NULL;
+  SrPdu pdu;
+
+  router_fixture_setup (&fx, NULL, "default-app = default", NULL,
+                        "inbound-numbers = +41791234560", NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\nReport: no\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+
+  sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 0x7100);
+  pdu.source_addr_ton = 5;
+  g_strlcpy (pdu.source_addr, "AB\x1c\xff" "C\xe2\x80\xa8" "D", sizeof pdu.source_addr);
+  pdu.dest_addr_ton = 1;
+  pdu.dest_addr_npi = 1;
+  g_strlcpy (pdu.destination_addr, "41791234560", sizeof pdu.destination_addr);
+  pdu.sm_length = 5;
+  memcpy (pdu.short_message, "Hello", 5);
+  g_assert_true (sr_pdu_pack (&pdu, packed, &error));
+  for (guint i = 0; i < packed->len; i++)
+    g_string_append_printf (command, "%02x", packed->data[i]);
+  reply = sr_test_sim_command (fx.sim, command->str);
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_INBOX_NEW, 1, 5000));
+  inbox = router_fixture_read_all (&fx, SR_SPOOL_INBOX_NEW);
+  {
+    const char *file = g_ptr_array_index (inbox, 0);
+    g_autofree char *from = router_fixture_header (file, "From");
+
+    g_assert_true (g_utf8_validate (file, -1, NULL));
+    g_assert_false (header_has_breaks (file));
+    g_assert_cmpstr (from, ==, "AB \\xFFC D");
+  }
+  /* The journal's row says the same once committed. */
+  router_fixture_run (300);
+  rows = sr_journal_inbound_page (sr_router_get_journal (fx.router), NULL, SR_PAGE_OLDER, 0, 10,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (((SrJournalInbound *) g_ptr_array_index (rows, 0))->sender, ==, "AB \\xFFC D");
+  router_fixture_teardown (&fx);
+}
+
+/* sent/ names the SMSC's id as the SMSC wrote it ("ff"), not the key the
+ * router correlates with ("255" under hex-to-dec); an X-SMSC-Id header of
+ * the app's own stays. */
+static void
+test_sent_ids (void)
+{
+  const char *sim_args[] = { "--id-start", "255", NULL };
+  RouterFixture fx;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint ids = 0;
+
+  router_fixture_setup (&fx, sim_args, NULL, "id-format = hex-to-dec", NULL, NULL);
+  g_free (router_fixture_drop (&fx, "To: +41791234567\nX-SMSC-Id: app-own\nReport: no\n\nHi\n"));
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_SENT, 1, 5000));
+  sent = router_fixture_read_all (&fx, SR_SPOOL_SENT);
+  lines = g_strsplit (g_ptr_array_index (sent, 0), "\n", -1);
+  for (char **l = lines; *l && **l; l++)
+    if (g_str_has_prefix (*l, "X-SMSC-Id: "))
+      {
+        g_assert_cmpstr (*l + strlen ("X-SMSC-Id: "), ==, ids == 0 ? "app-own" : "ff");
+        ids++;
+      }
+  g_assert_cmpuint (ids, ==, 2);
+  router_fixture_teardown (&fx);
+}
+
 /* ---- deliveries refused while their file cannot be written --------------- */
 
 /* A full disk under apps/default/@box: a small tmpfs there, filled up.
@@ -421,6 +551,9 @@ main (int argc, char **argv)
   g_test_add_func ("/router-receipts/auto/ambiguous", test_auto_ambiguous);
   g_test_add_func ("/router-receipts/auto/window", test_auto_window);
   g_test_add_func ("/router-receipts/conflicting-final", test_conflicting_final);
+  g_test_add_func ("/router-receipts/headers/receipt-controls", test_receipt_controls);
+  g_test_add_func ("/router-receipts/headers/mo-sender", test_mo_sender_escaped);
+  g_test_add_func ("/router-receipts/headers/sent-ids", test_sent_ids);
   g_test_add_func ("/router-receipts/refused/receipt-disk-full", test_receipt_disk_full);
   g_test_add_func ("/router-receipts/refused/inbox-disk-full", test_inbox_disk_full);
   return g_test_run ();

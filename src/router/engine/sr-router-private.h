@@ -59,7 +59,7 @@ typedef struct {
   SrRouterMsg *msg;
   guint index;                /* 0-based */
   SrSegmentSubmit submit;     /* PENDING, IN_FLIGHT, ACCEPTED */
-  char *smsc_id;              /* key for correlation, when accepted */
+  char *smsc_id;              /* the SMSC's id as received (after a restart: the journal's key) */
   SrRouterBind *bind;         /* the session that carries it while in flight */
 } SrRouterPart;
 
