@@ -35,15 +35,29 @@ receipt_rows (RouterFixture *fx, gboolean unmatched_only)
   return page;
 }
 
-/* Sends a deliver_sm receipt with @text (no TLVs) as raw bytes from the
- * simulator, and waits for the router's answer. */
+/* Has the simulator send @pdu as raw bytes: any octets the SMSC may send,
+ * and nothing the simulator delivers again. */
 static void
-send_raw_receipt (RouterFixture *fx, const char *text, guint answers)
+send_raw_pdu (RouterFixture *fx, const SrPdu *pdu)
 {
   g_autoptr(GByteArray) packed = g_byte_array_new ();
   g_autoptr(GString) command = g_string_new ("raw ");
   g_autoptr(GError) error = NULL;
   g_autofree char *reply = NULL;
+
+  g_assert_true (sr_pdu_pack (pdu, packed, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < packed->len; i++)
+    g_string_append_printf (command, "%02x", packed->data[i]);
+  reply = sr_test_sim_command (fx->sim, command->str);
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+}
+
+/* A deliver_sm receipt with @text (no TLVs), as the @answers-th
+ * deliver_sm; waits for the router's answer. */
+static void
+send_raw_receipt (RouterFixture *fx, const char *text, guint answers)
+{
   SrPdu pdu;
 
   sr_pdu_init (&pdu, SR_CMD_DELIVER_SM, 0x7000 + answers);
@@ -54,12 +68,7 @@ send_raw_receipt (RouterFixture *fx, const char *text, guint answers)
   pdu.esm_class = 0x04;
   pdu.sm_length = strlen (text);
   memcpy (pdu.short_message, text, pdu.sm_length);
-  g_assert_true (sr_pdu_pack (&pdu, packed, &error));
-  g_assert_no_error (error);
-  for (guint i = 0; i < packed->len; i++)
-    g_string_append_printf (command, "%02x", packed->data[i]);
-  reply = sr_test_sim_command (fx->sim, command->str);
-  g_assert_true (g_str_has_prefix (reply, "OK"));
+  send_raw_pdu (fx, &pdu);
   g_assert_nonnull (sr_test_sim_wait_log (fx->sim, "in", "deliver_sm_resp", answers, 5000));
 }
 
@@ -281,12 +290,9 @@ static void
 test_mo_sender_escaped (void)
 {
   RouterFixture fx;
-  g_autoptr(GByteArray) packed = g_byte_array_new ();
-  g_autoptr(GString) command = g_string_new ("raw ");
   g_autoptr(GPtrArray) inbox = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *reply = NULL;
   SrPdu pdu;
 
   router_fixture_setup (&fx, NULL, "default-app = default", NULL,
@@ -302,11 +308,7 @@ test_mo_sender_escaped (void)
   g_strlcpy (pdu.destination_addr, "41791234560", sizeof pdu.destination_addr);
   pdu.sm_length = 5;
   memcpy (pdu.short_message, "Hello", 5);
-  g_assert_true (sr_pdu_pack (&pdu, packed, &error));
-  for (guint i = 0; i < packed->len; i++)
-    g_string_append_printf (command, "%02x", packed->data[i]);
-  reply = sr_test_sim_command (fx.sim, command->str);
-  g_assert_true (g_str_has_prefix (reply, "OK"));
+  send_raw_pdu (&fx, &pdu);
   g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_INBOX_NEW, 1, 5000));
   inbox = router_fixture_read_all (&fx, SR_SPOOL_INBOX_NEW);
   {
