@@ -20,8 +20,7 @@ router_fixture_setup_no_start (RouterFixture *fx, const char *const *sim_args,
                                const char *app_extra, const char *policy_extra)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  SrConfig *config;
+  char *text;
 
   memset (fx, 0, sizeof *fx);
   fx->dir = g_dir_make_tmp ("sr-router-XXXXXX", &error);
@@ -53,7 +52,18 @@ router_fixture_setup_no_start (RouterFixture *fx, const char *const *sim_args,
                           fx->spool, router_extra ? router_extra : "",
                           sr_test_sim_port (fx->sim), smpp_extra ? smpp_extra : "",
                           app_extra ? app_extra : "", policy_extra ? policy_extra : "");
-  config = sr_config_load_data (text, strlen (text), "test", &error);
+  fx->config_text = text;
+  router_fixture_new_router (fx);
+}
+
+void
+router_fixture_new_router (RouterFixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  SrConfig *config;
+
+  g_assert_null (fx->router);
+  config = sr_config_load_data (fx->config_text, strlen (fx->config_text), "test", &error);
   g_assert_no_error (error);
   fx->router = sr_router_new (config, NULL, &error);
   g_assert_no_error (error);
@@ -130,6 +140,7 @@ router_fixture_teardown (RouterFixture *fx)
   rm_rf (fx->dir);
   g_free (fx->dir);
   g_free (fx->spool);
+  g_free (fx->config_text);
   g_ptr_array_unref (fx->events);
 }
 
@@ -144,6 +155,13 @@ router_fixture_drop (RouterFixture *fx, const char *content)
                                    strlen (content), SR_SPOOL_NONE, &name, &error));
   g_assert_no_error (error);
   return name;
+}
+
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 static GPtrArray *
@@ -164,7 +182,7 @@ list_folder (RouterFixture *fx, SrSpoolFolder folder)
   while (dir && (n = g_dir_read_name (dir)))
     if (n[0] != '.')
       g_ptr_array_add (names, g_build_filename (path, n, NULL));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   return names;
 }
 

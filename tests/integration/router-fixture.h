@@ -14,6 +14,7 @@ typedef struct {
   SrTestSim *sim;
   SrRouter *router;
   GPtrArray *events;         /* char*: "kind: text" from the event func */
+  char *config_text;         /* the configuration, for router_fixture_new_router() */
 } RouterFixture;
 
 /* Starts the simulator with @sim_args (NULL-terminated, may be NULL) and a
@@ -29,6 +30,10 @@ void router_fixture_setup_no_start (RouterFixture *fx, const char *const *sim_ar
                                     const char *router_extra, const char *smpp_extra,
                                     const char *app_extra, const char *policy_extra);
 void router_fixture_start (RouterFixture *fx);
+/* Creates a new router (not started) from the same configuration, after
+ * the previous one was stopped or freed: a restart, or a spool prepared
+ * between two routers. */
+void router_fixture_new_router (RouterFixture *fx);
 /* Stops the router gracefully (bounded) and frees it. */
 void router_fixture_stop_router (RouterFixture *fx);
 void router_fixture_teardown (RouterFixture *fx);

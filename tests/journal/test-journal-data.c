@@ -273,6 +273,105 @@ test_receipts (Fixture *f, gconstpointer data)
     g_assert_cmpint (sr_journal_receipt_state_from_stat (stats[i].stat), ==, stats[i].state);
 }
 
+/* Lookups without a write, bounded by the parts' submit times (as a
+ * receipt id in another base is matched only within the receipt's window). */
+static void
+test_receipt_find (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  SrJournal *j = f->journal;
+  gint64 first = sent_message (j, "a.host", "main", 1, "ff");
+  gint64 second = sent_message (j, "b.host", "main", 1, "ff");
+  gint64 later = insert (j, "shop", "c.host", "+41791234567", SR_MESSAGE_SUBMITTING, T0);
+  g_assert_true (sr_journal_segments_add (j, later, 1, &error));
+  g_assert_true (sr_journal_segment_set_submit (j, later, 1, SR_SEGMENT_ACCEPTED, "main", "ee1",
+                                                0, T0 + HOUR, &error));
+  gint64 message_id = 0;
+  guint part = 0;
+
+  /* two parts carry ff1: the newest, and "more than one" */
+  g_assert_cmpint (sr_journal_segment_find (j, "ff1", "main", 0, 0, &message_id, &part, &error), ==, 2);
+  g_assert_cmpint (message_id, ==, second);
+  g_assert_cmpuint (part, ==, 1);
+  g_assert_cmpint (sr_journal_segment_find (j, "ff1", "backup", 0, 0, NULL, NULL, &error), ==, 0);
+  g_assert_cmpint (sr_journal_segment_find (j, "zz", NULL, 0, 0, NULL, NULL, &error), ==, 0);
+  /* the window: ee1 was submitted an hour after the others */
+  g_assert_cmpint (sr_journal_segment_find (j, "ee1", "main", T0 - 60, T0 + 60, NULL, NULL, &error), ==, 0);
+  g_assert_cmpint (sr_journal_segment_find (j, "ee1", "main", T0 + HOUR - 60, T0 + HOUR + 60,
+                                            &message_id, NULL, &error), ==, 1);
+  g_assert_cmpint (message_id, ==, later);
+  g_assert_cmpint (sr_journal_segment_find (j, "ff1", "main", T0, T0, NULL, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+
+  /* finding writes nothing: no receipt rows */
+  g_autoptr (GPtrArray) all = sr_journal_receipts_page (j, FALSE, SR_PAGE_OLDER, 0, 100, NULL, &error);
+  g_assert_cmpuint (all->len, ==, 0);
+
+  /* the caller's correlation wins over the id */
+  SrJournalReceipt r = { .received_at = T0 + 10, .provider = (char *) "main",
+                         .smsc_id = (char *) "ff1", .message_id = first, .part = 1,
+                         .stat = (char *) "DELIVRD", .raw = (char *) "id:ff1 stat:DELIVRD" };
+  g_autoptr (SrJournalReceiptInfo) info = NULL;
+  g_assert_cmpint (sr_journal_record_receipt (j, &r, &info, &error), ==, SR_RECEIPT_MATCHED);
+  g_assert_cmpint (info->message_id, ==, first);
+  g_autoptr (SrJournalMessage) m = sr_journal_message_get (j, second, &error);
+  g_assert_cmpint (m->state, ==, SR_MESSAGE_SENT);
+}
+
+/* The first final receipt of a part stands; a later one is stored as
+ * received and reported as repeated, with the stat that stands.  A preview
+ * tells the same without writing. */
+static void
+test_receipt_first_final (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  SrJournal *j = f->journal;
+  gint64 id = sent_message (j, "m.host", "main", 2, "ab");
+  SrJournalReceipt r = { .received_at = T0 + 10, .provider = (char *) "main", .message_id = id,
+                         .part = 1, .stat = (char *) "DELIVRD", .raw = (char *) "x" };
+
+  g_autoptr (SrJournalReceiptInfo) preview = sr_journal_receipt_preview (j, &r, &error);
+  g_assert_no_error (error);
+  g_assert_false (preview->repeated);
+  g_assert_false (preview->final);
+  g_assert_cmpint (preview->state, ==, SR_MESSAGE_SENT);
+  g_autoptr (GPtrArray) none = sr_journal_receipts_page (j, FALSE, SR_PAGE_OLDER, 0, 100, NULL, &error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_autoptr (SrJournalReceiptInfo) i1 = NULL, i2 = NULL, i3 = NULL, p2 = NULL, p3 = NULL;
+  g_assert_cmpint (sr_journal_record_receipt (j, &r, &i1, &error), ==, SR_RECEIPT_MATCHED);
+  g_assert_false (i1->repeated);
+
+  /* part 2 fails: the preview and the record agree on the outcome */
+  r.part = 2;
+  r.stat = (char *) "UNDELIV";
+  p2 = sr_journal_receipt_preview (j, &r, &error);
+  g_assert_true (p2->final);
+  g_assert_cmpint (p2->state, ==, SR_MESSAGE_UNDELIVERABLE);
+  g_assert_cmpint (sr_journal_record_receipt (j, &r, &i2, &error), ==, SR_RECEIPT_MATCHED);
+  g_assert_true (i2->final);
+  g_assert_cmpint (i2->state, ==, SR_MESSAGE_UNDELIVERABLE);
+
+  /* a later DELIVRD for part 2 changes nothing */
+  r.stat = (char *) "DELIVRD";
+  r.received_at = T0 + 20;
+  p3 = sr_journal_receipt_preview (j, &r, &error);
+  g_assert_true (p3->repeated);
+  g_assert_cmpstr (p3->kept_stat, ==, "UNDELIV");
+  g_assert_cmpint (p3->state, ==, SR_MESSAGE_UNDELIVERABLE);
+  g_assert_cmpint (sr_journal_record_receipt (j, &r, &i3, &error), ==, SR_RECEIPT_MATCHED);
+  g_assert_true (i3->repeated);
+  g_assert_cmpstr (i3->kept_stat, ==, "UNDELIV");
+  g_assert_cmpint (i3->state, ==, SR_MESSAGE_UNDELIVERABLE);
+
+  g_autoptr (SrJournalMessageDetail) d = sr_journal_message_detail (j, id, &error);
+  g_assert_cmpint (d->message->state, ==, SR_MESSAGE_UNDELIVERABLE);
+  const SrJournalSegment *s2 = d->segments->pdata[1];
+  g_assert_cmpstr (s2->receipt_stat, ==, "UNDELIV");
+  g_assert_cmpint (s2->receipt_at, ==, T0 + 10);
+  g_assert_cmpuint (d->receipts->len, ==, 3);
+}
+
 /* ---- inbound, events --------------------------------------------------- */
 
 static void
@@ -933,6 +1032,8 @@ main (int argc, char **argv)
   ADD ("/journal/messages/lifecycle", test_message_lifecycle);
   ADD ("/journal/messages/not-found", test_not_found);
   ADD ("/journal/receipts/correlation", test_receipts);
+  ADD ("/journal/receipts/find", test_receipt_find);
+  ADD ("/journal/receipts/first-final-stands", test_receipt_first_final);
   ADD ("/journal/inbound/dedup-and-paging", test_inbound);
   ADD ("/journal/events/scopes-and-filter", test_events);
   ADD ("/journal/blacklist/add-remove-lookup", test_blacklist);

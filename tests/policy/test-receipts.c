@@ -342,6 +342,52 @@ test_id_keys (void)
   g_assert_cmpuint (sr_receipt_keys_for_receipt ("10", SR_ID_FORMAT_AS_IS, keys), ==, 1);
 }
 
+/* The submit times a part may have had for a receipt: around its "submit
+ * date" (15 minutes either way, never after the receipt came), else the
+ * three days before the receipt. */
+static void
+test_submit_window (void)
+{
+  static const struct {
+    const char *text;
+    gint64 since_s, until_s;    /* relative to the submit date / reception */
+    gboolean dated;
+  } cases[] = {
+    { "id:1 submit date:2311221530 done date:2311221531 stat:DELIVRD", -900, 900, TRUE },
+    { "id:1 submit date:231122153045 stat:DELIVRD", -900, 900, TRUE },
+    { "id:1 stat:DELIVRD", -3 * 86400, 900, FALSE },
+    { "id:1 submit date:2313451299 stat:DELIVRD", -3 * 86400, 900, FALSE },   /* not a date */
+  };
+  /* received a minute after 2023-11-22 15:30 */
+  gint64 received = (utc (2023, 11, 22, 15, 31, 0)) * G_USEC_PER_SEC;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SrReceipt r;
+      gint64 since = 0, until = 0, base;
+
+      g_assert_true (parse (NULL, cases[i].text, &r, NULL));
+      sr_receipt_submit_window (&r, received, &since, &until);
+      base = cases[i].dated ? r.submit_date * G_USEC_PER_SEC : received;
+      g_assert_cmpint (since, ==, base + cases[i].since_s * G_USEC_PER_SEC);
+      if (cases[i].dated)
+        g_assert_cmpint (until, ==, MIN (base + cases[i].until_s * G_USEC_PER_SEC,
+                                         received + 900 * G_USEC_PER_SEC));
+      else
+        g_assert_cmpint (until, ==, received + cases[i].until_s * G_USEC_PER_SEC);
+    }
+
+  /* A submit date after the receipt came: nothing fits. */
+  {
+    SrReceipt r;
+    gint64 since = 0, until = 0;
+
+    g_assert_true (parse (NULL, "id:1 submit date:2311231530 stat:DELIVRD", &r, NULL));
+    sr_receipt_submit_window (&r, received, &since, &until);
+    g_assert_cmpint (since, >, until);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -358,6 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/receipts/id/65", test_id_65);
   g_test_add_func ("/receipts/id/match", test_id_match);
   g_test_add_func ("/receipts/id/keys", test_id_keys);
+  g_test_add_func ("/receipts/id/submit-window", test_submit_window);
 
   return g_test_run ();
 }

@@ -321,6 +321,47 @@ test_finished_binary_body (void)
   g_assert_cmpmem (out, len, expect, sizeof expect - 1);
 }
 
+/* Header values are one line of UTF-8 text whatever they hold. */
+static void
+test_header_value (void)
+{
+  static const struct { const char *in; gssize len; const char *out; } cases[] = {
+    { "plain", -1, "plain" },
+    { "a\r\nb\tc", -1, "a  b c" },
+    { "fs\x1cgs\x1drs\x1evt\x0b" "ff\x0c" "del\x7f" "end", -1, "fs gs rs vt ff del end" },
+    { "nel\xc2\x85" "c1\xc2\x9f" "ls\xe2\x80\xa8" "ps\xe2\x80\xa9" "ok\xc2\xa0", -1, "nel c1 ls ps ok\xc2\xa0" },
+    { "bad\xff\xfe" "cut\xe2\x80", -1, "bad\\xFF\\xFEcut\\xE2\\x80" },
+    { "nul\0inside", 10, "nul inside" },
+    { "Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x98\x80", -1, "Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x98\x80" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new ("X: ");
+
+      sr_message_append_header_value (out, cases[i].in, cases[i].len);
+      g_assert_cmpstr (out->str + 3, ==, cases[i].out);
+    }
+}
+
+/* Finishing again replaces only the lines an earlier finish added at the
+ * end of the header block; headers of those names the app wrote stay. */
+static void
+test_finished_app_headers (void)
+{
+  static const char in[] = "To: 1\nX-SMSC-Id: mine\nX-Submitted: my own\nReference: r\n\nbody\n";
+  const char *const extra[] = { "X-SMSC-Id", "ab", "X-Submitted", "t1", NULL };
+  const char *const again[] = { "X-SMSC-Id", "ab", "X-Submitted", "t2", NULL };
+  gsize len, len2;
+  g_autofree char *once = sr_message_build_finished (in, sizeof in - 1, extra, &len);
+  g_autofree char *twice = sr_message_build_finished (once, len, again, &len2);
+
+  g_assert_cmpstr (once, ==, "To: 1\nX-SMSC-Id: mine\nX-Submitted: my own\nReference: r\n"
+                             "X-SMSC-Id: ab\nX-Submitted: t1\n\nbody\n");
+  g_assert_cmpstr (twice, ==, "To: 1\nX-SMSC-Id: mine\nX-Submitted: my own\nReference: r\n"
+                              "X-SMSC-Id: ab\nX-Submitted: t2\n\nbody\n");
+}
+
 static void
 test_edit_raw (void)
 {
@@ -363,5 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/finished", test_finished);
   g_test_add_func ("/message/finished-binary-body", test_finished_binary_body);
   g_test_add_func ("/message/edit-raw", test_edit_raw);
+  g_test_add_func ("/message/header-value", test_header_value);
+  g_test_add_func ("/message/finished-app-headers", test_finished_app_headers);
   return g_test_run ();
 }

@@ -59,7 +59,7 @@ typedef struct {
   SrRouterMsg *msg;
   guint index;                /* 0-based */
   SrSegmentSubmit submit;     /* PENDING, IN_FLIGHT, ACCEPTED */
-  char *smsc_id;              /* key for correlation, when accepted */
+  char *smsc_id;              /* the SMSC's id as received (after a restart: the journal's key) */
   SrRouterBind *bind;         /* the session that carries it while in flight */
 } SrRouterPart;
 
@@ -186,6 +186,9 @@ struct SrRouter {
   GPtrArray *open_acks;       /* SrRouterAck to send after commit */
   GPtrArray *open_accepted;   /* SrRouterProvider per accepted part, released at commit */
   guint pending_batches;
+  /* deliver_sm refused (not durable): reported at most once a minute */
+  gint64 refused_reported_at;
+  guint refused_unreported;
 
   /* status */
   guint64 total_in, total_out, in_flight;

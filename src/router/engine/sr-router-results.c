@@ -384,8 +384,9 @@ sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,
 
       sr_receipt_key_for_submit (result->message_id ? result->message_id : "", pc->id_format, key);
       part->submit = SR_SEGMENT_ACCEPTED;
+      /* sent/ shows the id as the SMSC wrote it; the journal keeps the key. */
       g_free (part->smsc_id);
-      part->smsc_id = g_strdup (key);
+      part->smsc_id = g_strdup (result->message_id ? result->message_id : "");
       msg->accepted++;
       router->total_out++;
       sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "sr-inbound"
 
 #include "sr-inbound-private.h"
+#include "sr-message.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,15 +123,22 @@ sr_inbound_file_name (const SrInbound *inbound, const SrInboundGroup *group)
                           group->hash, inbound->host);
 }
 
-/* Header values are one line of printable text. */
+/* Header values are one line of text (see sr_message_append_header_value). */
 static void
 append_header (GString *out, const char *name, const char *value)
 {
-  g_string_append (out, name);
-  g_string_append (out, ": ");
-  for (const char *p = value ? value : ""; *p; p++)
-    g_string_append_c (out, (guchar) *p < 0x20 || *p == 0x7f ? ' ' : *p);
-  g_string_append_c (out, '\n');
+  const char *pair[] = { name, value ? value : "", NULL };
+
+  sr_message_append_headers (out, pair, FALSE);
+}
+
+char *
+sr_inbound_address_shown (const char *addr)
+{
+  GString *s = g_string_new (NULL);
+
+  sr_message_append_header_value (s, addr, -1);
+  return g_string_free (s, FALSE);
 }
 
 GString *

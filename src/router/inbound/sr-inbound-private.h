@@ -151,6 +151,9 @@ typedef struct {
 
 /* Headers, blank line, UTF-8 body. */
 GString *sr_inbound_format_file (const SrInboundFileInfo *info);
+/* An address as the SMSC sent it, fit for a header and the journal: control
+ * characters as spaces, bytes that are not UTF-8 as \xNN. */
+char *sr_inbound_address_shown (const char *addr);
 
 /* The text of the parts present, in order; missing parts show as " […] ". */
 SrDecoded *sr_inbound_group_decode (const SrInboundGroup *group, SrDataCoding0 dc0);

@@ -378,6 +378,7 @@ group_deliver (SrInboundGroup *group)
   g_autofree char *file = NULL;
   g_autofree char *dedup = NULL;
   g_autofree char *event = NULL;
+  g_autofree char *sender_shown = NULL, *recipient_shown = NULL;
   SrAddress from = { 0 }, to = { 0 };
   const char *sender, *recipient;
   const char *keyword = NULL;
@@ -401,6 +402,10 @@ group_deliver (SrInboundGroup *group)
   recipient = group->dest_addr;
   if (sr_number_normalise_inbound (group->dest_addr, group->dest_ton, region, &to, NULL))
     recipient = to.e164[0] ? to.e164 : to.addr;
+  /* As sent when not a number: no control characters or broken UTF-8 in
+   * the inbox file, the journal and the events. */
+  sender = sender_shown = sr_inbound_address_shown (sender);
+  recipient = recipient_shown = sr_inbound_address_shown (recipient);
 
   app = sr_policy_route_inbound (inbound->policy, recipient, decoded->text, &keyword);
   dedup = g_strdup_printf ("mo:%s:%" G_GINT64_FORMAT, group->hash, group->first_seen);

@@ -159,3 +159,25 @@ sr_receipt_id_matches (const char *resp_id, const char *receipt_id, SrIdFormat f
       return TRUE;
   return FALSE;
 }
+
+void
+sr_receipt_submit_window (const SrReceipt *receipt, gint64 received_at, gint64 *since, gint64 *until)
+{
+  const gint64 tolerance = (gint64) SR_RECEIPT_SUBMIT_TOLERANCE_S * G_USEC_PER_SEC;
+
+  g_return_if_fail (receipt != NULL && since != NULL && until != NULL);
+
+  /* Nothing submitted after the receipt arrived can be its message. */
+  *until = received_at + tolerance;
+  if (receipt->has_submit_date)
+    {
+      gint64 date = receipt->submit_date * G_USEC_PER_SEC;
+
+      *since = date - tolerance;
+      *until = MIN (*until, date + tolerance);
+    }
+  else
+    *since = received_at - (gint64) SR_RECEIPT_UNDATED_WINDOW_S * G_USEC_PER_SEC;
+  /* 0 would mean "any time" to the journal. */
+  *since = MAX (*since, 1);
+}

@@ -108,10 +108,26 @@ void sr_receipt_key_for_submit (const char *resp_id,
 
 /* The keys to look up, in order, for the id of a receipt: one for the fixed
  * formats; for AUTO the id as is, then read as decimal (as hex), then read
- * as hex (as decimal), when those differ.  Returns the number of keys. */
+ * as hex (as decimal), when those differ.  Returns the number of keys.  The
+ * first key is the id itself; the others are guesses (see
+ * sr_receipt_submit_window()). */
 guint sr_receipt_keys_for_receipt (const char *receipt_id,
                                    SrIdFormat format,
                                    char keys[SR_RECEIPT_KEYS_MAX][SR_RECEIPT_KEY_SIZE]);
+
+/* How far an SMSC's "submit date" may lie from the router's own submit time
+ * of the part: it has minutes only, and clocks drift. */
+#define SR_RECEIPT_SUBMIT_TOLERANCE_S (15 * 60)
+/* Without a "submit date": how long before the receipt the part may have
+ * been submitted (a validity period SMSCs commonly apply by default). */
+#define SR_RECEIPT_UNDATED_WINDOW_S (3 * 24 * 3600)
+
+/* The submit times (microseconds, inclusive) a part may have had for
+ * @receipt, received at @received_at: around its "submit date", else in the
+ * validity period before it.  With AUTO, an id found only in the other base
+ * counts when exactly one part submitted in this window carries it. */
+void sr_receipt_submit_window (const SrReceipt *receipt, gint64 received_at,
+                               gint64 *since, gint64 *until);
 
 /* TRUE if a receipt id refers to a submit_sm_resp id under @format. */
 gboolean sr_receipt_id_matches (const char *resp_id, const char *receipt_id, SrIdFormat format);

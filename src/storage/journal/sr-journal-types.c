@@ -316,5 +316,6 @@ sr_journal_receipt_info_free (SrJournalReceiptInfo *info)
   g_free (info->reference);
   g_free (info->to_e164);
   g_free (info->to_raw);
+  g_free (info->kept_stat);
   g_free (info);
 }

@@ -302,49 +302,85 @@ sr_journal_segment_set_submit (SrJournal *journal, gint64 message_id, guint part
   return TRUE;
 }
 
-static gboolean
-find_segment (SrJournal *j, const SrJournalReceipt *r, gint64 *message_id, guint *part,
-              GError **error)
+gint
+sr_journal_segment_find (SrJournal *journal, const char *smsc_id, const char *provider,
+                         gint64 since, gint64 until, gint64 *message_id, guint *part,
+                         GError **error)
 {
-  sqlite3_stmt *st = sr_journal_stmt (j, STMT_SEG_BY_SMSC, error);
+  g_return_val_if_fail (journal != NULL && smsc_id != NULL, -1);
+
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_BY_SMSC, error);
   if (st == NULL)
-    return FALSE;
-  sr_journal_bind_text (st, 1, r->smsc_id);
-  sr_journal_bind_text (st, 2, r->provider);
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+    return -1;
+  sr_journal_bind_text (st, 1, smsc_id);
+  sr_journal_bind_text (st, 2, provider);
+  if (since != 0)
     {
-      *message_id = sqlite3_column_int64 (st, 0);
-      *part = (guint) sqlite3_column_int (st, 1);
+      sqlite3_bind_int64 (st, 3, since);
+      sqlite3_bind_int64 (st, 4, until);
+    }
+  gint n = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (n++ > 0)
+        continue;
+      if (message_id != NULL)
+        *message_id = sqlite3_column_int64 (st, 0);
+      if (part != NULL)
+        *part = (guint) sqlite3_column_int (st, 1);
     }
   sr_journal_stmt_done (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE)
     {
-      sr_journal_set_error (j, error, rc, _("look up a receipt's message"));
-      return FALSE;
+      sr_journal_set_error (journal, error, rc, _("look up a receipt's message"));
+      return -1;
     }
-  return TRUE;
+  return n;
 }
 
-/* Derives the message's state from all its parts' receipts. */
+static SrReceiptState
+receipt_state (const SrJournalReceipt *receipt)
+{
+  return receipt->state != SR_RECEIPT_NONE ? receipt->state
+                                           : sr_journal_receipt_state_from_stat (receipt->stat);
+}
+
+/* The message of a receipt for @part in @state as it is once that receipt
+ * is recorded: its parts' receipts (the first final receipt of a part
+ * stands), the state derived from them (info->state), and whether the
+ * message's row must change (*new_state differs from info->state). */
 static SrJournalReceiptInfo *
-settle_message (SrJournal *j, gint64 message_id, guint part, gint64 now, GError **error)
+receipt_outcome (SrJournal *j, gint64 message_id, guint part, SrReceiptState state,
+                 SrMessageState *new_state, GError **error)
 {
   const char *what = _("record a receipt");
   sqlite3_stmt *st = sr_journal_stmt (j, STMT_SEG_TALLY, error);
   if (st == NULL)
     return NULL;
-  sqlite3_bind_int64 (st, 1, message_id);
-  int rc = sqlite3_step (st);
+  g_autoptr (SrJournalReceiptInfo) info = g_new0 (SrJournalReceiptInfo, 1);
   gint64 n = 0, delivered = 0, failed = 0;
-  if (rc == SQLITE_ROW)
+  int rc;
+  sqlite3_bind_int64 (st, 1, message_id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      n = sqlite3_column_int64 (st, 0);
-      delivered = (gint64) sqlite3_column_double (st, 1);
-      failed = (gint64) sqlite3_column_double (st, 2);
+      SrReceiptState r = (SrReceiptState) sqlite3_column_int (st, 1);
+      if ((guint) sqlite3_column_int (st, 0) == part)
+        {
+          if (r < SR_RECEIPT_DELIVERED)
+            r = state;
+          else if (state >= SR_RECEIPT_DELIVERED)
+            {
+              info->repeated = TRUE;
+              info->kept_stat = sr_journal_column_strdup (st, 2);
+            }
+        }
+      n++;
+      delivered += r == SR_RECEIPT_DELIVERED;
+      failed += r == SR_RECEIPT_FAILED;
     }
   sr_journal_stmt_done (st);
-  if (rc != SQLITE_ROW)
+  if (rc != SQLITE_DONE)
     {
       sr_journal_set_error (j, error, rc, what);
       return NULL;
@@ -364,7 +400,6 @@ settle_message (SrJournal *j, gint64 message_id, guint part, gint64 now, GError 
       sr_journal_stmt_done (st);
       return NULL;
     }
-  g_autoptr (SrJournalReceiptInfo) info = g_new0 (SrJournalReceiptInfo, 1);
   info->message_id = message_id;
   info->part = part;
   info->parts = (guint) sqlite3_column_int (st, 0);
@@ -381,18 +416,25 @@ settle_message (SrJournal *j, gint64 message_id, guint part, gint64 now, GError 
     info->parts = (guint) n;
 
   info->final = n > 0 && delivered + failed == n;
-  SrMessageState state = info->state;
+  *new_state = info->state;
   if (n > 0 && delivered == n)
-    state = SR_MESSAGE_DELIVERED;
+    *new_state = SR_MESSAGE_DELIVERED;
   else if (info->final)
-    state = SR_MESSAGE_UNDELIVERABLE;
-  if (state != info->state)
-    {
-      if (!set_state (j, message_id, state, now, error))
-        return NULL;
-      info->state = state;
-    }
+    *new_state = SR_MESSAGE_UNDELIVERABLE;
   return g_steal_pointer (&info);
+}
+
+SrJournalReceiptInfo *
+sr_journal_receipt_preview (SrJournal *journal, const SrJournalReceipt *receipt, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && receipt != NULL && receipt->message_id != 0, NULL);
+
+  SrMessageState state;
+  SrJournalReceiptInfo *info = receipt_outcome (journal, receipt->message_id, receipt->part,
+                                                receipt_state (receipt), &state, error);
+  if (info != NULL)
+    info->state = state;
+  return info;
 }
 
 gint
@@ -406,17 +448,21 @@ sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
   if (!sr_journal_write_begin (journal, error))
     return -1;
 
-  SrReceiptState state = receipt->state != SR_RECEIPT_NONE
-                           ? receipt->state
-                           : sr_journal_receipt_state_from_stat (receipt->stat);
-  gint64 message_id = 0;
-  guint part = 0;
-  if (receipt->smsc_id != NULL && !find_segment (journal, receipt, &message_id, &part, error))
+  SrReceiptState state = receipt_state (receipt);
+  gint64 message_id = receipt->message_id;
+  guint part = receipt->part;
+  if (message_id == 0 && receipt->smsc_id != NULL
+      && sr_journal_segment_find (journal, receipt->smsc_id, receipt->provider, 0, 0,
+                                  &message_id, &part, error) < 0)
     return -1;
 
   g_autoptr (SrJournalReceiptInfo) found = NULL;
   if (message_id != 0)
     {
+      SrMessageState new_state;
+      found = receipt_outcome (journal, message_id, part, state, &new_state, error);
+      if (found == NULL)
+        return -1;
       sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_SET_RECEIPT, error);
       if (st == NULL)
         return -1;
@@ -428,9 +474,12 @@ sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
       sr_journal_bind_time (st, 6, receipt->received_at);
       if (!sr_journal_write_step (journal, st, what, error))
         return -1;
-      found = settle_message (journal, message_id, part, receipt->received_at, error);
-      if (found == NULL)
-        return -1;
+      if (new_state != found->state)
+        {
+          if (!set_state (journal, message_id, new_state, receipt->received_at, error))
+            return -1;
+          found->state = new_state;
+        }
     }
 
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_RCPT_INSERT, error);

@@ -49,13 +49,13 @@ static const char *const stmt_sql[STMT_N] = {
     "WHERE message_id = ?1 AND part = ?2",
   [STMT_SEG_BY_SMSC] =
     "SELECT message_id, part FROM segments WHERE smsc_id = ?1 AND (?2 IS NULL OR provider = ?2) "
-    "ORDER BY message_id DESC LIMIT 1",
-  /* a late intermediate receipt never overwrites a final one */
+    "AND (?3 IS NULL OR submitted_at BETWEEN ?3 AND ?4) ORDER BY message_id DESC LIMIT 2",
+  /* the first final receipt stands: nothing overwrites it */
   [STMT_SEG_SET_RECEIPT] =
     "UPDATE segments SET receipt = ?3, receipt_stat = ?4, receipt_err = ?5, receipt_at = ?6 "
-    "WHERE message_id = ?1 AND part = ?2 AND (receipt < 2 OR ?3 >= 2)",
+    "WHERE message_id = ?1 AND part = ?2 AND receipt < 2",
   [STMT_SEG_TALLY] =
-    "SELECT count (*), total (receipt = 2), total (receipt = 3) FROM segments WHERE message_id = ?1",
+    "SELECT part, receipt, receipt_stat FROM segments WHERE message_id = ?1",
   [STMT_SEG_OF_MSG] =
     "SELECT " SR_JOURNAL_SEG_COLS " FROM segments WHERE message_id = ?1 ORDER BY part",
   [STMT_RCPT_INSERT] =

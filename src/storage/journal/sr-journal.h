@@ -169,7 +169,8 @@ typedef struct {
   gint64 receipt_at;
 } SrJournalSegment;
 
-/* One delivery receipt as received (row of "receipts"); message_id 0 = unmatched. */
+/* One delivery receipt as received (row of "receipts"); message_id 0 = unmatched
+ * (when recording: not correlated by the caller). */
 typedef struct {
   gint64 id;
   gint64 received_at;
@@ -242,6 +243,8 @@ typedef struct {
   gint64 submitted_at;
   SrMessageState state;        /* the message's state after this receipt */
   gboolean final;              /* every part has a final receipt: the message is done */
+  gboolean repeated;           /* the part had a final receipt already: that one stands */
+  char *kept_stat;             /* when repeated: the stat of the final receipt that stands */
 } SrJournalReceiptInfo;
 
 /* Filter of the CSV export; NULL / 0 fields do not filter. */
@@ -345,13 +348,28 @@ gboolean sr_journal_segment_set_submit (SrJournal *journal, gint64 message_id, g
                                         SrSegmentSubmit submit, const char *provider,
                                         const char *smsc_id, gint command_status,
                                         gint64 now, GError **error);
-/* Correlates a receipt with the part whose smsc_id (and provider, if not NULL)
- * matches, stores it, derives the message's state from all its parts, and
- * fills *info (free with sr_journal_receipt_info_free).  Unmatched receipts
- * are stored too (message_id 0) and return SR_RECEIPT_UNMATCHED.  Returns -1
- * on error. */
+/* Looks up, without writing, the parts whose smsc_id (and provider, if not
+ * NULL) match and that were submitted between since and until (inclusive;
+ * since 0 = any time).  Returns how many there are, counting at most 2 (2 =
+ * "more than one"), with the newest in *message_id and *part; -1 on error. */
+gint sr_journal_segment_find (SrJournal *journal, const char *smsc_id, const char *provider,
+                              gint64 since, gint64 until, gint64 *message_id, guint *part,
+                              GError **error);
+/* Correlates a receipt with its part and stores it: with the part the caller
+ * found (receipt->message_id and part), else with the part whose smsc_id
+ * (and provider, if not NULL) matches.  Derives the message's state from all
+ * its parts and fills *info (free with sr_journal_receipt_info_free).  The
+ * first final receipt of a part stands: a later one is stored as received
+ * but changes nothing (info->repeated).  Unmatched receipts are stored too
+ * (message_id 0) and return SR_RECEIPT_UNMATCHED.  Returns -1 on error. */
 gint sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
                                 SrJournalReceiptInfo **info, GError **error);
+/* What sr_journal_record_receipt() would report for a receipt of the part
+ * receipt->message_id / part, without writing: to act on it (a receipt
+ * file) before the journal holds it.  NULL with an error if there is no
+ * such message. */
+SrJournalReceiptInfo *sr_journal_receipt_preview (SrJournal *journal, const SrJournalReceipt *receipt,
+                                                  GError **error);
 /* "DELIVRD" -> DELIVERED, "ENROUTE"/"ACCEPTD" -> INTERMEDIATE, other final -> FAILED. */
 SrReceiptState sr_journal_receipt_state_from_stat (const char *stat);
 

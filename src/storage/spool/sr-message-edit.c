@@ -166,17 +166,40 @@ sr_message_set_header (SrMessage *msg, const char *name, const char *value)
   set_header (msg, name, value);
 }
 
-/* Appends @s with line breaks and NULs turned into spaces. */
-static void
-append_one_line (GString *out, const char *s, gssize len)
+/* Characters that end or break a line for some reader (C0 and C1 controls
+ * with DEL: NEL U+0085, the file/group/record separators, vertical tab;
+ * the Unicode line and paragraph separators). */
+static gboolean
+is_line_breaking (gunichar c)
 {
-  gsize n = len < 0 ? strlen (s) : (gsize) len;
-  gsize start = out->len;
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+}
 
-  g_string_append_len (out, s, (gssize) n);
-  for (gsize i = start; i < out->len; i++)
-    if (out->str[i] == '\r' || out->str[i] == '\n' || out->str[i] == '\0')
-      out->str[i] = ' ';
+void
+sr_message_append_header_value (GString *out, const char *s, gssize len)
+{
+  const char *p, *end;
+
+  g_return_if_fail (out != NULL && s != NULL);
+
+  end = s + (len < 0 ? strlen (s) : (gsize) len);
+  for (p = s; p < end;)
+    {
+      /* NUL is a control character too (GLib calls it invalid here). */
+      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guchar) *p);
+          p++;
+          continue;
+        }
+      if (is_line_breaking (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
 }
 
 char *
@@ -189,9 +212,9 @@ sr_message_serialize (const SrMessage *msg, gsize *len)
   out = g_string_sized_new (msg->text_len + 32 * msg->n_headers + 8);
   for (guint i = 0; i < msg->n_headers; i++)
     {
-      append_one_line (out, msg->headers[i].name, -1);
+      sr_message_append_header_value (out, msg->headers[i].name, -1);
       g_string_append_len (out, ": ", 2);
-      append_one_line (out, msg->headers[i].value, -1);
+      sr_message_append_header_value (out, msg->headers[i].value, -1);
       g_string_append_c (out, '\n');
     }
   g_string_append_c (out, '\n');
@@ -213,9 +236,9 @@ sr_message_append_headers (GString *out, const char *const *headers,
   for (guint i = 0; headers[i] != NULL; i += 2)
     {
       g_return_if_fail (headers[i + 1] != NULL);
-      append_one_line (out, headers[i], -1);
+      sr_message_append_header_value (out, headers[i], -1);
       g_string_append_len (out, ": ", 2);
-      append_one_line (out, headers[i + 1], -1);
+      sr_message_append_header_value (out, headers[i + 1], -1);
       if (crlf)
         g_string_append_len (out, "\r\n", 2);
       else

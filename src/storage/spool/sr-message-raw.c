@@ -37,53 +37,62 @@ header_line_name (const char *data, gsize pos, gsize line_len, const char **name
   return TRUE;
 }
 
-/* TRUE if a header line of data[0, header_end) is named like one of the
- * names of the name, value pairs @pairs. */
-static gboolean
-has_header_of (const char *data, gsize header_end, const char *const *pairs)
+/* Where the lines an earlier finish added begin in data[0, header_end):
+ * the header block ends with one line per name of the name, value pairs
+ * @pairs, in their order, as build_finished() writes them.  @header_end
+ * when it does not: a header of the same name the app wrote itself (its
+ * own X-SMSC-Id, say) is the app's and stays. */
+static gsize
+added_before (const char *data, gsize header_end, const char *const *pairs)
 {
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  guint n_pairs = 0;
   gsize pos = 0;
 
+  while (pairs[2 * n_pairs] != NULL)
+    n_pairs++;
   while (pos < header_end)
     {
       const char *nl = memchr (data + pos, '\n', header_end - pos);
-      gsize line_len = nl ? (gsize) (nl - (data + pos)) + 1 : header_end - pos;
+
+      g_array_append_val (starts, pos);
+      pos += nl ? (gsize) (nl - (data + pos)) + 1 : header_end - pos;
+    }
+  if (n_pairs == 0 || starts->len < n_pairs)
+    return header_end;
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      guint line = starts->len - n_pairs + i;
+      gsize start = g_array_index (starts, gsize, line);
+      gsize next = line + 1 < starts->len ? g_array_index (starts, gsize, line + 1) : header_end;
       const char *name;
       gsize name_len;
 
-      if (header_line_name (data, pos, line_len, &name, &name_len))
-        for (guint i = 0; pairs[i] != NULL; i += 2)
-          if (name_matches (name, name_len, pairs[i]))
-            return TRUE;
-      pos += line_len;
+      if (!header_line_name (data, start, next - start, &name, &name_len)
+          || !name_matches (name, name_len, pairs[2 * i]))
+        return header_end;
     }
-  return FALSE;
+  return g_array_index (starts, gsize, starts->len - n_pairs);
 }
 
 char *
 sr_message_build_finished (const char *data, gsize len,
                            const char *const *extra_headers, gsize *out_len)
 {
-  gsize header_end = 0, body_start = 0;
+  gsize header_end = 0, body_start = 0, added;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
   if (extra_headers && extra_headers[0]
       && sr_message_split (data, len, &header_end, &body_start, NULL)
-      && has_header_of (data, header_end, extra_headers))
+      && (added = added_before (data, header_end, extra_headers)) < header_end)
     {
       /* Finished before (a crash between writing and moving the file):
-       * the old values go, so finishing twice equals finishing once. */
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-      g_autofree char *stripped = NULL;
-      gsize stripped_len = 0;
+       * the lines added then go, so finishing twice equals finishing once. */
+      g_autoptr(GString) unfinished = g_string_new_len (data, (gssize) added);
 
-      for (guint i = 0; extra_headers[i] != NULL; i += 2)
-        g_ptr_array_add (names, (gpointer) extra_headers[i]);
-      g_ptr_array_add (names, NULL);
-      stripped = sr_message_strip_headers (data, len, (const char *const *) names->pdata,
-                                           &stripped_len);
-      return build_finished (stripped, stripped_len, extra_headers, out_len);
+      g_string_append_len (unfinished, data + header_end, (gssize) (len - header_end));
+      return build_finished (unfinished->str, unfinished->len, extra_headers, out_len);
     }
   return build_finished (data, len, extra_headers, out_len);
 }

@@ -156,9 +156,15 @@ gint64 sr_message_validity_code_seconds (guint code);
 gboolean sr_message_split (const char *data, gsize len, gsize *header_end,
                            gsize *body_start, gboolean *crlf);
 
+/* Appends @s (@len bytes, or up to its NUL when -1) as one line of a header:
+ * control characters (C0, DEL, C1 such as NEL U+0085) and the Unicode line
+ * and paragraph separators become spaces, so no reader sees the line break
+ * or the header block end early; bytes that are not UTF-8 are written as
+ * \xNN (hexadecimal, upper case). */
+void sr_message_append_header_value (GString *out, const char *s, gssize len);
+
 /* Appends "Name: value" lines to @out; @headers is a NULL-terminated list of
- * name, value pairs.  CR, LF and NUL in values become spaces so a header can
- * never end the header block early. */
+ * name, value pairs, written with sr_message_append_header_value(). */
 void sr_message_append_headers (GString *out, const char *const *headers,
                                 gboolean crlf);
 
