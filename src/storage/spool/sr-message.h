@@ -47,6 +47,7 @@ typedef enum {
   SR_MESSAGE_ERROR_BAD_VALIDITY,
   SR_MESSAGE_ERROR_BAD_REPORT,
   SR_MESSAGE_ERROR_BAD_FLASH,
+  SR_MESSAGE_ERROR_BAD_HEADER_VALUE, /* a control character (a bare CR, ...) inside a value */
 } SrMessageError;
 
 /* The alphabet a message asks for; AUTO lets the encoder choose GSM or UCS-2. */
