@@ -58,10 +58,30 @@ syslog_priority (GLogLevelFlags level)
   return LOG_DEBUG;
 }
 
+/* The GLIB_DOMAIN field of a structured log call, or NULL. */
+static const char *
+log_domain (const GLogField *fields, gsize n_fields)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      return fields[i].value;
+  return NULL;
+}
+
+/* A daemon's log is its only record: everything from info up is written
+ * (message-scope events such as dead letters and retries are info), debug
+ * only for the domains G_MESSAGES_DEBUG names, as GLib does elsewhere. */
+static gboolean
+log_dropped (GLogLevelFlags level, const GLogField *fields, gsize n_fields)
+{
+  return (level & G_LOG_LEVEL_DEBUG)
+         && g_log_writer_default_would_drop (level, log_domain (fields, n_fields));
+}
+
 static GLogWriterOutput
 log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
-  if (g_log_writer_default_would_drop (level, NULL))
+  if (log_dropped (level, fields, n_fields))
     return G_LOG_WRITER_HANDLED;
   switch (log_target)
     {
@@ -82,7 +102,13 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
     case LOG_TO_STDERR:
       break;
     }
-  return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+  /* Every level to stderr: GLib's standard streams writer sends info and
+   * debug to stdout, which a supervisor or "2>>" does not collect. */
+  g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields,
+                                                      g_log_writer_supports_color (fileno (stderr)));
+  fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+  return G_LOG_WRITER_HANDLED;
 }
 
 static void

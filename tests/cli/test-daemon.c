@@ -25,6 +25,7 @@ write_config (Fixture *f, const char *extra_policy)
 {
   g_autofree char *text = g_strdup_printf (
     "[router]\nspool = %s\nregion = CH\nrescan-interval = 1\n"
+    "max-attempts = 2\nretry-delay = 1\n"
     "[smpp:sim]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\npassword = secret\n"
     "window = 10\nenquire-link = 30\n"
     "[app:default]\nfrom = +41791234567\n"
@@ -43,7 +44,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->pidfile = g_build_filename (f->dir, "sms-router.pid", NULL);
   g_autofree char *log = g_build_filename (f->dir, "sim.jsonl", NULL);
   const char *args[] = { "--system-id", "router", "--password", "secret", "--log", log,
-                         "--receipt-delay", "100", NULL };
+                         "--receipt-delay", "100",
+                         "--reject-prefix", "+4179999=ESME_RSUBMITFAIL", NULL };
   g_autoptr(GError) error = NULL;
   f->sim = sr_test_sim_start (args, &error);
   g_assert_no_error (error);
@@ -84,6 +86,7 @@ start_daemon (Fixture *f, GSubprocessFlags flags)
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
   g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
+  g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");   /* the defaults are under test */
   g_autoptr(GError) error = NULL;
   GSubprocess *p = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
                                                 "--config", f->config, "--pidfile", f->pidfile, NULL);
@@ -299,6 +302,28 @@ test_reload (Fixture *f, gconstpointer data)
   g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 }
 
+static gboolean
+retry_and_dead_logged (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "[message] retry: default/") != NULL
+         && strstr (f->log->str, "[message] dead-letter: default/") != NULL;
+}
+
+/* Message-scope events reach the log without G_MESSAGES_DEBUG. */
+static void
+test_message_events_logged (Fixture *f, gconstpointer data)
+{
+  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_assert_true (wait_for (bound, f, 15));
+  drop_message (f, "+41799990001", "refused by the SMSC, temporarily");
+  if (!wait_for (retry_and_dead_logged, f, 20))
+    g_error ("the log lacks the retry or the dead letter:\n%s", f->log->str);
+  g_assert_nonnull (strstr (f->log->str, "attempt 1 of 2 failed"));
+  g_assert_nonnull (strstr (f->log->str, "ESME_RSUBMITFAIL"));
+  g_assert_cmpuint (count_app (f, "dead"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -306,5 +331,6 @@ main (int argc, char **argv)
   g_test_add ("/daemon/lock-and-pidfile", Fixture, NULL, fixture_setup, test_lock_and_pidfile, fixture_teardown);
   g_test_add ("/daemon/sigterm-no-message-lost", Fixture, NULL, fixture_setup, test_sigterm_no_message_lost, fixture_teardown);
   g_test_add ("/daemon/reload", Fixture, NULL, fixture_setup, test_reload, fixture_teardown);
+  g_test_add ("/daemon/message-events-logged", Fixture, NULL, fixture_setup, test_message_events_logged, fixture_teardown);
   return g_test_run ();
 }
