@@ -142,6 +142,61 @@ test_bad (gconstpointer data)
     g_error ("'%s' does not contain '%s'", error->message, bc->fragment);
 }
 
+/* A configuration error about a secret's line, and what it may never show. */
+typedef struct {
+  const char *name;
+  const char *text;
+  int code;
+  const char *fragment;
+  const char *secret;
+} SecretCase;
+
+static const SecretCase secret_cases[] = {
+  { "no-equals", "[router]\nregion=CH\n[smpp:x]\npassword Hunter2x\nhost=h\n[app:a]\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 4: ", "Hunter2x" },
+  { "pasted-alone", "[smpp:x]\nhost=h\nsystem-id=a\npassword=\nHunter2x\n[app:a]\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 5: ", "Hunter2x" },
+  { "crlf-group", "[broker]\r\npasscode Hunter2x\r\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 2: ", "Hunter2x" },
+  { "not-utf8", "[smpp:x]\nhost=h\nsystem-id=a\npassword=Hun\xff" "er2x\n[app:a]\n",
+    SR_CONFIG_ERROR_INVALID, "[smpp:x] password: is not valid UTF-8", "er2x" },
+  { "broker-not-utf8", "[broker]\npasscode=Hun\xff" "er2x\n[app:a]\n",
+    SR_CONFIG_ERROR_INVALID, "[broker] passcode: is not valid UTF-8", "er2x" },
+};
+
+/* Errors name the file, line or key, never the value of a secret. */
+static void
+test_secret_not_echoed (gconstpointer data)
+{
+  const SecretCase *sc = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load_data (sc->text, -1, "mem", &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, sc->code);
+  if (strstr (error->message, sc->fragment) == NULL)
+    g_error ("'%s' does not contain '%s'", error->message, sc->fragment);
+  if (strstr (error->message, sc->secret) != NULL)
+    g_error ("'%s' shows the secret '%s'", error->message, sc->secret);
+}
+
+/* The same from a file, as the daemon and the console load it. */
+static void
+test_secret_not_echoed_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sr-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sms-router.conf", NULL);
+  g_assert_true (g_file_set_contents (path, "[smpp:x]\nhost=h\npassword: Hunter2x\n", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load (path, &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX);
+  g_autofree char *want = g_strdup_printf ("%s: line 3: ", path);
+  g_assert_nonnull (strstr (error->message, want));
+  g_assert_null (strstr (error->message, "Hunter2x"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_unknown_key_warns (void)
 {
@@ -213,6 +268,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/config/bad/%s", bad_cases[i].name);
       g_test_add_data_func (path, &bad_cases[i], test_bad);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (secret_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/config/secret-not-echoed/%s", secret_cases[i].name);
+      g_test_add_data_func (path, &secret_cases[i], test_secret_not_echoed);
+    }
+  g_test_add_func ("/config/secret-not-echoed/file", test_secret_not_echoed_file);
   g_test_add_func ("/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/config/secret-permissions", test_secret_permissions);
   g_test_add_func ("/config/missing-file", test_missing_file);
