@@ -23,7 +23,7 @@ G_DEFINE_QUARK (sr-config-error-quark, sr_config_error)
 static const char *const router_keys[] = {
   "spool", "region", "max-parts", "report", "max-file-size", "max-attempts",
   "retry-delay", "default-app", "inbound-timeout", "retention-days",
-  "rescan-interval", NULL
+  "rescan-interval", "log", NULL
 };
 static const char *const provider_keys[] = {
   "host", "port", "system-id", "password", "system-type", "bind", "binds",
@@ -301,6 +301,12 @@ load_router (Reader *r, SrConfig *c, GError **error)
   READ_UINT (r, g, "rescan-interval", 10, 1, 3600, c->rescan_interval, error);
   if (c->spool == NULL || *c->spool == '\0')
     return fail (error, SR_CONFIG_ERROR_MISSING, r, g, "spool", _("is required"));
+  if (!read_string (r, g, "log", "auto", &c->log, error))
+    return FALSE;
+  static const char *const logs[] = { "auto", "journal", "syslog", "stderr", NULL };
+  if (!g_strv_contains (logs, c->log) && !g_path_is_absolute (c->log))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, g, "log",
+                 _("'%s' is not auto, journal, syslog, stderr or an absolute file name"), c->log);
   if (g_key_file_has_group (r->kf, g))
     warn_unknown_keys (r, g, router_keys);
   return TRUE;
@@ -620,6 +626,7 @@ sr_config_free (SrConfig *c)
   g_free (c->spool);
   g_free (c->region);
   g_free (c->default_app);
+  g_free (c->log);
   g_ptr_array_unref (c->providers);
   g_ptr_array_unref (c->apps);
   g_strfreev (c->policy.blacklist_countries);

@@ -137,6 +137,7 @@ typedef struct {
   guint inbound_timeout;     /* seconds to wait for missing parts of an inbound message */
   guint retention_days;      /* 0 = keep forever */
   guint rescan_interval;     /* seconds between outbox rescans (the monitor is only a hint) */
+  char *log;                 /* daemon log: auto, journal, syslog, stderr or a file name */
   GPtrArray *providers;      /* of SrProviderConfig */
   GPtrArray *apps;           /* of SrAppConfig */
   SrPolicyConfig policy;
