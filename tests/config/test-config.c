@@ -28,6 +28,9 @@ test_defaults (void)
   g_assert_cmpuint (c->policy.max_per_destination_hour, ==, 20);
   g_assert_cmpuint (c->policy.max_per_destination_day, ==, 100);
   g_assert_false (c->broker.enabled);
+  g_assert_cmpstr (c->log, ==, "auto");
+  g_assert_cmpstr (c->control_group, ==, "sms-router-operators");
+  g_assert_cmpuint (g_strv_length (c->control_users), ==, 0);
   const SrAppConfig *app = sr_config_find_app (c, "default");
   g_assert_nonnull (app);
   g_assert_cmpstr (app->region, ==, "CH");
@@ -61,7 +64,8 @@ static void
 test_full (void)
 {
   const char *text =
-    "[router]\nspool=/tmp/x\nregion=GB\nmax-parts=3\nreport=no\n"
+    "[router]\nspool=/tmp/x\nregion=GB\nmax-parts=3\nreport=no\nlog=/var/log/sms-router.log\n"
+    "control-group=\ncontrol-users=alice; bob\n"
     "[smpp:a]\nhost=h\nsystem-id=id\npassword=pw\nbind=transmitter-receiver\nbinds=4\n"
     "window=64\nthroughput=100\nsplit=sar\ndata-coding-0=gsm-packed\nid-format=hex-to-dec\n"
     "routes=+41;+4420\n"
@@ -73,6 +77,10 @@ test_full (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SrConfig) c = sr_config_load_data (text, -1, "mem", &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (c->log, ==, "/var/log/sms-router.log");
+  g_assert_cmpstr (c->control_group, ==, "");
+  const char *const users[] = { "alice", "bob", NULL };
+  g_assert_cmpstrv (c->control_users, users);
   g_assert_cmpstr (c->default_app, ==, "iot");
   g_assert_false (c->report);
   const SrProviderConfig *p = c->providers->pdata[0];
@@ -128,6 +136,8 @@ static const BadCase bad_cases[] = {
   { "override-country", "[policy]\nsource-overrides=USA:+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "'USA'" },
   { "blacklist", "[policy]\nblacklist-countries=CI;fr\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] blacklist-countries: 'fr'" },
   { "limit", "[policy]\nmax-per-destination-day=-1\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] max-per-destination-day" },
+  { "log", "[router]\nlog=syslog2\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'syslog2' is not auto" },
+  { "log-relative", "[router]\nlog=router.log\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'router.log'" },
 };
 
 static void

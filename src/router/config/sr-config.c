@@ -23,7 +23,7 @@ G_DEFINE_QUARK (sr-config-error-quark, sr_config_error)
 static const char *const router_keys[] = {
   "spool", "region", "max-parts", "report", "max-file-size", "max-attempts",
   "retry-delay", "default-app", "inbound-timeout", "retention-days",
-  "rescan-interval", "log", NULL
+  "rescan-interval", "log", "control-group", "control-users", NULL
 };
 static const char *const provider_keys[] = {
   "host", "port", "system-id", "password", "system-type", "bind", "binds",
@@ -301,8 +301,10 @@ load_router (Reader *r, SrConfig *c, GError **error)
   READ_UINT (r, g, "rescan-interval", 10, 1, 3600, c->rescan_interval, error);
   if (c->spool == NULL || *c->spool == '\0')
     return fail (error, SR_CONFIG_ERROR_MISSING, r, g, "spool", _("is required"));
-  if (!read_string (r, g, "log", "auto", &c->log, error))
+  if (!read_string (r, g, "log", "auto", &c->log, error)
+      || !read_string (r, g, "control-group", "sms-router-operators", &c->control_group, error))
     return FALSE;
+  c->control_users = read_list (r, g, "control-users");
   static const char *const logs[] = { "auto", "journal", "syslog", "stderr", NULL };
   if (!g_strv_contains (logs, c->log) && !g_path_is_absolute (c->log))
     return fail (error, SR_CONFIG_ERROR_INVALID, r, g, "log",
@@ -627,6 +629,8 @@ sr_config_free (SrConfig *c)
   g_free (c->region);
   g_free (c->default_app);
   g_free (c->log);
+  g_free (c->control_group);
+  g_strfreev (c->control_users);
   g_ptr_array_unref (c->providers);
   g_ptr_array_unref (c->apps);
   g_strfreev (c->policy.blacklist_countries);
