@@ -1,6 +1,7 @@
 /* test-daemon.c — `sms-router --daemon` as an operator runs it: against the
  * real simulator over loopback, with a real spool; signals, pidfile, the
  * single-instance lock, reload, and messages sent end to end. */
+#include "sr-test-process.h"
 #include "sr-test-sim.h"
 
 #include <gio/gio.h>
@@ -8,7 +9,6 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 /* One daemon under test, its spool, configuration and simulator. */
@@ -74,21 +74,13 @@ fixture_teardown (Fixture *f, gconstpointer data)
     g_string_free (f->log, TRUE);
 }
 
-/* A failed assertion aborts before the teardown: the daemon must not outlive
- * the test (it would hold the test's stderr open until the harness times out). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* Starts `sms-router --daemon` with @log as its --log option (NULL: none),
  * through @wrapper (an argv prefix such as unshare, or NULL). */
 static GSubprocess *
 start_daemon_with (Fixture *f, GSubprocessFlags flags, const char *log, const char *const *wrapper)
 {
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (l, sr_test_process_die_with_parent, NULL, NULL);
   g_subprocess_launcher_unsetenv (l, "SR_LOG_STDERR");
   g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");   /* the defaults are under test */
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
@@ -253,14 +245,9 @@ one_sent (Fixture *f)
 static void
 drain_log (Fixture *f)
 {
-  GInputStream *err = g_subprocess_get_stderr_pipe (f->daemon);
-  char buf[4096];
-  gssize n;
   if (f->log == NULL)
     f->log = g_string_new (NULL);
-  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
-                                                        sizeof buf, NULL, NULL)) > 0)
-    g_string_append_len (f->log, buf, n);
+  sr_test_process_drain_stderr (f->daemon, f->log);
 }
 
 static gboolean

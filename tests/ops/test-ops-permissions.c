@@ -4,6 +4,8 @@
  * and the control-users allow list checked by peer credentials.  Other
  * users are played by forked children that switch to nobody or daemon, so
  * the tests need root; they skip otherwise. */
+#include "sr-test-process.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <dirent.h>
@@ -14,7 +16,6 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -41,12 +42,6 @@ typedef struct {
 
 /* The request "overview" as the console sends it, framed. */
 static GBytes *overview_frame;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -80,14 +75,9 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 drain_log (Fixture *f)
 {
-  GInputStream *err = g_subprocess_get_stderr_pipe (f->daemon);
-  char buf[4096];
-  gssize n;
   if (f->log == NULL)
     f->log = g_string_new (NULL);
-  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
-                                                        sizeof buf, NULL, NULL)) > 0)
-    g_string_append_len (f->log, buf, n);
+  sr_test_process_drain_stderr (f->daemon, f->log);
 }
 
 /* Starts the daemon with @router_keys in [router]; the SMSC is unreachable
@@ -102,7 +92,7 @@ start_daemon (Fixture *f, const char *router_keys)
   g_assert_true (g_file_set_contents (f->config, text, -1, NULL));
   g_assert_cmpint (g_chmod (f->config, 0600), ==, 0);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (l, sr_test_process_die_with_parent, NULL, NULL);
   g_autoptr(GError) error = NULL;
   f->daemon = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
                                            "--log=stderr", "--config", f->config, NULL);
