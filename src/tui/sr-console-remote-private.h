@@ -2,6 +2,7 @@
  * by the control-socket server and client. */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 
 #include "sr-console-model.h"
@@ -34,3 +35,12 @@ SrRemoteFrameResult sr_remote_frame_take (GByteArray *in, const GVariantType *ty
 void sr_console_server_take (gpointer server, gpointer data, GDestroyNotify free_func);
 
 G_END_DECLS
+
+/* Control-socket access (sr-console-access.c).  Gives the socket at @path
+ * to @group (NULL or "": keep the router's own); when the group does not
+ * exist or cannot be given, leaves the socket to the router's user and root
+ * (mode 0600) and says so in @error. */
+gboolean sr_console_access_set_group (const char *path, const char *group, GError **error);
+/* Whether the peer of @socket may use it: any peer when @users is empty,
+ * else root, the router's own user and the users named in @users. */
+gboolean sr_console_access_allows (GSocket *socket, const char *const *users);

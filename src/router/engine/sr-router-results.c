@@ -350,6 +350,13 @@ settle (SrRouter *router, SrRouterMsg *msg)
                                       msg->provider->config->name, now + delay * 1000, NULL);
       sr_journal_message_set_error (router->journal, msg->id, SR_MESSAGE_QUEUED,
                                     SR_ERROR_CLASS_NONE, (gint) msg->fail_status, text, now, NULL);
+      if (router->event_func)
+        {
+          g_autofree char *line = g_strdup_printf (_("%s/%s: attempt %u of %u failed, next in %lld s: %s"),
+                                                   msg->app->name, msg->file, msg->attempts, max,
+                                                   (long long) (delay / 1000), text);
+          router->event_func (router, SR_SCOPE_MESSAGE, "retry", line, router->event_data);
+        }
       back_to_queue (router, msg, delay);
       return;
     }
