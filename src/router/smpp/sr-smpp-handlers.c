@@ -44,6 +44,24 @@ handle_bind_resp (SrSmppSession *s, const SrPdu *p)
   sr_smpp_session_link_lost (s, reason, SR_SMPP_STATUS_SYSTEM, p->command_status);
 }
 
+/* ESME_RTHROTTLED: pause the bind, for longer while the SMSC goes on. */
+static void
+throttled (SrSmppSession *s)
+{
+  if (s->paused)
+    return;   /* answers to submits sent before the pause began */
+  gint64 now = g_get_monotonic_time ();
+  guint pause_ms;
+  SrSmppThrottleNews news = sr_smpp_throttle_throttled (&s->throttle,
+                                                        s->timing.throttle_pause_min_ms,
+                                                        s->timing.throttle_pause_ms, now,
+                                                        &pause_ms);
+  s->paused = TRUE;
+  s->t_pause_end = now + (gint64) pause_ms * 1000;
+  SR_SMPP_DEBUG (s, "throttled: pausing submits for %u ms", pause_ms);
+  sr_smpp_session_throttle_news (s, news, now);
+}
+
 static void
 handle_submit_resp (SrSmppSession *s, const SrPdu *p)
 {
@@ -60,13 +78,8 @@ handle_submit_resp (SrSmppSession *s, const SrPdu *p)
       sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL);
       return;
     }
-  if (sr_smpp_status_is_throttle (p->command_status) && !s->paused)
-    {
-      s->paused = TRUE;
-      s->t_pause_end = g_get_monotonic_time () + (gint64) s->timing.throttle_pause_ms * 1000;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC throttles us (0x%08x): pausing submits "
-                   "for %u ms", p->command_status, s->timing.throttle_pause_ms);
-    }
+  if (sr_smpp_status_is_throttle (p->command_status))
+    throttled (s);
   g_autofree char *what = sr_smpp_status_describe (p->command_status);
   sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_REJECTED, p->command_status, NULL, what);
 }

@@ -7,6 +7,7 @@
 
 #include "sr-smpp-session.h"
 #include "sr-smpp-framer.h"
+#include "sr-smpp-throttle.h"
 #include "sr-smpp-window.h"
 
 /* One bind to one SMSC. */
@@ -36,6 +37,7 @@ struct SrSmppSession {
   gboolean stopping;         /* graceful stop requested */
   gboolean gave_up;          /* credentials rejected: no reconnect until restart */
   gboolean paused;           /* throttled by the SMSC */
+  SrSmppThrottle throttle;   /* adaptive pause after ESME_RTHROTTLED, achieved rate */
   gboolean window_freed;     /* window_available is due */
   guint reconnect_attempt;   /* backoff exponent, reset when bound */
   guint auth_failures;
@@ -103,6 +105,8 @@ void sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateC
 void sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req,
                                     SrSmppSubmitOutcome outcome, guint32 status,
                                     const char *message_id, const char *reason);
+/* Logs what the adaptive throttle pause has to say. */
+void sr_smpp_session_throttle_news (SrSmppSession *s, SrSmppThrottleNews news, gint64 now);
 void sr_smpp_session_maybe_finish_drain (SrSmppSession *s);
 void sr_smpp_session_maybe_window_available (SrSmppSession *s);
 void sr_smpp_session_rearm_timer (SrSmppSession *s);

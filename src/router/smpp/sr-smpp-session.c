@@ -104,6 +104,7 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
     .connect_timeout_ms = MAX (rt, 10) * 1000,
     .reconnect_initial_ms = 1000,
     .reconnect_max_ms = (config->reconnect_max ? config->reconnect_max : 60) * 1000,
+    .throttle_pause_min_ms = 20,
     .throttle_pause_ms = 1000,
     .stop_timeout_ms = rt * 1000,
     .unbind_timeout_ms = MIN (rt, 5) * 1000,
@@ -117,6 +118,7 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
   s->wbuf = g_byte_array_sized_new (64 * 1024);
   s->delivers = g_hash_table_new (g_direct_hash, g_direct_equal);
   sr_smpp_window_init (&s->window, s->timing.window);
+  sr_smpp_throttle_init (&s->throttle, g_get_monotonic_time ());
   sr_smpp_io_create_sources (s);
   s->timer_source = sr_smpp_ready_source_new (s->context, "sr-smpp timer", on_timer, s);
   return s;
@@ -192,6 +194,9 @@ sr_smpp_session_get_stats (SrSmppSession *s, SrSmppSessionStats *stats)
 {
   g_return_if_fail (s != NULL && stats != NULL);
   *stats = s->stats;
+  stats->accept_rate = sr_smpp_throttle_rate (&s->throttle, s->stats.accepted,
+                                              g_get_monotonic_time ());
+  stats->throttle_pause_ms = s->throttle.pause_ms;
 }
 
 SrSmppBindAs
@@ -248,13 +253,54 @@ sr_smpp_session_next_seq (SrSmppSession *s)
 /* ---- reporting ----------------------------------------------------- */
 
 void
+sr_smpp_session_throttle_news (SrSmppSession *s, SrSmppThrottleNews news, gint64 now)
+{
+  double rate = sr_smpp_throttle_rate (&s->throttle, s->stats.accepted, now);
+
+  switch (news)
+    {
+    case SR_SMPP_THROTTLE_QUIET:
+      return;
+    case SR_SMPP_THROTTLE_STARTED:
+      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC throttles us (ESME_RTHROTTLED): pausing "
+                   "submits for %u ms, longer while it goes on; achieved %.1f submits/s",
+                   s->throttle.pause_ms, rate);
+      return;
+    case SR_SMPP_THROTTLE_SUMMARY:
+      {
+        guint64 throttled = s->throttle.report_throttled;
+        guint64 accepted = s->throttle.report_accepted;
+        double secs = sr_smpp_throttle_report_reset (&s->throttle, now);
+
+        SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "throttled: %" G_GUINT64_FORMAT " throttle and %"
+                     G_GUINT64_FORMAT " accepted answers in %.0f s; pause now %u ms; achieved "
+                     "%.1f submits/s", throttled, accepted, secs, s->throttle.pause_ms, rate);
+        return;
+      }
+    case SR_SMPP_THROTTLE_ENDED:
+      sr_smpp_throttle_report_reset (&s->throttle, now);
+      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC stopped throttling; achieved %.1f submits/s",
+                   rate);
+      return;
+    }
+}
+
+void
 sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome outcome,
                guint32 status, const char *message_id, const char *reason)
 {
+  gint64 now;
+
   s->window_freed = TRUE;
   switch (outcome)
     {
-    case SR_SMPP_SUBMIT_ACCEPTED: s->stats.accepted++; break;
+    case SR_SMPP_SUBMIT_ACCEPTED:
+      s->stats.accepted++;
+      now = g_get_monotonic_time ();
+      sr_smpp_session_throttle_news (s, sr_smpp_throttle_accepted (&s->throttle,
+                                                                   s->timing.throttle_pause_min_ms,
+                                                                   s->stats.accepted, now), now);
+      break;
     case SR_SMPP_SUBMIT_REJECTED: s->stats.rejected++; break;
     case SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED: s->stats.not_acknowledged++; break;
     }
@@ -714,7 +760,7 @@ on_timer (gpointer data)
       s->t_pause_end = 0;
       s->paused = FALSE;
       s->window_freed = TRUE;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "throttle pause over");
+      SR_SMPP_DEBUG (s, "throttle pause over");
     }
 
   SrSmppRequest req;
