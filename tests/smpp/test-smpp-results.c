@@ -1,6 +1,7 @@
 /* test-smpp-results.c — what the router does with the SMSC's flow-control
- * answers, end to end against the simulator binary: ESME_RMSGQFUL for one
- * destination, ESME_RTHROTTLED on a few percent of submits. */
+ * and late answers, end to end against the simulator binary:
+ * ESME_RMSGQFUL for one destination, ESME_RTHROTTLED on a few percent of
+ * submits, submit_sm_resp after the response timeout. */
 #include <string.h>
 
 #include "../integration/router-fixture.h"
@@ -127,11 +128,92 @@ test_throttle_rate (void)
   router_fixture_teardown (&fx);
 }
 
+/* Ten messages with a 2 s response timeout, every 5th answer @late_ms late;
+ * returns once all ten are in sent/. */
+static void
+late_setup (RouterFixture *fx, const char *late_ms)
+{
+  const char *sim_args[] = { "--late-every", "5", "--late-ms", late_ms, NULL };
+
+  router_fixture_setup_no_start (fx, sim_args, NULL, "response-timeout = 2", NULL, NULL);
+  drop_many (fx, 10, "+41791234");
+  router_fixture_start (fx);
+  g_assert_true (router_fixture_wait_count (fx, SR_SPOOL_SENT, 10, 15000));
+}
+
+/* Every 5th answer comes 3 s late with a 2 s response timeout: the part is
+ * not sent again (the copy waits as long again), the late acceptance
+ * finishes it. */
+static void
+test_late_accept (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) submits = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  late_setup (&fx, "3000");
+  /* past the moment the copies would have gone out */
+  router_fixture_run (2000);
+  g_assert_cmpint (sr_test_sim_stat (fx.sim, "answered_late"), ==, 2);
+  log = sr_test_sim_read_log (fx.sim);
+  submits = sr_test_sim_log_filter (log, "in", "submit_sm");
+  g_assert_cmpuint (submits->len, ==, 10);
+  sent = router_fixture_read_all (&fx, SR_SPOOL_SENT);
+  for (guint i = 0; i < sent->len; i++)
+    {
+      char *id = router_fixture_header (g_ptr_array_index (sent, i), "X-SMSC-Id");
+
+      g_assert_nonnull (id);
+      g_assert_cmpstr (id, !=, "");
+      g_assert_true (g_hash_table_add (ids, id));
+    }
+  for (guint i = 0; i < fx.events->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (fx.events, i), "duplicate"));
+  router_fixture_teardown (&fx);
+}
+
+/* An answer 5 s late: the copy went out after 4 s and was accepted; the
+ * late acceptance is recorded as a duplicate of that message. */
+static void
+test_late_duplicate (void)
+{
+  RouterFixture fx;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) submits = NULL;
+  guint duplicates = 0;
+  gint64 until;
+
+  late_setup (&fx, "5000");
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (duplicates < 2 && g_get_monotonic_time () < until)
+    {
+      router_fixture_run (100);
+      duplicates = 0;
+      for (guint i = 0; i < fx.events->len; i++)
+        if (g_str_has_prefix (g_ptr_array_index (fx.events, i), "duplicate: "))
+          {
+            g_test_message ("%s", (char *) g_ptr_array_index (fx.events, i));
+            duplicates++;
+          }
+    }
+  g_assert_cmpuint (duplicates, ==, 2);
+  log = sr_test_sim_read_log (fx.sim);
+  submits = sr_test_sim_log_filter (log, "in", "submit_sm");
+  g_assert_cmpuint (submits->len, ==, 12);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_SENT), ==, 10);
+  g_assert_cmpuint (router_fixture_count (&fx, SR_SPOOL_DEAD), ==, 0);
+  router_fixture_teardown (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/smpp/results/queue-full", test_queue_full);
   g_test_add_func ("/smpp/results/throttle-rate", test_throttle_rate);
+  g_test_add_func ("/smpp/results/late-accept", test_late_accept);
+  g_test_add_func ("/smpp/results/late-duplicate", test_late_duplicate);
   return g_test_run ();
 }
