@@ -521,6 +521,15 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
                                                         ? sr_smpp_session_get_state (b->session)
                                                         : SR_SMPP_STATE_DISCONNECTED));
           s->last_error = g_strdup (b->last_error);
+          if (b->session)
+            {
+              SrSmppSessionStats st;
+
+              sr_smpp_session_get_stats (b->session, &st);
+              s->rate = st.accept_rate;
+              s->throttle_pause_ms = st.throttle_pause_ms;
+              s->throttled = st.throttled;
+            }
           g_ptr_array_add (status->binds, s);
         }
     }
