@@ -610,7 +610,8 @@ test_scan_streaming (Fixture *f, gconstpointer data)
       g_snprintf (name, sizeof name, "%u.0P1Q%u.host", i, i);
       g_assert_cmpint (linkat (dfd, ".template", dfd, name, 0), ==, 0);
     }
-  /* Leftovers that are not messages: skipped. */
+  /* Dot files are temporaries: skipped.  A folder is listed (the router
+   * dead-letters it rather than leave it there silently). */
   close (openat (dfd, ".hidden", O_WRONLY | O_CREAT, 0600));
   close (openat (dfd, ".fin.123", O_WRONLY | O_CREAT, 0600));
   g_assert_cmpint (g_mkdir (subdir, 0700), ==, 0);
@@ -631,12 +632,12 @@ test_scan_streaming (Fixture *f, gconstpointer data)
         {
           const char *name = names->pdata[i];
           g_assert_true (name[0] != '.');
-          g_assert_cmpstr (name, !=, "a-directory");
           g_assert_false (g_hash_table_contains (seen, name));
           g_hash_table_add (seen, g_strdup (name));
         }
     }
-  g_assert_cmpuint (g_hash_table_size (seen), ==, n_files);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n_files + 1);
+  g_assert_true (g_hash_table_contains (seen, "a-directory"));
   g_assert_cmpuint (batches, >=, n_files / batch);
   /* A finished scan stays finished. */
   g_assert_true (sr_spool_scan_next (scan, names, batch, &error));

@@ -23,8 +23,8 @@ struct _SrSpoolScan {
   gboolean done;
 };
 
-static DIR *
-open_stream (SrSpoolApp *a, SrSpoolDir dir, GError **error)
+DIR *
+sr_spool_open_stream (SrSpoolApp *a, SrSpoolDir dir, GError **error)
 {
   /* A fresh open file description: a dup() would share the read position
    * with every other scan of the same folder. */
@@ -58,7 +58,7 @@ sr_spool_scan_new (SrSpool *spool, const char *app, SrSpoolFolder folder,
   if ((a = sr_spool_lookup_app (spool, app, error)) == NULL)
     return NULL;
   dir = sr_spool_folder_dir (folder);
-  if ((d = open_stream (a, dir, error)) == NULL)
+  if ((d = sr_spool_open_stream (a, dir, error)) == NULL)
     return NULL;
   scan = g_new0 (SrSpoolScan, 1);
   scan->dir = d;
@@ -78,10 +78,10 @@ next_entry (DIR *d)
       de = readdir (d);
       if (de == NULL)
         return NULL;
-      /* Dot files are temporaries (ours and the apps'); "." and ".." too. */
+      /* Dot files are temporaries (ours and the apps'); "." and ".." too.
+       * Anything else is listed, links, FIFOs and folders included: the
+       * router claims and dead-letters them without opening them. */
       if (de->d_name[0] == '.')
-        continue;
-      if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
         continue;
       return de;
     }
@@ -132,7 +132,7 @@ sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder)
   g_return_val_if_fail (spool != NULL && app != NULL, FALSE);
   if ((a = sr_spool_lookup_app (spool, app, NULL)) == NULL)
     return FALSE;
-  if ((d = open_stream (a, sr_spool_folder_dir (folder), NULL)) == NULL)
+  if ((d = sr_spool_open_stream (a, sr_spool_folder_dir (folder), NULL)) == NULL)
     return FALSE;
   found = next_entry (d) != NULL;
   closedir (d);
@@ -143,7 +143,7 @@ sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder)
 static gint
 clean_dir (SrSpoolApp *a, SrSpoolDir dir, gint64 older_than, GError **error)
 {
-  DIR *d = open_stream (a, dir, error);
+  DIR *d = sr_spool_open_stream (a, dir, error);
   struct dirent *de;
   gint removed = 0;
 
