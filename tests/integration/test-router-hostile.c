@@ -191,6 +191,33 @@ test_unreadable (void)
   router_fixture_teardown (&fx);
 }
 
+/* A file over max-file-size: its dead letter's error names the file, not
+ * the outbox/cur/ path it was read from. */
+static void
+test_too_large (void)
+{
+  RouterFixture fx;
+  g_autoptr(GString) text = g_string_new ("To: +41791234567\n\n");
+  g_autoptr(GPtrArray) dead = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *klass = NULL;
+
+  router_fixture_setup (&fx, NULL, "max-file-size = 256", NULL, NULL, NULL);
+  while (text->len < 300)
+    g_string_append (text, "0123456789");
+  name = router_fixture_drop (&fx, text->str);
+  g_assert_true (router_fixture_wait_count (&fx, SR_SPOOL_DEAD, 1, 10000));
+  dead = router_fixture_read_all (&fx, SR_SPOOL_DEAD);
+  klass = router_fixture_header (g_ptr_array_index (dead, 0), "X-Error-Class");
+  why = router_fixture_header (g_ptr_array_index (dead, 0), "X-Error");
+  g_assert_cmpstr (klass, ==, "input");
+  g_assert_nonnull (strstr (why, "larger than the limit of 256 bytes"));
+  g_assert_nonnull (strstr (why, name));
+  g_assert_null (strstr (why, "outbox"));
+  router_fixture_teardown (&fx);
+}
+
 static gboolean
 has_event (RouterFixture *fx, const char *prefix, const char *part)
 {
@@ -248,5 +275,6 @@ main (int argc, char **argv)
   g_test_add_func ("/router/hostile/not-regular", test_not_regular);
   g_test_add_func ("/router/hostile/unreadable", test_unreadable);
   g_test_add_func ("/router/hostile/move-retry", test_move_retry);
+  g_test_add_func ("/router/hostile/too-large", test_too_large);
   return g_test_run ();
 }
