@@ -166,6 +166,25 @@ test_prune_held_folder (Fixture *f, gconstpointer data)
 
   make_old_file (mine, "2.0P1Q2.host");
   make_old_file (theirs, "1.0P1Q1.host");
+  {
+    /* An old link dead-lettered as it was: the link goes, its target stays. */
+    g_autofree char *dead = app_path (f, "billing", "dead");
+    g_autofree char *old_link = g_build_filename (dead, "3.0P1Q3.host", NULL);
+    struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    g_autoptr (SrSpoolPrune) dead_prune = NULL;
+
+    g_assert_cmpint (symlink (their_file, old_link), ==, 0);
+    g_assert_cmpint (utimensat (AT_FDCWD, old_link, old, AT_SYMLINK_NOFOLLOW), ==, 0);
+    dead_prune = sr_spool_prune_open (f->spool, "billing", SR_SPOOL_DEAD, g_get_real_time (), &error);
+    g_assert_no_error (error);
+    while (sr_spool_prune_step (dead_prune, 100, &removed, &error) > 0)
+      ;
+    g_assert_no_error (error);
+    g_assert_cmpuint (removed, ==, 1);
+    g_assert_false (g_file_test (old_link, G_FILE_TEST_IS_SYMLINK));
+    g_assert_true (g_file_test (their_file, G_FILE_TEST_EXISTS));
+    removed = 0;
+  }
   link_to_other_app (f, "sent");
   prune = sr_spool_prune_open (f->spool, "billing", SR_SPOOL_SENT, g_get_real_time (), &error);
   g_assert_no_error (error);

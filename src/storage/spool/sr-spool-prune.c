@@ -84,7 +84,9 @@ sr_spool_prune_step (SrSpoolPrune *prune, guint max, guint64 *removed, GError **
                        prune->path, de->d_name, g_strerror (saved));
           return -1;
         }
-      if (!S_ISREG (st.st_mode))
+      /* Links, FIFOs and sockets are dead letters too (an app dropped them
+       * into its outbox): unlinkat() removes the entry, never a target. */
+      if (S_ISDIR (st.st_mode))
         continue;
       gint64 mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
       if (mtime >= prune->before)
