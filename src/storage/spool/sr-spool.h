@@ -14,6 +14,14 @@
  * The hot path works on directory descriptors opened once (openat, renameat,
  * unlinkat).  Nothing here fsyncs unless asked: the journal is the durable
  * record of the router; `sms-router send` asks with SR_SPOOL_FSYNC.
+ *
+ * An app may write its own folder, so every folder from apps/ down is opened
+ * one name at a time with O_NOFOLLOW and checked: a real folder, owned by
+ * the router's user or by the owner of apps/<app> (whoever the operator gave
+ * the app folder to).  Everything after that goes through the descriptors
+ * held from then on, never a path: a link swapped in later is not followed.
+ * Nothing an app names is opened in a way that could block (FIFOs) or
+ * follow a link; temporaries are always created anew (O_EXCL).
  */
 #pragma once
 
@@ -75,7 +83,9 @@ typedef enum {
 typedef struct _SrSpool SrSpool;
 
 /* Opens SPOOL, creating the tree for each app (apps/<app> folders mode 0770
- * when created here; existing modes are the operator's and are left alone). */
+ * when created here; existing modes are the operator's and are left alone).
+ * SR_SPOOL_ERROR_UNSAFE_FOLDER, naming the folder, if one is a link, not a
+ * folder, or owned by someone else (see above). */
 SrSpool *sr_spool_open (const char *root, const char *const *apps, GError **error);
 void sr_spool_free (SrSpool *spool);
 const char *sr_spool_get_root (const SrSpool *spool);
