@@ -1025,6 +1025,11 @@ test_clean_temporaries (Fixture *f, gconstpointer data)
   struct timespec two_days_ago[2] = { { time (NULL) - 2 * 86400, 0 }, { time (NULL) - 2 * 86400, 0 } };
   g_autoptr (GError) error = NULL;
 
+  g_autofree char *fin_dir = g_build_filename (f->root, "apps", "billing", "dead", ".fin.2.0P1Q2.host", NULL);
+
+  /* A folder under a temporary's name (an app made it) is skipped, and the
+   * cleaning goes on with the other apps. */
+  g_assert_cmpint (g_mkdir (fin_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (fin, "half", -1, NULL));
   g_assert_true (g_file_set_contents (done, "whole", -1, NULL));
   g_assert_true (g_file_set_contents (old_tmp, "old", -1, NULL));
@@ -1037,6 +1042,7 @@ test_clean_temporaries (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (old_tmp, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (done, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (young_tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fin_dir, G_FILE_TEST_IS_DIR));
 }
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)

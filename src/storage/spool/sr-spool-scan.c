@@ -152,17 +152,17 @@ clean_dir (SrSpoolApp *a, SrSpoolDir dir, gint64 older_than, GError **error)
   while ((errno = 0, de = readdir (d)) != NULL)
     {
       gboolean stale;
+      struct stat st;
 
       if (g_str_equal (de->d_name, ".") || g_str_equal (de->d_name, ".."))
         continue;
-      if (older_than < 0)
-        stale = g_str_has_prefix (de->d_name, SR_SPOOL_FINISH_PREFIX);
-      else
-        {
-          struct stat st;
-          stale = fstatat (a->fds[dir], de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-                  && !S_ISDIR (st.st_mode) && (gint64) st.st_mtime < older_than;
-        }
+      if (older_than < 0 && !g_str_has_prefix (de->d_name, SR_SPOOL_FINISH_PREFIX))
+        continue;
+      /* A folder (an app may make one under any name) is left alone: it is
+       * no leftover of ours, and must not stop the cleaning of the others. */
+      stale = fstatat (a->fds[dir], de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+              && !S_ISDIR (st.st_mode)
+              && (older_than < 0 || (gint64) st.st_mtime < older_than);
       if (!stale)
         continue;
       if (unlinkat (a->fds[dir], de->d_name, 0) == 0)
