@@ -2,13 +2,13 @@
  * put in the router's way: folders replaced with links or with someone
  * else's folders, FIFOs, links, sockets and folders where message files
  * belong, files the router may not read, names of the router's temporaries. */
+#include "spool-fixture.h"
 #include "sr-error-class.h"
 #include "sr-spool.h"
 #include "sr-spool-prune.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,39 +16,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* A temporary spool with two apps. */
-typedef struct {
-  char *root;
-  SrSpool *spool;
-} Fixture;
-
-static const char *const test_apps[] = { "billing", "iot", NULL };
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  f->root = g_dir_make_tmp ("sr-spool-hostile-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->spool = sr_spool_open (f->root, test_apps, &error);
-  g_assert_no_error (error);
-}
-
-static int
-rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  return remove (path);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  sr_spool_free (f->spool);
-  nftw (f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  g_free (f->root);
-}
 
 static char *
 app_path (Fixture *f, const char *app, const char *rel)
@@ -505,8 +472,6 @@ test_too_large_names_file (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, name));
   g_assert_null (strstr (error->message, "outbox"));
 }
-
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
 main (int argc, char **argv)

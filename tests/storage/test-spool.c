@@ -1,12 +1,12 @@
 /* test-spool.c — the maildir spool: tree, names, deliver/claim/finish, scans,
  * watch, lock, recovery and dead letters. */
+#include "spool-fixture.h"
 #include "sr-error-class.h"
 #include "sr-message.h"
 #include "sr-spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -14,46 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-/* A temporary spool with two apps, removed after each test. */
-typedef struct {
-  char *root;
-  SrSpool *spool;
-} Fixture;
-
-static const char *const test_apps[] = { "billing", "iot", NULL };
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  f->root = g_dir_make_tmp ("sr-spool-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->spool = sr_spool_open (f->root, test_apps, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->spool);
-}
-
-static int
-rm_entry (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  return remove (path);
-}
-
-static void
-rm_rf (const char *path)
-{
-  nftw (path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  sr_spool_free (f->spool);
-  rm_rf (f->root);
-  g_free (f->root);
-}
 
 /* Reads a file of the spool as a string (must exist). */
 static char *
@@ -1044,8 +1004,6 @@ test_clean_temporaries (Fixture *f, gconstpointer data)
   g_assert_true (g_file_test (young_tmp, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (fin_dir, G_FILE_TEST_IS_DIR));
 }
-
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int
 main (int argc, char **argv)
