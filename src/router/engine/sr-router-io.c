@@ -297,13 +297,19 @@ keep_failed_moves (SrRouterIo *io, Result *result)
   if (io->failed_moves == NULL)
     io->failed_moves = g_ptr_array_new_with_free_func ((GDestroyNotify) move_free);
   g_ptr_array_extend_and_steal (io->failed_moves, g_steal_pointer (&result->moves));
-  io->retry_delay_ms = io->retry_delay_ms == 0 ? MOVE_RETRY_FIRST_MS
-                       : MIN (io->retry_delay_ms * 2, MOVE_RETRY_MAX_MS);
-  text = g_strdup_printf (_("%s; trying again in %u s"), result->text,
-                          io->retry_delay_ms / 1000);
-  sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", text);
-  if (io->retry_source == NULL)
+  if (io->retry_source != NULL)
     {
+      /* They join the round already waiting. */
+      text = g_strdup_printf (_("%s; trying again with the other waiting moves"), result->text);
+      sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", text);
+    }
+  else
+    {
+      io->retry_delay_ms = io->retry_delay_ms == 0 ? MOVE_RETRY_FIRST_MS
+                           : MIN (io->retry_delay_ms * 2, MOVE_RETRY_MAX_MS);
+      text = g_strdup_printf (_("%s; trying again in %u s"), result->text,
+                              io->retry_delay_ms / 1000);
+      sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", text);
       io->retry_source = g_timeout_source_new (io->retry_delay_ms);
       g_source_set_callback (io->retry_source, retry_moves_cb, io, NULL);
       g_source_set_static_name (io->retry_source, "sr-router io move retry");
