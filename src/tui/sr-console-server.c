@@ -83,6 +83,10 @@ peer_actor (GSocket *socket)
 static GVariant *
 answer_error (GError *error)
 {
+  if (!error)  /* a model that failed without saying why: still a clear answer */
+    return g_variant_new ("(busv)", FALSE, (guint32) SR_CONSOLE_MODEL_ERROR_FAILED,
+                          _("The router could not do that and gave no reason."),
+                          g_variant_new ("()"));
   gint code = error->domain == SR_CONSOLE_MODEL_ERROR ? error->code : SR_CONSOLE_MODEL_ERROR_FAILED;
   return g_variant_new ("(busv)", FALSE, (guint32) code, error->message, g_variant_new ("()"));
 }
@@ -93,6 +97,9 @@ answer_ok (GVariant *result)
   return g_variant_new ("(busv)", TRUE, (guint32) 0, "", result ? result : g_variant_new ("()"));
 }
 
+/* Call it with the action's result in a variable, never as
+ * answer_bool (action (&error), error): the order in which arguments are
+ * evaluated is unspecified, so error could be read before the action sets it. */
 static GVariant *
 answer_bool (gboolean ok, GError *error)
 {
@@ -170,20 +177,23 @@ dispatch (Conn *c, const char *method, GVariant *args)
       gint32 kind;
       const char *value, *note;
       g_variant_get (args, "(i&s&s)", &kind, &value, &note);
-      return answer_bool (m->blacklist_add (m->user_data, kind, value, opt (note), &error), error);
+      gboolean ok = m->blacklist_add (m->user_data, kind, value, opt (note), &error);
+      return answer_bool (ok, error);
     }
   if (strcmp (method, "blacklist_remove") == 0 && ARGS ("(is)"))
     {
       gint32 kind;
       const char *value;
       g_variant_get (args, "(i&s)", &kind, &value);
-      return answer_bool (m->blacklist_remove (m->user_data, kind, value, &error), error);
+      gboolean ok = m->blacklist_remove (m->user_data, kind, value, &error);
+      return answer_bool (ok, error);
     }
   if (strcmp (method, "set_paused") == 0 && ARGS ("(b)"))
     {
       gboolean paused;
       g_variant_get (args, "(b)", &paused);
-      return answer_bool (m->set_paused (m->user_data, paused, &error), error);
+      gboolean ok = m->set_paused (m->user_data, paused, &error);
+      return answer_bool (ok, error);
     }
 #undef ARGS
 bad:

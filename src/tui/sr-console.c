@@ -512,7 +512,8 @@ submit_form (SrConsole *c)
         if (list)
           {
             sr_console_list_set_filter (list, sr_console_form_value (f, 0));
-            report (c, sr_console_list_home (list, &c->model, &error), error);
+            gboolean ok = sr_console_list_home (list, &c->model, &error);
+            report (c, ok, error);
             load_detail (c);
           }
         close_form (c);

@@ -398,6 +398,26 @@ test_router_unreachable (Fixture *f, gconstpointer data)
   g_autofree char *status2 = sr_term_buffer_row_text (f->term, 23);
   g_assert_null (strstr (status2, "Cannot reach"));
 
+  /* A filter the router cannot answer says so (the list's error, read after
+   * the call).  From an empty page: no detail call to report it instead. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  type (f, "no such row");
+  press (f, SR_KEY_ENTER);
+  g_assert_null (sr_console_list_selected (&f->console->lists[SR_CONSOLE_VIEW_QUEUE]));
+  sr_fixture_model_set_failure (f->model, "The journal is locked.");
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  type (f, "+4179");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *status3 = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (status3, "The journal is locked."));
+  sr_fixture_model_set_failure (f->model, NULL);
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  press (f, SR_KEY_ENTER);
+
   /* A notice from an action is not cleared by a refresh. */
   sr_console_handle_key (f->console, sr_key_char ('p'));
   sr_console_refresh (f->console);

@@ -213,8 +213,23 @@ test_errors_travel (Fixture *f, gconstpointer data)
   g_assert_nonnull (error);
   g_assert_cmpstr (error->message, ==, "The journal is on fire.");
   g_clear_error (&error);
+  /* Every action's refusal travels, with its code (each action answers through
+   * the same path, and a refusal once crashed the server). */
+  g_assert_false (m->set_paused (m->user_data, TRUE, &error));
+  g_assert_cmpstr (error->message, ==, "The journal is on fire.");
+  g_clear_error (&error);
   sr_fixture_model_set_failure (f->fixture, NULL);
   g_assert_true (m->retry (m->user_data, 5, &error));
+  g_assert_false (m->blacklist_add (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "abc", NULL, &error));
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "abc"));
+  g_clear_error (&error);
+  g_assert_false (m->blacklist_remove (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "+4199", &error));
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The server is still there. */
+  g_assert_true (m->set_paused (m->user_data, FALSE, &error));
+  g_assert_no_error (error);
 }
 
 /* A frame over the limit or not in normal form closes the connection; the
