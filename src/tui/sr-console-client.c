@@ -93,6 +93,10 @@ call (SrConsoleClient *c, const char *method, GVariant *args, const char *result
   if (!ok)
     {
       g_variant_unref (result);
+      /* The server closes after such an answer (too many clients): the next
+       * call connects again. */
+      if (code == SR_CONSOLE_MODEL_ERROR_UNAVAILABLE)
+        client_drop (c);
       g_set_error_literal (error, SR_CONSOLE_MODEL_ERROR,
                            code <= SR_CONSOLE_MODEL_ERROR_UNAVAILABLE ? (gint) code
                                                                       : SR_CONSOLE_MODEL_ERROR_FAILED,

@@ -23,19 +23,36 @@ struct _SrConsoleServer {
   GSocketService *service;
   char *path;
   GList *conns;                 /* Conn */
+  guint n_conns;
+  SrConsoleServerLimits limits;
   gpointer owned;               /* freed with owned_free (the daemon's router model) */
   GDestroyNotify owned_free;
 };
 
-/* One client connection: a socket read without blocking, frames reassembled. */
+/* One client connection: read and written without blocking, frames
+ * reassembled on the way in, answers queued on the way out. */
 typedef struct {
   SrConsoleServer *server;
   GSocketConnection *connection;
   GSocket *socket;
-  GSource *source;
+  GSource *source;              /* readable */
+  GSource *out_source;          /* writable, while answers wait */
+  GSource *stall_timer;         /* answers waited stall_seconds without progress */
   GByteArray *in;
+  GByteArray *out;              /* answers not written yet */
   char *actor;
 } Conn;
+
+static void
+drop_source (GSource **source)
+{
+  if (*source)
+    {
+      g_source_destroy (*source);
+      g_source_unref (*source);
+      *source = NULL;
+    }
+}
 
 char *
 sr_console_remote_socket_path (const char *spool)
@@ -46,14 +63,13 @@ sr_console_remote_socket_path (const char *spool)
 static void
 conn_free (Conn *c)
 {
-  if (c->source)
-    {
-      g_source_destroy (c->source);
-      g_source_unref (c->source);
-    }
+  drop_source (&c->source);
+  drop_source (&c->out_source);
+  drop_source (&c->stall_timer);
   g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
   g_object_unref (c->connection);
   g_byte_array_unref (c->in);
+  g_byte_array_unref (c->out);
   g_free (c->actor);
   g_free (c);
 }
@@ -62,6 +78,7 @@ static void
 conn_close (Conn *c)
 {
   c->server->conns = g_list_remove (c->server->conns, c);
+  c->server->n_conns--;
   conn_free (c);
 }
 
@@ -203,27 +220,95 @@ bad:
   return answer_error (error);
 }
 
+static gboolean conn_writable (GSocket *socket, GIOCondition cond, gpointer data);
+
+/* A client that does not read its answers for stall_seconds is dropped: it
+ * would hold one of the few connections for ever. */
 static gboolean
-conn_send (Conn *c, GVariant *answer)
+conn_stalled (gpointer data)
 {
-  g_autoptr (GBytes) frame = sr_remote_frame (answer);
-  gsize len;
-  const char *data = g_bytes_get_data (frame, &len);
-  gsize done = 0;
-  while (done < len)
+  Conn *c = data;
+  g_message (_("Control socket: closed the connection of %s, which read no answer for %u s."),
+             c->actor, c->server->limits.stall_seconds);
+  conn_close (c);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+conn_arm_stall_timer (Conn *c)
+{
+  drop_source (&c->stall_timer);
+  if (c->out->len > 0 && c->server->limits.stall_seconds > 0)
+    {
+      c->stall_timer = g_timeout_source_new_seconds (c->server->limits.stall_seconds);
+      g_source_set_callback (c->stall_timer, conn_stalled, c, NULL);
+      g_source_attach (c->stall_timer, g_main_context_get_thread_default ());
+    }
+}
+
+/* Writes what the socket takes now; FALSE when the connection failed.  The
+ * stall timer runs from the last write that made progress. */
+static gboolean
+conn_flush (Conn *c)
+{
+  gboolean progress = FALSE;
+  while (c->out->len > 0)
     {
       g_autoptr (GError) error = NULL;
-      /* Blocking with the socket's timeout: answers are one page. */
-      gssize n = g_socket_send_with_blocking (c->socket, data + done, len - done, TRUE, NULL, &error);
+      gssize n = g_socket_send_with_blocking (c->socket, (const char *) c->out->data, c->out->len,
+                                              FALSE, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
       if (n <= 0)
         {
           g_debug ("control socket: could not answer %s: %s", c->actor,
                    error ? error->message : "closed");
           return FALSE;
         }
-      done += n;
+      g_byte_array_remove_range (c->out, 0, n);
+      progress = TRUE;
     }
+  if (c->out->len > 0 && !c->out_source)
+    {
+      c->out_source = g_socket_create_source (c->socket, G_IO_OUT, NULL);
+      g_source_set_callback (c->out_source, (GSourceFunc) (void (*) (void)) conn_writable, c, NULL);
+      g_source_attach (c->out_source, g_main_context_get_thread_default ());
+    }
+  else if (c->out->len == 0)
+    drop_source (&c->out_source);
+  if (c->out->len == 0 || progress || !c->stall_timer)
+    conn_arm_stall_timer (c);
   return TRUE;
+}
+
+static gboolean
+conn_writable (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  Conn *c = data;
+  if (conn_flush (c))
+    return c->out_source ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  conn_close (c);
+  return G_SOURCE_REMOVE;
+}
+
+/* Queues an answer and writes what the socket takes; never blocks the main
+ * loop.  FALSE (close the connection) when the client's unread answers
+ * passed max_pending, or the socket failed. */
+static gboolean
+conn_send (Conn *c, GVariant *answer)
+{
+  g_autoptr (GBytes) frame = sr_remote_frame (answer);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+  if (c->out->len + len > c->server->limits.max_pending)
+    {
+      g_message (_("Control socket: closed the connection of %s, which left %u bytes of "
+                   "answers unread (the limit is %u)."),
+                 c->actor, (guint) (c->out->len + len), (guint) c->server->limits.max_pending);
+      return FALSE;
+    }
+  g_byte_array_append (c->out, data, len);
+  return conn_flush (c);
 }
 
 static gboolean
@@ -269,22 +354,51 @@ close:
   return G_SOURCE_REMOVE;
 }
 
+/* One connection too many: it gets an answer saying so (to whatever it asks
+ * first) and is closed; the consoles already attached are not disturbed. */
+static void
+refuse (SrConsoleServer *server, GSocketConnection *connection)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *actor = peer_actor (g_socket_connection_get_socket (connection));
+  g_set_error (&error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE,
+               _("The router serves at most %u consoles and control clients at a time; "
+                 "close one and try again."), server->limits.max_clients);
+  g_message (_("Control socket: refused a connection from %s: %u are open already."), actor,
+             server->limits.max_clients);
+  g_autoptr (GBytes) frame = sr_remote_frame (answer_error (error));
+  gsize len;
+  const char *data = g_bytes_get_data (frame, &len);
+  /* A fresh socket takes a short frame at once; if not, closing says enough. */
+  g_socket_send_with_blocking (g_socket_connection_get_socket (connection), data, len, FALSE,
+                               NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+}
+
 static gboolean
 on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source_object,
              gpointer user_data)
 {
   SrConsoleServer *server = user_data;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_socket_set_blocking (socket, FALSE);
+  if (server->n_conns >= server->limits.max_clients)
+    {
+      refuse (server, connection);
+      return TRUE;
+    }
   Conn *c = g_new0 (Conn, 1);
   c->server = server;
   c->connection = g_object_ref (connection);
-  c->socket = g_socket_connection_get_socket (connection);
+  c->socket = socket;
   c->in = g_byte_array_new ();
+  c->out = g_byte_array_new ();
   c->actor = peer_actor (c->socket);
-  g_socket_set_timeout (c->socket, 5);
   c->source = g_socket_create_source (c->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (c->source, (GSourceFunc) (void (*) (void)) conn_readable, c, NULL);
   g_source_attach (c->source, g_main_context_get_thread_default ());
   server->conns = g_list_prepend (server->conns, c);
+  server->n_conns++;
   return TRUE;
 }
 
@@ -296,6 +410,11 @@ sr_console_server_new (const SrConsoleModel *model, const char *path,
   g_autoptr (SrConsoleServer) server = g_new0 (SrConsoleServer, 1);
   server->model = *model;
   server->actor_func = actor_func;
+  server->limits = (SrConsoleServerLimits) {
+    .max_clients = SR_CONSOLE_REMOTE_MAX_CLIENTS,
+    .max_pending = SR_CONSOLE_REMOTE_MAX_PENDING,
+    .stall_seconds = SR_CONSOLE_REMOTE_STALL_SECONDS,
+  };
   server->path = g_strdup (path);
   /* A socket left by a router that died: we hold the spool lock, it is stale. */
   if (g_unlink (path) != 0 && errno != ENOENT)
@@ -324,6 +443,13 @@ sr_console_server_new (const SrConsoleModel *model, const char *path,
   g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
   g_socket_service_start (server->service);
   return g_steal_pointer (&server);
+}
+
+void
+sr_console_server_set_limits (SrConsoleServer *server, const SrConsoleServerLimits *limits)
+{
+  g_return_if_fail (server != NULL && limits != NULL);
+  server->limits = *limits;
 }
 
 void
