@@ -56,6 +56,15 @@ tmux_keys 8
 tmux_wait 'message|system' 5
 step_end "views come alive"
 
+# The trickle's texts arrive as written (a "%" in them is not a format).
+step_start
+tmux_keys 3 /
+tmux_type 'Flash sale'
+tmux_keys Enter
+tmux_wait 'Flash sale [0-9]+: 20% off today' 15
+tmux_keys / C-u Enter
+step_end "trickle texts are sent as written"
+
 # Compose by keystrokes; the message reaches the simulator and is sent.
 step_start
 tmux_keys 3 c
