@@ -555,7 +555,11 @@ draw_form (SrConsole *c, SrTerm *term, int *cy, int *cx)
       SrConsoleFormField *field = g_ptr_array_index (f->fields, i);
       label_w = MAX (label_w, sr_text_width (field->label));
     }
-  int h = 2 + f->fields->len + 2;
+  /* The error (or the hint) wrapped below the fields: a reason is never cut
+   * at the dialog's width. */
+  g_autoptr (GPtrArray) hint = g_ptr_array_new_with_free_func (g_free);
+  wrap_into (hint, f->error ? f->error : _("Enter: submit · Esc: cancel · Tab: next field"), w - 4);
+  int h = 2 + f->fields->len + 1 + hint->len;
   for (guint i = 0; i < f->fields->len; i++)
     if (((SrConsoleFormField *) g_ptr_array_index (f->fields, i))->counter)
       h++;
@@ -586,13 +590,9 @@ draw_form (SrConsole *c, SrTerm *term, int *cy, int *cx)
         }
     }
   y++;
-  if (y < y0 + h - 1)
-    {
-      const char *hint = f->error ? f->error
-                       : _("Enter: submit · Esc: cancel · Tab: next field");
-      sr_term_print (term, y, x0 + 2, w - 4, hint, SR_ALIGN_LEFT,
-                     f->error ? SR_ATTR_ERROR : SR_ATTR_DIM);
-    }
+  for (guint i = 0; i < hint->len && y < y0 + h - 1; i++)
+    sr_term_print (term, y++, x0 + 2, w - 4, g_ptr_array_index (hint, i), SR_ALIGN_LEFT,
+                   f->error ? SR_ATTR_ERROR : SR_ATTR_DIM);
   if (cursor_y >= 0)
     {
       *cy = cursor_y;
