@@ -311,10 +311,15 @@ sr_control_blacklist_normalise (SrRouter *router, SrBlacklistKind kind, const ch
   switch (kind)
     {
     case SR_BLACKLIST_COUNTRY:
-      if (strlen (v) == 2 && g_ascii_isalpha (v[0]) && g_ascii_isalpha (v[1]))
+      if (sr_number_region_is_known (v))
         return g_ascii_strup (v, -1);
-      g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
-                   _("\"%s\" is not a country code: use two letters (ISO 3166), e.g. CI."), v);
+      if (strlen (v) == 2 && g_ascii_isalpha (v[0]) && g_ascii_isalpha (v[1]))
+        g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
+                     _("\"%s\" is not a country or region with phone numbers (ISO 3166, "
+                       "e.g. CI, GG, RE)."), v);
+      else
+        g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
+                     _("\"%s\" is not a country code: use two letters (ISO 3166), e.g. CI."), v);
       return NULL;
     case SR_BLACKLIST_NUMBER:
       {

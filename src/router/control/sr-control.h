@@ -48,8 +48,9 @@ gboolean sr_control_compose (SrRouter *router, const char *app, const char *to,
                              char **file, GError **error);
 
 /* Blacklist entries, applied to the next message at once (the policy reads
- * the journal's cache).  Countries are ISO 3166 alpha-2 (any case), numbers
- * are normalised with the router's region, prefixes are "+" and digits. */
+ * the journal's cache).  Countries are ISO 3166 alpha-2 (any case) regions
+ * libphonenumber knows (not "ZZ"), numbers are normalised with the router's
+ * region, prefixes are "+" and digits. */
 gboolean sr_control_blacklist_add (SrRouter *router, SrBlacklistKind kind, const char *value,
                                    const char *note, const char *actor, GError **error);
 gboolean sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, const char *value,
