@@ -191,6 +191,7 @@ typedef struct {
   SrConsoleAlphabet alphabet;
   guint parts;          /* 1 for an empty text */
   guint left;           /* characters (septets / code units) left in the last part */
+  guint max_parts;      /* the most parts the router sends (max-parts); 0 = not known */
 } SrConsoleTextCount;
 
 /* Called by the model when something the console shows changed. */

@@ -212,6 +212,8 @@ test_count_format (void)
     { { SR_CONSOLE_ALPHABET_GSM7, 1, 160 }, "GSM 7-bit · 1 part · 160 left" },
     { { SR_CONSOLE_ALPHABET_UCS2, 1, 69 }, "UCS-2 · 1 part · 69 left" },
     { { SR_CONSOLE_ALPHABET_LATIN1, 3, 0 }, "Latin-1 · 3 parts · 0 left" },
+    { { SR_CONSOLE_ALPHABET_GSM7, 10, 0, 10 }, "GSM 7-bit · 10 parts · 0 left" },
+    { { SR_CONSOLE_ALPHABET_GSM7, 11, 152, 10 }, "GSM 7-bit · 11 parts · too long: at most 10" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

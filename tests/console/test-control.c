@@ -142,6 +142,24 @@ test_bad_input (void)
     }
 
   g_autoptr (GError) error = NULL;
+  /* Over max-parts: refused here, not dead-lettered later. */
+  guint max_parts = sr_router_get_config (router ())->max_parts;
+  g_assert_cmpuint (max_parts, >, 0);
+  g_autofree char *too_long = g_strnfill (153 * max_parts + 1, 'x');
+  g_autofree char *just_fits = g_strnfill (153 * max_parts, 'y');
+  g_assert_false (sr_control_compose (router (), NULL, "+41795559905", NULL, too_long, "tester",
+                                      NULL, &error));
+  g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "max-parts"));
+  g_clear_error (&error);
+  g_assert_true (sr_control_compose (router (), NULL, "+41795559906", NULL, just_fits, "tester",
+                                     NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (SrJournalMessage) fits = wait_state ("+41795559906", SR_MESSAGE_SENT);
+  g_assert_nonnull (fits);
+  g_autoptr (SrJournalMessage) refused = find_message ("+41795559905");
+  g_assert_null (refused);
+
   g_autoptr (SrJournalMessage) sent = wait_state ("+41795550101", SR_MESSAGE_SENT);
   g_assert_false (sr_control_retry (router (), sent->id, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND);
@@ -173,6 +191,11 @@ test_edit_retry (void)
   /* A bad number is refused and the dead letter stays. */
   g_assert_false (sr_control_edit_retry (router (), dead->id, "12", NULL, NULL, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_autofree char *too_long = g_strnfill (153 * sr_router_get_config (router ())->max_parts + 1, 'x');
+  g_assert_false (sr_control_edit_retry (router (), dead->id, NULL, NULL, too_long, "tester", &error));
+  g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "max-parts"));
   g_clear_error (&error);
   g_autofree char *path = sr_spool_get_path (sr_router_get_spool (router ()), dead->app,
                                              SR_SPOOL_DEAD, dead->file);
@@ -342,6 +365,7 @@ test_model (void)
   m->count_text (m->user_data, "日本", &count);
   g_assert_cmpint (count.alphabet, ==, SR_CONSOLE_ALPHABET_UCS2);
   g_assert_cmpuint (count.left, ==, 68);
+  g_assert_cmpuint (count.max_parts, ==, sr_router_get_config (router ())->max_parts);
 }
 
 int

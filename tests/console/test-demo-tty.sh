@@ -88,6 +88,25 @@ tmux_keys /
 tmux_keys C-u Enter
 step_end "compose reaches the simulator"
 
+# A text over max-parts (10 in the demo) is refused in the form, not queued.
+step_start
+tmux_keys c
+tmux_wait 'Compose a message'
+tmux_type '+41795559912'
+tmux_keys Tab Tab Tab
+tmux_type "$(printf '%01531d' 0)"
+tmux_wait 'GSM 7-bit · 11 parts · too long: at most 10'
+tmux_keys Enter
+tmux_wait 'The text needs 11 parts; this router sends at most 10 \(max-parts\)'
+tmux_keys Escape
+tmux_keys 4 /
+tmux_type '+41795559912'
+tmux_keys Enter
+tmux_wait 'filter: \+41795559912'
+tmux_expect_no '\+41795559912 +too-long'
+tmux_keys / C-u Enter
+step_end "a text over max-parts is refused in the form"
+
 # A dead letter (rejected by the SMSC) edited and retried is sent.
 step_start
 tmux_keys 4 /

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "sr-router.h"
+#include "sr-split.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,13 @@ gboolean sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, co
  * "079 123 45 67" -> "+41791234567"); NULL with an INVALID error. */
 char *sr_control_blacklist_normalise (SrRouter *router, SrBlacklistKind kind, const char *value,
                                       GError **error);
+
+/* Counts @text as the router splits it for most destinations: auto
+ * alphabet, the first provider's split method (the exact provider is chosen
+ * when the message is sent).  *@max_parts (optional) receives the
+ * configuration's max-parts.  FALSE for text that is not valid UTF-8. */
+gboolean sr_control_count_text (SrRouter *router, const char *text, SrTextCount *count,
+                                guint *max_parts);
 
 /* Pauses or resumes sending (the router writes the audit event). */
 void sr_control_set_paused (SrRouter *router, gboolean paused, const char *actor);
