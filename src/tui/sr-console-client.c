@@ -211,6 +211,18 @@ client_set_paused (gpointer user_data, gboolean paused, GError **error)
   return call_action (user_data, "set_paused", g_variant_new ("(b)", paused), error);
 }
 
+static gboolean
+client_reconnect (gpointer user_data, guint *not_bound, GError **error)
+{
+  g_autoptr (GVariant) r = call (user_data, "reconnect", g_variant_new ("()"), "(u)", error);
+  if (!r)
+    return FALSE;
+  guint32 n;
+  g_variant_get (r, "(u)", &n);
+  *not_bound = n;
+  return TRUE;
+}
+
 SrConsoleClient *
 sr_console_client_new (const char *path, GError **error)
 {
@@ -229,6 +241,7 @@ sr_console_client_new (const char *path, GError **error)
     .blacklist_add = client_blacklist_add,
     .blacklist_remove = client_blacklist_remove,
     .set_paused = client_set_paused,
+    .reconnect = client_reconnect,
   };
   if (!client_connect (c, error))
     return NULL;

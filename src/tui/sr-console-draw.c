@@ -336,6 +336,7 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
       ADD (SR_ATTR_HEADER, "%-20s %-14s %s", _("Bind"), _("State"), _("Last error"));
       if (o->binds->len == 0)
         ADD (SR_ATTR_DIM, "%s", _("No SMPP binds configured."));
+      gboolean all_bound = TRUE;
       for (guint i = 0; i < o->binds->len; i++)
         {
           SrConsoleBind *b = g_ptr_array_index (o->binds, i);
@@ -343,7 +344,10 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
           g_autofree char *state = sr_text_fit (b->state, 14, SR_ALIGN_LEFT);
           ADD (b->last_error ? SR_ATTR_ERROR : SR_ATTR_NORMAL, "%s %s %s", name, state,
                b->last_error ? b->last_error : "");
+          all_bound &= g_strcmp0 (b->state, "bound") == 0;
         }
+      if (!all_bound && c->model.reconnect)
+        ADD (SR_ATTR_DIM, "%s", _("b reconnects the binds that are not bound now."));
       ADD (SR_ATTR_NORMAL, "%s", "");
       g_autofree char *app_h = sr_text_fit (_("App"), 20, SR_ALIGN_LEFT);
       g_autofree char *q_h = sr_text_fit (_("Queued"), 10, SR_ALIGN_RIGHT);
@@ -483,7 +487,10 @@ static void
 draw_status (SrConsole *c, SrTerm *term, int y)
 {
   gboolean paused = c->overview && c->overview->paused;
-  g_autofree char *hint = g_strdup_printf ("%s%s", paused ? _("PAUSED · ") : "",
+  /* The Overview shows its own action: reconnecting binds. */
+  gboolean reconnect = c->view == SR_CONSOLE_VIEW_OVERVIEW && c->model.reconnect;
+  g_autofree char *hint = g_strdup_printf ("%s%s%s", paused ? _("PAUSED · ") : "",
+                                           reconnect ? _("b reconnect · ") : "",
                                            _("? help · q quit"));
   int hw = MIN (sr_text_width (hint) + 1, c->cols);
   int lw = c->cols - hw;

@@ -225,6 +225,11 @@ typedef struct {
 
   gboolean (*set_paused) (gpointer user_data, gboolean paused, GError **error);
 
+  /* Optional: binds that are not bound connect again now (backoff reset,
+   * rejected credentials tried again); *not_bound receives how many were
+   * not bound. */
+  gboolean (*reconnect) (gpointer user_data, guint *not_bound, GError **error);
+
   /* Optional: the live compose counter.  Without it the console counts with
    * the encoding module (auto alphabet, udh8 capacities); a model sets it to
    * count for the provider's split method. */

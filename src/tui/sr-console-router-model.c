@@ -591,6 +591,14 @@ model_set_paused (gpointer user_data, gboolean paused, GError **error)
   return TRUE;
 }
 
+static gboolean
+model_reconnect (gpointer user_data, guint *not_bound, GError **error)
+{
+  SrConsoleRouterModel *self = user_data;
+  *not_bound = sr_control_reconnect (self->router, self->actor);
+  return TRUE;
+}
+
 /* Counts as the router splits (sr_control_count_text), with its max-parts. */
 static void
 model_count_text (gpointer user_data, const char *text, SrConsoleTextCount *out)
@@ -650,6 +658,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .blacklist_add = model_blacklist_add,
     .blacklist_remove = model_blacklist_remove,
     .set_paused = model_set_paused,
+    .reconnect = model_reconnect,
     .count_text = model_count_text,
     .set_changed_handler = model_set_changed_handler,
   };

@@ -212,6 +212,12 @@ dispatch (Conn *c, const char *method, GVariant *args)
       gboolean ok = m->set_paused (m->user_data, paused, &error);
       return answer_bool (ok, error);
     }
+  if (strcmp (method, "reconnect") == 0 && ARGS ("()") && m->reconnect)
+    {
+      guint not_bound = 0;
+      gboolean ok = m->reconnect (m->user_data, &not_bound, &error);
+      return ok ? answer_ok (g_variant_new ("(u)", (guint32) not_bound)) : answer_error (error);
+    }
 #undef ARGS
 bad:
   g_set_error (&error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_INVALID,

@@ -392,6 +392,24 @@ key_pause (SrConsole *c, const SrConsoleBinding *b)
 }
 
 static void
+key_reconnect (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.reconnect))
+    return;
+  guint not_bound = 0;
+  g_autoptr (GError) error = NULL;
+  if (!c->model.reconnect (c->model.user_data, &not_bound, &error))
+    report (c, FALSE, error);
+  else if (not_bound == 0)
+    sr_console_set_status (c, FALSE, "%s", _("Every bind is bound; nothing to reconnect."));
+  else
+    sr_console_set_status (c, FALSE, g_dngettext (GETTEXT_PACKAGE, "Reconnecting %u bind.",
+                                                  "Reconnecting %u binds.", not_bound),
+                           not_bound);
+  sr_console_refresh (c);
+}
+
+static void
 key_filter (SrConsole *c, const SrConsoleBinding *b)
 {
   SrConsoleList *list = current_list (c);
@@ -449,6 +467,7 @@ static const SrConsoleBinding bindings[] = {
   { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add },
   { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove },
   { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause },
+  { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect },
   { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter },
   { SR_KEY_CHAR, '?', "?", N_("This help"), key_help },
   { SR_KEY_CTRL_L, 0, N_("Ctrl-L"), N_("Redraw the screen"), key_redraw },

@@ -294,10 +294,15 @@ test_read_only_model (void)
   m.retry = NULL;
   m.compose = NULL;
   m.set_paused = NULL;
+  m.reconnect = NULL;
   g_autoptr (SrConsole) console = sr_console_new (&m, NULL);
   g_autoptr (SrTerm) term = sr_term_buffer_new (24, 80);
+  sr_console_set_view (console, SR_CONSOLE_VIEW_OVERVIEW);
+  sr_console_draw (console, term);
+  g_autofree char *hint = sr_term_buffer_row_text (term, 23);
+  g_assert_null (strstr (hint, "reconnect"));
   sr_console_set_view (console, SR_CONSOLE_VIEW_DEAD);
-  static const gunichar keys[] = { 'r', 'c', 'p' };
+  static const gunichar keys[] = { 'r', 'c', 'p', 'b' };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       g_clear_pointer (&console->status, g_free);
@@ -473,6 +478,27 @@ test_pause (Fixture *f, gconstpointer data)
   g_assert_false (screen_has (f, "PAUSED"));
 }
 
+/* b in the Overview: the binds that are not bound connect again. */
+static void
+test_reconnect (Fixture *f, gconstpointer data)
+{
+  g_autofree char *s = screen (f);
+  g_assert_nonnull (strstr (s, "b reconnects the binds that are not bound now."));
+  g_autofree char *hint = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (hint, "b reconnect · ? help · q quit"));
+  sr_console_handle_key (f->console, sr_key_char ('b'));
+  g_assert_cmpstr (last_action (f), ==, "reconnect");
+  g_assert_true (screen_has (f, "Reconnecting 1 bind."));
+  /* Other views keep their own hints. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *hint2 = sr_term_buffer_row_text (f->term, 23);
+  g_assert_null (strstr (hint2, "b reconnect"));
+  sr_fixture_model_set_failure (f->model, "The router is gone.");
+  sr_console_handle_key (f->console, sr_key_char ('b'));
+  g_assert_true (screen_has (f, "The router is gone."));
+}
+
 static void
 test_help_lists_every_key (Fixture *f, gconstpointer data)
 {
@@ -528,6 +554,7 @@ main (int argc, char **argv)
   ADD ("/console/actions/router-unreachable", test_router_unreachable, 1000);
   ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);
   ADD ("/console/actions/pause", test_pause, 1000);
+  ADD ("/console/actions/reconnect", test_reconnect, 1000);
   ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
 #undef ADD
   return g_test_run ();

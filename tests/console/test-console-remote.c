@@ -193,6 +193,10 @@ test_detail_and_actions (Fixture *f, gconstpointer data)
   g_assert_true (m->blacklist_add (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "+4190", "note", &error));
   g_assert_true (m->set_paused (m->user_data, TRUE, &error));
   g_assert_no_error (error);
+  guint not_bound = 0;
+  g_assert_true (m->reconnect (m->user_data, &not_bound, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (not_bound, ==, 1);
   g_assert_nonnull (f->actor);
   g_assert_cmpstr (f->actor, !=, "");
 
@@ -205,6 +209,7 @@ test_detail_and_actions (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (all->str, "retry 5"));
   g_assert_nonnull (strstr (all->str, "日本 hello"));
   g_assert_nonnull (strstr (all->str, "+4190"));
+  g_assert_nonnull (strstr (all->str, "reconnect"));
 }
 
 static void

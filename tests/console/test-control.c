@@ -446,6 +446,11 @@ test_model (void)
   g_assert_false (sr_router_get_paused (router ()));
   g_assert_true (has_event ("pause", "tester", 0));
   g_assert_true (has_event ("resume", "tester", 0));
+  /* The demo's bind is up: nothing to reconnect, but the request is audited. */
+  guint not_bound = 99;
+  g_assert_true (m->reconnect (m->user_data, &not_bound, &error));
+  g_assert_cmpuint (not_bound, ==, 0);
+  g_assert_true (has_event ("reconnect", "tester", 0));
   SrConsoleTextCount count;
   m->count_text (m->user_data, "日本", &count);
   g_assert_cmpint (count.alphabet, ==, SR_CONSOLE_ALPHABET_UCS2);

@@ -438,6 +438,26 @@ sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, const char 
   return TRUE;
 }
 
+guint
+sr_control_reconnect (SrRouter *router, const char *actor)
+{
+  g_return_val_if_fail (router != NULL, 0);
+  SrRouterStatus status = { 0 };
+  sr_router_get_status (router, &status);
+  guint not_bound = 0;
+  for (guint i = 0; status.binds && i < status.binds->len; i++)
+    if (g_strcmp0 (((SrRouterBindStatus *) g_ptr_array_index (status.binds, i))->state, "bound") != 0)
+      not_bound++;
+  sr_router_status_clear (&status);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "Reconnect requested: %u bind was not bound.",
+                                                        "Reconnect requested: %u binds were not bound.",
+                                                        not_bound), not_bound);
+  audit (router, SR_SCOPE_SYSTEM, SR_LEVEL_INFO, "reconnect", 0, NULL, actor, text);
+  sr_router_reconnect (router);
+  return not_bound;
+}
+
 void
 sr_control_set_paused (SrRouter *router, gboolean paused, const char *actor)
 {

@@ -69,6 +69,12 @@ char *sr_control_blacklist_normalise (SrRouter *router, SrBlacklistKind kind, co
 gboolean sr_control_count_text (SrRouter *router, const char *text, SrTextCount *count,
                                 guint *max_parts);
 
+/* Binds that are not bound connect again at once: their backoff starts
+ * over, and binds that stopped after the SMSC rejected the credentials try
+ * again (once the account is fixed).  Writes an audit event naming @actor;
+ * returns how many binds were not bound. */
+guint sr_control_reconnect (SrRouter *router, const char *actor);
+
 /* Pauses or resumes sending (the router writes the audit event). */
 void sr_control_set_paused (SrRouter *router, gboolean paused, const char *actor);
 

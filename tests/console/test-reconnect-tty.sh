@@ -1,0 +1,100 @@
+#!/bin/sh
+# test-reconnect-tty.sh — the operator reconnects a bind that stopped after
+# the SMSC rejected its credentials: key b in the console, embedded and
+# attached to `sms-router --daemon`, against the real simulator.
+#   test-reconnect-tty.sh   (uses $SR_ROUTER and $SR_SIM)
+set -eu
+: "${SR_ROUTER:?}" "${SR_SIM:?}"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tmux-harness.sh"
+
+WORK=$(mktemp -d)
+SIM_PID=
+DAEMON_PID=
+stop_pid () { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; }
+cleanup () {
+  tmux_stop
+  stop_pid "$DAEMON_PID"
+  stop_pid "$SIM_PID"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ok () { echo "ok - $*"; }
+
+# sim_start PORT PASSWORD: the simulator for system_id acme; sets SIM_PID and PORT.
+sim_start () {
+  "$SR_SIM" --port "$1" --system-id acme --password "$2" > "$WORK/sim.out" 2> "$WORK/sim.err" &
+  SIM_PID=$!
+  _deadline=$(( $(date +%s) + 10 ))
+  until grep -q '^LISTENING ' "$WORK/sim.out" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$_deadline" ] || { cat "$WORK/sim.err" >&2; echo "FAIL: simulator did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  PORT=$(sed -n 's/^LISTENING //p' "$WORK/sim.out")
+}
+
+# The router's password is "wrong"; the first simulator wants "right".
+sim_start 0 right
+cat > "$WORK/conf" <<CONF
+[router]
+spool = $WORK/spool
+region = CH
+[smpp:acme]
+host = 127.0.0.1
+port = $PORT
+system-id = acme
+password = wrong
+[app:default]
+from = +41791234567
+CONF
+chmod 600 "$WORK/conf"
+
+# reconnect_after_fix: the console on screen shows the stopped bind; the
+# account is "fixed" (a simulator that accepts the password), b binds it.
+reconnect_after_fix () {
+  tmux_wait 'acme#1 +disconnected' 20
+  tmux_wait 'acme#1: the SMSC rejected the credentials' 20
+  tmux_wait 'b reconnects the binds that are not bound now\.'
+  tmux_line 30 | grep -q 'b reconnect · ? help · q quit$' || tmux_fail "no reconnect key in the status line"
+  stop_pid "$SIM_PID"
+  sim_start "$PORT" wrong
+  # The router does not try again by itself once the credentials were refused.
+  sleep 3
+  tmux_expect_no 'acme#1 +bound'
+  tmux_keys b
+  tmux_wait 'Reconnecting 1 bind\.'
+  tmux_wait 'acme#1 +bound' 10
+  tmux_keys 8 /
+  tmux_type 'Reconnect requested'
+  tmux_keys Enter
+  tmux_wait "reconnect by $(id -un): Reconnect requested: 1 bind was not bound\." 5
+  tmux_keys / C-u Enter 1
+}
+
+tmux_start reconnect-tty 130 30
+tmux_run "$SR_ROUTER --config $WORK/conf; echo embedded-exit=\$?"
+tmux_wait '^\[1 Overview\]'
+tmux_expect_no '\(attached\)'
+reconnect_after_fix
+tmux_keys q
+tmux_wait 'embedded-exit=0' 15
+ok "embedded: b reconnects a bind whose credentials were rejected"
+
+# The same through the control socket of a daemon.
+stop_pid "$SIM_PID"
+sim_start "$PORT" right
+"$SR_ROUTER" --daemon --config "$WORK/conf" > "$WORK/daemon.out" 2> "$WORK/daemon.err" &
+DAEMON_PID=$!
+_deadline=$(( $(date +%s) + 10 ))
+until [ -S "$WORK/spool/router/control" ]; do
+  [ "$(date +%s)" -lt "$_deadline" ] || { cat "$WORK/daemon.err" >&2; echo "FAIL: daemon did not start" >&2; exit 1; }
+  sleep 0.1
+done
+tmux_run "clear; $SR_ROUTER --config $WORK/conf; echo attach-exit=\$?"
+tmux_wait '\(attached\)'
+reconnect_after_fix
+tmux_keys q
+tmux_wait 'attach-exit=0' 10
+kill -0 "$DAEMON_PID" || { echo "FAIL: the daemon died" >&2; exit 1; }
+ok "attached: b reconnects the daemon's bind"
