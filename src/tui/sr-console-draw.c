@@ -655,6 +655,34 @@ draw_help (SrConsole *c, SrTerm *term)
     }
 }
 
+/* The router cannot be reached: a banner over the whole view instead of its
+ * last (stale) data or an empty list. */
+static void
+draw_lost (SrConsole *c, SrTerm *term, int top, int bottom)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  int width = MAX (c->cols - 4, 10);
+  g_autofree char *head = g_strdup_printf (_("Router disconnected \xe2\x80\x94 %s"), c->lost);
+  wrap_into (lines, head, width);
+  guint head_lines = lines->len;
+  gint64 secs = (g_get_monotonic_time () - c->lost_since) / G_USEC_PER_SEC;
+  g_autofree char *retry = g_strdup_printf (_("Reconnecting\xe2\x80\xa6 (no answer for %lld s; "
+                                              "tried again every %u ms)"),
+                                            (long long) secs, c->refresh_ms);
+  g_ptr_array_add (lines, g_strdup (""));
+  wrap_into (lines, retry, width);
+  wrap_into (lines, _("Nothing shown here is current until the router answers; q quits."), width);
+  int y0 = top + MAX ((bottom - top - (int) lines->len) / 3, 0);
+  for (int y = top; y < bottom; y++)
+    {
+      guint i = y - y0;
+      const char *text = y >= y0 && i < lines->len ? g_ptr_array_index (lines, i) : "";
+      sr_term_print (term, y, 0, 2, "", SR_ALIGN_LEFT, SR_ATTR_NORMAL);
+      sr_term_print (term, y, 2, c->cols - 2, text, SR_ALIGN_LEFT,
+                     y >= y0 && i < head_lines ? SR_ATTR_ERROR : SR_ATTR_NORMAL);
+    }
+}
+
 void
 sr_console_draw (SrConsole *c, SrTerm *term)
 {
@@ -678,7 +706,9 @@ sr_console_draw (SrConsole *c, SrTerm *term)
     }
 
   draw_tab_bar (c, term, l.tab_y);
-  if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
+  if (c->lost)
+    draw_lost (c, term, l.header_y, l.status_y);
+  else if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
     draw_overview (c, term, l.header_y, l.status_y);
   else
     draw_list (c, term, &l);

@@ -43,6 +43,7 @@ sr_console_free (SrConsole *c)
   g_free (c->confirm_text);
   g_free (c->confirm_value);
   g_free (c->status);
+  g_free (c->lost);
   g_free (c->title);
   g_free (c->default_app);
   g_free (c);
@@ -132,9 +133,25 @@ sr_console_refresh (SrConsole *c)
           g_clear_pointer (&c->status, g_free);
           c->status_from_refresh = FALSE;
         }
+      if (c->lost)
+        {
+          g_clear_pointer (&c->lost, g_free);
+          sr_console_set_status (c, FALSE, "%s", _("The router answers again."));
+        }
     }
   else if (error)
-    sr_console_set_status (c, TRUE, "%s", error->message);
+    {
+      sr_console_set_status (c, TRUE, "%s", error->message);
+      /* Unreachable (a daemon that went away): the screen says so instead of
+       * showing its last data; every refresh tries to reach it again. */
+      if (g_error_matches (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE))
+        {
+          if (!c->lost)
+            c->lost_since = g_get_monotonic_time ();
+          g_free (c->lost);
+          c->lost = g_strdup (error->message);
+        }
+    }
   gboolean failed = o == NULL;
   g_clear_error (&error);
 

@@ -397,13 +397,26 @@ test_router_unreachable (Fixture *f, gconstpointer data)
   sr_console_draw (f->console, f->term);
   g_autofree char *status = sr_term_buffer_row_text (f->term, 23);
   g_assert_nonnull (strstr (status, "Cannot reach the router's control socket."));
-  g_assert_cmpint (selected_id (f), ==, sel); /* the last page stays on screen */
+  g_assert_cmpint (selected_id (f), ==, sel); /* the last page is kept for later */
+  /* ... but not shown as if it were current: a banner says what happened. */
+  g_autofree char *lost = screen (f);
+  g_assert_nonnull (strstr (lost, "Router disconnected — Cannot reach the router's control socket."));
+  g_assert_nonnull (strstr (lost, "Reconnecting… (no answer for 0 s"));
+  g_assert_null (strstr (lost, "+4179"));
+  g_assert_null (strstr (lost, "No rows."));
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_OVERVIEW);
+  g_assert_true (screen_has (f, "Router disconnected"));
+  g_assert_false (screen_has (f, "main#1"));
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
 
   sr_fixture_model_set_failure (f->model, NULL);
   sr_console_refresh (f->console);
   sr_console_draw (f->console, f->term);
   g_autofree char *status2 = sr_term_buffer_row_text (f->term, 23);
   g_assert_null (strstr (status2, "Cannot reach"));
+  g_assert_nonnull (strstr (status2, "The router answers again."));
+  g_assert_false (screen_has (f, "Router disconnected"));
+  g_assert_true (screen_has (f, "+4179"));
 
   /* A filter the router cannot answer says so (the list's error, read after
    * the call).  From an empty page: no detail call to report it instead. */

@@ -9,9 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tmux-harness.sh"
 
 WORK=$(mktemp -d)
-SIM_PID=
-DAEMON_PID=
-stop_pid () { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; }
+. "$HERE/router-sim.sh"
 cleanup () {
   tmux_stop
   stop_pid "$DAEMON_PID"
@@ -22,33 +20,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 ok () { echo "ok - $*"; }
 
-# sim_start PORT PASSWORD: the simulator for system_id acme; sets SIM_PID and PORT.
-sim_start () {
-  "$SR_SIM" --port "$1" --system-id acme --password "$2" > "$WORK/sim.out" 2> "$WORK/sim.err" &
-  SIM_PID=$!
-  _deadline=$(( $(date +%s) + 10 ))
-  until grep -q '^LISTENING ' "$WORK/sim.out" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$_deadline" ] || { cat "$WORK/sim.err" >&2; echo "FAIL: simulator did not start" >&2; exit 1; }
-    sleep 0.05
-  done
-  PORT=$(sed -n 's/^LISTENING //p' "$WORK/sim.out")
-}
-
 # The router's password is "wrong"; the first simulator wants "right".
 sim_start 0 right
-cat > "$WORK/conf" <<CONF
-[router]
-spool = $WORK/spool
-region = CH
-[smpp:acme]
-host = 127.0.0.1
-port = $PORT
-system-id = acme
-password = wrong
-[app:default]
-from = +41791234567
-CONF
-chmod 600 "$WORK/conf"
+router_config wrong
 
 # reconnect_after_fix: the console on screen shows the stopped bind; the
 # account is "fixed" (a simulator that accepts the password), b binds it.
@@ -84,13 +58,7 @@ ok "embedded: b reconnects a bind whose credentials were rejected"
 # The same through the control socket of a daemon.
 stop_pid "$SIM_PID"
 sim_start "$PORT" right
-"$SR_ROUTER" --daemon --config "$WORK/conf" > "$WORK/daemon.out" 2> "$WORK/daemon.err" &
-DAEMON_PID=$!
-_deadline=$(( $(date +%s) + 10 ))
-until [ -S "$WORK/spool/router/control" ]; do
-  [ "$(date +%s)" -lt "$_deadline" ] || { cat "$WORK/daemon.err" >&2; echo "FAIL: daemon did not start" >&2; exit 1; }
-  sleep 0.1
-done
+daemon_start
 tmux_run "clear; $SR_ROUTER --config $WORK/conf; echo attach-exit=\$?"
 tmux_wait '\(attached\)'
 reconnect_after_fix
