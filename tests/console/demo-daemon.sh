@@ -7,6 +7,7 @@
 
 DAEMON_PID=
 SPOOL=
+TMUX_ON_EXIT=demo_daemon_stop
 
 demo_daemon_start () {
   mkdir -p "$2/tmp"

@@ -1,6 +1,6 @@
 # router-sim.sh — the real router and simulator for console tests (sourced by sh).
 #
-#   . tests/console/router-sim.sh      # needs $SR_ROUTER, $SR_SIM and $WORK
+#   . tests/console/router-sim.sh      # needs $SR_ROUTER, $SR_SIM and $WORK (tmux_test_begin)
 #   sim_start PORT PASSWORD            # system_id acme; PORT 0 = any; sets SIM_PID, PORT
 #   router_config PASSWORD             # $WORK/conf: spool $WORK/spool, provider acme on $PORT
 #   daemon_start                       # sms-router --daemon on it; sets DAEMON_PID
@@ -9,6 +9,7 @@
 SIM_PID=
 DAEMON_PID=
 PORT=
+TMUX_ON_EXIT='stop_pid "$DAEMON_PID"; stop_pid "$SIM_PID"'
 
 stop_pid () {
   if [ -n "$1" ]; then

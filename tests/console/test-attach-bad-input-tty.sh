@@ -9,15 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tmux-harness.sh"
 . "$HERE/demo-daemon.sh"
 
-WORK=$(mktemp -d)
-cleanup () {
-  tmux_stop
-  demo_daemon_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ok () { echo "ok - $*"; }
+tmux_test_begin
 
 demo_daemon_start "$LAUNCHER" "$WORK"
 

@@ -2,23 +2,14 @@
 # test-attach-lost-tty.sh — a console attached to `sms-router --daemon` whose
 # daemon goes away says so on the whole screen (not stale data or "No rows."),
 # keeps trying, and shows the router again when a daemon is back.
-#   test-attach-lost-tty.sh   (uses $SR_ROUTER and $SR_SIM)
+#   test-attach-lost-tty.sh PATH/TO/sms-router   (and $SR_SIM)
 set -eu
-: "${SR_ROUTER:?}" "${SR_SIM:?}"
+SR_ROUTER=${1:-${SR_ROUTER:?}}
+: "${SR_SIM:?}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tmux-harness.sh"
-
-WORK=$(mktemp -d)
 . "$HERE/router-sim.sh"
-cleanup () {
-  tmux_stop
-  stop_pid "$DAEMON_PID"
-  stop_pid "$SIM_PID"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ok () { echo "ok - $*"; }
+tmux_test_begin
 
 sim_start 0 secret
 router_config secret

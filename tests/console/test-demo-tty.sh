@@ -18,7 +18,6 @@ cleanup () { tmux_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok () { echo "ok - $*"; }
 
 # Each step must finish well within 30 s.
 step_start () { STEP_T0=$(date +%s); }

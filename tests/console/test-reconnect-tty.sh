@@ -2,23 +2,14 @@
 # test-reconnect-tty.sh — the operator reconnects a bind that stopped after
 # the SMSC rejected its credentials: key b in the console, embedded and
 # attached to `sms-router --daemon`, against the real simulator.
-#   test-reconnect-tty.sh   (uses $SR_ROUTER and $SR_SIM)
+#   test-reconnect-tty.sh PATH/TO/sms-router   (and $SR_SIM)
 set -eu
-: "${SR_ROUTER:?}" "${SR_SIM:?}"
+SR_ROUTER=${1:-${SR_ROUTER:?}}
+: "${SR_SIM:?}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tmux-harness.sh"
-
-WORK=$(mktemp -d)
 . "$HERE/router-sim.sh"
-cleanup () {
-  tmux_stop
-  stop_pid "$DAEMON_PID"
-  stop_pid "$SIM_PID"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ok () { echo "ok - $*"; }
+tmux_test_begin
 
 # The router's password is "wrong"; the first simulator wants "right".
 sim_start 0 right

@@ -11,6 +11,9 @@
 #   tmux_capture                  # the visible screen on stdout
 #   tmux_wait_gone 'regex'        # polls until the regex no longer matches
 #   tmux_expect_no 'regex'        # fails if the screen matches now
+#   tmux_test_begin               # $WORK, removed at exit with the tmux server after
+#                                 # running $TMUX_ON_EXIT (e.g. stopping a daemon)
+#   ok TEXT                       # "ok - TEXT"
 #   tmux_window NAME              # a second terminal (window) with the same shell;
 #   tmux_target NAME              # later calls act on it (tmux_target 0: the first)
 #
@@ -21,6 +24,21 @@
 TMUX_SOCKET=
 TMUX_PROMPT='sr-test$ '
 TMUX_TARGET=t
+TMUX_ON_EXIT=
+
+ok () { echo "ok - $*"; }
+
+tmux_test_begin () {
+  WORK=$(mktemp -d)
+  trap tmux_test_end EXIT
+  trap 'exit 1' INT TERM
+}
+
+tmux_test_end () {
+  tmux_stop
+  eval "$TMUX_ON_EXIT"
+  rm -rf "$WORK"
+}
 
 tmux_cmd () {
   tmux -u -L "$TMUX_SOCKET" -f /dev/null "$@"
