@@ -505,6 +505,44 @@ test_checkpoint_thread (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* Sustained load (many commits, the writer never pausing): the WAL stays
+ * under its documented bound and its pages reach the database file. */
+static void
+test_wal_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  char text[301];
+  memset (text, 'w', sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  SrJournalMessage m = test_message ("default", "f", "+41791234567", SR_MESSAGE_QUEUED, T0);
+  m.preview = text;
+  goffset worst = 0;
+  /* about 60 MB of pages written in all: far past the bound */
+  for (guint i = 0; i < 120000; i++)
+    {
+      gint64 id = sr_journal_message_insert (f->journal, &m, &error);
+      g_assert_no_error (error);
+      g_assert_true (sr_journal_segments_add (f->journal, id, 1, &error));
+      m.created_at++;
+      if (i % 64 == 63)
+        {
+          GStatBuf st;
+          g_assert_true (sr_journal_flush (f->journal, &error));
+          g_assert_cmpint (g_stat (wal, &st), ==, 0);
+          worst = MAX (worst, st.st_size);
+        }
+    }
+  g_assert_true (sr_journal_flush (f->journal, &error));
+  g_test_message ("largest WAL under load: %" G_GOFFSET_FORMAT " bytes", worst);
+  g_assert_cmpint (worst, <=, SR_JOURNAL_WAL_BOUND_BYTES);
+
+  /* the rows are in the database file, not only in the WAL */
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 8 * 1024 * 1024);
+}
+
 /* A reader holding an old snapshot (a long export) keeps the WAL from being
  * restarted; the writer tries briefly and goes on, it never waits seconds. */
 static void
@@ -556,6 +594,8 @@ main (int argc, char **argv)
   g_test_add ("/journal/commit/soon", Fixture, NULL, fixture_setup_open, test_commit_soon,
               fixture_teardown);
   g_test_add ("/journal/commit/batch-limit", Fixture, NULL, fixture_setup_open, test_batch_limit,
+              fixture_teardown);
+  g_test_add ("/journal/checkpoint/wal-bounded", Fixture, NULL, fixture_setup_open, test_wal_bounded,
               fixture_teardown);
   g_test_add ("/journal/commit/failure", Fixture, NULL, fixture_setup_open, test_commit_failure,
               fixture_teardown);

@@ -112,6 +112,8 @@ struct _SrJournal {
   SrJournalCheckpointer *checkpointer;
   gint checkpoints;            /* atomic: counted by the checkpoint thread */
   int checkpoint_pages;        /* WAL size at which the thread is woken */
+  int checkpoint_restart_pages; /* ... at which the writer restarts the WAL when the thread is idle */
+  int checkpoint_restart_at;   /* ... or later, after a try that readers kept busy */
   int checkpoint_hard_limit;   /* WAL size at which the writer checkpoints itself */
   int checkpoint_hard_pages;   /* ... or later, after a try that readers kept busy */
 

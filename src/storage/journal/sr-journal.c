@@ -576,7 +576,9 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
   if (!exec_pragma (j, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;"
                        "PRAGMA cache_size = -16000", error))
     return NULL;
-  if (!j->read_only && !exec_pragma (j, "PRAGMA journal_mode = WAL", error))
+  /* journal_size_limit: a WAL that grew past it (a reader held it) is cut
+   * back when it starts over (sr-journal-checkpoint.c keeps it short). */
+  if (!j->read_only && !exec_pragma (j, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 4194304", error))
     return NULL;
   if (!sr_journal_migrate (j, j->read_only, error))
     return NULL;

@@ -63,6 +63,10 @@ typedef enum {
 /* The schema version this program writes (PRAGMA user_version). */
 #define SR_JOURNAL_SCHEMA_VERSION 1
 
+/* The largest the write-ahead log (journal.db-wal) grows under sustained
+ * load while no reader holds an old snapshot (README: "The journal"). */
+#define SR_JOURNAL_WAL_BOUND_BYTES (6 * 1024 * 1024)
+
 /* A message's place in its life.  Stored as these numbers: never renumber. */
 typedef enum {
   SR_MESSAGE_QUEUED = 0,       /* claimed, waiting for a bind / a retry time */
@@ -316,7 +320,8 @@ void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
  * limit.  Returns the limit in effect (never below the current size). */
 guint sr_journal_debug_set_max_pages (SrJournal *journal, guint max_pages);
 /* Test hook: WAL sizes (pages) that wake the checkpoint thread (default
- * 1000) and that make the writer checkpoint itself (default 10000). */
+ * 256) and that make the writer restart the WAL whatever the thread does
+ * (default 1024); the writer restarts it half-way when the thread is idle. */
 void sr_journal_debug_set_checkpoint_pages (SrJournal *journal, guint pages, guint hard_pages);
 
 /* ---- messages and segments -------------------------------------------- */
