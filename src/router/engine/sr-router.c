@@ -74,6 +74,30 @@ journal_error_cb (SrJournal *journal, const GError *error, gpointer user_data)
   sr_router_system_event (router, SR_LEVEL_ERROR, "journal", text);
 }
 
+/* The journal's health is the gate of everything that needs a commit:
+ * while it cannot commit, nothing is claimed (sr_router_intake_schedule)
+ * and nothing is submitted (the dispatch loop); files move only after
+ * their commit anyway.  Its writes are kept and retried meanwhile. */
+static void
+journal_health_cb (SrJournal *journal, const GError *error, gpointer user_data)
+{
+  SrRouter *router = user_data;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The journal cannot be written: %s. Sending is held (no "
+                                                 "claims, no submits) and the commit is retried."),
+                                               error->message);
+
+      sr_router_system_event (router, SR_LEVEL_ERROR, "journal", text);
+      return;
+    }
+  sr_router_system_event (router, SR_LEVEL_INFO, "journal",
+                          _("The journal can be written again: sending resumes."));
+  sr_router_intake_schedule (router);
+  sr_router_kick (router);
+}
+
 /* ---- new / free -------------------------------------------------------- */
 
 static void
@@ -157,6 +181,7 @@ sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
   if (router->journal == NULL)
     return NULL;
   sr_journal_set_error_func (router->journal, journal_error_cb, router);
+  sr_journal_set_health_func (router->journal, journal_health_cb, router);
   if (!seed_blacklist (router, error))
     return NULL;
 

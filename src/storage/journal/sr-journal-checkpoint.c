@@ -38,6 +38,7 @@ struct _SrJournalCheckpointer {
   char *path;
   gint *counter;               /* SrJournal.checkpoints, updated atomically */
   gint copying;                /* atomic: the thread is checkpointing */
+  gboolean failing;            /* the last try failed (warned once) */
 };
 
 static gpointer
@@ -60,8 +61,11 @@ checkpoint_thread (gpointer data)
       g_atomic_int_set (&c->copying, 0);
       if (rc == SQLITE_OK && done_pages > 0)
         g_atomic_int_inc (c->counter);
-      else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      /* said once per run of failures: a full disk fails every try */
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && !c->failing)
         g_warning ("checkpoint of the journal %s failed: %s", c->path, sqlite3_errmsg (c->db));
+      if (rc != SQLITE_BUSY)
+        c->failing = rc != SQLITE_OK;
 
       g_mutex_lock (&c->lock);
     }

@@ -14,9 +14,17 @@
  * Callbacks run after the commit from the main context (or inside
  * sr_journal_flush), never from inside a write call.
  *
- * If a batch cannot be committed (disk full, I/O error) or SQLite rolls it
- * back, its writes are lost: every when_committed callback waiting for it gets
- * an SR_JOURNAL_ERROR_LOST error, the error callback is told, the in-memory
+ * If a batch cannot be committed because of the storage (disk full, I/O
+ * error, a read-only file, a lock held too long), nothing is lost: its writes
+ * are kept and applied again, the commit is retried with backoff (50 ms
+ * doubling to 2 s), its when_committed callbacks wait for the commit that
+ * succeeds, and the health callback hears of the failure and of the recovery.
+ * Writes meanwhile join the kept batch; those whose outcome depends on the
+ * database (receipts, inbound SMS, blacklist changes, pruning) are refused
+ * while the batch cannot even be applied.  A batch is lost only when the
+ * journal is closed while it still cannot commit, or when SQLite gives it up
+ * for another reason: then every callback waiting for it gets an
+ * SR_JOURNAL_ERROR_LOST error, the error callback is told, the in-memory
  * caches are read back, and the next write starts a new batch.  Ids handed
  * out for lost rows are never handed out again.
  *
@@ -283,7 +291,7 @@ typedef enum {
 /* Called after a commit; error is NULL when everything written before the
  * registration is durable, otherwise those writes were lost. */
 typedef void (*SrJournalCommittedFunc) (SrJournal *journal, const GError *error, gpointer user_data);
-/* Called when a batch could not be committed (writes lost): raise a system alarm. */
+/* Called when a batch was lost: raise a system alarm. */
 typedef void (*SrJournalErrorFunc) (SrJournal *journal, const GError *error, gpointer user_data);
 
 /* ---- open, commit ---------------------------------------------------- */
@@ -293,7 +301,8 @@ char *sr_journal_path_for_spool (const char *spool_dir);
 
 /* Opens (creating and migrating as needed) the journal at path. */
 SrJournal *sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error);
-/* Commits what is pending (errors go to the error callback) and closes. */
+/* Commits what is pending (one last try after a storage failure; what still
+ * cannot commit is lost, errors go to the error callback) and closes. */
 void sr_journal_close (SrJournal *journal);
 const char *sr_journal_get_path (SrJournal *journal);
 gint sr_journal_get_schema_version (SrJournal *journal);
@@ -308,13 +317,22 @@ void sr_journal_commit_soon (SrJournal *journal);
  * written so far is committed, or with an error if it was lost. */
 void sr_journal_when_committed (SrJournal *journal, SrJournalCommittedFunc func, gpointer user_data);
 void sr_journal_set_error_func (SrJournal *journal, SrJournalErrorFunc func, gpointer user_data);
+/* Called (from the main context) when the journal cannot commit (error: the
+ * failure) and again when it commits again (error NULL).  In between nothing
+ * is lost: writes are kept and the commit is retried with backoff, and
+ * sr_journal_when_committed() callbacks wait for it. */
+typedef void (*SrJournalHealthFunc) (SrJournal *journal, const GError *error, gpointer user_data);
+void sr_journal_set_health_func (SrJournal *journal, SrJournalHealthFunc func, gpointer user_data);
+/* FALSE while a failed commit waits for its retry. */
+gboolean sr_journal_is_healthy (SrJournal *journal);
 /* Batch limits; the defaults are 256 changes and 5 ms. */
 void sr_journal_set_batch (SrJournal *journal, guint max_changes, guint max_delay_ms);
 void sr_journal_get_stats (SrJournal *journal, SrJournalStats *stats);
 /* Reads the in-memory mirrors (blacklist, counts, counters) back from the
  * database: for a reader in another process that wants fresh counts. */
 gboolean sr_journal_reload (SrJournal *journal, GError **error);
-/* Test hook: the next n commits fail as if the disk had failed. */
+/* Test hook: the next n commits are rolled back and their changes dropped,
+ * as a crash before the commit would (SR_JOURNAL_ERROR_LOST). */
 void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
 /* Test hook: limits the database to max_pages pages (a full disk); 0 = no
  * limit.  Returns the limit in effect (never below the current size). */
