@@ -101,15 +101,25 @@ start_daemon (Fixture *f)
   return p;
 }
 
-/* Runs the daemon to its exit; returns the status and its stderr. */
-G_GNUC_UNUSED static int
+/* Runs the daemon to its exit (killed after 30 s: a daemon that starts
+ * when it should refuse fails the test instead of hanging it); returns the
+ * status and its stderr. */
+static int
 run_daemon_to_exit (Fixture *f, char **err)
 {
-  g_autoptr(GSubprocess) p = start_daemon (f);
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
+  g_autoptr(GError) spawn_error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_launcher_spawn (l, &spawn_error, "timeout", "-s", "KILL",
+                                                          "30", g_getenv ("SR_ROUTER"), "--daemon",
+                                                          "--config", f->config, NULL);
+  g_assert_no_error (spawn_error);
   g_autoptr(GError) error = NULL;
   g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, err, &error));
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (p));
+  if (!g_subprocess_get_if_exited (p))
+    g_error ("the daemon did not exit within 30 s: it started instead of refusing; it said:\n%s", *err);
   return g_subprocess_get_exit_status (p);
 }
 
@@ -201,6 +211,12 @@ journal_recovery_reported (Fixture *f)
 {
   drain_log (f);
   return strstr (f->log->str, "The journal can be written again") != NULL;
+}
+
+static gboolean
+one_sent (Fixture *f)
+{
+  return count_app (f, "sent") >= 1;
 }
 
 static gboolean
@@ -343,11 +359,141 @@ test_journal_full (Fixture *f, gconstpointer data)
   g_assert_cmpint (sr_test_sim_stat (f->sim, "submits"), ==, N_MESSAGES);
 }
 
+
+/* ---- a damaged, newer or missing journal: a clear error, exit 2 ---------- */
+
+/* A message the router had claimed (as a crash leaves it in outbox/cur/). */
+static char *
+claimed_file (Fixture *f)
+{
+  g_autofree char *cur = app_dir (f, "outbox/cur");
+  g_assert_cmpint (g_mkdir_with_parents (cur, 0750), ==, 0);
+  char *path = g_build_filename (cur, "1795000000.1_1.test", NULL);
+  g_assert_true (g_file_set_contents (path, "To: +41791234567\n\nclaimed before\n", -1, NULL));
+  return path;
+}
+
+/* A journal with rows, closed (a router ran on this spool). */
+static void
+make_journal (Fixture *f, guint rows)
+{
+  g_autoptr(GError) error = NULL;
+  SrJournal *j = sr_journal_open (f->journal, SR_JOURNAL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows; i++)
+    {
+      g_autofree char *file = g_strdup_printf ("1795000000.%u_1.test", i);
+      SrJournalMessage m = { .app = (char *) "default", .file = file, .to_e164 = (char *) "+41791234567",
+                             .state = SR_MESSAGE_QUEUED, .created_at = g_get_real_time (),
+                             .preview = (char *) "a text long enough to fill the pages of the table" };
+      g_assert_cmpint (sr_journal_message_insert (j, &m, &error), >, 0);
+    }
+  g_assert_true (sr_journal_flush (j, &error));
+  sr_journal_close (j);
+}
+
+/* The start is refused: exit 2, the message names @path and says @what;
+ * nothing was sent and the claimed file is where it was. */
+static void
+assert_refused (Fixture *f, const char *path, const char *what, const char *claimed)
+{
+  g_autofree char *err = NULL;
+  int status = run_daemon_to_exit (f, &err);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 2);
+  if (strstr (err, path) == NULL || strstr (err, what) == NULL
+      || strstr (err, "DAMAGED OR MISSING JOURNAL") == NULL)
+    g_error ("expected an error naming %s and saying '%s', got: %s", path, what, err);
+  g_assert_cmpint (sr_test_sim_stat (f->sim, "submits"), ==, 0);
+  if (claimed != NULL)
+    g_assert_true (g_file_test (claimed, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_not_a_database (Fixture *f, gconstpointer data)
+{
+  g_autofree char *claimed = claimed_file (f);
+  const char *junk = "this is not SQLite, just some text long enough to be read as the header "
+                     "of a database file and rejected by it";
+  g_assert_true (g_file_set_contents (f->journal, junk, -1, NULL));
+  assert_refused (f, f->journal, "damaged", claimed);
+  /* the damaged file is kept as it was, not replaced by a fresh journal */
+  g_autofree char *after = NULL;
+  g_assert_true (g_file_get_contents (f->journal, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, junk);
+}
+
+/* Damage past the first page: the schema reads, the tables do not. */
+static void
+test_damaged_pages (Fixture *f, gconstpointer data)
+{
+  make_journal (f, 3000);
+  g_autofree char *claimed = claimed_file (f);
+  gsize length = 0;
+  g_autofree char *bytes = NULL;
+  g_assert_true (g_file_get_contents (f->journal, &bytes, &length, NULL));
+  g_assert_cmpuint (length, >, 64 * 1024);
+  for (gsize i = 4096; i < length; i++)
+    bytes[i] = (char) (i * 7 + 13);
+  g_assert_true (g_file_set_contents (f->journal, bytes, length, NULL));
+  assert_refused (f, f->journal, "damaged", claimed);
+}
+
+static void
+test_newer_schema (Fixture *f, gconstpointer data)
+{
+  make_journal (f, 1);
+  g_autofree char *claimed = claimed_file (f);
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->journal, &db), ==, SQLITE_OK);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", SR_JOURNAL_SCHEMA_VERSION + 1);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  assert_refused (f, f->journal, "a newer sms-router wrote it", claimed);
+  /* untouched */
+  g_assert_cmpint (sqlite3_open (f->journal, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, SR_JOURNAL_SCHEMA_VERSION + 1);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+/* No journal (or an empty file, as a failed restore leaves) while outbox/cur/
+ * holds claimed messages: no fresh start that would send them as new. */
+static void
+test_missing_with_claims (Fixture *f, gconstpointer data)
+{
+  g_autofree char *claimed = claimed_file (f);
+  g_autofree char *cur = app_dir (f, "outbox/cur");
+  assert_refused (f, f->journal, cur, claimed);
+  g_assert_false (g_file_test (f->journal, G_FILE_TEST_EXISTS));
+
+  g_assert_true (g_file_set_contents (f->journal, "", 0, NULL));
+  assert_refused (f, f->journal, cur, claimed);
+
+  /* what the message says to do works: back into new/, and it is sent */
+  g_autofree char *new_dir = app_dir (f, "outbox/new");
+  g_autofree char *moved = g_build_filename (new_dir, "1795000000.1_1.test", NULL);
+  g_assert_cmpint (g_rename (claimed, moved), ==, 0);
+  f->daemon = start_daemon (f);
+  g_assert_true (wait_for (one_sent, f, 20));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/journal/daemon/full", Fixture, NULL, fixture_setup, test_journal_full,
               fixture_teardown);
+  g_test_add ("/journal/daemon/not-a-database", Fixture, NULL, fixture_setup, test_not_a_database,
+              fixture_teardown);
+  g_test_add ("/journal/daemon/damaged-pages", Fixture, NULL, fixture_setup, test_damaged_pages,
+              fixture_teardown);
+  g_test_add ("/journal/daemon/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema,
+              fixture_teardown);
+  g_test_add ("/journal/daemon/missing-with-claims", Fixture, NULL, fixture_setup,
+              test_missing_with_claims, fixture_teardown);
   return g_test_run ();
 }

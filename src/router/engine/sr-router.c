@@ -98,6 +98,37 @@ journal_health_cb (SrJournal *journal, const GError *error, gpointer user_data)
   sr_router_kick (router);
 }
 
+/* A journal missing (or empty) while outbox/cur/ holds claimed messages:
+ * a fresh journal would send them again in full as if new, without knowing
+ * which parts the SMSC accepted.  The operator decides, not the router. */
+static gboolean
+check_claims_have_journal (SrRouter *router, const char *journal_path, GError **error)
+{
+  if (!sr_journal_is_new (journal_path))
+    return TRUE;
+  for (guint i = 0; i < router->config->apps->len; i++)
+    {
+      const SrAppConfig *ac = g_ptr_array_index (router->config->apps, i);
+      g_autofree char *cur = NULL;
+      g_autofree char *new_dir = NULL;
+
+      if (!sr_spool_has_files (router->spool, ac->name, SR_SPOOL_OUTBOX_CUR))
+        continue;
+      cur = g_build_filename (router->spool_root, "apps", ac->name, "outbox", "cur", NULL);
+      new_dir = g_build_filename (router->spool_root, "apps", ac->name, "outbox", "new", NULL);
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_MISSING,
+                   _("The journal %s is missing (or empty), but %s holds claimed messages: "
+                     "without the journal the router cannot tell which of their parts the SMSC "
+                     "has accepted.  Restore the journal from a backup; or, to send them again "
+                     "in full (recipients may receive some parts twice), move the files from %s "
+                     "to %s; then start again (see \"DAMAGED OR MISSING JOURNAL\" in "
+                     "sms-router(1))."),
+                   journal_path, cur, cur, new_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- new / free -------------------------------------------------------- */
 
 static void
@@ -177,6 +208,8 @@ sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
   router->io = sr_router_io_new (router);
 
   journal_path = sr_journal_path_for_spool (router->spool_root);
+  if (!check_claims_have_journal (router, journal_path, error))
+    return NULL;
   router->journal = sr_journal_open (journal_path, SR_JOURNAL_OPEN_DEFAULT, error);
   if (router->journal == NULL)
     return NULL;

@@ -18,6 +18,9 @@
  */
 #define G_LOG_DOMAIN "sr-journal"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "sr-journal-private.h"
 
 G_DEFINE_QUARK (sr-journal-error-quark, sr_journal_error)
@@ -789,11 +792,56 @@ finalize_stmt (gpointer st)
   sqlite3_finalize (st);
 }
 
+gboolean
+sr_journal_error_needs_operator (const GError *error)
+{
+  return error != NULL && error->domain == SR_JOURNAL_ERROR
+         && (error->code == SR_JOURNAL_ERROR_CORRUPT || error->code == SR_JOURNAL_ERROR_VERSION
+             || error->code == SR_JOURNAL_ERROR_MISSING);
+}
+
+gboolean
+sr_journal_is_new (const char *path)
+{
+  GStatBuf st;
+  g_return_val_if_fail (path != NULL, FALSE);
+  if (g_stat (path, &st) != 0)
+    return errno == ENOENT;
+  /* SQLite takes an empty file for a new database; a WAL beside it holds data */
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  return st.st_size == 0 && g_stat (wal, &st) != 0;
+}
+
+static SrJournal *open_journal (const char *path, SrJournalOpenFlags flags, GError **error);
+
 SrJournal *
 sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  GError *local = NULL;
+  SrJournal *j = open_journal (path, flags, &local);
+  if (j == NULL && g_error_matches (local, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_CORRUPT))
+    {
+      /* never a silent fresh start: the rows of claimed messages are in it */
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_CORRUPT,
+                   _("%s. The journal is damaged: stop here, move %s aside (with any "
+                     "journal.db-wal and journal.db-shm beside it) and keep it, restore the last "
+                     "backup if there is one, and start again; see \"DAMAGED OR MISSING JOURNAL\" "
+                     "in sms-router(1)."),
+                   local->message, path);
+      g_error_free (local);
+      return NULL;
+    }
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return j;
+}
+
+static SrJournal *
+open_journal (const char *path, SrJournalOpenFlags flags, GError **error)
+{
 
   g_autoptr (SrJournal) j = g_new0 (SrJournal, 1);
   j->path = g_strdup (path);

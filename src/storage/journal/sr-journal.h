@@ -66,6 +66,7 @@ typedef enum {
   SR_JOURNAL_ERROR_NOT_FOUND,  /* no row with that id */
   SR_JOURNAL_ERROR_LOST,       /* uncommitted writes were rolled back by a failure */
   SR_JOURNAL_ERROR_FAILED,     /* any other database failure */
+  SR_JOURNAL_ERROR_MISSING,    /* no journal, but the spool holds claimed messages */
 } SrJournalError;
 
 /* The schema version this program writes (PRAGMA user_version). */
@@ -299,8 +300,16 @@ typedef void (*SrJournalErrorFunc) (SrJournal *journal, const GError *error, gpo
 /* SPOOL/router/journal.db */
 char *sr_journal_path_for_spool (const char *spool_dir);
 
-/* Opens (creating and migrating as needed) the journal at path. */
+/* Opens (creating and migrating as needed) the journal at path.  A damaged
+ * file (SR_JOURNAL_ERROR_CORRUPT) or one of a newer schema
+ * (SR_JOURNAL_ERROR_VERSION) is refused with what the operator should do. */
 SrJournal *sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error);
+/* TRUE for an error of opening the journal that an operator must resolve
+ * (damaged, newer schema, missing with claimed messages): exit status 2. */
+gboolean sr_journal_error_needs_operator (const GError *error);
+/* TRUE when path holds no journal yet (no file, or an empty one): opening it
+ * would start a fresh journal. */
+gboolean sr_journal_is_new (const char *path);
 /* Commits what is pending (one last try after a storage failure; what still
  * cannot commit is lost, errors go to the error callback) and closes. */
 void sr_journal_close (SrJournal *journal);
