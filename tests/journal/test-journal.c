@@ -580,8 +580,8 @@ test_wal_bounded (Fixture *f, gconstpointer data)
   SrJournalMessage m = test_message ("default", "f", "+41791234567", SR_MESSAGE_QUEUED, T0);
   m.preview = text;
   goffset worst = 0;
-  /* about 60 MB of pages written in all: far past the bound */
-  for (guint i = 0; i < 120000; i++)
+  /* about 30 MB of pages written in all: far past the bound */
+  for (guint i = 0; i < 60000; i++)
     {
       gint64 id = sr_journal_message_insert (f->journal, &m, &error);
       g_assert_no_error (error);

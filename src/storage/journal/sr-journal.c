@@ -917,6 +917,8 @@ sr_journal_close (SrJournal *journal)
     }
   else if (journal->db != NULL && journal->in_txn)
     commit (journal, NULL);
+  /* the owner is going away: no word of health from inside its teardown */
+  journal->health_report = FALSE;
   dispatch_all (journal);
   sr_journal_checkpointer_stop (journal);
   cancel_timer (journal);
