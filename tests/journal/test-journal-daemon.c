@@ -19,6 +19,7 @@ typedef struct {
   char *journal;
   char *config;
   gboolean mounted;
+  gboolean immutable;          /* journal.db made immutable (chattr +i) */
   SrTestSim *sim;
   GSubprocess *daemon;
   GString *log;              /* the daemon's stderr so far */
@@ -66,6 +67,11 @@ fixture_teardown (Fixture *f, gconstpointer data)
       g_object_unref (f->daemon);
     }
   sr_test_sim_stop (f->sim);
+  if (f->immutable)
+    {
+      const char *chattr[] = { "chattr", "-i", f->journal, NULL };
+      run_command (chattr);
+    }
   if (f->mounted)
     {
       const char *umount[] = { "umount", "-l", f->router_dir, NULL };
@@ -460,6 +466,22 @@ test_newer_schema (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* A journal the router may read but not write (here: immutable, which holds
+ * for root too): refused at the start, not a router that never records. */
+static void
+test_read_only (Fixture *f, gconstpointer data)
+{
+  make_journal (f, 1);
+  const char *chattr[] = { "chattr", "+i", f->journal, NULL };
+  if (!run_command (chattr))
+    {
+      g_test_skip ("cannot make the journal immutable here (chattr: root on ext4)");
+      return;
+    }
+  f->immutable = TRUE;
+  assert_refused (f, f->journal, "can be read but not written", NULL);
+}
+
 /* No journal (or an empty file, as a failed restore leaves) while outbox/cur/
  * holds claimed messages: no fresh start that would send them as new. */
 static void
@@ -492,6 +514,8 @@ main (int argc, char **argv)
   g_test_add ("/journal/daemon/damaged-pages", Fixture, NULL, fixture_setup, test_damaged_pages,
               fixture_teardown);
   g_test_add ("/journal/daemon/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema,
+              fixture_teardown);
+  g_test_add ("/journal/daemon/read-only", Fixture, NULL, fixture_setup, test_read_only,
               fixture_teardown);
   g_test_add ("/journal/daemon/missing-with-claims", Fixture, NULL, fixture_setup,
               test_missing_with_claims, fixture_teardown);

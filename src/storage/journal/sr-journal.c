@@ -797,7 +797,7 @@ sr_journal_error_needs_operator (const GError *error)
 {
   return error != NULL && error->domain == SR_JOURNAL_ERROR
          && (error->code == SR_JOURNAL_ERROR_CORRUPT || error->code == SR_JOURNAL_ERROR_VERSION
-             || error->code == SR_JOURNAL_ERROR_MISSING);
+             || error->code == SR_JOURNAL_ERROR_MISSING || error->code == SR_JOURNAL_ERROR_READ_ONLY);
 }
 
 gboolean
@@ -874,6 +874,17 @@ open_journal (const char *path, SrJournalOpenFlags flags, GError **error)
       g_set_error (error, SR_JOURNAL_ERROR, sr_journal_error_code (rc),
                    _("Could not open the journal %s: %s"), path,
                    j->db ? sqlite3_errmsg (j->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  /* SQLite falls back to reading a file it may not write: the router would
+   * start and never record a thing */
+  if (!j->read_only && sqlite3_db_readonly (j->db, "main") == 1)
+    {
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_READ_ONLY,
+                   _("The journal %s can be read but not written (its mode, owner or attributes, "
+                     "or a read-only file system): make it writable for the router's user, then "
+                     "start again (see \"DAMAGED OR MISSING JOURNAL\" in sms-router(1))."),
+                   path);
       return NULL;
     }
   sqlite3_busy_timeout (j->db, SR_JOURNAL_BUSY_TIMEOUT_MS);

@@ -31,7 +31,8 @@
  * Durability: WAL with synchronous=NORMAL.  A commit survives a crash of the
  * process (kill -9); a power cut may lose the last commits but never corrupts
  * the file.  The WAL is copied back into the database by a helper thread with
- * its own connection, so commits do not stall on fsync.  Foreign keys are
+ * its own connection, so commits do not stall on fsync, and started over
+ * every 2 MiB or so: it stays under SR_JOURNAL_WAL_BOUND_BYTES.  Foreign keys are
  * declared for readers of the schema but not enforced (a lookup per insert);
  * pruning removes children itself.  Deleted rows are overwritten
  * (secure_delete): pruned personal data does not linger in free pages.
@@ -301,11 +302,13 @@ typedef void (*SrJournalErrorFunc) (SrJournal *journal, const GError *error, gpo
 char *sr_journal_path_for_spool (const char *spool_dir);
 
 /* Opens (creating and migrating as needed) the journal at path.  A damaged
- * file (SR_JOURNAL_ERROR_CORRUPT) or one of a newer schema
- * (SR_JOURNAL_ERROR_VERSION) is refused with what the operator should do. */
+ * file (SR_JOURNAL_ERROR_CORRUPT), one of a newer schema
+ * (SR_JOURNAL_ERROR_VERSION) or, for writing, one that can only be read
+ * (SR_JOURNAL_ERROR_READ_ONLY) is refused with what the operator should do. */
 SrJournal *sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error);
 /* TRUE for an error of opening the journal that an operator must resolve
- * (damaged, newer schema, missing with claimed messages): exit status 2. */
+ * (damaged, newer schema, not writable, missing with claimed messages):
+ * exit status 2. */
 gboolean sr_journal_error_needs_operator (const GError *error);
 /* TRUE when path holds no journal yet (no file, or an empty one): opening it
  * would start a fresh journal. */
