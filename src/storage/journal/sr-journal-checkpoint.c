@@ -12,7 +12,7 @@
  * between two transactions: it copies the few pages since the thread's copy
  * and the next commit writes the WAL from its start.  Should the thread be
  * busy every time (a slow disk), the writer restarts anyway at HARD_PAGES,
- * waiting a little for the thread.  journal_size_limit cuts a longer file
+ * waiting for the thread's copy to end (a second at most).  journal_size_limit cuts a longer file
  * back when the WAL starts over.  So the file stays under
  * SR_JOURNAL_WAL_BOUND_BYTES unless a reader holds an old snapshot (a long
  * export), which no checkpoint may overtake.
@@ -107,13 +107,19 @@ wal_hook (void *data, sqlite3 *db, const char *name, int pages)
     }
   if (pages >= j->checkpoint_hard_pages)
     {
-      /* Wait briefly for the thread and for readers; a long reader (an
-       * export) must not stall the router: then try again a little later. */
+      /* The thread is behind (a slow disk, a loaded machine): wait for its
+       * copy to end, a second at most, so the WAL stays bounded.  Readers
+       * are waited for only briefly: a long one (an export) must not stall
+       * the router; then try again a little later. */
+      for (guint waited_ms = 0; c != NULL && g_atomic_int_get (&c->copying) && waited_ms < 1000; waited_ms++)
+        g_usleep (1000);
       if (!restart_wal (j, db, 20))
         j->checkpoint_hard_pages = pages + j->checkpoint_pages;
     }
-  else if (pages >= j->checkpoint_pages && c != NULL && idle)
+  else if (pages >= j->checkpoint_pages && pages < j->checkpoint_restart_at && c != NULL && idle)
     {
+      /* Past the restart size the thread is left to finish: woken again
+       * at once it would never be idle when a commit looks. */
       g_mutex_lock (&c->lock);
       c->requested = TRUE;
       g_cond_signal (&c->cond);
