@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "sms-router"
 
 #include "sr-build-config.h"
+#include "sr-broker.h"
 #include "sr-cli.h"
 #include "sr-config.h"
 #include "sr-console-remote.h"
@@ -255,6 +256,19 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   if (server == NULL)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
 
+  /* The broker bridge is a front end over the spool: when it cannot start,
+   * the router still serves the spool. */
+  SrBroker *broker = NULL;
+  if (sr_router_get_config (d.router)->broker.enabled)
+    {
+      g_autoptr(GError) broker_error = NULL;
+      broker = sr_broker_new (d.router, NULL, &broker_error);
+      if (broker != NULL)
+        sr_broker_start (broker);
+      else
+        g_warning (_("the broker bridge cannot start: %s"), broker_error->message);
+    }
+
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);
   guint sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &d);
@@ -267,6 +281,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   g_source_remove (sig_hup);
 
   g_clear_pointer (&server, sr_console_server_free);
+  g_clear_pointer (&broker, sr_broker_free);
   sr_router_free (d.router);
   g_main_loop_unref (d.loop);
   if (pidfile != NULL)

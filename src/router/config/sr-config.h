@@ -87,6 +87,10 @@ typedef struct {
   char **inbound_keywords;   /* inbound SMS whose first word is one of these go here */
   char **inbound_allow;      /* inbound firewall: sender numbers / prefixes allowed (empty = all) */
   char **inbound_deny;       /* inbound firewall: sender numbers / prefixes denied */
+  char *outbox_queue;        /* broker destinations of this app; NULL = not set */
+  char *inbox_queue;
+  char *receipts_queue;
+  char *failed_queue;
 } SrAppConfig;
 
 /* One per-country sender override: countries (ISO 3166 alpha-2) → sender. */
@@ -120,6 +124,11 @@ typedef struct {
   char *receipts_queue;
   char *failed_queue;
   char *app;                 /* app whose spool receives broker messages */
+  gboolean tls;
+  gboolean tls_verify;
+  guint heartbeat;           /* milliseconds offered both ways; 0 = none */
+  guint prefetch;            /* unacknowledged MESSAGEs the broker may send ahead */
+  guint reconnect_max;       /* seconds, backoff ceiling (starts at 1 s) */
 } SrBrokerConfig;
 
 /* The whole configuration. */
