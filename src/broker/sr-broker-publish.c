@@ -118,7 +118,11 @@ publish_file (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folde
   sr_stomp_frame_add_header (send, "sms-router-app", a->name);
   gsize body = 0;
   sr_broker_publish_copy_headers (send, data, len, &body);
-  sr_stomp_frame_set_body (send, data + body, len - body);
+  gsize body_len = len - body;
+  /* Receipt and inbox files end their text with a line feed the SMS did not have. */
+  if (!g_str_equal (kind, "dead") && body_len > 0 && data[len - 1] == '\n')
+    body_len--;
+  sr_stomp_frame_set_body (send, data + body, body_len);
   sr_stomp_client_send_frame (b->client, send);
   return TRUE;
 }
