@@ -261,3 +261,19 @@ sr_broker_get_status (SrBroker *b, SrBrokerStatus *status)
   status->state = b->client ? sr_stomp_client_get_state (b->client) : SR_STOMP_STATE_IDLE;
   status->connects = b->client ? sr_stomp_client_connects (b->client) : 0;
 }
+
+SrBroker *
+sr_broker_start_for_router (SrRouter *router)
+{
+  if (!sr_router_get_config (router)->broker.enabled)
+    return NULL;
+  g_autoptr(GError) error = NULL;
+  SrBroker *b = sr_broker_new (router, NULL, &error);
+  if (b == NULL)
+    {
+      g_warning (_("the broker bridge cannot start: %s"), error->message);
+      return NULL;
+    }
+  sr_broker_start (b);
+  return b;
+}

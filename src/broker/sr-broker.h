@@ -44,6 +44,11 @@ void sr_broker_start (SrBroker *broker);
 void sr_broker_free (SrBroker *broker);
 void sr_broker_get_status (SrBroker *broker, SrBrokerStatus *status);
 
+/* What the daemon and the console do next to their router: creates and
+ * starts the bridge when [broker] is enabled.  NULL when it is not, or when
+ * the bridge cannot start (a warning says why; the router runs on). */
+SrBroker *sr_broker_start_for_router (SrRouter *router);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrBroker, sr_broker_free)
 
 G_END_DECLS

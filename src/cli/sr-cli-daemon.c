@@ -256,18 +256,8 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   if (server == NULL)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
 
-  /* The broker bridge is a front end over the spool: when it cannot start,
-   * the router still serves the spool. */
-  SrBroker *broker = NULL;
-  if (sr_router_get_config (d.router)->broker.enabled)
-    {
-      g_autoptr(GError) broker_error = NULL;
-      broker = sr_broker_new (d.router, NULL, &broker_error);
-      if (broker != NULL)
-        sr_broker_start (broker);
-      else
-        g_warning (_("the broker bridge cannot start: %s"), broker_error->message);
-    }
+  /* A front end over the spool: when it cannot start, the router still serves the spool. */
+  SrBroker *broker = sr_broker_start_for_router (d.router);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #define ACTIVEMQ_HOME "/usr/share/activemq"
@@ -52,6 +53,13 @@ stomp_ready (guint16 port)
   return n > 0 && g_str_has_prefix (buf, "CONNECTED");
 }
 
+/* A failed assertion aborts the test: the broker must not outlive it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 on_exited (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -94,6 +102,7 @@ activemq_start (char **why)
   g_autofree char *out = g_build_filename (mq->dir, "activemq.log", NULL);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_set_stdout_file_path (l, out);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_take_stderr_fd (l, -1);
   g_subprocess_launcher_set_flags (l, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   mq->process = g_subprocess_launcher_spawn (l, &error, java, "-Xmx256m", "-XX:+UseSerialGC",
