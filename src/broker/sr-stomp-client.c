@@ -41,7 +41,7 @@ struct _SrStompClient {
   guint retry_id, connect_timeout_id, heartbeat_id;
   guint send_every_ms, expect_every_ms;   /* negotiated heart-beats */
   gint64 last_read, last_write;
-  guint64 frames_in, connects;
+  guint64 connects;
 };
 
 static void client_lost (SrStompClient *c, const char *reason);
@@ -170,12 +170,6 @@ sr_stomp_client_get_state (SrStompClient *c)
 }
 
 guint64
-sr_stomp_client_frames_in (SrStompClient *c)
-{
-  return c->frames_in;
-}
-
-guint64
 sr_stomp_client_connects (SrStompClient *c)
 {
   return c->connects;
@@ -259,24 +253,12 @@ sr_stomp_client_send_frame (SrStompClient *c, const SrStompFrame *frame)
   return c->state == SR_STOMP_STATE_CONNECTED;
 }
 
-static gboolean
-send_ack (SrStompClient *c, const char *command, const char *ack_id)
-{
-  g_autoptr(SrStompFrame) f = sr_stomp_frame_new (command);
-  sr_stomp_frame_add_header (f, "id", ack_id);
-  return sr_stomp_client_send_frame (c, f);
-}
-
 gboolean
 sr_stomp_client_ack (SrStompClient *c, const char *ack_id)
 {
-  return send_ack (c, "ACK", ack_id);
-}
-
-gboolean
-sr_stomp_client_nack (SrStompClient *c, const char *ack_id)
-{
-  return send_ack (c, "NACK", ack_id);
+  g_autoptr(SrStompFrame) f = sr_stomp_frame_new ("ACK");
+  sr_stomp_frame_add_header (f, "id", ack_id);
+  return sr_stomp_client_send_frame (c, f);
 }
 
 static void
@@ -405,7 +387,6 @@ handle_connected (SrStompClient *c, const SrStompFrame *f)
 static gboolean
 handle_frame (SrStompClient *c, const SrStompFrame *f)
 {
-  c->frames_in++;
   if (g_str_equal (f->command, "ERROR"))
     {
       const char *message = sr_stomp_frame_get_header (f, "message");

@@ -70,12 +70,10 @@ void sr_stomp_client_unsubscribe (SrStompClient *client, const char *id);
 
 /* Queues a frame for writing; FALSE when not connected (nothing queued). */
 gboolean sr_stomp_client_send_frame (SrStompClient *client, const SrStompFrame *frame);
-/* ACK / NACK of a MESSAGE's ack header. */
+/* ACK of a MESSAGE's ack header. */
 gboolean sr_stomp_client_ack (SrStompClient *client, const char *ack_id);
-gboolean sr_stomp_client_nack (SrStompClient *client, const char *ack_id);
 
-/* Frames and bytes counted since creation (for the overview and tests). */
-guint64 sr_stomp_client_frames_in (SrStompClient *client);
+/* Successful logins since creation (for the overview and tests). */
 guint64 sr_stomp_client_connects (SrStompClient *client);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrStompClient, sr_stomp_client_free)

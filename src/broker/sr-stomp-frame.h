@@ -17,13 +17,10 @@ G_BEGIN_DECLS
 #define SR_STOMP_ERROR (sr_stomp_error_quark ())
 GQuark sr_stomp_error_quark (void);
 
-/* Why a frame could not be parsed, or a connection failed. */
+/* Why bytes could not be parsed as a frame. */
 typedef enum {
   SR_STOMP_ERROR_SYNTAX,        /* not a STOMP frame: bad command, header line, escape, NUL */
   SR_STOMP_ERROR_TOO_LARGE,     /* headers or body over the limits */
-  SR_STOMP_ERROR_PROTOCOL,      /* a valid frame at the wrong time (no CONNECTED, ...) */
-  SR_STOMP_ERROR_REFUSED,       /* the broker sent ERROR (login refused, bad destination) */
-  SR_STOMP_ERROR_CLOSED,        /* the connection ended */
 } SrStompError;
 
 /* One frame: command, headers in order, body bytes. */

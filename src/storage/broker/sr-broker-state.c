@@ -116,16 +116,23 @@ step_done (SrBrokerState *s, sqlite3_stmt *st, GError **error)
   return TRUE;
 }
 
+/* Both tables take three texts and the time now. */
+static gboolean
+insert3 (SrBrokerState *s, sqlite3_stmt *st, const char *a, const char *b, const char *c,
+         GError **error)
+{
+  sqlite3_bind_text (st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, b, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, c, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (s, st, error);
+}
+
 gboolean
 sr_broker_state_intake_add (SrBrokerState *s, const char *message_id, const char *app,
                             const char *name, GError **error)
 {
-  sqlite3_stmt *st = s->intake_add;
-  sqlite3_bind_text (st, 1, message_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, app, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 4, g_get_real_time () / G_USEC_PER_SEC);
-  return step_done (s, st, error);
+  return insert3 (s, s->intake_add, message_id, app, name, error);
 }
 
 gboolean
@@ -145,12 +152,7 @@ gboolean
 sr_broker_state_mark_published (SrBrokerState *s, const char *app, const char *kind,
                                 const char *name, GError **error)
 {
-  sqlite3_stmt *st = s->pub_add;
-  sqlite3_bind_text (st, 1, app, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 4, g_get_real_time () / G_USEC_PER_SEC);
-  return step_done (s, st, error);
+  return insert3 (s, s->pub_add, app, kind, name, error);
 }
 
 gint64
