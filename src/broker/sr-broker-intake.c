@@ -1,8 +1,8 @@
 /* sr-broker-intake.c — MESSAGE → outbox file → ACK.
  *
- * The frames of one read form a batch: each becomes a file (tmp/, fsync,
- * rename into new/, fsync of new/), then one transaction records the
- * broker message-ids, and only then are the MESSAGEs ACKed.  A MESSAGE the
+ * The frames of one read form a batch: each becomes a file (tmp/, rename
+ * into new/), one syncfs makes them all durable, one transaction records
+ * the broker message-ids, and only then are the MESSAGEs ACKed.  A MESSAGE the
  * broker delivers again (we died before the ACK reached it) is found in
  * that record and ACKed without a second file.
  *
@@ -40,6 +40,7 @@ sr_broker_intake_free (gpointer p)
   SrBrokerIntake *in = p;
   g_free (in->ack);
   g_free (in->message_id);
+  g_free (in->name);
   g_string_free (in->file, TRUE);
   g_free (in);
 }
@@ -177,6 +178,36 @@ sr_broker_intake_message (SrBroker *b, const SrStompFrame *frame)
   g_ptr_array_add (b->batch, in);
 }
 
+/* Writes the batch's files and makes them durable with one sync per app;
+ * returns how many of @batch (in order) are now in the spool. */
+static guint
+write_files (SrBroker *b, GPtrArray *batch, GError **error)
+{
+  guint written = 0;
+  g_autoptr(GHashTable) apps = g_hash_table_new (g_str_hash, g_str_equal);
+  for (; written < batch->len; written++)
+    {
+      SrBrokerIntake *in = batch->pdata[written];
+      g_autofree char *known = sr_broker_state_intake_lookup (b->state, in->message_id);
+      if (known != NULL)
+        {
+          in->duplicate = TRUE;
+          continue;
+        }
+      if (!sr_spool_deliver (b->spool, in->app->name, SR_SPOOL_BOX_OUTBOX, in->file->str,
+                             in->file->len, SR_SPOOL_NONE, &in->name, error))
+        break;
+      g_hash_table_add (apps, in->app->name);
+    }
+  GHashTableIter it;
+  gpointer app;
+  g_hash_table_iter_init (&it, apps);
+  while (g_hash_table_iter_next (&it, &app, NULL))
+    if (!sr_spool_sync (b->spool, app, error))
+      return 0;
+  return written;
+}
+
 void
 sr_broker_intake_flush (SrBroker *b)
 {
@@ -185,44 +216,40 @@ sr_broker_intake_flush (SrBroker *b)
   g_autoptr(GPtrArray) batch = g_steal_pointer (&b->batch);
   b->batch = g_ptr_array_new_with_free_func (sr_broker_intake_free);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) write_error = NULL;
+  guint written = write_files (b, batch, &write_error);
+  if (write_error != NULL)
+    {
+      /* Disk full, permissions: a system-wide problem.  What was not
+       * written stays with the broker (no ACK). */
+      g_autofree char *text = g_strdup_printf (_("broker messages wait: %s"), write_error->message);
+      sr_broker_event (b, SR_LEVEL_ERROR, text);
+    }
   if (!sr_broker_state_begin (b->state, &error))
     {
       sr_broker_event (b, SR_LEVEL_ERROR, error->message);
       return;   /* not ACKed: the broker redelivers after the reconnect */
     }
-  g_autoptr(GPtrArray) acks = g_ptr_array_new ();
-  guint taken = 0;
-  for (guint i = 0; i < batch->len; i++)
+  for (guint i = 0; i < written; i++)
     {
       SrBrokerIntake *in = batch->pdata[i];
-      g_autofree char *known = sr_broker_state_intake_lookup (b->state, in->message_id);
-      if (known != NULL)
-        {
-          b->counts.duplicates++;
-          g_ptr_array_add (acks, in->ack);
-          continue;
-        }
-      g_autofree char *name = NULL;
-      if (!sr_spool_deliver (b->spool, in->app->name, SR_SPOOL_BOX_OUTBOX, in->file->str,
-                             in->file->len, SR_SPOOL_FSYNC, &name, &error)
-          || !sr_broker_state_intake_add (b->state, in->message_id, in->app->name, name, &error))
-        {
-          /* Disk full, permissions: a system-wide problem.  What was not
-           * written stays with the broker (no ACK). */
-          g_autofree char *text = g_strdup_printf (_("broker messages wait: %s"), error->message);
-          sr_broker_event (b, SR_LEVEL_ERROR, text);
-          g_clear_error (&error);
-          break;
-        }
-      g_ptr_array_add (acks, in->ack);
-      taken++;
+      if (!in->duplicate
+          && !sr_broker_state_intake_add (b->state, in->message_id, in->app->name, in->name, &error))
+        break;
     }
-  if (!sr_broker_state_commit (b->state, &error))
+  if (error != NULL || !sr_broker_state_commit (b->state, &error))
     {
       sr_broker_event (b, SR_LEVEL_ERROR, error->message);
+      sr_broker_state_commit (b->state, NULL);
       return;
     }
-  for (guint i = 0; i < acks->len; i++)
-    sr_stomp_client_ack (b->client, acks->pdata[i]);
-  b->counts.taken += taken;
+  for (guint i = 0; i < written; i++)
+    {
+      SrBrokerIntake *in = batch->pdata[i];
+      sr_stomp_client_ack (b->client, in->ack);
+      if (in->duplicate)
+        b->counts.duplicates++;
+      else
+        b->counts.taken++;
+    }
 }

@@ -22,6 +22,8 @@ typedef struct {
   char *ack;
   char *message_id;
   GString *file;
+  char *name;                   /* the outbox file, once written */
+  gboolean duplicate;           /* message_id was taken before: ACK only */
 } SrBrokerIntake;
 
 /* A SEND waiting for its RECEIPT: a result, or a rejection whose MESSAGE

@@ -54,8 +54,8 @@ stomp_ready (guint16 port)
 }
 
 /* A failed assertion aborts the test: the broker must not outlive it. */
-static void
-die_with_parent (gpointer data)
+void
+fixture_die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
@@ -102,7 +102,7 @@ activemq_start (char **why)
   g_autofree char *out = g_build_filename (mq->dir, "activemq.log", NULL);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_set_stdout_file_path (l, out);
-  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (l, fixture_die_with_parent, NULL, NULL);
   g_subprocess_launcher_take_stderr_fd (l, -1);
   g_subprocess_launcher_set_flags (l, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   mq->process = g_subprocess_launcher_spawn (l, &error, java, "-Xmx256m", "-XX:+UseSerialGC",
@@ -126,8 +126,8 @@ activemq_start (char **why)
   return mq;
 }
 
-static void
-rm_rf (const char *path)
+void
+fixture_rm_rf (const char *path)
 {
   g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
   const char *name;
@@ -135,7 +135,7 @@ rm_rf (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
+        fixture_rm_rf (child);
       else
         g_unlink (child);
     }
@@ -157,7 +157,7 @@ activemq_stop (ActiveMQ *mq)
       g_subprocess_wait (mq->process, NULL, NULL);
     }
   g_object_unref (mq->process);
-  rm_rf (mq->dir);
+  fixture_rm_rf (mq->dir);
   g_free (mq->dir);
   g_free (mq);
 }

@@ -22,6 +22,11 @@ typedef struct {
 ActiveMQ *activemq_start (char **why);
 void activemq_stop (ActiveMQ *mq);
 
+/* Child setup for helper processes: SIGKILL when the test dies. */
+void fixture_die_with_parent (gpointer data);
+/* Removes a directory tree. */
+void fixture_rm_rf (const char *path);
+
 /* Runs tests/broker/stomp-client.py with @args (NULL-terminated) against
  * @port; returns its standard output, or NULL when it failed. */
 char *stomp_app (guint16 port, const char *const *args);

@@ -2,6 +2,7 @@
 """A STOMP application as the tests see one: stomp.py (Debian python3-stomp).
 
   stomp-client.py PORT send DEST BODY [NAME=VALUE ...]   SEND persistent, inside a transaction
+  stomp-client.py PORT send-many DEST COUNT TO            COUNT messages "msg-I", reference I
   stomp-client.py PORT receive DEST COUNT SECONDS         prints one JSON object per MESSAGE
 """
 import json
@@ -33,6 +34,14 @@ def main():
         conn.begin(transaction="tx1")
         conn.send(dest, body, headers=dict(headers, persistent="true"), transaction="tx1")
         conn.commit(transaction="tx1")
+        conn.disconnect()
+        return 0
+    if sys.argv[2] == "send-many":
+        dest, count, to = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        conn.connect(wait=True)
+        for i in range(count):
+            conn.send(dest, "msg-%d" % i, headers={"SMSDestination": to, "reference": str(i),
+                                                   "persistent": "true"})
         conn.disconnect()
         return 0
     dest, count, seconds = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])

@@ -10,6 +10,8 @@
 #include "router-fixture.h"
 #include "sr-broker.h"
 
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 static ActiveMQ *mq;
@@ -177,6 +179,138 @@ test_app_queues (void)
   broker_teardown (&bf);
 }
 
+/* ---- several routers on one queue ---- */
+
+/* A router daemon as a separate process, so that it can be killed. */
+typedef struct {
+  char *config;
+  char *log;
+  GSubprocess *process;
+} Daemon;
+
+static void
+daemon_start (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stderr_file_path (l, d->log);
+  g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
+  g_subprocess_launcher_set_child_setup (l, fixture_die_with_parent, NULL, NULL);
+  d->process = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
+                                            "--config", d->config, NULL);
+  g_assert_no_error (error);
+}
+
+static void
+daemon_setup (Daemon *d, const char *dir, const char *name, guint16 sim_port)
+{
+  g_autofree char *spool = g_build_filename (dir, name, NULL);
+  g_autofree char *text = g_strdup_printf ("[router]\nspool = %s\nregion = CH\nrescan-interval = 1\n"
+                                           "[smpp:main]\nhost = 127.0.0.1\nport = %u\nsystem-id = %s\n"
+                                           "password = secret\nreconnect-max = 2\nwindow = 10\n"
+                                           "[app:default]\nfrom = +41791234560\n"
+                                           "[broker]\nenabled = yes\nport = %u\nprefetch = 10\n"
+                                           "heart-beat = 1000\nreconnect-max = 1\n"
+                                           "[policy]\nmax-per-destination-hour = 0\n"
+                                           "max-per-destination-day = 0\n",
+                                           spool, sim_port, name, mq->port);
+  g_autofree char *file = g_strconcat (name, ".conf", NULL);
+  d->config = g_build_filename (dir, file, NULL);
+  g_autofree char *log = g_strconcat (name, ".log", NULL);
+  d->log = g_build_filename (dir, log, NULL);
+  g_assert_true (g_file_set_contents_full (d->config, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  daemon_start (d);
+}
+
+static void
+daemon_stop (Daemon *d)
+{
+  g_subprocess_send_signal (d->process, SIGTERM);
+  g_subprocess_wait (d->process, NULL, NULL);
+  g_clear_object (&d->process);
+  g_free (d->config);
+  g_free (d->log);
+}
+
+/* Counts each "msg-I" the SMSC received; returns how many distinct I there are. */
+static guint
+count_received (SrTestSim *sim, guint n, guint *copies)
+{
+  g_autoptr(GPtrArray) log = sr_test_sim_read_log (sim);
+  g_autoptr(GPtrArray) submits = sr_test_sim_log_filter (log, "in", "submit_sm");
+  memset (copies, 0, n * sizeof *copies);
+  for (guint i = 0; i < submits->len; i++)
+    {
+      const char *h = sr_test_log_str (submits->pdata[i], "short_message");
+      g_autoptr(GString) text = g_string_new (NULL);
+      for (const char *p = h; p && p[0] && p[1]; p += 2)
+        {
+          char byte[3] = { p[0], p[1], 0 };
+          g_string_append_c (text, (char) strtol (byte, NULL, 16));
+        }
+      guint64 idx = 0;
+      if (g_str_has_prefix (text->str, "msg-")
+          && g_ascii_string_to_unsigned (text->str + 4, 10, 0, n - 1, &idx, NULL))
+        copies[idx]++;
+    }
+  guint distinct = 0;
+  for (guint i = 0; i < n; i++)
+    distinct += copies[i] > 0;
+  return distinct;
+}
+
+/* Two routers consume one queue; one is killed with SIGKILL while it works
+ * and started again: every message reaches the SMSC, duplicates are bounded
+ * by the prefetch. */
+static void
+test_two_routers_kill (void)
+{
+  enum { N = 400, PREFETCH = 10 };
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--no-receipts", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("sr-broker-two-XXXXXX", NULL);
+  Daemon a = { 0 }, b = { 0 };
+  daemon_setup (&a, dir, "alpha", sr_test_sim_port (sim));
+  daemon_setup (&b, dir, "beta", sr_test_sim_port (sim));
+  g_autofree char *count = g_strdup_printf ("%u", N);
+  const char *send[] = { "send-many", "/queue/smsrouter.outbox", count, "+41791112233", NULL };
+  g_autofree char *out = stomp_app (mq->port, send);
+  g_assert_nonnull (out);
+
+  /* Kill alpha in the middle of the stream. */
+  if (!sr_test_sim_wait_stat (sim, "submits", N / 4, 30000))
+    {
+      g_autofree char *la = NULL, *lb = NULL;
+      g_file_get_contents (a.log, &la, NULL, NULL);
+      g_file_get_contents (b.log, &lb, NULL, NULL);
+      g_error ("the routers did not submit %u messages:\n%s\n%s", N / 4, la, lb);
+    }
+  g_subprocess_send_signal (a.process, SIGKILL);
+  g_subprocess_wait (a.process, NULL, NULL);
+  g_clear_object (&a.process);
+  daemon_start (&a);
+
+  guint copies[N];
+  guint distinct = 0;
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((distinct = count_received (sim, N, copies)) < N && g_get_monotonic_time () < end)
+    g_usleep (200 * 1000);
+  guint duplicates = 0;
+  for (guint i = 0; i < N; i++)
+    {
+      if (copies[i] == 0)
+        g_test_message ("msg-%u never reached the SMSC", i);
+      duplicates += copies[i] > 1 ? copies[i] - 1 : 0;
+    }
+  g_test_message ("%u messages, %u distinct at the SMSC, %u duplicates", N, distinct, duplicates);
+  g_assert_cmpuint (distinct, ==, N);
+  /* The MESSAGEs alpha had written but not ACKed (at most its prefetch) plus
+   * the parts it had in flight at the SMSC (at most its window). */
+  g_assert_cmpuint (duplicates, <=, PREFETCH + 10);
+  daemon_stop (&a);
+  daemon_stop (&b);
+  fixture_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -194,6 +328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/activemq/end-to-end", test_end_to_end);
   g_test_add_func ("/broker/activemq/bad-input", test_bad_input);
   g_test_add_func ("/broker/activemq/app-queues", test_app_queues);
+  g_test_add_func ("/broker/activemq/two-routers-kill", test_two_routers_kill);
   int rc = g_test_run ();
   activemq_stop (mq);
   return rc;

@@ -92,6 +92,11 @@ gboolean sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
                            const void *data, gsize len, SrSpoolFlags flags,
                            char **name, GError **error);
 
+/* Makes every file delivered so far durable (syncfs of the file system
+ * holding @app's folder): deliver a batch without SR_SPOOL_FSYNC, then call
+ * this once before acknowledging any of it. */
+gboolean sr_spool_sync (SrSpool *spool, const char *app, GError **error);
+
 /* Moves outbox/new/NAME to outbox/cur/NAME.  SR_SPOOL_ERROR_CLAIMED if it is
  * gone (someone else claimed it, or the app took it back). */
 gboolean sr_spool_claim (SrSpool *spool, const char *app, const char *name,
