@@ -13,6 +13,7 @@ typedef struct {
   char *receipts_queue;
   char *failed_queue;
   gboolean main;                /* the [broker] app: its queue honours the app header */
+  gboolean served;              /* still in the configuration (reload) */
   gint64 since;                 /* files older than this are history, not published */
 } SrBrokerApp;
 
@@ -43,7 +44,8 @@ struct _SrBroker {
   SrStompClient *client;
   SrBrokerOptions options;
   GPtrArray *apps;              /* SrBrokerApp */
-  gsize max_file_size;
+  guint prefetch;
+  char *connection_key;         /* the [broker] settings the client was made with */
   GPtrArray *batch;             /* SrBrokerIntake of the current read */
   GHashTable *inflight;         /* receipt id -> SrBrokerSend */
   GHashTable *inflight_keys;    /* keys of results in flight (borrowed from inflight) */

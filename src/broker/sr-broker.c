@@ -4,6 +4,7 @@
 #include "sr-broker-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 /* A configured value, or NULL when it is unset or empty. */
 static char *
@@ -52,13 +53,29 @@ sr_broker_event (SrBroker *b, SrJournalLevel level, const char *text)
   sr_router_system_event (b->router, level, "broker", text);
 }
 
+/* Replaces *@field with @value (either may be NULL); TRUE when it changed. */
+static gboolean
+set_queue (char **field, const char *value)
+{
+  char *v = nonempty (value);
+  gboolean changed = g_strcmp0 (*field, v) != 0;
+  g_free (*field);
+  *field = v;
+  return changed;
+}
+
 /* The apps the bridge serves: the [broker] app, and every app that names
- * one of its own queues.  Results of other apps stay in the spool only. */
-static void
-load_apps (SrBroker *b, const SrConfig *config)
+ * one of its own queues.  Results of other apps stay in the spool only.
+ * Apps are updated in place (MESSAGEs and SENDs in flight point to them);
+ * one that is no longer served keeps its entry without queues.  Outbox
+ * queues that changed are subscribed again on the running connection. */
+static gboolean
+update_apps (SrBroker *b, const SrConfig *config, GError **error)
 {
   const SrBrokerConfig *bc = &config->broker;
   const char *main_app = bc->app != NULL && *bc->app ? bc->app : config->default_app;
+  for (guint i = 0; i < b->apps->len; i++)
+    ((SrBrokerApp *) b->apps->pdata[i])->served = FALSE;
   for (guint i = 0; i < config->apps->len; i++)
     {
       const SrAppConfig *ac = config->apps->pdata[i];
@@ -66,17 +83,53 @@ load_apps (SrBroker *b, const SrConfig *config)
       if (!is_main && !nonempty (ac->outbox_queue) && !nonempty (ac->inbox_queue)
           && !nonempty (ac->receipts_queue) && !nonempty (ac->failed_queue))
         continue;
-      SrBrokerApp *a = g_new0 (SrBrokerApp, 1);
-      a->name = g_strdup (ac->name);
+      SrBrokerApp *a = sr_broker_find_app (b, ac->name);
+      if (a == NULL)
+        {
+          a = g_new0 (SrBrokerApp, 1);
+          a->name = g_strdup (ac->name);
+          g_ptr_array_add (b->apps, a);
+        }
+      if (a->since == 0 && (a->since = sr_broker_state_since (b->state, a->name, error)) < 0)
+        return FALSE;
+      a->served = TRUE;
       a->main = is_main;
-      a->outbox_queue = nonempty (ac->outbox_queue);
-      if (a->outbox_queue == NULL && is_main)
-        a->outbox_queue = nonempty (bc->outbox_queue);
-      a->inbox_queue = nonempty (ac->inbox_queue ? ac->inbox_queue : bc->inbox_queue);
-      a->receipts_queue = nonempty (ac->receipts_queue ? ac->receipts_queue : bc->receipts_queue);
-      a->failed_queue = nonempty (ac->failed_queue ? ac->failed_queue : bc->failed_queue);
-      g_ptr_array_add (b->apps, a);
+      set_queue (&a->inbox_queue, ac->inbox_queue ? ac->inbox_queue : bc->inbox_queue);
+      set_queue (&a->receipts_queue, ac->receipts_queue ? ac->receipts_queue : bc->receipts_queue);
+      set_queue (&a->failed_queue, ac->failed_queue ? ac->failed_queue : bc->failed_queue);
+      const char *outbox = nonempty (ac->outbox_queue) || !is_main ? ac->outbox_queue : bc->outbox_queue;
+      if ((set_queue (&a->outbox_queue, outbox) || b->prefetch != bc->prefetch) && b->client != NULL)
+        {
+          sr_stomp_client_unsubscribe (b->client, a->name);
+          if (a->outbox_queue != NULL)
+            sr_stomp_client_subscribe (b->client, a->name, a->outbox_queue, bc->prefetch);
+        }
     }
+  for (guint i = 0; i < b->apps->len; i++)
+    {
+      SrBrokerApp *a = b->apps->pdata[i];
+      if (a->served)
+        continue;
+      if (a->outbox_queue != NULL && b->client != NULL)
+        sr_stomp_client_unsubscribe (b->client, a->name);
+      g_clear_pointer (&a->outbox_queue, g_free);
+      g_clear_pointer (&a->inbox_queue, g_free);
+      g_clear_pointer (&a->receipts_queue, g_free);
+      g_clear_pointer (&a->failed_queue, g_free);
+      a->main = FALSE;
+    }
+  b->prefetch = bc->prefetch;
+  return TRUE;
+}
+
+/* A connection ended: whatever waited for it is the broker's again (MESSAGEs
+ * not ACKed) or is published again later (SENDs not confirmed). */
+static void
+forget_in_flight (SrBroker *b)
+{
+  g_hash_table_remove_all (b->inflight_keys);
+  g_hash_table_remove_all (b->inflight);
+  g_ptr_array_set_size (b->batch, 0);
 }
 
 static void
@@ -93,9 +146,7 @@ on_state_changed (SrStompClient *client, SrStompState state, const char *text, g
     case SR_STOMP_STATE_WAITING:
       /* Whatever was not confirmed is published again after the reconnect;
        * MESSAGEs not ACKed are redelivered by the broker. */
-      g_hash_table_remove_all (b->inflight_keys);
-      g_hash_table_remove_all (b->inflight);
-      g_ptr_array_set_size (b->batch, 0);
+      forget_in_flight (b);
       sr_broker_event (b, SR_LEVEL_WARNING, text);
       break;
     case SR_STOMP_STATE_CONNECTING:
@@ -151,6 +202,69 @@ sr_broker_track (SrBroker *b, SrBrokerSend *send)
   return id;
 }
 
+/* What a new connection needs; a reload that changes it reconnects. */
+static char *
+connection_key (const SrBrokerConfig *bc)
+{
+  return g_strdup_printf ("%s\n%u\n%s\n%s\n%s\n%d%d\n%u\n%u", bc->host, bc->port, bc->login,
+                          bc->passcode, bc->vhost, bc->tls, bc->tls_verify, bc->heartbeat,
+                          bc->reconnect_max);
+}
+
+static void
+free_key (char *key)
+{
+  if (key != NULL)
+    explicit_bzero (key, strlen (key));
+  g_free (key);
+}
+
+/* A new client for @config's [broker], subscribed to every outbox queue. */
+static void
+connect_client (SrBroker *b, const SrConfig *config)
+{
+  const SrBrokerConfig *bc = &config->broker;
+  SrStompOptions so = {
+    .host = bc->host,
+    .port = bc->port,
+    .login = bc->login,
+    .passcode = bc->passcode,
+    .vhost = bc->vhost,
+    .tls = bc->tls,
+    .tls_verify = bc->tls_verify,
+    .heartbeat_ms = bc->heartbeat,
+    .reconnect_min_ms = b->options.reconnect_min_ms,
+    .reconnect_max_ms = bc->reconnect_max * 1000,
+    /* Room for a body over max-file-size: the router, not the wire,
+     * turns it into a dead letter with a clear reason. */
+    .limits = { .max_body_bytes = MAX ((gsize) 1024 * 1024, 2 * config->max_file_size + 65536) },
+  };
+  SrStompCallbacks cb = {
+    .state_changed = on_state_changed,
+    .message = on_message,
+    .receipt = on_receipt,
+    .flush = on_flush,
+  };
+  free_key (b->connection_key);
+  b->connection_key = connection_key (bc);
+  b->client = sr_stomp_client_new (&so, &cb, b);
+  for (guint i = 0; i < b->apps->len; i++)
+    {
+      SrBrokerApp *a = b->apps->pdata[i];
+      if (a->outbox_queue != NULL)
+        sr_stomp_client_subscribe (b->client, a->name, a->outbox_queue, bc->prefetch);
+    }
+}
+
+/* Drops the connection: MESSAGEs not ACKed go back to the broker, SENDs not
+ * confirmed are published again by the next connection. */
+static void
+disconnect_client (SrBroker *b)
+{
+  g_clear_pointer (&b->client, sr_stomp_client_free);
+  forget_in_flight (b);
+}
+
 SrBroker *
 sr_broker_new (SrRouter *router, const SrBrokerOptions *options, GError **error)
 {
@@ -176,53 +290,18 @@ sr_broker_new (SrRouter *router, const SrBrokerOptions *options, GError **error)
     b->options = *options;
   if (b->options.scan_ms == 0)
     b->options.scan_ms = 500;
-  b->max_file_size = config->max_file_size;
   b->apps = g_ptr_array_new_with_free_func (app_free);
   b->batch = g_ptr_array_new_with_free_func (sr_broker_intake_free);
   b->inflight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sr_broker_send_free);
   b->inflight_keys = g_hash_table_new (g_str_hash, g_str_equal);
   b->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   b->confirmed = g_ptr_array_new_with_free_func (sr_broker_send_free);
-  load_apps (b, config);
-  for (guint i = 0; i < b->apps->len; i++)
+  if (!update_apps (b, config, error))
     {
-      SrBrokerApp *a = b->apps->pdata[i];
-      a->since = sr_broker_state_since (b->state, a->name, error);
-      if (a->since < 0)
-        {
-          sr_broker_free (b);
-          return NULL;
-        }
+      sr_broker_free (b);
+      return NULL;
     }
-
-  SrStompOptions so = {
-    .host = bc->host,
-    .port = bc->port,
-    .login = bc->login,
-    .passcode = bc->passcode,
-    .vhost = bc->vhost,
-    .tls = bc->tls,
-    .tls_verify = bc->tls_verify,
-    .heartbeat_ms = bc->heartbeat,
-    .reconnect_min_ms = b->options.reconnect_min_ms,
-    .reconnect_max_ms = bc->reconnect_max * 1000,
-    /* Room for a body over max-file-size: the router, not the wire,
-     * turns it into a dead letter with a clear reason. */
-    .limits = { .max_body_bytes = MAX ((gsize) 1024 * 1024, 2 * config->max_file_size + 65536) },
-  };
-  SrStompCallbacks cb = {
-    .state_changed = on_state_changed,
-    .message = on_message,
-    .receipt = on_receipt,
-    .flush = on_flush,
-  };
-  b->client = sr_stomp_client_new (&so, &cb, b);
-  for (guint i = 0; i < b->apps->len; i++)
-    {
-      SrBrokerApp *a = b->apps->pdata[i];
-      if (a->outbox_queue != NULL)
-        sr_stomp_client_subscribe (b->client, a->name, a->outbox_queue, bc->prefetch);
-    }
+  connect_client (b, config);
   return b;
 }
 
@@ -242,6 +321,7 @@ sr_broker_free (SrBroker *b)
     return;
   g_clear_handle_id (&b->scan_id, g_source_remove);
   g_clear_pointer (&b->client, sr_stomp_client_free);
+  free_key (b->connection_key);
   if (b->confirmed != NULL)
     sr_broker_publish_confirmed (b);
   g_clear_pointer (&b->batch, g_ptr_array_unref);
@@ -276,4 +356,38 @@ sr_broker_start_for_router (SrRouter *router)
     }
   sr_broker_start (b);
   return b;
+}
+
+gboolean
+sr_broker_reload (SrBroker *b, GError **error)
+{
+  const SrConfig *config = sr_router_get_config (b->router);
+  if (!update_apps (b, config, error))
+    return FALSE;
+  g_autofree char *key = connection_key (&config->broker);
+  gboolean same = g_strcmp0 (key, b->connection_key) == 0;
+  explicit_bzero (key, strlen (key));
+  if (!same)
+    {
+      sr_broker_event (b, SR_LEVEL_INFO, _("broker connection settings changed: reconnecting"));
+      disconnect_client (b);
+      connect_client (b, config);
+      sr_stomp_client_start (b->client);
+    }
+  return TRUE;
+}
+
+void
+sr_broker_reload_for_router (SrBroker **broker, SrRouter *router)
+{
+  if (!sr_router_get_config (router)->broker.enabled)
+    {
+      g_clear_pointer (broker, sr_broker_free);
+      return;
+    }
+  g_autoptr(GError) error = NULL;
+  if (*broker == NULL)
+    *broker = sr_broker_start_for_router (router);
+  else if (!sr_broker_reload (*broker, &error))
+    g_warning (_("the broker bridge keeps its configuration: %s"), error->message);
 }

@@ -44,10 +44,17 @@ void sr_broker_start (SrBroker *broker);
 void sr_broker_free (SrBroker *broker);
 void sr_broker_get_status (SrBroker *broker, SrBrokerStatus *status);
 
+/* Applies the router's configuration after sr_router_reload(): queues that
+ * changed are subscribed again on the running connection; changed
+ * connection settings (host, login, TLS ...) reconnect. */
+gboolean sr_broker_reload (SrBroker *broker, GError **error);
+
 /* What the daemon and the console do next to their router: creates and
  * starts the bridge when [broker] is enabled.  NULL when it is not, or when
  * the bridge cannot start (a warning says why; the router runs on). */
 SrBroker *sr_broker_start_for_router (SrRouter *router);
+/* After a reload: starts, reloads or stops *@broker as [broker] now says. */
+void sr_broker_reload_for_router (SrBroker **broker, SrRouter *router);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrBroker, sr_broker_free)
 

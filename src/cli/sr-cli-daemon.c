@@ -35,6 +35,7 @@ typedef enum {
 typedef struct {
   GMainLoop *loop;
   SrRouter *router;
+  SrBroker *broker;           /* NULL without [broker] */
   char *config_path;
   char *config_text;          /* the running configuration's file, to report what a reload changes */
   const char *spool;
@@ -188,6 +189,7 @@ on_reload_signal (gpointer user_data)
       g_warning (_("configuration not reloaded, the running one is kept: %s"), error->message);
       return G_SOURCE_CONTINUE;
     }
+  sr_broker_reload_for_router (&d->broker, d->router);
   g_autofree char *changed = changed_groups (d->config_text, text);
   if (changed != NULL)
     g_message (_("configuration reloaded; changed groups: %s"), changed);
@@ -257,7 +259,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
 
   /* A front end over the spool: when it cannot start, the router still serves the spool. */
-  SrBroker *broker = sr_broker_start_for_router (d.router);
+  d.broker = sr_broker_start_for_router (d.router);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);
@@ -271,7 +273,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   g_source_remove (sig_hup);
 
   g_clear_pointer (&server, sr_console_server_free);
-  g_clear_pointer (&broker, sr_broker_free);
+  g_clear_pointer (&d.broker, sr_broker_free);
   sr_router_free (d.router);
   g_main_loop_unref (d.loop);
   if (pidfile != NULL)

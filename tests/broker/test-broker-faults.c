@@ -8,6 +8,7 @@
  */
 #include "router-fixture.h"
 #include "sr-broker.h"
+#include "sr-config.h"
 
 #include <string.h>
 
@@ -64,6 +65,8 @@ fake_read (FakeBroker *fb, FakeConn *c)
           const char *detail = sr_stomp_frame_get_header (f, "id");
           if (g_str_equal (f->command, "CONNECT"))
             detail = sr_stomp_frame_get_header (f, "passcode");
+          if (g_str_equal (f->command, "SUBSCRIBE"))
+            detail = sr_stomp_frame_get_header (f, "destination");
           g_async_queue_push (fb->seen, g_strdup_printf ("%s %s", f->command, detail ? detail : ""));
           return f;
         }
@@ -304,11 +307,62 @@ test_error_and_close_mid_frame (void)
   fault_teardown (&ff);
 }
 
+/* ---- a reload moves a subscription without reconnecting ---- */
+
+static void
+script_reload (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  fake_login (fb, c);
+  g_assert_true (fake_expect (fb, c, "UNSUBSCRIBE"));
+  g_assert_true (fake_expect (fb, c, "SUBSCRIBE"));
+  fake_write (c, "MESSAGE\nsubscription:default\nmessage-id:m-r\nack:a-r\n"
+              "destination:/queue/new.out\nto:+41791112233\n\nafter the reload",
+              sizeof "MESSAGE\nsubscription:default\nmessage-id:m-r\nack:a-r\n"
+              "destination:/queue/new.out\nto:+41791112233\n\nafter the reload", FALSE);
+  g_assert_true (fake_expect (fb, c, "ACK"));
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+}
+
+static void
+test_reload_moves_subscription (void)
+{
+  FaultFixture ff = { 0 };
+  fault_setup (&ff, script_reload);
+  wait_seen (ff.fake, "SUBSCRIBE /queue/smsrouter.outbox");
+  g_autofree char *text = g_strdup_printf ("[router]\nspool = %s\nregion = CH\nrescan-interval = 1\n"
+                                           "[smpp:main]\nhost = 127.0.0.1\nport = %u\n"
+                                           "system-id = router\npassword = secret\n"
+                                           "[app:default]\nfrom = +41791234560\n"
+                                           "outbox-queue = /queue/new.out\n"
+                                           "[broker]\nenabled = yes\nport = %u\nlogin = router\n"
+                                           "passcode = " PASSCODE "\nheart-beat = 0\n",
+                                           ff.fx.spool, sr_test_sim_port (ff.fx.sim), ff.fake->port);
+  g_autoptr(GError) error = NULL;
+  SrConfig *config = sr_config_load_data (text, strlen (text), "reload", &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_router_reload (ff.fx.router, config, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_broker_reload (ff.broker, &error));
+  g_assert_no_error (error);
+  wait_seen (ff.fake, "UNSUBSCRIBE default");
+  wait_seen (ff.fake, "SUBSCRIBE /queue/new.out");
+  wait_seen (ff.fake, "ACK a-r");
+  SrBrokerStatus st;
+  sr_broker_get_status (ff.broker, &st);
+  g_assert_cmpuint (st.connects, ==, 1);
+  g_assert_cmpuint (st.taken, ==, 1);
+  fault_teardown (&ff);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/broker/faults/byte-by-byte-and-redelivery", test_byte_by_byte_and_redelivery);
   g_test_add_func ("/broker/faults/error-and-close-mid-frame", test_error_and_close_mid_frame);
+  g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
   return g_test_run ();
 }
