@@ -178,17 +178,24 @@ typedef struct {
 } FaultFixture;
 
 static void
-fault_setup (FaultFixture *ff, void (*script) (gpointer fake))
+fault_setup_hb (FaultFixture *ff, void (*script) (gpointer fake), guint heartbeat_ms)
 {
   ff->fake = fake_start (script);
   g_autofree char *tail = g_strdup_printf ("\n[broker]\nenabled = yes\nport = %u\nlogin = router\n"
-                                           "passcode = " PASSCODE "\nheart-beat = 0\n", ff->fake->port);
+                                           "passcode = " PASSCODE "\nheart-beat = %u\n", ff->fake->port,
+                                           heartbeat_ms);
   router_fixture_setup (&ff->fx, NULL, NULL, NULL, NULL, tail);
   g_autoptr(GError) error = NULL;
   SrBrokerOptions options = { .scan_ms = 100, .reconnect_min_ms = 100 };
   ff->broker = sr_broker_new (ff->fx.router, &options, &error);
   g_assert_no_error (error);
   sr_broker_start (ff->broker);
+}
+
+static void
+fault_setup (FaultFixture *ff, void (*script) (gpointer fake))
+{
+  fault_setup_hb (ff, script, 0);
 }
 
 static void
@@ -307,6 +314,36 @@ test_error_and_close_mid_frame (void)
   fault_teardown (&ff);
 }
 
+/* ---- a broker that goes silent past the heart-beat ---- */
+
+static void
+script_silent (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  g_assert_true (fake_expect (fb, c, "CONNECT"));
+  static const char connected[] = "CONNECTED\nversion:1.2\nheart-beat:100,100\n\n";
+  fake_write (c, connected, sizeof connected, FALSE);
+  /* Read (the bridge's heart-beats and SUBSCRIBE) but never answer. */
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+  c = fake_accept (fb);
+  fake_login (fb, c);
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+}
+
+static void
+test_heartbeat_silence (void)
+{
+  FaultFixture ff = { 0 };
+  fault_setup_hb (&ff, script_silent, 200);
+  wait_seen (ff.fake, "SUBSCRIBE");
+  wait_seen (ff.fake, "SUBSCRIBE");   /* the bridge gave up on the silent connection and came back */
+  g_assert_true (events_contain (&ff, "nothing from the broker"));
+  fault_teardown (&ff);
+}
+
 /* ---- a reload moves a subscription without reconnecting ---- */
 
 static void
@@ -364,5 +401,6 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/faults/byte-by-byte-and-redelivery", test_byte_by_byte_and_redelivery);
   g_test_add_func ("/broker/faults/error-and-close-mid-frame", test_error_and_close_mid_frame);
   g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
+  g_test_add_func ("/broker/faults/heartbeat-silence", test_heartbeat_silence);
   return g_test_run ();
 }
