@@ -221,14 +221,17 @@ sr_broker_intake_flush (SrBroker *b)
   if (write_error != NULL)
     {
       /* Disk full, permissions: a system-wide problem.  What was not
-       * written stays with the broker (no ACK). */
+       * written goes back to the broker with the connection, to be
+       * delivered again once the bridge has reconnected. */
       g_autofree char *text = g_strdup_printf (_("broker messages wait: %s"), write_error->message);
       sr_broker_event (b, SR_LEVEL_ERROR, text);
     }
   if (!sr_broker_state_begin (b->state, &error))
     {
+      /* Not ACKed: the broker delivers them again after the reconnect. */
       sr_broker_event (b, SR_LEVEL_ERROR, error->message);
-      return;   /* not ACKed: the broker redelivers after the reconnect */
+      sr_stomp_client_reconnect (b->client, error->message);
+      return;
     }
   for (guint i = 0; i < written; i++)
     {
@@ -241,15 +244,19 @@ sr_broker_intake_flush (SrBroker *b)
     {
       sr_broker_event (b, SR_LEVEL_ERROR, error->message);
       sr_broker_state_commit (b->state, NULL);
+      sr_stomp_client_reconnect (b->client, error->message);
       return;
     }
   for (guint i = 0; i < written; i++)
     {
       SrBrokerIntake *in = batch->pdata[i];
-      sr_stomp_client_ack (b->client, in->ack);
+      if (!sr_stomp_client_ack (b->client, in->ack))
+        break;
       if (in->duplicate)
         b->counts.duplicates++;
       else
         b->counts.taken++;
     }
+  if (write_error != NULL)
+    sr_stomp_client_reconnect (b->client, write_error->message);
 }

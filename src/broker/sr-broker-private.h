@@ -15,6 +15,7 @@ typedef struct {
   gboolean main;                /* the [broker] app: its queue honours the app header */
   gboolean served;              /* still in the configuration (reload) */
   gint64 since;                 /* files older than this are history, not published */
+  gint64 scanned_mtime[SR_SPOOL_N_FOLDERS];   /* ns; folder unchanged since a full scan: skip it */
 } SrBrokerApp;
 
 /* A MESSAGE turned into a file, waiting for the batch's durability. */

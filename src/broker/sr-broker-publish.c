@@ -139,10 +139,27 @@ recent (SrBroker *b, SrBrokerApp *a, SrSpoolFolder folder, const char *name)
   return st.st_mtime >= oldest;
 }
 
-/* Publishes the unpublished files of one folder; FALSE when the window is full. */
+/* The folder's modification time in ns (a file renamed in or out changes it), 0 if unknown. */
+static gint64
+folder_mtime (SrBroker *b, SrBrokerApp *a, SrSpoolFolder folder)
+{
+  g_autofree char *path = sr_spool_get_path (b->spool, a->name, folder, NULL);
+  GStatBuf st;
+  if (g_stat (path, &st) < 0)
+    return 0;
+  return (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+}
+
+/* Publishes the unpublished files of one folder; FALSE when the window is
+ * full.  A folder whose time did not change since its last complete scan
+ * holds nothing new and is not listed again: the scan costs nothing while
+ * the spool is quiet, however many files it keeps. */
 static gboolean
 scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder)
 {
+  gint64 mtime = folder_mtime (b, a, folder);
+  if (mtime != 0 && mtime == a->scanned_mtime[folder])
+    return TRUE;
   g_autoptr(GError) error = NULL;
   g_autoptr(SrSpoolScan) scan = sr_spool_scan_new (b->spool, a->name, folder, &error);
   if (scan == NULL)
@@ -151,8 +168,13 @@ scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder
   for (;;)
     {
       g_ptr_array_set_size (names, 0);
-      if (!sr_spool_scan_next (scan, names, 256, &error) || names->len == 0)
+      if (!sr_spool_scan_next (scan, names, 256, &error))
         return TRUE;
+      if (names->len == 0)
+        {
+          a->scanned_mtime[folder] = mtime;
+          return TRUE;
+        }
       for (guint i = 0; i < names->len; i++)
         {
           const char *name = names->pdata[i];

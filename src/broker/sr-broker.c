@@ -130,6 +130,10 @@ forget_in_flight (SrBroker *b)
   g_hash_table_remove_all (b->inflight_keys);
   g_hash_table_remove_all (b->inflight);
   g_ptr_array_set_size (b->batch, 0);
+  /* The SENDs that were skipped as in flight must be found again. */
+  for (guint i = 0; i < b->apps->len; i++)
+    memset (((SrBrokerApp *) b->apps->pdata[i])->scanned_mtime, 0,
+            sizeof ((SrBrokerApp *) b->apps->pdata[i])->scanned_mtime);
 }
 
 static void

@@ -595,3 +595,11 @@ sr_stomp_client_start (SrStompClient *c)
     return;
   start_connect (c);
 }
+
+void
+sr_stomp_client_reconnect (SrStompClient *c, const char *reason)
+{
+  g_return_if_fail (c != NULL && reason != NULL);
+  if (c->state == SR_STOMP_STATE_CONNECTED || c->state == SR_STOMP_STATE_CONNECTING)
+    client_lost (c, reason);
+}

@@ -73,6 +73,10 @@ gboolean sr_stomp_client_send_frame (SrStompClient *client, const SrStompFrame *
 /* ACK of a MESSAGE's ack header. */
 gboolean sr_stomp_client_ack (SrStompClient *client, const char *ack_id);
 
+/* Drops the connection (the broker takes back every MESSAGE not ACKed)
+ * and connects again after the backoff delay; @reason goes into the event. */
+void sr_stomp_client_reconnect (SrStompClient *client, const char *reason);
+
 /* Successful logins since creation (for the overview and tests). */
 guint64 sr_stomp_client_connects (SrStompClient *client);
 

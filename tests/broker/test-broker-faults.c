@@ -10,6 +10,7 @@
 #include "sr-broker.h"
 #include "sr-config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define PASSCODE "s3cret-pass"
@@ -19,6 +20,7 @@ typedef struct {
   GSocketListener *listener;
   guint16 port;
   GAsyncQueue *seen;            /* char*: "CONNECT", "ACK id", "SUBSCRIBE dest" ... */
+  GAsyncQueue *go;              /* the test tells the script to go on */
   void (*script) (gpointer fake);
   GThread *thread;
 } FakeBroker;
@@ -139,6 +141,7 @@ fake_start (void (*script) (gpointer fake))
   g_assert_no_error (error);
   fb->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   fb->seen = g_async_queue_new_full (g_free);
+  fb->go = g_async_queue_new ();
   fb->script = script;
   fb->thread = g_thread_new ("fake-broker", fake_thread, fb);
   return fb;
@@ -151,6 +154,7 @@ fake_free (FakeBroker *fb)
   g_socket_listener_close (fb->listener);
   g_object_unref (fb->listener);
   g_async_queue_unref (fb->seen);
+  g_async_queue_unref (fb->go);
   g_free (fb);
 }
 
@@ -344,6 +348,59 @@ test_heartbeat_silence (void)
   fault_teardown (&ff);
 }
 
+/* ---- the spool cannot take the message ---- */
+
+static void
+script_write_failure (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  fake_login (fb, c);
+  g_async_queue_pop (fb->go);
+  fake_write (c, MESSAGE ("m-w", "a-w"), sizeof MESSAGE ("m-w", "a-w"), FALSE);
+  /* Reads until the bridge hangs up; an ACK would be reported (and fail the test). */
+  fake_expect (fb, c, "DISCONNECT");
+  g_async_queue_push (fb->seen, g_strdup ("CLOSED"));
+  fake_close (c);
+  c = fake_accept (fb);
+  fake_login (fb, c);
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+}
+
+static void
+test_write_failure_not_acked (void)
+{
+  FaultFixture ff = { 0 };
+  fault_setup (&ff, script_write_failure);
+  wait_seen (ff.fake, "SUBSCRIBE");
+  /* The outbox's tmp/ is gone: the file cannot be written. */
+  g_autofree char *tmp = g_build_filename (ff.fx.spool, "apps", "default", "outbox", "tmp", NULL);
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+  g_async_queue_push (ff.fake->go, GINT_TO_POINTER (1));
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *s = g_async_queue_try_pop (ff.fake->seen);
+      g_assert_true (g_get_monotonic_time () < end);
+      if (s == NULL)
+        {
+          g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+          continue;
+        }
+      g_assert_false (g_str_has_prefix (s, "ACK"));
+      if (g_str_equal (s, "CLOSED"))
+        break;
+    }
+  wait_seen (ff.fake, "SUBSCRIBE");   /* connected again: the broker will deliver it again */
+  g_assert_true (events_contain (&ff, "broker messages wait"));
+  g_assert_cmpuint (files_with_id (&ff, "m-w"), ==, 0);
+  SrBrokerStatus st;
+  sr_broker_get_status (ff.broker, &st);
+  g_assert_cmpuint (st.taken, ==, 0);
+  fault_teardown (&ff);
+}
+
 /* ---- a reload moves a subscription without reconnecting ---- */
 
 static void
@@ -402,5 +459,6 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/faults/error-and-close-mid-frame", test_error_and_close_mid_frame);
   g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
   g_test_add_func ("/broker/faults/heartbeat-silence", test_heartbeat_silence);
+  g_test_add_func ("/broker/faults/write-failure-not-acked", test_write_failure_not_acked);
   return g_test_run ();
 }
