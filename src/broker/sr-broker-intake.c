@@ -114,13 +114,10 @@ reject (SrBroker *b, SrBrokerApp *app, const SrStompFrame *frame, const char *ac
   for (guint i = 0; i + 1 < frame->headers->len; i += 2)
     {
       const char *name = frame->headers->pdata[i];
-      /* The broker's own headers would confuse it on a new message. */
-      if (g_str_equal (name, "destination") || g_str_equal (name, "subscription")
-          || g_str_equal (name, "ack") || g_str_equal (name, "content-length")
-          || g_str_equal (name, "receipt") || g_str_equal (name, "persistent"))
-        continue;
       if (g_str_equal (name, "message-id"))
         name = "X-Broker-Message-Id";
+      else if (sr_broker_reserved_header (name))
+        continue;
       sr_stomp_frame_add_header (send, name, frame->headers->pdata[i + 1]);
     }
   gsize len = 0;

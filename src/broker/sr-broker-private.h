@@ -72,6 +72,8 @@ void sr_broker_intake_free (gpointer p);
 /* sr-broker-publish.c */
 gboolean sr_broker_publish_scan (gpointer broker);
 void sr_broker_publish_confirmed (SrBroker *broker);
+/* Whether a header of that name must not be copied into a SEND. */
+gboolean sr_broker_reserved_header (const char *name);
 /* The STOMP headers a spool file's header lines become. */
 void sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len,
                                      gsize *body_offset);

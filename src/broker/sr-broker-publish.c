@@ -42,6 +42,21 @@ queue_of (const SrBrokerApp *a, const char *kind)
   return a->failed_queue;
 }
 
+gboolean
+sr_broker_reserved_header (const char *name)
+{
+  /* Headers the broker acts on: copied from a file or a MESSAGE they would
+   * change the SEND (its length, its destination, its receipt). */
+  static const char *const reserved[] = {
+    "content-length", "content-type", "destination", "receipt", "transaction", "persistent",
+    "message-id", "subscription", "ack", "id", "reply-to", "expires", "priority", NULL
+  };
+  for (guint i = 0; reserved[i]; i++)
+    if (g_ascii_strcasecmp (name, reserved[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 free_string (gpointer p)
 {
@@ -86,7 +101,9 @@ sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len
       pos = lf ? end + 1 : len;
     }
   for (guint k = 0; k < names->len; k++)
-    if (g_utf8_validate (((GString *) values->pdata[k])->str, -1, NULL))
+    if (!sr_broker_reserved_header (names->pdata[k])
+        && g_utf8_validate (names->pdata[k], -1, NULL)
+        && g_utf8_validate (((GString *) values->pdata[k])->str, -1, NULL))
       sr_stomp_frame_add_header (frame, names->pdata[k], ((GString *) values->pdata[k])->str);
   *body_offset = pos;
 }

@@ -171,7 +171,8 @@ on_receipt (SrStompClient *client, const char *receipt_id, gpointer data)
 {
   SrBroker *b = data;
   SrBrokerSend *send = NULL;
-  if (!g_hash_table_steal_extended (b->inflight, receipt_id, NULL, (gpointer *) &send))
+  g_autofree char *id = NULL;
+  if (!g_hash_table_steal_extended (b->inflight, receipt_id, (gpointer *) &id, (gpointer *) &send))
     return;
   if (send->kind == NULL)
     {

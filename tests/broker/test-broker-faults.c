@@ -23,11 +23,13 @@ typedef struct {
   GAsyncQueue *go;              /* the test tells the script to go on */
   void (*script) (gpointer fake);
   GThread *thread;
+  GTlsCertificate *cert;        /* set: connections are TLS */
 } FakeBroker;
 
 /* One accepted connection of the fake. */
 typedef struct {
   GSocketConnection *conn;
+  GIOStream *io;                /* conn, or the TLS connection over it */
   SrStompParser *parser;
 } FakeConn;
 
@@ -40,6 +42,18 @@ fake_accept (FakeBroker *fb)
   g_assert_no_error (error);
   g_socket_set_timeout (g_socket_connection_get_socket (c->conn), 20);
   c->parser = sr_stomp_parser_new (NULL);
+  c->io = G_IO_STREAM (g_object_ref (c->conn));
+  if (fb->cert != NULL)
+    {
+      g_clear_object (&c->io);
+      c->io = g_tls_server_connection_new (G_IO_STREAM (c->conn), fb->cert, &error);
+      g_assert_no_error (error);
+      if (!g_tls_connection_handshake (G_TLS_CONNECTION (c->io), NULL, &error))
+        {
+          g_async_queue_push (fb->seen, g_strdup_printf ("HANDSHAKE-FAILED %s", error->message));
+          g_clear_object (&c->io);
+        }
+    }
   return c;
 }
 
@@ -47,6 +61,7 @@ static void
 fake_close (FakeConn *c)
 {
   g_io_stream_close (G_IO_STREAM (c->conn), NULL, NULL);
+  g_clear_object (&c->io);
   g_object_unref (c->conn);
   sr_stomp_parser_free (c->parser);
   g_free (c);
@@ -73,7 +88,7 @@ fake_read (FakeBroker *fb, FakeConn *c)
           return f;
         }
       char buf[4096];
-      gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (c->conn)),
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (c->io),
                                       buf, sizeof buf, NULL, NULL);
       if (n <= 0)
         return NULL;
@@ -98,7 +113,7 @@ fake_expect (FakeBroker *fb, FakeConn *c, const char *command)
 static void
 fake_write (FakeConn *c, const char *data, gsize len, gboolean byte_by_byte)
 {
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->conn));
+  GOutputStream *out = g_io_stream_get_output_stream (c->io);
   for (gsize off = 0; off < len; off += byte_by_byte ? 1 : len)
     {
       g_output_stream_write_all (out, data + off, byte_by_byte ? 1 : len, NULL, NULL, NULL);
@@ -128,9 +143,10 @@ fake_thread (gpointer data)
 }
 
 static FakeBroker *
-fake_start (void (*script) (gpointer fake))
+fake_start (void (*script) (gpointer fake), GTlsCertificate *cert)
 {
   FakeBroker *fb = g_new0 (FakeBroker, 1);
+  fb->cert = cert ? g_object_ref (cert) : NULL;
   fb->listener = g_socket_listener_new ();
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
@@ -155,6 +171,7 @@ fake_free (FakeBroker *fb)
   g_object_unref (fb->listener);
   g_async_queue_unref (fb->seen);
   g_async_queue_unref (fb->go);
+  g_clear_object (&fb->cert);
   g_free (fb);
 }
 
@@ -182,12 +199,13 @@ typedef struct {
 } FaultFixture;
 
 static void
-fault_setup_hb (FaultFixture *ff, void (*script) (gpointer fake), guint heartbeat_ms)
+fault_setup_full (FaultFixture *ff, void (*script) (gpointer fake), guint heartbeat_ms,
+                  GTlsCertificate *cert, const char *tls_keys)
 {
-  ff->fake = fake_start (script);
+  ff->fake = fake_start (script, cert);
   g_autofree char *tail = g_strdup_printf ("\n[broker]\nenabled = yes\nport = %u\nlogin = router\n"
-                                           "passcode = " PASSCODE "\nheart-beat = %u\n", ff->fake->port,
-                                           heartbeat_ms);
+                                           "passcode = " PASSCODE "\nheart-beat = %u\n%s", ff->fake->port,
+                                           heartbeat_ms, tls_keys ? tls_keys : "");
   router_fixture_setup (&ff->fx, NULL, NULL, NULL, NULL, tail);
   g_autoptr(GError) error = NULL;
   SrBrokerOptions options = { .scan_ms = 100, .reconnect_min_ms = 100 };
@@ -199,7 +217,7 @@ fault_setup_hb (FaultFixture *ff, void (*script) (gpointer fake), guint heartbea
 static void
 fault_setup (FaultFixture *ff, void (*script) (gpointer fake))
 {
-  fault_setup_hb (ff, script, 0);
+  fault_setup_full (ff, script, 0, NULL, NULL);
 }
 
 static void
@@ -341,7 +359,7 @@ static void
 test_heartbeat_silence (void)
 {
   FaultFixture ff = { 0 };
-  fault_setup_hb (&ff, script_silent, 200);
+  fault_setup_full (&ff, script_silent, 200, NULL, NULL);
   wait_seen (ff.fake, "SUBSCRIBE");
   wait_seen (ff.fake, "SUBSCRIBE");   /* the bridge gave up on the silent connection and came back */
   g_assert_true (events_contain (&ff, "nothing from the broker"));
@@ -451,6 +469,62 @@ test_reload_moves_subscription (void)
   fault_teardown (&ff);
 }
 
+/* ---- TLS: the certificate is checked unless tls-verify = no ---- */
+
+static void
+script_tls_ok (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  g_assert_nonnull (c->io);
+  fake_login (fb, c);
+  fake_write (c, MESSAGE ("m-t", "a-t"), sizeof MESSAGE ("m-t", "a-t"), FALSE);
+  g_assert_true (fake_expect (fb, c, "ACK"));
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+}
+
+static void
+script_tls_refused (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  g_assert_null (c->io);   /* the bridge refused the self-signed certificate */
+  fake_close (c);
+}
+
+static void
+test_tls (gconstpointer data)
+{
+  gboolean verify = GPOINTER_TO_INT (data);
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking) installed");
+      return;
+    }
+  g_autofree char *pem = g_build_filename (SR_TEST_SRCDIR, "smpp", "tls-test.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_file (pem, &error);
+  g_assert_no_error (error);
+  FaultFixture ff = { 0 };
+  fault_setup_full (&ff, verify ? script_tls_refused : script_tls_ok, 0, cert,
+                    verify ? "tls = yes\n" : "tls = yes\ntls-verify = no\n");
+  if (verify)
+    {
+      wait_seen (ff.fake, "HANDSHAKE-FAILED");
+      gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (!events_contain (&ff, "cannot connect to broker") && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      g_assert_true (events_contain (&ff, "cannot connect to broker"));
+    }
+  else
+    {
+      wait_seen (ff.fake, "ACK a-t");
+      g_assert_cmpuint (files_with_id (&ff, "m-t"), ==, 1);
+    }
+  fault_teardown (&ff);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +534,7 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
   g_test_add_func ("/broker/faults/heartbeat-silence", test_heartbeat_silence);
   g_test_add_func ("/broker/faults/write-failure-not-acked", test_write_failure_not_acked);
+  g_test_add_data_func ("/broker/faults/tls", GINT_TO_POINTER (FALSE), test_tls);
+  g_test_add_data_func ("/broker/faults/tls-verify-refuses-self-signed", GINT_TO_POINTER (TRUE), test_tls);
   return g_test_run ();
 }
