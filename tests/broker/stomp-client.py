@@ -16,7 +16,13 @@ import stomp
 class Collector(stomp.ConnectionListener):
     def __init__(self):
         self.frames = []
+        self.receipts = set()
         self.cond = threading.Condition()
+
+    def on_receipt(self, frame):
+        with self.cond:
+            self.receipts.add(frame.headers.get("receipt-id"))
+            self.cond.notify_all()
 
     def on_message(self, frame):
         with self.cond:
@@ -38,10 +44,22 @@ def main():
         return 0
     if sys.argv[2] == "send-many":
         dest, count, to = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        listener = Collector()
+        conn.set_listener("r", listener)
         conn.connect(wait=True)
-        for i in range(count):
-            conn.send(dest, "msg-%d" % i, headers={"SMSDestination": to, "reference": str(i),
-                                                   "persistent": "true"})
+        # In transactions of 1,000, each commit confirmed by a RECEIPT: the
+        # broker takes them at its pace instead of dropping a flooding producer.
+        for start in range(0, count, 1000):
+            tx = "tx%d" % start
+            conn.begin(transaction=tx)
+            for i in range(start, min(start + 1000, count)):
+                conn.send(dest, "msg-%d" % i, headers={"SMSDestination": to, "reference": str(i),
+                                                       "persistent": "true"}, transaction=tx)
+            conn.commit(transaction=tx, headers={"receipt": tx})
+            with listener.cond:
+                while tx not in listener.receipts:
+                    if not listener.cond.wait(120):
+                        return 1
         conn.disconnect()
         return 0
     dest, count, seconds = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
