@@ -84,6 +84,8 @@ main (int argc, char **argv)
   bench_init (argc, argv);
   guint64 n = bench_env_u64 ("SR_BENCH_BROKER_N", 100000);
   g_autofree char *why = NULL;
+  /* A queue of 100,000 persistent messages stalled a 256 MiB broker. */
+  g_setenv ("SR_ACTIVEMQ_HEAP", "1g", FALSE);
   ActiveMQ *mq = activemq_start (&why);
   if (mq == NULL)
     {

@@ -3,7 +3,8 @@
  * Starts the Debian `activemq` package's broker as a child process with its
  * own configuration and data directory under a temporary directory, one
  * STOMP transport on a free loopback port and nothing else (no web console,
- * no JMX, 256 MiB heap), and stops it again.  Start one per test program:
+ * no JMX, 256 MiB heap unless $SR_ACTIVEMQ_HEAP says otherwise, e.g. "1g"),
+ * and stops it again.  Start one per test program:
  * the JVM needs seconds to come up.
  */
 #pragma once
