@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+#include "sr-broker.h"
 #include "sr-console-remote.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
@@ -100,12 +101,14 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
     }
   g_autoptr (SrNotify) notify = sr_notify_new (5000);
   sr_router_set_event_func (router, notify_event, notify);
+  g_autoptr (SrBroker) broker = sr_broker_start_for_router (router);
   g_autoptr (SrConsoleRouterModel) model = sr_console_router_model_new (router, NULL);
   SrConsoleOptions options = { .title = console_title };
   g_autoptr (SrConsole) console = sr_console_new (sr_console_router_model_get (model), &options);
   SrConsoleExit why = sr_console_run (console, &error);
   g_clear_pointer (&console, sr_console_free);
   g_clear_pointer (&model, sr_console_router_model_free);
+  g_clear_pointer (&broker, sr_broker_free);
   sr_console_stop_router (router, 10000);
   sr_router_set_event_func (router, NULL, NULL);
   if (why == SR_CONSOLE_EXIT_ERROR)

@@ -34,7 +34,8 @@ static const char *const provider_keys[] = {
 static const char *const app_keys[] = {
   "region", "from", "allow-destinations", "inbound-numbers", "inbound-keywords",
   "inbound-allow", "inbound-deny", "smstools3-compat", "smstools3-settle",
-  "smstools3-empty-limit", NULL
+  "smstools3-empty-limit", "outbox-queue", "inbox-queue", "receipts-queue",
+  "failed-queue", NULL
 };
 static const char *const policy_keys[] = {
   "blacklist-countries", "blacklist-numbers", "blacklist-prefixes",
@@ -43,7 +44,8 @@ static const char *const policy_keys[] = {
 };
 static const char *const broker_keys[] = {
   "enabled", "host", "port", "login", "passcode", "vhost", "outbox-queue",
-  "inbox-queue", "receipts-queue", "failed-queue", "app", NULL
+  "inbox-queue", "receipts-queue", "failed-queue", "app", "tls", "tls-verify",
+  "heart-beat", "prefetch", "reconnect-max", NULL
 };
 
 /* Carries the key file and its origin through the readers. */
@@ -280,6 +282,10 @@ app_free (gpointer p)
   g_strfreev (c->inbound_keywords);
   g_strfreev (c->inbound_allow);
   g_strfreev (c->inbound_deny);
+  g_free (c->outbox_queue);
+  g_free (c->inbox_queue);
+  g_free (c->receipts_queue);
+  g_free (c->failed_queue);
   g_free (c);
 }
 
@@ -399,6 +405,11 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
   a->inbound_keywords = read_list (r, group, "inbound-keywords");
   a->inbound_allow = read_list (r, group, "inbound-allow");
   a->inbound_deny = read_list (r, group, "inbound-deny");
+  if (!read_string (r, group, "outbox-queue", NULL, &a->outbox_queue, error) ||
+      !read_string (r, group, "inbox-queue", NULL, &a->inbox_queue, error) ||
+      !read_string (r, group, "receipts-queue", NULL, &a->receipts_queue, error) ||
+      !read_string (r, group, "failed-queue", NULL, &a->failed_queue, error))
+    return FALSE;
   if (!check_prefixes (r, group, "allow-destinations", a->allow_destinations, error) ||
       !check_prefixes (r, group, "inbound-numbers", a->inbound_numbers, error) ||
       !check_prefixes (r, group, "inbound-allow", a->inbound_allow, error) ||
@@ -465,9 +476,14 @@ load_broker (Reader *r, SrConfig *c, GError **error)
       !read_string (r, g, "inbox-queue", "/queue/smsrouter.inbox", &b->inbox_queue, error) ||
       !read_string (r, g, "receipts-queue", "/queue/smsrouter.receipts", &b->receipts_queue, error) ||
       !read_string (r, g, "failed-queue", "/queue/smsrouter.outbox.failed", &b->failed_queue, error) ||
-      !read_string (r, g, "app", NULL, &b->app, error))
+      !read_string (r, g, "app", NULL, &b->app, error) ||
+      !read_bool (r, g, "tls", FALSE, &b->tls, error) ||
+      !read_bool (r, g, "tls-verify", TRUE, &b->tls_verify, error))
     return FALSE;
   READ_UINT (r, g, "port", 61613, 1, 65535, b->port, error);
+  READ_UINT (r, g, "heart-beat", 10000, 0, 3600000, b->heartbeat, error);
+  READ_UINT (r, g, "prefetch", 100, 1, 65535, b->prefetch, error);
+  READ_UINT (r, g, "reconnect-max", 60, 1, 3600, b->reconnect_max, error);
   if (*b->passcode != '\0')
     r->has_secret = TRUE;
   if (present)

@@ -90,6 +90,10 @@ typedef struct {
   gboolean smstools3_compat; /* its files are smstools3's (written in place, To without '+') */
   guint smstools3_settle;    /* seconds a compat file must stay unchanged before the claim */
   guint smstools3_empty_limit; /* seconds after which an empty compat file is a dead letter */
+  char *outbox_queue;        /* broker destinations of this app; NULL = not set */
+  char *inbox_queue;
+  char *receipts_queue;
+  char *failed_queue;
 } SrAppConfig;
 
 /* One per-country sender override: countries (ISO 3166 alpha-2) → sender. */
@@ -123,6 +127,11 @@ typedef struct {
   char *receipts_queue;
   char *failed_queue;
   char *app;                 /* app whose spool receives broker messages */
+  gboolean tls;
+  gboolean tls_verify;
+  guint heartbeat;           /* milliseconds offered both ways; 0 = none */
+  guint prefetch;            /* unacknowledged MESSAGEs the broker may send ahead */
+  guint reconnect_max;       /* seconds, backoff ceiling (starts at 1 s) */
 } SrBrokerConfig;
 
 /* The whole configuration. */
