@@ -13,6 +13,7 @@
 #include "sr-cli.h"
 #include "sr-config.h"
 #include "sr-console-remote.h"
+#include "sr-http.h"
 #include "sr-router.h"
 
 #include <errno.h>
@@ -254,6 +255,11 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   SrConsoleServer *server = sr_console_server_new_for_router (d.router, &server_error);
   if (server == NULL)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
+  /* The HTTP front end is optional: the router runs on without it. */
+  g_autoptr(GError) http_error = NULL;
+  SrHttp *http = sr_http_new (d.router, &http_error);
+  if (http == NULL && http_error != NULL)
+    g_warning (_("the HTTP front end is not running: %s"), http_error->message);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);
@@ -266,6 +272,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
   g_source_remove (sig_int);
   g_source_remove (sig_hup);
 
+  g_clear_pointer (&http, sr_http_free);
   g_clear_pointer (&server, sr_console_server_free);
   sr_router_free (d.router);
   g_main_loop_unref (d.loop);
