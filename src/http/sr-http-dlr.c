@@ -157,7 +157,18 @@ poll_watch (SrHttp *http, SrHttpWatch *w)
   g_autoptr(GPtrArray) segs = NULL;
   g_autoptr(SrJournalMessage) m = sr_journal_message_find_by_file (journal, w->app, w->file, &segs, NULL);
   if (m == NULL)
-    return FALSE;   /* not claimed yet */
+    {
+      /* not claimed yet, or never written (the router died between the
+       * watch and the file): the file is in outbox/new/ or cur/ until the
+       * journal has its row */
+      SrSpool *spool = sr_router_get_spool (http->router);
+      g_autofree char *fresh_path = sr_spool_get_path (spool, w->app, SR_SPOOL_OUTBOX_NEW, w->file);
+      g_autofree char *claimed_path = sr_spool_get_path (spool, w->app, SR_SPOOL_OUTBOX_CUR, w->file);
+      if (g_file_test (fresh_path, G_FILE_TEST_EXISTS) || g_file_test (claimed_path, G_FILE_TEST_EXISTS))
+        return FALSE;
+      sr_http_store_forget_watch (http, w, NULL);
+      return TRUE;
+    }
   guint fresh = kinds_happened (m, segs, w->mask) & w->mask & ~w->reported;
   gboolean final = is_final (m, w->mask, w->reported);
   if (fresh == 0)

@@ -101,26 +101,31 @@ sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *s
   if (check == NULL)
     return invalid (error, "%s", local->message);
 
-  if (!sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
-                         data, len, SR_SPOOL_FSYNC, name, error))
-    return FALSE;
-  if (s->dlr_url != NULL)
+  if (s->dlr_url == NULL)
+    return sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
+                             data, len, SR_SPOOL_FSYNC, name, error);
+
+  /* The watch (what the front end owes) is on disk before the file can be
+   * claimed, under the name the file will have: a crash in between leaves a
+   * watch without a file, which the follower forgets, never a message whose
+   * reports are lost.  The X-Dlr-* headers keep what was asked with it. */
+  SrHttpWatch *w = g_new0 (SrHttpWatch, 1);
+  w->app = g_strdup (app->name);
+  w->file = sr_spool_unique_name ();
+  w->user = g_strdup (user->name);
+  w->url = g_strdup (s->dlr_url);
+  w->mask = s->dlr_mask;
+  *name = g_strdup (w->file);
+  if (!sr_http_store_add_watch (http, w, error)
+      || !sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
+                            data, len, SR_SPOOL_FSYNC | SR_SPOOL_KEEP_NAME, name, error))
     {
-      /* The X-Dlr-* headers keep what was asked with the message; the watch
-       * is the front end's index of what it still owes. */
-      SrHttpWatch *w = g_new0 (SrHttpWatch, 1);
-      w->app = g_strdup (app->name);
-      w->file = g_strdup (*name);
-      w->user = g_strdup (user->name);
-      w->url = g_strdup (s->dlr_url);
-      w->mask = s->dlr_mask;
-      if (!sr_http_store_add_watch (http, w, error))
-        {
-          sr_http_watch_free (w);
-          return FALSE;
-        }
-      g_hash_table_replace (http->watches, g_strconcat (w->app, "/", w->file, NULL), w);
+      sr_http_store_forget_watch (http, w, NULL);
+      sr_http_watch_free (w);
+      g_clear_pointer (name, g_free);
+      return FALSE;
     }
+  g_hash_table_replace (http->watches, g_strconcat (w->app, "/", w->file, NULL), w);
   return TRUE;
 }
 

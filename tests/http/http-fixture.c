@@ -167,6 +167,14 @@ http_fixture_setup (HttpFixture *f, const char *extra)
   g_assert_true (g_file_set_contents (f->config, text, -1, NULL));
   g_assert_cmpint (g_chmod (f->config, 0600), ==, 0);
 
+  f->client = soup_session_new_with_options ("timeout", 30, NULL);
+  http_fixture_start_daemon (f);
+}
+
+void
+http_fixture_start_daemon (HttpFixture *f)
+{
+  g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
@@ -175,19 +183,26 @@ http_fixture_setup (HttpFixture *f, const char *extra)
   f->daemon = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
                                            "--config", f->config, NULL);
   g_assert_no_error (error);
-
-  f->client = soup_session_new_with_options ("timeout", 30, NULL);
   /* up when /metrics answers and the simulator has a bind */
   gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  gint64 binds = sr_test_sim_stat (f->sim, "binds_ok");
   guint status = 0;
   while (g_get_monotonic_time () < end)
     {
       status = http_fixture_request (f, "GET", "/metrics", NULL, NULL, NULL, NULL);
-      if (status == 200 && sr_test_sim_stat (f->sim, "binds_ok") >= 1)
+      if (status == 200 && sr_test_sim_stat (f->sim, "binds_ok") > binds)
         break;
       g_usleep (50000);
     }
   g_assert_cmpuint (status, ==, 200);
+}
+
+void
+http_fixture_kill_daemon (HttpFixture *f)
+{
+  g_subprocess_force_exit (f->daemon);
+  g_subprocess_wait (f->daemon, NULL, NULL);
+  g_clear_object (&f->daemon);
 }
 
 void

@@ -36,6 +36,11 @@ typedef struct {
  * replaced by the recorder's port. */
 void http_fixture_setup (HttpFixture *f, const char *extra);
 void http_fixture_teardown (HttpFixture *f);
+/* Starts the daemon again (after http_fixture_kill_daemon) and waits until
+ * it answers and has bound once more. */
+void http_fixture_start_daemon (HttpFixture *f);
+/* SIGKILL, as a crash. */
+void http_fixture_kill_daemon (HttpFixture *f);
 
 /* A request to the daemon; returns the status and sets *@body (NUL-terminated). */
 guint http_fixture_request (HttpFixture *f, const char *method, const char *path_and_query,

@@ -119,6 +119,55 @@ test_callback_dead (void)
   http_fixture_teardown (&f);
 }
 
+/* Reports owed survive kill -9: a callback still failing and a message
+ * still awaiting its receipt are both reported after the restart, once;
+ * a watch whose file was never written (a crash between the two) is
+ * forgotten. */
+static void
+test_dlr_survives_restart (void)
+{
+  HttpFixture f = { 0 };
+  http_fixture_setup (&f, "[http]\ncallback-retry = 1\n");
+  g_autofree char *path = g_strdup_printf ("/cgi-bin/sendsms?username=shop&password=s3cret&to=%%2B41791234568"
+                                           "&text=Hi&dlr-mask=9&dlr-url=http%%3A%%2F%%2F127.0.0.1%%3A%u%%2Ffail%%3Fd%%3D%%25d",
+                                           f.recorder_port);
+  g_assert_cmpuint (http_fixture_request (&f, "GET", path, NULL, NULL, NULL, NULL), ==, 202);
+  g_assert_true (http_fixture_wait_calls (&f, 2, 15000));   /* both tried, both refused */
+  http_fixture_kill_daemon (&f);
+
+  /* a watch without its file, as a crash between writing the two leaves */
+  g_autofree char *db = g_build_filename (f.spool, "router", "http.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("sqlite3 '%s' \"INSERT INTO watches (app, file, user, url, mask, created)"
+                                          " VALUES ('default', '1.2P3Q4.lost', 'shop', 'http://127.0.0.1:%u/lost', 1, 0)\"",
+                                          db, f.recorder_port);
+  g_assert_cmpint (system (sql), ==, 0);
+
+  f.fail_status = 200;
+  guint before = f.calls->len;
+  http_fixture_start_daemon (&f);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gboolean got8 = FALSE, got1 = FALSE;
+  while ((!got8 || !got1) && g_get_monotonic_time () < end)
+    {
+      http_fixture_spin (&f, 50);
+      for (guint i = before; i < f.calls->len; i++)
+        {
+          got8 |= g_strcmp0 (query (f.calls->pdata[i], "d"), "8") == 0;
+          got1 |= g_strcmp0 (query (f.calls->pdata[i], "d"), "1") == 0;
+        }
+    }
+  g_assert_true (got8 && got1);
+  http_fixture_spin (&f, 2500);
+  for (guint i = before; i < f.calls->len; i++)
+    g_assert_cmpstr (((HttpCall *) f.calls->pdata[i])->path, ==, "/fail");
+  g_assert_cmpuint (f.calls->len - before, ==, 2);   /* once each after the restart */
+  g_autofree char *metrics = NULL;
+  http_fixture_request (&f, "GET", "/metrics", NULL, NULL, NULL, &metrics);
+  g_assert_nonnull (strstr (metrics, "sms_router_http_dlr_watches 0\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_http_callbacks{state=\"pending\"} 0\n"));
+  http_fixture_teardown (&f);
+}
+
 /* One bad request and what must come back. */
 typedef struct {
   const char *query;           /* after /cgi-bin/sendsms? */
@@ -328,6 +377,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/http/sendsms-dlr", test_sendsms_dlr);
   g_test_add_func ("/http/callback-dead", test_callback_dead);
+  g_test_add_func ("/http/dlr-survives-restart", test_dlr_survives_restart);
   g_test_add_func ("/http/bad-input", test_bad_input);
   g_test_add_func ("/http/metrics-promtool", test_metrics_promtool);
   g_test_add_func ("/http/json-api", test_json_api);
