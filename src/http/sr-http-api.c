@@ -107,21 +107,20 @@ post_messages (SrHttp *http, SoupServerMessage *msg, const SrHttpUserConfig *use
           return reply_error (http, msg, SOUP_STATUS_BAD_REQUEST, text);
         }
     }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint failed;
+  if (!sr_http_queue (http, user, subs, nodes->len, names, &failed, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("message %u: %s", failed + 1, error->message);
+      gboolean bad = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      return reply_error (http, msg, bad ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_SERVICE_UNAVAILABLE, text);
+    }
   g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "ids");
   json_builder_begin_array (b);
-  for (guint i = 0; i < nodes->len; i++)
-    {
-      g_autofree char *name = NULL;
-      if (!sr_http_queue (http, user, &subs[i], &name, &error))
-        {
-          g_autofree char *text = g_strdup_printf ("message %u: %s", i + 1, error->message);
-          gboolean bad = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-          return reply_error (http, msg, bad ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_SERVICE_UNAVAILABLE, text);
-        }
-      json_builder_add_string_value (b, name);
-    }
+  for (guint i = 0; i < names->len; i++)
+    json_builder_add_string_value (b, names->pdata[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
   reply_json (http, msg, SOUP_STATUS_ACCEPTED, b);

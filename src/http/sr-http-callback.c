@@ -178,14 +178,6 @@ sr_http_mo_poll (SrHttp *http)
   for (guint i = 0; i < rows->len; i++)
     {
       SrJournalInbound *in = rows->pdata[i];
-      const char *app_name = in->app != NULL ? in->app : "";
-      guint64 *n = g_hash_table_lookup (http->counters.inbound, app_name);
-      if (n == NULL)
-        {
-          n = g_new0 (guint64, 1);
-          g_hash_table_insert (http->counters.inbound, g_strdup (app_name), n);
-        }
-      (*n)++;
       const SrAppConfig *app = in->app != NULL ? sr_config_find_app (config, in->app) : NULL;
       if (app != NULL && app->inbound_url != NULL)
         {
@@ -200,6 +192,14 @@ sr_http_mo_poll (SrHttp *http)
             }
         }
       http->inbound_cursor = in->id;
+      const char *app_name = in->app != NULL ? in->app : "";
+      guint64 *n = g_hash_table_lookup (http->counters.inbound, app_name);
+      if (n == NULL)
+        {
+          n = g_new0 (guint64, 1);
+          g_hash_table_insert (http->counters.inbound, g_strdup (app_name), n);
+        }
+      (*n)++;
     }
   sr_http_store_set_cursor (http, "inbound", http->inbound_cursor);
 }

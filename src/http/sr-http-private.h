@@ -133,11 +133,12 @@ typedef struct {
   const char *dlr_url;
   guint dlr_mask;
 } SrHttpSubmit;
-/* Checks @s as the router will and writes it to @user's app outbox (fsynced);
- * *@name receives the file name.  Input errors are G_IO_ERROR_INVALID_ARGUMENT,
- * the rest are failures of the spool. */
-gboolean sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *s,
-                        char **name, GError **error);
+/* Checks every one of @subs as the router will, and only then writes each to
+ * @user's app outbox (fsynced), appending the file names to @names.  Input
+ * errors are G_IO_ERROR_INVALID_ARGUMENT, the rest failures of the spool;
+ * *@failed is the index of the message that failed. */
+gboolean sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *subs, guint n,
+                        GPtrArray *names, guint *failed, GError **error);
 /* Checks a dlr-url: absolute http(s). */
 gboolean sr_http_check_url (const char *url, GError **error);
 

@@ -56,23 +56,21 @@ sr_http_check_url (const char *url, GError **error)
   return TRUE;
 }
 
-gboolean
-sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *s,
-               char **name, GError **error)
+/* Checks @s as the router will and returns the file's bytes. */
+static GBytes *
+prepare (SrHttp *http, const SrAppConfig *app, const SrHttpUserConfig *user, const SrHttpSubmit *s,
+         GError **error)
 {
   const SrConfig *config = sr_http_config (http);
-  const SrAppConfig *app = sr_config_find_app (config, user->app);
-  if (app == NULL)
-    return invalid (error, "the user's app '%s' is no longer configured", user->app);
   char e164[SR_NUMBER_E164_SIZE], country[SR_NUMBER_REGION_SIZE];
   g_autoptr(GError) local = NULL;
   if (!sr_number_normalise (s->to, app->region, e164, country, &local))
-    return invalid (error, "to '%s': %s", s->to, local->message);
+    return (invalid (error, "to '%s': %s", s->to, local->message), NULL);
   SrAddress addr;
   if (s->from != NULL && !sr_number_classify_sender (s->from, app->region, NULL, &addr, &local))
-    return invalid (error, "from '%s': %s", s->from, local->message);
+    return (invalid (error, "from '%s': %s", s->from, local->message), NULL);
   if (s->alphabet == SR_MESSAGE_ALPHABET_GSM && !sr_gsm7_count (s->text, -1, NULL, NULL, NULL))
-    return invalid (error, "text has characters outside the GSM alphabet (coding=0); use coding=2");
+    return (invalid (error, "text has characters outside the GSM alphabet (coding=0); use coding=2"), NULL);
 
   g_autoptr(SrMessage) msg = sr_message_new (s->to, s->text);
   if (s->from != NULL)
@@ -96,11 +94,23 @@ sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *s
       sr_message_set_header (msg, "X-Dlr-Mask", mask);
     }
   gsize len = 0;
-  g_autofree char *data = sr_message_serialize (msg, &len);
+  char *data = sr_message_serialize (msg, &len);
   g_autoptr(SrMessage) check = sr_message_parse (data, len, config->max_file_size, &local);
   if (check == NULL)
-    return invalid (error, "%s", local->message);
+    {
+      g_free (data);
+      return (invalid (error, "%s", local->message), NULL);
+    }
+  return g_bytes_new_take (data, len);
+}
 
+/* Writes one prepared file to the app's outbox (fsynced); *@name gets its name. */
+static gboolean
+deliver (SrHttp *http, const SrAppConfig *app, const SrHttpUserConfig *user, const SrHttpSubmit *s,
+         GBytes *bytes, char **name, GError **error)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
   if (s->dlr_url == NULL)
     return sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
                              data, len, SR_SPOOL_FSYNC, name, error);
@@ -126,6 +136,32 @@ sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *s
       return FALSE;
     }
   g_hash_table_replace (http->watches, g_strconcat (w->app, "/", w->file, NULL), w);
+  return TRUE;
+}
+
+gboolean
+sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *subs, guint n,
+               GPtrArray *names, guint *failed, GError **error)
+{
+  const SrAppConfig *app = sr_config_find_app (sr_http_config (http), user->app);
+  *failed = 0;
+  if (app == NULL)
+    return invalid (error, "the user's app '%s' is no longer configured", user->app);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *bytes = prepare (http, app, user, &subs[i], error);
+      if (bytes == NULL)
+        return (*failed = i, FALSE);
+      g_ptr_array_add (files, bytes);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = NULL;
+      if (!deliver (http, app, user, &subs[i], files->pdata[i], &name, error))
+        return (*failed = i, FALSE);
+      g_ptr_array_add (names, g_steal_pointer (&name));
+    }
   return TRUE;
 }
 
@@ -284,21 +320,17 @@ sr_http_sendsms_handler (SoupServer *server, SoupServerMessage *msg, const char 
     invalid (&error, "Missing receiver number (the to parameter is required)");
   else
     read_params (p, &s, &converted, &error);
-  /* Every number is checked before the first file is written. */
-  const SrAppConfig *app = sr_config_find_app (sr_http_config (http), user->app);
-  for (guint i = 0; error == NULL && app != NULL && i < recipients->len; i++)
+  /* Every recipient is checked before the first file is written. */
+  g_autofree SrHttpSubmit *subs = g_new0 (SrHttpSubmit, MAX (recipients->len, 1));
+  for (guint i = 0; i < recipients->len; i++)
     {
-      char e164[SR_NUMBER_E164_SIZE], country[SR_NUMBER_REGION_SIZE];
-      g_autoptr(GError) local = NULL;
-      if (!sr_number_normalise (recipients->pdata[i], app->region, e164, country, &local))
-        invalid (&error, "to '%s': %s", (char *) recipients->pdata[i], local->message);
+      subs[i] = s;
+      subs[i].to = recipients->pdata[i];
     }
-  for (guint i = 0; error == NULL && i < recipients->len; i++)
-    {
-      s.to = recipients->pdata[i];
-      g_autofree char *name = NULL;
-      sr_http_queue (http, user, &s, &name, &error);
-    }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint failed;
+  if (error == NULL)
+    sr_http_queue (http, user, subs, recipients->len, names, &failed, &error);
   if (error == NULL)
     sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_ACCEPTED, "0: Accepted for delivery");
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))

@@ -21,18 +21,6 @@ fail (BenchRun *run, const char *message)
   return 1;
 }
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  if (!g_socket_bind (s, any, TRUE, NULL))
-    return 0;
-  g_autoptr(GSocketAddress) bound = g_socket_get_local_address (s, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* The number after @label in @text, or -1. */
 static double
 number_after (const char *text, const char *label)
@@ -70,7 +58,7 @@ main (int argc, char **argv)
   BenchRun *run = bench_run_new (1, &error);
   if (run == NULL)
     return fail (NULL, error->message);
-  guint16 port = free_port ();
+  guint16 port = sr_test_free_port ();
   g_autofree char *extra = g_strdup_printf ("\n[http]\nport = %u\n[http-user:bench]\npassword = bench\napp = %s\n",
                                             port, BENCH_APP);
   g_autofree char *config = NULL;

@@ -39,17 +39,6 @@ record (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
 }
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_assert_true (g_socket_bind (s, any, TRUE, NULL));
-  g_autoptr(GSocketAddress) bound = g_socket_get_local_address (s, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 die_with_parent (gpointer user_data)
 {
@@ -152,7 +141,7 @@ http_fixture_setup (HttpFixture *f, const char *extra)
   f->recorder_port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  f->port = free_port ();
+  f->port = sr_test_free_port ();
   g_autofree char *rec = g_strdup_printf ("%u", f->recorder_port);
   g_auto(GStrv) pieces = g_strsplit (extra != NULL ? extra : "", "@REC@", -1);
   g_autofree char *extra_text = g_strjoinv (rec, pieces);

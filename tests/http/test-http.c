@@ -234,6 +234,12 @@ test_bad_input (void)
                                           "[{\"to\":\"+41791234568\",\"text\":\"ok\"},{\"to\":\"+41791234568\"}]",
                                           "shop:s3cret", &jerr), ==, 400);
   g_assert_nonnull (strstr (jerr, "message 2: \\\"text\\\""));
+  g_clear_pointer (&jerr, g_free);
+  /* a bad number in the second message: the first is not written either */
+  g_assert_cmpuint (http_fixture_request (&f, "POST", "/api/v1/messages", "application/json",
+                                          "[{\"to\":\"+41791234568\",\"text\":\"ok\"},{\"to\":\"abc\",\"text\":\"x\"}]",
+                                          "shop:s3cret", &jerr), ==, 400);
+  g_assert_nonnull (strstr (jerr, "message 2: to 'abc'"));
   g_assert_cmpuint (http_fixture_request (&f, "GET", "/api/v1/messages/x", NULL, NULL, "shop:bad", NULL), ==, 403);
   /* nothing was written by any of them */
   http_fixture_spin (&f, 1500);
@@ -363,6 +369,10 @@ test_mo_inbound_url (void)
   JsonObject *o = json_node_get_object (json_parser_get_root (p));
   g_assert_cmpstr (json_object_get_string_member (o, "text"), ==, "Grüezi");
   g_assert_cmpstr (json_object_get_string_member (o, "from"), ==, "+41795550001");
+  g_autofree char *metrics = NULL;
+  http_fixture_request (&f, "GET", "/metrics", NULL, NULL, NULL, &metrics);
+  g_assert_nonnull (strstr (metrics, "sms_router_inbound_total{app=\"mo\"} 1\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_inbound_total{app=\"api\"} 1\n"));
   /* the inbox files stay */
   g_autofree char *inbox = g_build_filename (f.spool, "apps", "mo", "inbox", "new", NULL);
   g_autoptr(GDir) d = g_dir_open (inbox, 0, NULL);
