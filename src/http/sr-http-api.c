@@ -78,6 +78,31 @@ read_submit (JsonNode *node, SrHttpSubmit *s, char **why)
   return TRUE;
 }
 
+/* The answer once the files are written (or could not be). */
+static void
+messages_queued (SrHttp *http, GPtrArray *names, guint failed, const GError *error, gpointer user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u: %s", failed + 1, error->message);
+      reply_error (http, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, text);
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ids");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < names->len; i++)
+        json_builder_add_string_value (b, names->pdata[i]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      reply_json (http, msg, SOUP_STATUS_ACCEPTED, b);
+    }
+  soup_server_message_unpause (msg);
+}
+
 static void
 post_messages (SrHttp *http, SoupServerMessage *msg, const SrHttpUserConfig *user)
 {
@@ -107,23 +132,17 @@ post_messages (SrHttp *http, SoupServerMessage *msg, const SrHttpUserConfig *use
           return reply_error (http, msg, SOUP_STATUS_BAD_REQUEST, text);
         }
     }
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   guint failed;
-  if (!sr_http_queue (http, user, subs, nodes->len, names, &failed, &error))
+  /* the answer waits for the files (the reference is the callback's) */
+  if (sr_http_queue (http, user, subs, nodes->len, &failed, &error, messages_queued, msg))
     {
-      g_autofree char *text = g_strdup_printf ("message %u: %s", failed + 1, error->message);
-      gboolean bad = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-      return reply_error (http, msg, bad ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_SERVICE_UNAVAILABLE, text);
+      g_object_ref (msg);
+      soup_server_message_pause (msg);
+      return;
     }
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ids");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < names->len; i++)
-    json_builder_add_string_value (b, names->pdata[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  reply_json (http, msg, SOUP_STATUS_ACCEPTED, b);
+  g_autofree char *text = g_strdup_printf ("message %u: %s", failed + 1, error->message);
+  gboolean bad = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  reply_error (http, msg, bad ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_SERVICE_UNAVAILABLE, text);
 }
 
 static void

@@ -63,6 +63,7 @@ struct _SrHttp {
   gint64 receipt_cursor;       /* journal receipts counted so far */
   gint64 inbound_cursor;       /* journal inbound rows seen so far (durable) */
   guint tick_id;
+  guint writing;               /* batches in worker threads */
   SrHttpCounters counters;
 };
 
@@ -133,12 +134,17 @@ typedef struct {
   const char *dlr_url;
   guint dlr_mask;
 } SrHttpSubmit;
-/* Checks every one of @subs as the router will, and only then writes each to
- * @user's app outbox (fsynced), appending the file names to @names.  Input
- * errors are G_IO_ERROR_INVALID_ARGUMENT, the rest failures of the spool;
- * *@failed is the index of the message that failed. */
+/* Called on the main loop once a batch is written: @names (the file names,
+ * in order) and, on a failure of the spool, @error and the index @failed of
+ * the message that was not written (those before it were). */
+typedef void (*SrHttpQueuedFunc) (SrHttp *http, GPtrArray *names, guint failed,
+                                  const GError *error, gpointer user_data);
+/* Checks every one of @subs as the router will (an input error returns
+ * FALSE at once: G_IO_ERROR_INVALID_ARGUMENT, *@failed its index, nothing
+ * written, @done not called), then writes each to @user's app outbox,
+ * fsynced, in a worker thread, and calls @done. */
 gboolean sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *subs, guint n,
-                        GPtrArray *names, guint *failed, GError **error);
+                        guint *failed, GError **error, SrHttpQueuedFunc done, gpointer user_data);
 /* Checks a dlr-url: absolute http(s). */
 gboolean sr_http_check_url (const char *url, GError **error);
 

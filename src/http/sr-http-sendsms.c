@@ -104,64 +104,139 @@ prepare (SrHttp *http, const SrAppConfig *app, const SrHttpUserConfig *user, con
   return g_bytes_new_take (data, len);
 }
 
-/* Writes one prepared file to the app's outbox (fsynced); *@name gets its name. */
-static gboolean
-deliver (SrHttp *http, const SrAppConfig *app, const SrHttpUserConfig *user, const SrHttpSubmit *s,
-         GBytes *bytes, char **name, GError **error)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-  if (s->dlr_url == NULL)
-    return sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
-                             data, len, SR_SPOOL_FSYNC, name, error);
+/* A batch of files being written and fsynced by a worker thread: the main
+ * loop goes on serving other requests meanwhile, and the fsyncs of
+ * concurrent requests meet in the file system's journal commits. */
+typedef struct {
+  SrHttp *http;
+  SrSpool *spool;
+  char *app;
+  GPtrArray *files;            /* GBytes */
+  GPtrArray *watches;          /* SrHttpWatch or NULL, per file; owned until registered */
+  GPtrArray *names;            /* the names written */
+  guint failed;
+  GError *error;
+  SrHttpQueuedFunc done;
+  gpointer user_data;
+} Batch;
 
-  /* The watch (what the front end owes) is on disk before the file can be
-   * claimed, under the name the file will have: a crash in between leaves a
-   * watch without a file, which the follower forgets, never a message whose
-   * reports are lost.  The X-Dlr-* headers keep what was asked with it. */
-  SrHttpWatch *w = g_new0 (SrHttpWatch, 1);
-  w->app = g_strdup (app->name);
-  w->file = sr_spool_unique_name ();
-  w->user = g_strdup (user->name);
-  w->url = g_strdup (s->dlr_url);
-  w->mask = s->dlr_mask;
-  *name = g_strdup (w->file);
-  if (!sr_http_store_add_watch (http, w, error)
-      || !sr_spool_deliver (sr_router_get_spool (http->router), app->name, SR_SPOOL_BOX_OUTBOX,
-                            data, len, SR_SPOOL_FSYNC | SR_SPOOL_KEEP_NAME, name, error))
+static void
+batch_free (Batch *b)
+{
+  g_free (b->app);
+  g_ptr_array_unref (b->files);
+  g_ptr_array_unref (b->watches);
+  g_ptr_array_unref (b->names);
+  g_clear_error (&b->error);
+  g_free (b);
+}
+
+static void
+write_batch (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Batch *b = data;
+  for (guint i = 0; i < b->files->len; i++)
     {
-      sr_http_store_forget_watch (http, w, NULL);
-      sr_http_watch_free (w);
-      g_clear_pointer (name, g_free);
-      return FALSE;
+      SrHttpWatch *w = b->watches->pdata[i];
+      gsize len = 0;
+      const char *bytes = g_bytes_get_data (b->files->pdata[i], &len);
+      char *name = w != NULL ? g_strdup (w->file) : NULL;
+      if (!sr_spool_deliver (b->spool, b->app, SR_SPOOL_BOX_OUTBOX, bytes, len,
+                             SR_SPOOL_FSYNC | (w != NULL ? SR_SPOOL_KEEP_NAME : 0), &name, &b->error))
+        {
+          g_free (name);
+          b->failed = i;
+          break;
+        }
+      g_ptr_array_add (b->names, name);
     }
-  g_hash_table_replace (http->watches, g_strconcat (w->app, "/", w->file, NULL), w);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+batch_written (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Batch *b = data;
+  SrHttp *http = b->http;
+  for (guint i = 0; i < b->watches->len; i++)
+    {
+      SrHttpWatch *w = g_steal_pointer (&b->watches->pdata[i]);
+      if (w == NULL)
+        continue;
+      if (i < b->names->len)
+        g_hash_table_replace (http->watches, g_strconcat (w->app, "/", w->file, NULL), w);
+      else
+        {
+          sr_http_store_forget_watch (http, w, NULL);
+          sr_http_watch_free (w);
+        }
+    }
+  http->writing--;
+  b->done (http, b->names, b->failed, b->error, b->user_data);
+  batch_free (b);
 }
 
 gboolean
 sr_http_queue (SrHttp *http, const SrHttpUserConfig *user, const SrHttpSubmit *subs, guint n,
-               GPtrArray *names, guint *failed, GError **error)
+               guint *failed, GError **error, SrHttpQueuedFunc done, gpointer user_data)
 {
   const SrAppConfig *app = sr_config_find_app (sr_http_config (http), user->app);
   *failed = 0;
   if (app == NULL)
     return invalid (error, "the user's app '%s' is no longer configured", user->app);
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  Batch *b = g_new0 (Batch, 1);
+  b->files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  b->watches = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_http_watch_free);
+  b->names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n; i++)
     {
       GBytes *bytes = prepare (http, app, user, &subs[i], error);
       if (bytes == NULL)
-        return (*failed = i, FALSE);
-      g_ptr_array_add (files, bytes);
+        {
+          *failed = i;
+          batch_free (b);
+          return FALSE;
+        }
+      g_ptr_array_add (b->files, bytes);
     }
+  /* A message with a dlr-url has its watch (what the front end owes) on
+   * disk before its file can be claimed, under the name the file will have:
+   * a crash in between leaves a watch without a file, which the follower
+   * forgets, never a message whose reports are lost.  The X-Dlr-* headers
+   * keep what was asked with the message itself. */
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *name = NULL;
-      if (!deliver (http, app, user, &subs[i], files->pdata[i], &name, error))
-        return (*failed = i, FALSE);
-      g_ptr_array_add (names, g_steal_pointer (&name));
+      SrHttpWatch *w = NULL;
+      if (subs[i].dlr_url != NULL)
+        {
+          w = g_new0 (SrHttpWatch, 1);
+          w->app = g_strdup (app->name);
+          w->file = sr_spool_unique_name ();
+          w->user = g_strdup (user->name);
+          w->url = g_strdup (subs[i].dlr_url);
+          w->mask = subs[i].dlr_mask;
+          if (!sr_http_store_add_watch (http, w, error))
+            {
+              sr_http_watch_free (w);
+              for (guint j = 0; j < b->watches->len; j++)
+                if (b->watches->pdata[j] != NULL)
+                  sr_http_store_forget_watch (http, b->watches->pdata[j], NULL);
+              *failed = i;
+              batch_free (b);
+              return FALSE;
+            }
+        }
+      g_ptr_array_add (b->watches, w);
     }
+  b->http = http;
+  b->spool = sr_router_get_spool (http->router);
+  b->app = g_strdup (app->name);
+  b->done = done;
+  b->user_data = user_data;
+  http->writing++;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, batch_written, b);
+  g_task_set_task_data (task, b, NULL);
+  g_task_run_in_thread (task, write_batch);
   return TRUE;
 }
 
@@ -285,6 +360,22 @@ request_params (SoupServerMessage *msg, GHashTable *query)
   return p;
 }
 
+/* The answer once the files are written (or could not be). */
+static void
+sendsms_queued (SrHttp *http, GPtrArray *names, guint failed, const GError *error, gpointer user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  if (error == NULL)
+    sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_ACCEPTED, "0: Accepted for delivery");
+  else
+    {
+      g_warning (_("sendsms: %s"), error->message);
+      sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                          "3: Temporary failure, try again later");
+    }
+  soup_server_message_unpause (msg);
+}
+
 void
 sr_http_sendsms_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
                          GHashTable *query, gpointer user_data)
@@ -327,18 +418,19 @@ sr_http_sendsms_handler (SoupServer *server, SoupServerMessage *msg, const char 
       subs[i] = s;
       subs[i].to = recipients->pdata[i];
     }
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   guint failed;
-  if (error == NULL)
-    sr_http_queue (http, user, subs, recipients->len, names, &failed, &error);
-  if (error == NULL)
-    sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_ACCEPTED, "0: Accepted for delivery");
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+  /* the answer waits for the files (the reference is the callback's) */
+  if (error == NULL && sr_http_queue (http, user, subs, recipients->len, &failed, &error, sendsms_queued, msg))
+    {
+      g_object_ref (msg);
+      soup_server_message_pause (msg);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
     sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_BAD_REQUEST, error->message);
   else
     {
-      g_warning (_("sendsms from %s: %s"), user->name, error->message);
-      sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                          "3: Temporary failure, try again later");
+      g_warning (_("sendsms: %s"), error->message);
+      sr_http_reply_text (http, msg, ENDPOINT, SOUP_STATUS_SERVICE_UNAVAILABLE, "3: Temporary failure, try again later");
     }
 }

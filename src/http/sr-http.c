@@ -286,6 +286,9 @@ sr_http_free (SrHttp *http)
   if (http == NULL)
     return;
   g_clear_handle_id (&http->tick_id, g_source_remove);
+  /* files being written finish first: their answers and watches are owed */
+  while (http->writing > 0)
+    g_main_context_iteration (NULL, TRUE);
   if (http->server != NULL)
     soup_server_disconnect (http->server);
   g_clear_object (&http->server);
