@@ -30,6 +30,7 @@ typedef struct {
   guint16 recorder_port;
   GPtrArray *calls;            /* HttpCall */
   guint fail_status;           /* answer of the recorder to /fail... (500) */
+  gboolean tls;                /* set before the setup: talk HTTPS, trusting any certificate */
 } HttpFixture;
 
 /* Starts everything; @extra is appended to the configuration, with @REC@

@@ -116,6 +116,15 @@ test_callback_dead (void)
   g_autofree char *daemon_log = http_fixture_log (&f);
   g_assert_nonnull (strstr (daemon_log, "[system] http: callback 1 to"));
   g_assert_nonnull (strstr (daemon_log, "is dead after 3 attempts: HTTP 500"));
+  /* and in the journal's audit log, which the console's log view shows */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) export = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("SR_ROUTER"),
+                                                    "export", "--csv", "--events", "--config", f.config, NULL);
+  g_assert_no_error (error);
+  g_autofree char *events = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (export, NULL, NULL, &events, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (export));
+  g_assert_nonnull (strstr (events, "is dead after 3 attempts: HTTP 500"));
   http_fixture_teardown (&f);
 }
 
@@ -381,6 +390,23 @@ test_mo_inbound_url (void)
   http_fixture_teardown (&f);
 }
 
+/* With tls-certificate and tls-key the front end speaks HTTPS only. */
+static void
+test_tls (void)
+{
+  HttpFixture f = { .tls = TRUE };
+  g_autofree char *extra = g_strdup_printf ("[http]\ntls-certificate = %s/smpp/tls-test.pem\n"
+                                            "tls-key = %s/smpp/tls-test.pem\n", SR_TEST_SRCDIR, SR_TEST_SRCDIR);
+  http_fixture_setup (&f, extra);
+  g_autofree char *body = NULL;
+  g_assert_cmpuint (http_fixture_request (&f, "GET", "/cgi-bin/sendsms?username=shop&password=s3cret"
+                                          "&to=%2B41791234568&text=over+TLS", NULL, NULL, NULL, &body), ==, 202);
+  g_assert_nonnull (sr_test_sim_wait_log (f.sim, "in", "submit_sm", 1, 10000));
+  f.tls = FALSE;
+  g_assert_cmpuint (http_fixture_request (&f, "GET", "/metrics", NULL, NULL, NULL, NULL), !=, 200);
+  http_fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -391,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/bad-input", test_bad_input);
   g_test_add_func ("/http/metrics-promtool", test_metrics_promtool);
   g_test_add_func ("/http/json-api", test_json_api);
+  g_test_add_func ("/http/tls", test_tls);
   g_test_add_func ("/http/mo-inbound-url", test_mo_inbound_url);
   return g_test_run ();
 }
