@@ -168,6 +168,8 @@ sr_http_mo_poll (SrHttp *http)
     {
       SrJournalReceipt *r = receipts->pdata[i];
       http->counters.receipts[MIN ((guint) r->state, 3u)]++;
+      if (r->message_id != 0)
+        sr_http_dlr_wake (http, r->message_id);
       http->receipt_cursor = r->id;
     }
 

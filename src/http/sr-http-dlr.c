@@ -8,6 +8,10 @@
  * stored in http.db in the same transaction that marks it reported, so a
  * restart neither loses nor repeats it.  The journal is read on the main
  * loop like everything else; the router is never asked.
+ *
+ * A watch is looked at every tick until the SMSC has accepted its message;
+ * then it rests until the receipts follower sees a receipt for it, so
+ * thousands of messages waiting hours for receipts cost nothing.
  */
 #define G_LOG_DOMAIN "sr-http"
 
@@ -169,6 +173,7 @@ poll_watch (SrHttp *http, SrHttpWatch *w)
       sr_http_store_forget_watch (http, w, NULL);
       return TRUE;
     }
+  w->message_id = m->id;
   guint fresh = kinds_happened (m, segs, w->mask) & w->mask & ~w->reported;
   gboolean final = is_final (m, w->mask, w->reported);
   if (fresh == 0)
@@ -195,7 +200,23 @@ poll_watch (SrHttp *http, SrHttpWatch *w)
           return FALSE;
         }
     }
+  if (!final && m->state == SR_MESSAGE_SENT)
+    {
+      w->resting = TRUE;
+      g_hash_table_replace (http->resting, g_memdup2 (&m->id, sizeof m->id), w);
+    }
   return final;
+}
+
+void
+sr_http_dlr_wake (SrHttp *http, gint64 message_id)
+{
+  SrHttpWatch *w = g_hash_table_lookup (http->resting, &message_id);
+  if (w != NULL)
+    {
+      w->resting = FALSE;
+      g_hash_table_remove (http->resting, &message_id);
+    }
 }
 
 void
@@ -207,7 +228,13 @@ sr_http_dlr_poll (SrHttp *http)
   gpointer key, value;
   guint n = 0;
   g_hash_table_iter_init (&it, http->watches);
-  while (n++ < WATCHES_PER_TICK && g_hash_table_iter_next (&it, &key, &value))
-    if (poll_watch (http, value))
-      g_hash_table_iter_remove (&it);
+  while (n < WATCHES_PER_TICK && g_hash_table_iter_next (&it, &key, &value))
+    {
+      SrHttpWatch *w = value;
+      if (w->resting)
+        continue;
+      n++;
+      if (poll_watch (http, w))
+        g_hash_table_iter_remove (&it);
+    }
 }

@@ -32,6 +32,8 @@ typedef struct {
   char *url;                   /* the dlr-url with its escapes */
   guint mask;
   guint reported;              /* dlr kinds already turned into callbacks */
+  gint64 message_id;           /* its journal row, once claimed (0 before) */
+  gboolean resting;            /* accepted, waiting for a receipt: looked at again when one comes */
 } SrHttpWatch;
 
 /* Counters since start, for /metrics. */
@@ -58,6 +60,7 @@ struct _SrHttp {
   GCancellable *cancel;        /* cancelled when the front end stops */
   sqlite3 *db;                 /* SPOOL/router/http.db */
   GHashTable *watches;         /* "app/file" -> SrHttpWatch */
+  GHashTable *resting;         /* message id -> its resting SrHttpWatch (borrowed) */
   GHashTable *sending;         /* callback ids in flight */
   GHashTable *failures;        /* client address -> SrHttpFailures */
   gint64 receipt_cursor;       /* journal receipts counted so far */
@@ -151,6 +154,8 @@ gboolean sr_http_check_url (const char *url, GError **error);
 /* ---- sr-http-dlr.c ---- */
 /* Turns journal changes into callbacks; called from the tick. */
 void sr_http_dlr_poll (SrHttp *http);
+/* A receipt for @message_id came: its watch, if resting, is looked at again. */
+void sr_http_dlr_wake (SrHttp *http, gint64 message_id);
 /* Expands Kannel's escapes of @tmpl (exposed for tests through the daemon). */
 char *sr_http_dlr_expand (const char *tmpl, GHashTable *values);
 

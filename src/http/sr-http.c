@@ -253,6 +253,7 @@ sr_http_new (SrRouter *router, GError **error)
   http->router = router;
   http->watches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sr_http_watch_free);
   http->sending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  http->resting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   http->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   counters_init (&http->counters);
 
@@ -299,6 +300,7 @@ sr_http_free (SrHttp *http)
     soup_session_abort (http->session);
   g_clear_object (&http->session);
   sr_http_store_close (http);
+  g_clear_pointer (&http->resting, g_hash_table_unref);
   g_clear_pointer (&http->watches, g_hash_table_unref);
   g_clear_pointer (&http->sending, g_hash_table_unref);
   g_clear_pointer (&http->failures, g_hash_table_unref);
