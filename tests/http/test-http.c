@@ -280,14 +280,20 @@ test_metrics_promtool (void)
                                           "username=shop&password=s3cret&to=%2B41791234568&text=form+post",
                                           NULL, NULL), ==, 202);
   g_assert_nonnull (sr_test_sim_wait_log (f.sim, "in", "submit_sm", 1, 10000));
+  /* Kannel's other POST: the parameters in the query, the body is the text */
+  g_assert_cmpuint (http_fixture_request (&f, "POST", "/cgi-bin/sendsms?username=shop&password=s3cret&to=%2B41791234568",
+                                          "text/plain", "body text", NULL, NULL), ==, 202);
+  g_autoptr(GPtrArray) submits = sr_test_sim_wait_log (f.sim, "in", "submit_sm", 2, 10000);
+  g_assert_nonnull (submits);
+  g_assert_cmpstr (sr_test_log_str (submits->pdata[1], "short_message"), ==, "626f64792074657874");
   http_fixture_spin (&f, 1500);
   g_autofree char *metrics = NULL;
   g_assert_cmpuint (http_fixture_request (&f, "GET", "/metrics", NULL, NULL, NULL, &metrics), ==, 200);
-  g_assert_nonnull (strstr (metrics, "sms_router_http_requests_total{endpoint=\"sendsms\",code=\"202\"} 1\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_http_requests_total{endpoint=\"sendsms\",code=\"202\"} 2\n"));
   g_assert_nonnull (strstr (metrics, "sms_router_bind_state{bind=\"sim#1\",state=\"bound\"} 1\n"));
-  g_assert_nonnull (strstr (metrics, "sms_router_parts_submitted_total 1\n"));
-  g_assert_nonnull (strstr (metrics, "sms_router_messages{app=\"default\",state=\"delivered\"} 1\n"));
-  g_assert_nonnull (strstr (metrics, "sms_router_receipts_total{status=\"delivered\"} 1\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_parts_submitted_total 2\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_messages{app=\"default\",state=\"delivered\"} 2\n"));
+  g_assert_nonnull (strstr (metrics, "sms_router_receipts_total{status=\"delivered\"} 2\n"));
 
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
