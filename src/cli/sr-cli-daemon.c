@@ -13,6 +13,7 @@
 #include "sr-cli.h"
 #include "sr-config.h"
 #include "sr-console-remote.h"
+#include "sr-http.h"
 #include "sr-router.h"
 
 #include <errno.h>
@@ -200,6 +201,11 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
   SrConsoleServer *server = sr_console_server_new_for_router (d.router, &server_error);
   if (server == NULL)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
+  /* The HTTP front end is optional: the router runs on without it. */
+  g_autoptr(GError) http_error = NULL;
+  SrHttp *http = sr_http_new (d.router, &http_error);
+  if (http == NULL && http_error != NULL)
+    g_warning (_("the HTTP front end is not running: %s"), http_error->message);
 
   /* A front end over the spool: when it cannot start, the router still serves the spool. */
   d.broker = sr_broker_start_for_router (d.router);
@@ -215,6 +221,7 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
   g_source_remove (sig_int);
   g_source_remove (sig_hup);
 
+  g_clear_pointer (&http, sr_http_free);
   g_clear_pointer (&server, sr_console_server_free);
   g_clear_pointer (&d.broker, sr_broker_free);
   sr_router_free (d.router);

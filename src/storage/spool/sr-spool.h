@@ -77,6 +77,9 @@ typedef enum {
 typedef enum {
   SR_SPOOL_NONE = 0,
   SR_SPOOL_FSYNC = 1 << 0,      /* fsync the file and its directory before returning */
+  SR_SPOOL_KEEP_NAME = 1 << 1,  /* sr_spool_deliver(): use the name in *name (from
+                                 * sr_spool_unique_name()), fail rather than pick another:
+                                 * for writers that record the name before the file appears */
 } SrSpoolFlags;
 
 /* An open spool: the tree and a cached descriptor for every folder. */
