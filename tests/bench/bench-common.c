@@ -436,11 +436,25 @@ bench_writer_free (BenchWriter *writer)
 BenchRun *
 bench_run_new (guint binds, GError **error)
 {
+  return bench_run_new_full (binds, NULL, NULL, error);
+}
+
+BenchRun *
+bench_run_new_full (guint binds, const char *const *sim_extra, const char *router_extra,
+                    GError **error)
+{
   g_autoptr(BenchRun) run = g_new0 (BenchRun, 1);
-  const char *const sim_args[] = { "--no-log", "--no-receipts", "--system-id", "bench",
-                                   "--password", "bench", NULL };
+  g_autoptr(GPtrArray) sim_args = g_ptr_array_new ();
+  static const char *const sim_base[] = { "--no-log", "--no-receipts", "--system-id", "bench",
+                                          "--password", "bench" };
   g_autofree char *app = NULL;
   g_autofree char *config = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sim_base); i++)
+    g_ptr_array_add (sim_args, (gpointer) sim_base[i]);
+  for (guint i = 0; sim_extra != NULL && sim_extra[i] != NULL; i++)
+    g_ptr_array_add (sim_args, (gpointer) sim_extra[i]);
+  g_ptr_array_add (sim_args, NULL);
 
   run->binds = binds;
   run->dir = g_dir_make_tmp ("sr-bench-XXXXXX", error);
@@ -454,20 +468,23 @@ bench_run_new (guint binds, GError **error)
   run->outbox_tmp = g_build_filename (app, "outbox", "tmp", NULL);
   run->sent = g_build_filename (app, "sent", NULL);
   run->dead = g_build_filename (app, "dead", NULL);
+  run->inbox_new = g_build_filename (app, "inbox", "new", NULL);
+  run->receipts_new = g_build_filename (app, "receipts", "new", NULL);
   if (!make_dir (run->outbox_new, error) || !make_dir (run->outbox_tmp, error))
     return NULL;
 
-  run->sim = sr_test_sim_start (sim_args, error);
+  run->sim = sr_test_sim_start ((const char *const *) sim_args->pdata, error);
   if (run->sim == NULL)
     return NULL;
 
   config = g_strdup_printf (
-    "[router]\nspool = %s\nregion = CH\nreport = no\n"
+    "[router]\nspool = %s\nregion = CH\n%s"
     "[smpp:sim]\nhost = 127.0.0.1\nport = %u\nsystem-id = bench\npassword = bench\n"
     "binds = %u\nwindow = %u\nthroughput = 0\nenquire-link = 30\n"
     "[app:" BENCH_APP "]\nfrom = +41791234567\n"
     "[policy]\nblacklist-countries =\nmax-per-destination-hour = 0\nmax-per-destination-day = 0\n",
-    run->spool, sr_test_sim_port (run->sim), binds, BENCH_WINDOW);
+    run->spool, router_extra != NULL ? router_extra : "report = no\n",
+    sr_test_sim_port (run->sim), binds, BENCH_WINDOW);
   if (!g_file_set_contents (run->config, config, -1, error))
     return NULL;
   g_chmod (run->config, 0600);
@@ -601,6 +618,8 @@ bench_run_free (BenchRun *run)
   g_free (run->outbox_tmp);
   g_free (run->sent);
   g_free (run->dead);
+  g_free (run->inbox_new);
+  g_free (run->receipts_new);
   g_free (run->daemon_log);
   g_free (run);
 }
@@ -733,9 +752,70 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
 }
 
 gboolean
+bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 delivers,
+                      guint stall_s, GError **error)
+{
+  gint64 last_progress = g_get_monotonic_time ();
+  gint64 last_mark = -1;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 acked, mark;
+      guint64 n = 0;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (run->daemon_exited)
+        {
+          g_autofree char *tail = daemon_log_tail (run);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "the daemon exited while deliveries were waiting; its log ends:\n%s", tail);
+          return FALSE;
+        }
+      acked = sr_test_sim_stat (run->sim, "deliver_acked");
+      if (acked < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the simulator stopped answering");
+          return FALSE;
+        }
+      mark = acked;
+      if ((guint64) acked >= delivers)
+        {
+          n = bench_count_files (dir);
+          if (n >= files)
+            return TRUE;
+          mark += n;
+        }
+      if (mark != last_mark)
+        {
+          last_mark = mark;
+          last_progress = now;
+        }
+      else if (now - last_progress > (gint64) stall_s * G_USEC_PER_SEC)
+        {
+          g_autofree char *tail = daemon_log_tail (run);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "no progress for %u s: %" G_GINT64_FORMAT " of %" G_GUINT64_FORMAT
+                       " deliver_sm answered, %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                       " files in %s (0 = not counted yet); the daemon's log ends:\n%s",
+                       stall_s, acked, delivers, n, files, dir, tail);
+          return FALSE;
+        }
+      g_usleep (50000);
+    }
+}
+
+gboolean
 bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **error)
 {
-  DIR *d = opendir (run->sent);
+  return bench_last_change_us (run->sent, expected, last_us, error);
+}
+
+gboolean
+bench_last_change_us (const char *path, guint64 expected, gint64 *last_us, GError **error)
+{
+  DIR *d = opendir (path);
   struct dirent *e;
   guint64 n = 0;
   gint64 last = 0;
@@ -743,7 +823,7 @@ bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **e
   if (d == NULL)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s",
-                   run->sent, g_strerror (errno));
+                   path, g_strerror (errno));
       return FALSE;
     }
   while ((e = readdir (d)) != NULL)
@@ -760,7 +840,8 @@ bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **e
   if (n != expected)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%" G_GUINT64_FORMAT " files in sent/, expected %" G_GUINT64_FORMAT, n, expected);
+                   "%" G_GUINT64_FORMAT " files in %s, expected %" G_GUINT64_FORMAT, n, path,
+                   expected);
       return FALSE;
     }
   *last_us = last;
