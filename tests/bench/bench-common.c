@@ -516,7 +516,7 @@ bench_daemon_start (BenchRun *run, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "SR_ROUTER is not set");
       return FALSE;
     }
-  /* Logging off: info and debug are dropped anyway; warnings go to a file. */
+  /* Its log (info and up, as in production: a line per inbound message) goes to a file. */
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
   g_subprocess_launcher_set_stderr_file_path (l, run->daemon_log);
   g_subprocess_launcher_set_stdout_file_path (l, "/dev/null");
@@ -586,6 +586,26 @@ bench_daemon_kib (BenchRun *run, const char *field)
     if (strncmp (line, field, flen) == 0 && line[flen] == ':')
       return g_ascii_strtoull (line + flen + 1, NULL, 10);
   return 0;
+}
+
+double
+bench_daemon_cpu_s (BenchRun *run)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+  if (run->daemon == NULL || run->daemon_exited)
+    return -1;
+  path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (run->daemon));
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return -1;
+  /* After "pid (comm)": state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (end + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
 }
 
 void

@@ -32,7 +32,7 @@ typedef struct {
   char *dead;
   char *inbox_new;    /* SPOOL/apps/bench/inbox/new (made by the daemon) */
   char *receipts_new; /* SPOOL/apps/bench/receipts/new (made by the daemon) */
-  char *daemon_log;   /* the daemon's stderr (warnings only: info is off) */
+  char *daemon_log;   /* the daemon's log: info and up, as in production */
   guint binds;
   SrTestSim *sim;
   GSubprocess *daemon;
@@ -70,6 +70,9 @@ gboolean bench_daemon_start (BenchRun *run, GError **error);
 gboolean bench_daemon_stop (BenchRun *run, GError **error);
 /* The daemon's VmHWM / VmRSS in KiB (0 when unavailable). */
 guint64 bench_daemon_kib (BenchRun *run, const char *field);
+/* The daemon's CPU time so far (user + system, seconds; -1 when unavailable):
+ * a figure other load on the machine skews less than elapsed time. */
+double bench_daemon_cpu_s (BenchRun *run);
 /* Waits until the simulator counted @binds successful binds. */
 gboolean bench_wait_bound (BenchRun *run, guint timeout_s, GError **error);
 

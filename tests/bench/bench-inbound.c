@@ -32,6 +32,7 @@ typedef struct {
   double seconds;
   double per_s;        /* messages (MO) or receipts per second */
   gint64 refused;      /* deliver_sm answered with an error (the simulator retries them) */
+  double cpu_s;        /* the daemon's user + system time over the phase's run */
   guint64 peak_rss_kib;
 } PhaseResult;
 
@@ -106,6 +107,7 @@ run_mo (guint64 n, PhaseResult *r, GError **error)
     goto out;
   r->peak_rss_kib = bench_daemon_kib (run, "VmHWM");
   r->refused = sr_test_sim_stat (run->sim, "deliver_nacked");
+  r->cpu_s = bench_daemon_cpu_s (run);
   if (!bench_daemon_stop (run, error) || !bench_last_change_us (run->inbox_new, n, &last, error))
     goto out;
   r->seconds = (last - run->daemon_started_us) / 1e6;
@@ -195,6 +197,7 @@ run_receipts (guint64 n, PhaseResult *r, GError **error)
     return FALSE;
   r->peak_rss_kib = bench_daemon_kib (run, "VmHWM");
   r->refused = sr_test_sim_stat (run->sim, "deliver_nacked");
+  r->cpu_s = bench_daemon_cpu_s (run);
   if (!bench_daemon_stop (run, error)
       || !bench_last_change_us (run->receipts_new, r->parts, &last, error)
       || !journal_query (run, "SELECT count(*) FROM receipts WHERE message_id IS NOT NULL",
@@ -250,6 +253,8 @@ main (int argc, char **argv)
              receipts.seconds, receipts.per_s);
   bench_row ("deliver_sm refused (retried), MO / receipts", "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
              mo.refused, receipts.refused);
+  bench_row ("router CPU per 1,000, MO / receipts", "%.3f / %.3f s (user + system)",
+             1000 * mo.cpu_s / mo.messages, 1000 * receipts.cpu_s / receipts.parts);
   bench_row ("peak RSS, MO / receipts", "%.1f / %.1f MiB", mo.peak_rss_kib / 1024.0,
              receipts.peak_rss_kib / 1024.0);
   printf ("  load average (1 min) at start / end: %.2f / %.2f\n", load_start, load_end);
@@ -257,13 +262,17 @@ main (int argc, char **argv)
           mo_met ? "met" : "NOT met", TARGET_PER_S, receipts_met ? "met" : "NOT met");
   printf ("{\"bench\":\"inbound\",\"messages\":%" G_GUINT64_FORMAT ",\"load_average\":[%.2f,%.2f],"
           "\"mo\":{\"parts\":%" G_GUINT64_FORMAT ",\"seconds\":%.3f,\"messages_per_s\":%.0f,"
+          "\"cpu_s_per_1000\":%.3f,"
           "\"peak_rss_kib\":%" G_GUINT64_FORMAT ",\"refused\":%" G_GINT64_FORMAT ",\"target_met\":%s},"
           "\"receipts\":{\"receipts\":%" G_GUINT64_FORMAT ",\"seconds\":%.3f,\"receipts_per_s\":%.0f,"
+          "\"cpu_s_per_1000\":%.3f,"
           "\"peak_rss_kib\":%" G_GUINT64_FORMAT ",\"refused\":%" G_GINT64_FORMAT ",\"target_met\":%s},"
           "\"targets\":{\"messages_per_s\":%.0f,\"receipts_per_s\":%.0f,\"all_met\":%s}}\n",
-          n, load_start, load_end, mo.parts, mo.seconds, mo.per_s, mo.peak_rss_kib,
-          mo.refused, mo_met ? "true" : "false", receipts.parts, receipts.seconds, receipts.per_s,
-          receipts.peak_rss_kib, receipts.refused, receipts_met ? "true" : "false", TARGET_PER_S, TARGET_PER_S,
-          mo_met && receipts_met ? "true" : "false");
+          n, load_start, load_end,
+          mo.parts, mo.seconds, mo.per_s, 1000 * mo.cpu_s / mo.messages, mo.peak_rss_kib,
+          mo.refused, mo_met ? "true" : "false",
+          receipts.parts, receipts.seconds, receipts.per_s, 1000 * receipts.cpu_s / receipts.parts,
+          receipts.peak_rss_kib, receipts.refused, receipts_met ? "true" : "false",
+          TARGET_PER_S, TARGET_PER_S, mo_met && receipts_met ? "true" : "false");
   return 0;
 }
