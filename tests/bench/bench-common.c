@@ -697,13 +697,43 @@ first_dead_letter (BenchRun *run)
   return g_strdup_printf ("%s:\n%.600s", name, text);
 }
 
+/* A wait's progress: a mark (counter plus files) that must keep moving. */
+typedef struct {
+  gint64 last_progress;
+  gint64 last_mark;
+} WaitProgress;
+
+/* FALSE, with the end of the daemon's log in @error, once it exited. */
+static gboolean
+daemon_alive (BenchRun *run, const char *waiting, GError **error)
+{
+  if (!run->daemon_exited)
+    return TRUE;
+  g_autofree char *tail = daemon_log_tail (run);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               "the daemon exited while %s were waiting; its log ends:\n%s", waiting, tail);
+  return FALSE;
+}
+
+/* Whether @mark stood still for more than @stall_s seconds. */
+static gboolean
+wait_stalled (WaitProgress *p, gint64 now, gint64 mark, guint stall_s)
+{
+  if (mark != p->last_mark)
+    {
+      p->last_mark = mark;
+      p->last_progress = now;
+      return FALSE;
+    }
+  return now - p->last_progress > (gint64) stall_s * G_USEC_PER_SEC;
+}
+
 gboolean
 bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
                  guint64 *rss_peak_kib, GError **error)
 {
-  gint64 last_progress = g_get_monotonic_time ();
+  WaitProgress progress = { g_get_monotonic_time (), -1 };
   gint64 last_dead_check = 0;
-  gint64 last_mark = -1;
 
   for (;;)
     {
@@ -715,13 +745,8 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
         ;
       if (rss_peak_kib != NULL)
         *rss_peak_kib = MAX (*rss_peak_kib, bench_daemon_kib (run, "VmHWM"));
-      if (run->daemon_exited)
-        {
-          g_autofree char *tail = daemon_log_tail (run);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "the daemon exited while messages were waiting; its log ends:\n%s", tail);
-          return FALSE;
-        }
+      if (!daemon_alive (run, "messages", error))
+        return FALSE;
       if (now - last_dead_check > G_USEC_PER_SEC)
         {
           guint64 dead = bench_count_files (run->dead);
@@ -752,12 +777,7 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
             return TRUE;
           mark += sent;
         }
-      if (mark != last_mark)
-        {
-          last_mark = mark;
-          last_progress = now;
-        }
-      else if (now - last_progress > (gint64) stall_s * G_USEC_PER_SEC)
+      if (wait_stalled (&progress, now, mark, stall_s))
         {
           g_autofree char *tail = daemon_log_tail (run);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -775,8 +795,7 @@ gboolean
 bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 delivers,
                       guint stall_s, GError **error)
 {
-  gint64 last_progress = g_get_monotonic_time ();
-  gint64 last_mark = -1;
+  WaitProgress progress = { g_get_monotonic_time (), -1 };
 
   for (;;)
     {
@@ -786,13 +805,8 @@ bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 del
 
       while (g_main_context_iteration (NULL, FALSE))
         ;
-      if (run->daemon_exited)
-        {
-          g_autofree char *tail = daemon_log_tail (run);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "the daemon exited while deliveries were waiting; its log ends:\n%s", tail);
-          return FALSE;
-        }
+      if (!daemon_alive (run, "deliveries", error))
+        return FALSE;
       acked = sr_test_sim_stat (run->sim, "deliver_acked");
       if (acked < 0)
         {
@@ -807,12 +821,7 @@ bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 del
             return TRUE;
           mark += n;
         }
-      if (mark != last_mark)
-        {
-          last_mark = mark;
-          last_progress = now;
-        }
-      else if (now - last_progress > (gint64) stall_s * G_USEC_PER_SEC)
+      if (wait_stalled (&progress, now, mark, stall_s))
         {
           g_autofree char *tail = daemon_log_tail (run);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
