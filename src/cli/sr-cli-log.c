@@ -90,6 +90,18 @@ level_name (GLogLevelFlags level)
     }
 }
 
+/* The local time zone, looked up once per process: with TZ unset, GLib
+ * (2.74) reads and parses the zone file again on every
+ * g_date_time_new_now_local(), a file read per log line. */
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+  if (g_once_init_enter (&zone))
+    g_once_init_leave (&zone, g_time_zone_new_local ());
+  return zone;
+}
+
 /* "2026-12-04T15:10:00.123+01:00 sr-smpp warning: text": a full local
  * timestamp, since files and "2>>" keep no other. */
 static void
@@ -98,7 +110,7 @@ write_line (int fd, GLogLevelFlags level, const GLogField *fields, gsize n_field
   gssize dlen = 0, mlen = 0;
   const char *domain = log_field (fields, n_fields, "GLIB_DOMAIN", &dlen);
   const char *message = log_field (fields, n_fields, "MESSAGE", &mlen);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (local_zone ());
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
   g_autofree char *zone = g_date_time_format (now, "%:z");
   g_autofree char *text = g_strdup_printf ("%s.%03d%s %.*s %s: %.*s\n", date,

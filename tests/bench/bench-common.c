@@ -436,11 +436,25 @@ bench_writer_free (BenchWriter *writer)
 BenchRun *
 bench_run_new (guint binds, GError **error)
 {
+  return bench_run_new_full (binds, NULL, NULL, error);
+}
+
+BenchRun *
+bench_run_new_full (guint binds, const char *const *sim_extra, const char *router_extra,
+                    GError **error)
+{
   g_autoptr(BenchRun) run = g_new0 (BenchRun, 1);
-  const char *const sim_args[] = { "--no-log", "--no-receipts", "--system-id", "bench",
-                                   "--password", "bench", NULL };
+  g_autoptr(GPtrArray) sim_args = g_ptr_array_new ();
+  static const char *const sim_base[] = { "--no-log", "--no-receipts", "--system-id", "bench",
+                                          "--password", "bench" };
   g_autofree char *app = NULL;
   g_autofree char *config = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sim_base); i++)
+    g_ptr_array_add (sim_args, (gpointer) sim_base[i]);
+  for (guint i = 0; sim_extra != NULL && sim_extra[i] != NULL; i++)
+    g_ptr_array_add (sim_args, (gpointer) sim_extra[i]);
+  g_ptr_array_add (sim_args, NULL);
 
   run->binds = binds;
   run->dir = g_dir_make_tmp ("sr-bench-XXXXXX", error);
@@ -454,20 +468,23 @@ bench_run_new (guint binds, GError **error)
   run->outbox_tmp = g_build_filename (app, "outbox", "tmp", NULL);
   run->sent = g_build_filename (app, "sent", NULL);
   run->dead = g_build_filename (app, "dead", NULL);
+  run->inbox_new = g_build_filename (app, "inbox", "new", NULL);
+  run->receipts_new = g_build_filename (app, "receipts", "new", NULL);
   if (!make_dir (run->outbox_new, error) || !make_dir (run->outbox_tmp, error))
     return NULL;
 
-  run->sim = sr_test_sim_start (sim_args, error);
+  run->sim = sr_test_sim_start ((const char *const *) sim_args->pdata, error);
   if (run->sim == NULL)
     return NULL;
 
   config = g_strdup_printf (
-    "[router]\nspool = %s\nregion = CH\nreport = no\n"
+    "[router]\nspool = %s\nregion = CH\n%s"
     "[smpp:sim]\nhost = 127.0.0.1\nport = %u\nsystem-id = bench\npassword = bench\n"
     "binds = %u\nwindow = %u\nthroughput = 0\nenquire-link = 30\n"
     "[app:" BENCH_APP "]\nfrom = +41791234567\n"
     "[policy]\nblacklist-countries =\nmax-per-destination-hour = 0\nmax-per-destination-day = 0\n",
-    run->spool, sr_test_sim_port (run->sim), binds, BENCH_WINDOW);
+    run->spool, router_extra != NULL ? router_extra : "report = no\n",
+    sr_test_sim_port (run->sim), binds, BENCH_WINDOW);
   if (!g_file_set_contents (run->config, config, -1, error))
     return NULL;
   g_chmod (run->config, 0600);
@@ -499,7 +516,7 @@ bench_daemon_start (BenchRun *run, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "SR_ROUTER is not set");
       return FALSE;
     }
-  /* Logging off: info and debug are dropped anyway; warnings go to a file. */
+  /* Its log (info and up, as in production: a line per inbound message) goes to a file. */
   g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
   g_subprocess_launcher_set_stderr_file_path (l, run->daemon_log);
   g_subprocess_launcher_set_stdout_file_path (l, "/dev/null");
@@ -571,6 +588,26 @@ bench_daemon_kib (BenchRun *run, const char *field)
   return 0;
 }
 
+double
+bench_daemon_cpu_s (BenchRun *run)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+  if (run->daemon == NULL || run->daemon_exited)
+    return -1;
+  path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (run->daemon));
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return -1;
+  /* After "pid (comm)": state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (end + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
 void
 bench_run_free (BenchRun *run)
 {
@@ -601,6 +638,8 @@ bench_run_free (BenchRun *run)
   g_free (run->outbox_tmp);
   g_free (run->sent);
   g_free (run->dead);
+  g_free (run->inbox_new);
+  g_free (run->receipts_new);
   g_free (run->daemon_log);
   g_free (run);
 }
@@ -658,13 +697,43 @@ first_dead_letter (BenchRun *run)
   return g_strdup_printf ("%s:\n%.600s", name, text);
 }
 
+/* A wait's progress: a mark (counter plus files) that must keep moving. */
+typedef struct {
+  gint64 last_progress;
+  gint64 last_mark;
+} WaitProgress;
+
+/* FALSE, with the end of the daemon's log in @error, once it exited. */
+static gboolean
+daemon_alive (BenchRun *run, const char *waiting, GError **error)
+{
+  if (!run->daemon_exited)
+    return TRUE;
+  g_autofree char *tail = daemon_log_tail (run);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               "the daemon exited while %s were waiting; its log ends:\n%s", waiting, tail);
+  return FALSE;
+}
+
+/* Whether @mark stood still for more than @stall_s seconds. */
+static gboolean
+wait_stalled (WaitProgress *p, gint64 now, gint64 mark, guint stall_s)
+{
+  if (mark != p->last_mark)
+    {
+      p->last_mark = mark;
+      p->last_progress = now;
+      return FALSE;
+    }
+  return now - p->last_progress > (gint64) stall_s * G_USEC_PER_SEC;
+}
+
 gboolean
 bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
                  guint64 *rss_peak_kib, GError **error)
 {
-  gint64 last_progress = g_get_monotonic_time ();
+  WaitProgress progress = { g_get_monotonic_time (), -1 };
   gint64 last_dead_check = 0;
-  gint64 last_mark = -1;
 
   for (;;)
     {
@@ -676,13 +745,8 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
         ;
       if (rss_peak_kib != NULL)
         *rss_peak_kib = MAX (*rss_peak_kib, bench_daemon_kib (run, "VmHWM"));
-      if (run->daemon_exited)
-        {
-          g_autofree char *tail = daemon_log_tail (run);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "the daemon exited while messages were waiting; its log ends:\n%s", tail);
-          return FALSE;
-        }
+      if (!daemon_alive (run, "messages", error))
+        return FALSE;
       if (now - last_dead_check > G_USEC_PER_SEC)
         {
           guint64 dead = bench_count_files (run->dead);
@@ -713,12 +777,7 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
             return TRUE;
           mark += sent;
         }
-      if (mark != last_mark)
-        {
-          last_mark = mark;
-          last_progress = now;
-        }
-      else if (now - last_progress > (gint64) stall_s * G_USEC_PER_SEC)
+      if (wait_stalled (&progress, now, mark, stall_s))
         {
           g_autofree char *tail = daemon_log_tail (run);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -733,9 +792,59 @@ bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
 }
 
 gboolean
+bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 delivers,
+                      guint stall_s, GError **error)
+{
+  WaitProgress progress = { g_get_monotonic_time (), -1 };
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 acked, mark;
+      guint64 n = 0;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (!daemon_alive (run, "deliveries", error))
+        return FALSE;
+      acked = sr_test_sim_stat (run->sim, "deliver_acked");
+      if (acked < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the simulator stopped answering");
+          return FALSE;
+        }
+      mark = acked;
+      if ((guint64) acked >= delivers)
+        {
+          n = bench_count_files (dir);
+          if (n >= files)
+            return TRUE;
+          mark += n;
+        }
+      if (wait_stalled (&progress, now, mark, stall_s))
+        {
+          g_autofree char *tail = daemon_log_tail (run);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "no progress for %u s: %" G_GINT64_FORMAT " of %" G_GUINT64_FORMAT
+                       " deliver_sm answered, %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                       " files in %s (0 = not counted yet); the daemon's log ends:\n%s",
+                       stall_s, acked, delivers, n, files, dir, tail);
+          return FALSE;
+        }
+      g_usleep (50000);
+    }
+}
+
+gboolean
 bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **error)
 {
-  DIR *d = opendir (run->sent);
+  return bench_last_change_us (run->sent, expected, last_us, error);
+}
+
+gboolean
+bench_last_change_us (const char *path, guint64 expected, gint64 *last_us, GError **error)
+{
+  DIR *d = opendir (path);
   struct dirent *e;
   guint64 n = 0;
   gint64 last = 0;
@@ -743,7 +852,7 @@ bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **e
   if (d == NULL)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot open %s: %s",
-                   run->sent, g_strerror (errno));
+                   path, g_strerror (errno));
       return FALSE;
     }
   while ((e = readdir (d)) != NULL)
@@ -760,7 +869,8 @@ bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **e
   if (n != expected)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%" G_GUINT64_FORMAT " files in sent/, expected %" G_GUINT64_FORMAT, n, expected);
+                   "%" G_GUINT64_FORMAT " files in %s, expected %" G_GUINT64_FORMAT, n, path,
+                   expected);
       return FALSE;
     }
   *last_us = last;

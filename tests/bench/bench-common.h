@@ -30,7 +30,9 @@ typedef struct {
   char *outbox_tmp;
   char *sent;
   char *dead;
-  char *daemon_log;   /* the daemon's stderr (warnings only: info is off) */
+  char *inbox_new;    /* SPOOL/apps/bench/inbox/new (made by the daemon) */
+  char *receipts_new; /* SPOOL/apps/bench/receipts/new (made by the daemon) */
+  char *daemon_log;   /* the daemon's log: info and up, as in production */
   guint binds;
   SrTestSim *sim;
   GSubprocess *daemon;
@@ -54,6 +56,11 @@ guint64 bench_env_u64 (const char *name, guint64 fallback);
  * simulator (no log, no receipts) and writes a configuration with @binds
  * sessions, window 64, no throttling, no limits, no receipts. */
 BenchRun *bench_run_new (guint binds, GError **error);
+/* The same, with @sim_extra (NULL-terminated, may be NULL) added to the
+ * simulator's arguments and @router_extra (lines for the [router] section;
+ * NULL = "report = no") in the configuration. */
+BenchRun *bench_run_new_full (guint binds, const char *const *sim_extra, const char *router_extra,
+                              GError **error);
 /* Kills what still runs and removes the temporary directory. */
 void bench_run_free (BenchRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchRun, bench_run_free)
@@ -63,6 +70,9 @@ gboolean bench_daemon_start (BenchRun *run, GError **error);
 gboolean bench_daemon_stop (BenchRun *run, GError **error);
 /* The daemon's VmHWM / VmRSS in KiB (0 when unavailable). */
 guint64 bench_daemon_kib (BenchRun *run, const char *field);
+/* The daemon's CPU time so far (user + system, seconds; -1 when unavailable):
+ * a figure other load on the machine skews less than elapsed time. */
+double bench_daemon_cpu_s (BenchRun *run);
 /* Waits until the simulator counted @binds successful binds. */
 gboolean bench_wait_bound (BenchRun *run, guint timeout_s, GError **error);
 
@@ -122,9 +132,18 @@ guint64 bench_count_files (const char *dir);
  * @rss_peak_kib is not NULL it is kept at the daemon's VmHWM meanwhile. */
 gboolean bench_wait_sent (BenchRun *run, guint64 messages, guint64 parts, guint stall_s,
                           guint64 *rss_peak_kib, GError **error);
+/* Waits until the simulator counted @delivers deliver_sm answered with
+ * status 0 and @files files are in @dir (failing when the daemon exits or
+ * nothing moves for @stall_s seconds). */
+gboolean bench_wait_delivered (BenchRun *run, const char *dir, guint64 files, guint64 delivers,
+                               guint stall_s, GError **error);
 /* The latest change time (µs, real clock) of the files in sent/: when the
  * last one landed there.  Also checks their number. */
 gboolean bench_last_sent_us (BenchRun *run, guint64 expected, gint64 *last_us, GError **error);
+/* The same for any folder: the latest change time of the files in @path,
+ * which must number @expected. */
+gboolean bench_last_change_us (const char *path, guint64 expected, gint64 *last_us,
+                               GError **error);
 
 /* Size of the journal (journal.db and its -wal), bytes. */
 guint64 bench_journal_bytes (BenchRun *run);
