@@ -483,20 +483,31 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
     }
 }
 
+/* The status line: the last notice or error on the left, the keys of the
+ * view on the right; keys that do not fit next to the notice are left out,
+ * the least useful first, but "? help · q quit" always stays. */
 static void
 draw_status (SrConsole *c, SrTerm *term, int y)
 {
   gboolean paused = c->overview && c->overview->paused;
-  /* The Overview shows its own action: reconnecting binds. */
-  gboolean reconnect = c->view == SR_CONSOLE_VIEW_OVERVIEW && c->model.reconnect;
-  g_autofree char *hint = g_strdup_printf ("%s%s%s", paused ? _("PAUSED · ") : "",
-                                           reconnect ? _("b reconnect · ") : "",
-                                           _("? help · q quit"));
-  int hw = MIN (sr_text_width (hint) + 1, c->cols);
+  g_autoptr (GPtrArray) hints = sr_console_view_hints (c);
+  const char *status = c->status ? c->status : "";
+  int room = c->cols - sr_text_width (status) - 2;
+  g_autoptr (GString) hint = g_string_new (NULL);
+  for (guint n = hints->len + 1; n-- > 0;)
+    {
+      g_string_assign (hint, paused ? _("PAUSED · ") : "");
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (hint, "%s · ", (const char *) g_ptr_array_index (hints, i));
+      g_string_append (hint, _("? help · q quit"));
+      if (sr_text_width (hint->str) <= room)
+        break;
+    }
+  int hw = MIN (sr_text_width (hint->str) + 1, c->cols);
   int lw = c->cols - hw;
-  sr_term_print (term, y, 0, lw, c->status ? c->status : "",
+  sr_term_print (term, y, 0, lw, status,
                  SR_ALIGN_LEFT, c->status_error ? SR_ATTR_ERROR : SR_ATTR_NOTICE);
-  sr_term_print (term, y, lw, hw, hint, SR_ALIGN_RIGHT, paused ? SR_ATTR_ERROR : SR_ATTR_DIM);
+  sr_term_print (term, y, lw, hw, hint->str, SR_ALIGN_RIGHT, paused ? SR_ATTR_ERROR : SR_ATTR_DIM);
 }
 
 /* --- Overlays: forms, questions, help -------------------------------------- */
@@ -624,7 +635,7 @@ draw_help (SrConsole *c, SrTerm *term)
   g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) right = g_ptr_array_new_with_free_func (g_free);
   gboolean two = c->cols >= 78;
-  int key_w = 14;
+  int key_w = 16;
 
   for (guint i = 0; i < n; i++)
     {

@@ -20,6 +20,7 @@ typedef struct {
   gint64 top_cursor;    /* page = rows older than this; NEWEST = pinned to the top (live) */
   guint page_size;
   char *filter;         /* NULL: no filter */
+  char *pattern;        /* last text given to `/`, kept when the filter is cleared: n/N find it */
   gboolean at_end;      /* the last row of the page is the oldest row */
 } SrConsoleList;
 
@@ -35,6 +36,11 @@ gboolean sr_console_list_move (SrConsoleList *list, const SrConsoleModel *model,
                                GError **error);
 void sr_console_list_set_page_size (SrConsoleList *list, guint page_size);
 void sr_console_list_set_filter (SrConsoleList *list, const char *filter);
+/* Selects the next row older (or newer) than the selected one that matches
+ * list->pattern: one query of one row, then the page around it.  *found is
+ * FALSE when there is none (the selection stays). */
+gboolean sr_console_list_find (SrConsoleList *list, const SrConsoleModel *model,
+                               SrConsolePageDirection direction, gboolean *found, GError **error);
 
 /* --- Forms (sr-console-form.c) ------------------------------------------ */
 
@@ -100,9 +106,15 @@ struct _SrConsoleBinding {
   const char *label;            /* as the help shows it; entries may share one */
   const char *help;             /* N_() text */
   void (*func) (SrConsole *console, const SrConsoleBinding *binding);
+  const char *hint;             /* N_() short text for the status line, or NULL */
+  guint views;                  /* views whose status line shows the hint (bit per view) */
+  gsize needs;                  /* offset of the model function the key needs; 0: none */
 };
 
 const SrConsoleBinding *sr_console_bindings (guint *n);
+/* The keys that apply to the current view, as the status line shows them
+ * ("r retry · d discard"), without the ones the model does not offer. */
+GPtrArray *sr_console_view_hints (SrConsole *console);
 /* Keys of forms and dialogs, as {label, help} pairs, NULL-terminated. */
 const char *const *sr_console_form_key_help (void);
 

@@ -302,6 +302,11 @@ test_read_only_model (void)
   g_autofree char *hint = sr_term_buffer_row_text (term, 23);
   g_assert_null (strstr (hint, "reconnect"));
   sr_console_set_view (console, SR_CONSOLE_VIEW_DEAD);
+  /* The status line offers only what the model has: e and d, not r. */
+  sr_console_draw (console, term);
+  g_autofree char *dead_hint = sr_term_buffer_row_text (term, 23);
+  g_assert_null (strstr (dead_hint, "r retry"));
+  g_assert_nonnull (strstr (dead_hint, "e edit · d discard · / filter"));
   static const gunichar keys[] = { 'r', 'c', 'p', 'b' };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -533,8 +538,9 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (s, p[1]));
     }
   /* Every key of the specification has a binding. */
-  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down", "PgUp/PgDn",
-                                          "Home/End", "r", "e", "d", "c", "a", "x", "p", "/", "?", "q" };
+  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down j/k", "PgUp/PgDn ^B/^F",
+                                          "Home/End g/G", "r", "e", "d", "c", "a", "x", "p", "/", "n/N",
+                                          "?", "q" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     {
       gboolean found = FALSE;
@@ -546,6 +552,94 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
   g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
   sr_console_handle_key (f->console, sr_key_char ('q'));
   g_assert_true (f->console->quit);
+}
+
+/* --- Keys people know from less, vi, mutt ------------------------------------ */
+
+static void
+test_known_keys (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  guint page = sr_console_page_rows (f->console);
+  sr_console_handle_key (f->console, sr_key_char ('j'));
+  sr_console_handle_key (f->console, sr_key_char ('j'));
+  g_assert_cmpint (selected_id (f), ==, 998);
+  sr_console_handle_key (f->console, sr_key_char ('k'));
+  g_assert_cmpint (selected_id (f), ==, 999);
+  press (f, SR_KEY_CTRL_F);
+  g_assert_cmpint (selected_id (f), ==, 999 - (gint64) page);
+  press (f, SR_KEY_CTRL_B);
+  g_assert_cmpint (selected_id (f), ==, 999);
+  sr_console_handle_key (f->console, sr_key_char ('G'));
+  g_assert_cmpint (selected_id (f), ==, 1);
+  sr_console_handle_key (f->console, sr_key_char ('g'));
+  g_assert_cmpint (selected_id (f), ==, 1000);
+
+  /* n before any filter says what to do. */
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_true (screen_has (f, "Nothing to find yet"));
+
+  /* Filtered, n and N step through the matches... */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  type (f, "日本語");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (selected_id (f), ==, 994);
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpint (selected_id (f), ==, 987);
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 994);
+
+  /* ...and after the filter is cleared they find the same rows among all,
+   * past the edge of the page, one row per query. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  press (f, SR_KEY_ENTER);
+  g_assert_null (f->console->lists[SR_CONSOLE_VIEW_QUEUE].filter);
+  g_assert_cmpint (selected_id (f), ==, 1000);
+  sr_fixture_model_reset_stats (f->model);
+  for (int i = 0; i < 20; i++)
+    sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpint (selected_id (f), ==, 994 - 7 * 19);
+  SrFixtureStats st;
+  sr_fixture_model_stats (f->model, &st);
+  g_assert_cmpuint (st.max_count, <=, page);
+  g_assert_cmpuint (st.queries, <=, 20 * 2);
+  g_assert_true (screen_has (f, "+41790000861"));
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 994 - 7 * 18);
+
+  /* Past the last match the selection stays and the status says so. */
+  sr_console_handle_key (f->console, sr_key_char ('g'));
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 1000);
+  g_assert_true (screen_has (f, "No newer row matches “日本語”."));
+}
+
+static void
+test_status_keys (Fixture *f, gconstpointer data)
+{
+  static const struct { SrConsoleView view; const char *hint; } expect[] = {
+    { SR_CONSOLE_VIEW_OVERVIEW, "c compose · p pause · b reconnect · ? help · q quit" },
+    { SR_CONSOLE_VIEW_QUEUE, "c compose · / filter · n/N match · ? help · q quit" },
+    { SR_CONSOLE_VIEW_DEAD, "r retry · e edit · d discard · / filter · n/N match · ? help · q quit" },
+    { SR_CONSOLE_VIEW_BLACKLISTS, "a add · x remove · / filter · n/N match · ? help · q quit" },
+    { SR_CONSOLE_VIEW_LOG, "/ filter · n/N match · ? help · q quit" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      sr_console_set_view (f->console, expect[i].view);
+      sr_console_draw (f->console, f->term);
+      g_autofree char *line = sr_term_buffer_row_text (f->term, 23);
+      g_assert_true (g_str_has_suffix (g_strchomp (line), expect[i].hint));
+    }
+  /* A long notice keeps its room: the view's keys give way, help and quit stay. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_DEAD);
+  sr_console_set_status (f->console, FALSE, "%s", "A notice of fifty characters, give or take a few.");
+  sr_console_draw (f->console, f->term);
+  g_autofree char *line = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (line, "A notice of fifty characters, give or take a few."));
+  g_assert_nonnull (strstr (line, "r retry · ? help · q quit"));
+  g_assert_null (strstr (line, "d discard"));
 }
 
 int
@@ -569,6 +663,8 @@ main (int argc, char **argv)
   ADD ("/console/actions/pause", test_pause, 1000);
   ADD ("/console/actions/reconnect", test_reconnect, 1000);
   ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
+  ADD ("/console/keys/known", test_known_keys, 1000);
+  ADD ("/console/keys/status-line", test_status_keys, 1000);
 #undef ADD
   return g_test_run ();
 }
