@@ -19,6 +19,7 @@ sr_console_list_init (SrConsoleList *list, SrConsoleView view)
   list->selected = -1;
   list->top_cursor = SR_CONSOLE_CURSOR_NEWEST;
   list->page_size = 1;
+  sr_console_marks_init (list);
 }
 
 void
@@ -27,6 +28,7 @@ sr_console_list_clear (SrConsoleList *list)
   g_clear_pointer (&list->rows, g_ptr_array_unref);
   g_clear_pointer (&list->filter, g_free);
   g_clear_pointer (&list->pattern, g_free);
+  g_clear_pointer (&list->marks, g_hash_table_unref);
 }
 
 SrConsoleRow *

@@ -22,6 +22,7 @@ typedef struct {
   char *filter;         /* NULL: no filter */
   char *pattern;        /* last text given to `/`, kept when the filter is cleared: n/N find it */
   gboolean at_end;      /* the last row of the page is the oldest row */
+  GHashTable *marks;    /* gint64 ids the operator marked (Dead letters), kept across pages */
 } SrConsoleList;
 
 void sr_console_list_init (SrConsoleList *list, SrConsoleView view);
@@ -42,6 +43,16 @@ void sr_console_list_set_filter (SrConsoleList *list, const char *filter);
 gboolean sr_console_list_find (SrConsoleList *list, const SrConsoleModel *model,
                                SrConsolePageDirection direction, gboolean *found, GError **error);
 
+/* --- Marks and bulk actions (sr-console-bulk.c) ------------------------ */
+
+void sr_console_marks_init (SrConsoleList *list);
+gboolean sr_console_marked (SrConsoleList *list, gint64 id);
+void sr_console_mark (SrConsoleList *list, gint64 id, gboolean on);
+/* Marks every row matching the list's filter, a page per query; *added
+ * counts the rows that were not marked yet. */
+gboolean sr_console_mark_matching (SrConsoleList *list, const SrConsoleModel *model,
+                                   guint *added, GError **error);
+
 /* --- Forms (sr-console-form.c) ------------------------------------------ */
 
 /* What a form is for, i.e. what Enter does. */
@@ -50,6 +61,7 @@ typedef enum {
   SR_FORM_EDIT_RETRY,
   SR_FORM_BLACKLIST_ADD,
   SR_FORM_FILTER,
+  SR_FORM_EXPORT,
 } SrConsoleFormKind;
 
 /* One input line of a form: free text, or a choice cycled with ←/→/Space. */
@@ -132,6 +144,8 @@ typedef enum {
 typedef enum {
   SR_CONFIRM_DISCARD,
   SR_CONFIRM_BLACKLIST_REMOVE,
+  SR_CONFIRM_BULK_RETRY,
+  SR_CONFIRM_BULK_DISCARD,
 } SrConsoleConfirm;
 
 /* Minimum screen for the full layout; below it a short message. */
@@ -185,6 +199,14 @@ void sr_console_refresh (SrConsole *console);
 void sr_console_set_view (SrConsole *console, SrConsoleView view);
 void sr_console_set_status (SrConsole *console, gboolean is_error, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
+
+/* Retries (or discards) every marked dead letter of list, one model call
+ * each; the done ones lose their mark, the status says how many and why
+ * the first failure failed. */
+void sr_console_bulk_run (SrConsole *console, SrConsoleList *list, gboolean discard);
+/* Writes the marked dead letters to path as CSV (whole or not at all). */
+gboolean sr_console_bulk_export (SrConsole *console, SrConsoleList *list, const char *path,
+                                 guint *written, GError **error);
 
 /* --- Drawing (sr-console-draw.c) ---------------------------------------- */
 
