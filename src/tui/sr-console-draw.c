@@ -423,7 +423,10 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
   int widths[16];
   sr_console_column_widths (c->view, c->cols, widths);
 
-  g_autofree char *header = compose_line (spec, n, widths, NULL, c->cols, TRUE);
+  /* With marks, a column in front shows them ("*"); the rest moves right by one. */
+  gboolean gutter = g_hash_table_size (list->marks) > 0;
+  g_autofree char *header0 = compose_line (spec, n, widths, NULL, c->cols, TRUE);
+  g_autofree char *header = g_strconcat (gutter ? " " : "", header0, NULL);
   print_line (c, term, l->header_y, header, SR_ATTR_HEADER);
 
   for (int i = 0; i < l->list_h; i++)
@@ -435,7 +438,9 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
           const char *values[16] = { 0 };
           for (guint k = 0; k < n && row->columns && row->columns[k]; k++)
             values[k] = row->columns[k];
-          g_autofree char *line = compose_line (spec, n, widths, values, c->cols, FALSE);
+          g_autofree char *line0 = compose_line (spec, n, widths, values, c->cols, FALSE);
+          const char *mark = !gutter ? "" : sr_console_marked (list, row->id) ? "*" : " ";
+          g_autofree char *line = g_strconcat (mark, line0, NULL);
           print_line (c, term, y, line, i == list->selected ? SR_ATTR_SELECTED : SR_ATTR_NORMAL);
         }
       else if (i == 0)
@@ -456,6 +461,8 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
 
   /* Separator: the detail's title on the left; filter and scroll position on the right. */
   GString *right = g_string_new (NULL);
+  if (gutter)
+    g_string_append_printf (right, _(" %u marked "), g_hash_table_size (list->marks));
   if (list->filter)
     g_string_append_printf (right, _(" filter: %s "), list->filter);
   if (max_scroll > 0)
@@ -483,20 +490,31 @@ draw_list (SrConsole *c, SrTerm *term, const SrConsoleLayout *l)
     }
 }
 
+/* The status line: the last notice or error on the left, the keys of the
+ * view on the right; keys that do not fit next to the notice are left out,
+ * the least useful first, but "? help · q quit" always stays. */
 static void
 draw_status (SrConsole *c, SrTerm *term, int y)
 {
   gboolean paused = c->overview && c->overview->paused;
-  /* The Overview shows its own action: reconnecting binds. */
-  gboolean reconnect = c->view == SR_CONSOLE_VIEW_OVERVIEW && c->model.reconnect;
-  g_autofree char *hint = g_strdup_printf ("%s%s%s", paused ? _("PAUSED · ") : "",
-                                           reconnect ? _("b reconnect · ") : "",
-                                           _("? help · q quit"));
-  int hw = MIN (sr_text_width (hint) + 1, c->cols);
+  g_autoptr (GPtrArray) hints = sr_console_view_hints (c);
+  const char *status = c->status ? c->status : "";
+  int room = c->cols - sr_text_width (status) - 2;
+  g_autoptr (GString) hint = g_string_new (NULL);
+  for (guint n = hints->len + 1; n-- > 0;)
+    {
+      g_string_assign (hint, paused ? _("PAUSED · ") : "");
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (hint, "%s · ", (const char *) g_ptr_array_index (hints, i));
+      g_string_append (hint, _("? help · q quit"));
+      if (sr_text_width (hint->str) <= room)
+        break;
+    }
+  int hw = MIN (sr_text_width (hint->str) + 1, c->cols);
   int lw = c->cols - hw;
-  sr_term_print (term, y, 0, lw, c->status ? c->status : "",
+  sr_term_print (term, y, 0, lw, status,
                  SR_ALIGN_LEFT, c->status_error ? SR_ATTR_ERROR : SR_ATTR_NOTICE);
-  sr_term_print (term, y, lw, hw, hint, SR_ALIGN_RIGHT, paused ? SR_ATTR_ERROR : SR_ATTR_DIM);
+  sr_term_print (term, y, lw, hw, hint->str, SR_ALIGN_RIGHT, paused ? SR_ATTR_ERROR : SR_ATTR_DIM);
 }
 
 /* --- Overlays: forms, questions, help -------------------------------------- */
@@ -624,7 +642,7 @@ draw_help (SrConsole *c, SrTerm *term)
   g_autoptr (GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) right = g_ptr_array_new_with_free_func (g_free);
   gboolean two = c->cols >= 78;
-  int key_w = 14;
+  int key_w = 16;
 
   for (guint i = 0; i < n; i++)
     {
@@ -633,7 +651,13 @@ draw_help (SrConsole *c, SrTerm *term)
       g_autofree char *k = sr_text_fit (_(b[i].label), key_w, SR_ALIGN_LEFT);
       g_ptr_array_add (left, g_strdup_printf ("%s%s", k, _(b[i].help)));
     }
+  /* Keys that do not fit the left column go on at the top of the right one. */
+  guint avail = MAX (c->rows - 3, 1);
+  if (two)
+    while (left->len > avail)
+      g_ptr_array_insert (right, 0, g_ptr_array_steal_index (left, left->len - 1));
   GPtrArray *forms = two ? right : left;
+  guint forms_title = forms->len;
   g_ptr_array_add (forms, g_strdup (_("In forms and questions:")));
   for (const char *const *p = sr_console_form_key_help (); *p; p += 2)
     {
@@ -651,7 +675,7 @@ draw_help (SrConsole *c, SrTerm *term)
         sr_term_print (term, 2 + i, 2, col_w, g_ptr_array_index (left, i), SR_ALIGN_LEFT, SR_ATTR_NORMAL);
       if (two && (guint) i < right->len)
         sr_term_print (term, 2 + i, 2 + col_w, col_w, g_ptr_array_index (right, i), SR_ALIGN_LEFT,
-                       i == 0 ? SR_ATTR_HEADER : SR_ATTR_NORMAL);
+                       (guint) i == forms_title ? SR_ATTR_HEADER : SR_ATTR_NORMAL);
     }
 }
 

@@ -19,6 +19,7 @@ sr_console_list_init (SrConsoleList *list, SrConsoleView view)
   list->selected = -1;
   list->top_cursor = SR_CONSOLE_CURSOR_NEWEST;
   list->page_size = 1;
+  sr_console_marks_init (list);
 }
 
 void
@@ -26,6 +27,8 @@ sr_console_list_clear (SrConsoleList *list)
 {
   g_clear_pointer (&list->rows, g_ptr_array_unref);
   g_clear_pointer (&list->filter, g_free);
+  g_clear_pointer (&list->pattern, g_free);
+  g_clear_pointer (&list->marks, g_hash_table_unref);
 }
 
 SrConsoleRow *
@@ -236,4 +239,48 @@ sr_console_list_set_filter (SrConsoleList *list, const char *filter)
 {
   g_free (list->filter);
   list->filter = (filter && *filter) ? g_strdup (filter) : NULL;
+  if (list->filter)
+    {
+      g_free (list->pattern);
+      list->pattern = g_strdup (list->filter);
+    }
+}
+
+gboolean
+sr_console_list_find (SrConsoleList *list, const SrConsoleModel *model,
+                      SrConsolePageDirection direction, gboolean *found, GError **error)
+{
+  *found = FALSE;
+  SrConsoleRow *sel = sr_console_list_selected (list);
+  if (!sel || !list->pattern)
+    return TRUE;
+  SrConsoleQuery q = {
+    .view = list->view,
+    .filter = list->pattern,
+    .cursor = sel->id,
+    .direction = direction,
+    .count = 1,
+  };
+  g_autoptr (GPtrArray) hit = model->list (model->user_data, &q, error);
+  if (!hit)
+    return FALSE;
+  if (hit->len == 0)
+    return TRUE;
+  gint64 id = ((SrConsoleRow *) g_ptr_array_index (hit, 0))->id;
+  *found = TRUE;
+  for (guint i = 0; i < list->rows->len; i++)
+    if (row_id (list, i) == id)
+      {
+        list->selected = i;
+        return TRUE;
+      }
+  /* Off the page: the page starts at the match. */
+  list->top_cursor = id + 1;
+  list->selected = -1;
+  if (!sr_console_list_reload (list, model, error))
+    return FALSE;
+  for (guint i = 0; i < list->rows->len; i++)
+    if (row_id (list, i) == id)
+      list->selected = i;
+  return TRUE;
 }

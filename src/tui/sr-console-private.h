@@ -20,7 +20,9 @@ typedef struct {
   gint64 top_cursor;    /* page = rows older than this; NEWEST = pinned to the top (live) */
   guint page_size;
   char *filter;         /* NULL: no filter */
+  char *pattern;        /* last text given to `/`, kept when the filter is cleared: n/N find it */
   gboolean at_end;      /* the last row of the page is the oldest row */
+  GHashTable *marks;    /* gint64 ids the operator marked (Dead letters), kept across pages */
 } SrConsoleList;
 
 void sr_console_list_init (SrConsoleList *list, SrConsoleView view);
@@ -35,6 +37,21 @@ gboolean sr_console_list_move (SrConsoleList *list, const SrConsoleModel *model,
                                GError **error);
 void sr_console_list_set_page_size (SrConsoleList *list, guint page_size);
 void sr_console_list_set_filter (SrConsoleList *list, const char *filter);
+/* Selects the next row older (or newer) than the selected one that matches
+ * list->pattern: one query of one row, then the page around it.  *found is
+ * FALSE when there is none (the selection stays). */
+gboolean sr_console_list_find (SrConsoleList *list, const SrConsoleModel *model,
+                               SrConsolePageDirection direction, gboolean *found, GError **error);
+
+/* --- Marks and bulk actions (sr-console-bulk.c) ------------------------ */
+
+void sr_console_marks_init (SrConsoleList *list);
+gboolean sr_console_marked (SrConsoleList *list, gint64 id);
+void sr_console_mark (SrConsoleList *list, gint64 id, gboolean on);
+/* Marks every row matching the list's filter, a page per query; *added
+ * counts the rows that were not marked yet. */
+gboolean sr_console_mark_matching (SrConsoleList *list, const SrConsoleModel *model,
+                                   guint *added, GError **error);
 
 /* --- Forms (sr-console-form.c) ------------------------------------------ */
 
@@ -44,6 +61,7 @@ typedef enum {
   SR_FORM_EDIT_RETRY,
   SR_FORM_BLACKLIST_ADD,
   SR_FORM_FILTER,
+  SR_FORM_EXPORT,
 } SrConsoleFormKind;
 
 /* One input line of a form: free text, or a choice cycled with ←/→/Space. */
@@ -100,9 +118,15 @@ struct _SrConsoleBinding {
   const char *label;            /* as the help shows it; entries may share one */
   const char *help;             /* N_() text */
   void (*func) (SrConsole *console, const SrConsoleBinding *binding);
+  const char *hint;             /* N_() short text for the status line, or NULL */
+  guint views;                  /* views whose status line shows the hint (bit per view) */
+  gsize needs;                  /* offset of the model function the key needs; 0: none */
 };
 
 const SrConsoleBinding *sr_console_bindings (guint *n);
+/* The keys that apply to the current view, as the status line shows them
+ * ("r retry · d discard"), without the ones the model does not offer. */
+GPtrArray *sr_console_view_hints (SrConsole *console);
 /* Keys of forms and dialogs, as {label, help} pairs, NULL-terminated. */
 const char *const *sr_console_form_key_help (void);
 
@@ -120,6 +144,8 @@ typedef enum {
 typedef enum {
   SR_CONFIRM_DISCARD,
   SR_CONFIRM_BLACKLIST_REMOVE,
+  SR_CONFIRM_BULK_RETRY,
+  SR_CONFIRM_BULK_DISCARD,
 } SrConsoleConfirm;
 
 /* Minimum screen for the full layout; below it a short message. */
@@ -173,6 +199,14 @@ void sr_console_refresh (SrConsole *console);
 void sr_console_set_view (SrConsole *console, SrConsoleView view);
 void sr_console_set_status (SrConsole *console, gboolean is_error, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
+
+/* Retries (or discards) every marked dead letter of list, one model call
+ * each; the done ones lose their mark, the status says how many and why
+ * the first failure failed. */
+void sr_console_bulk_run (SrConsole *console, SrConsoleList *list, gboolean discard);
+/* Writes the marked dead letters to path as CSV (whole or not at all). */
+gboolean sr_console_bulk_export (SrConsole *console, SrConsoleList *list, const char *path,
+                                 guint *written, GError **error);
 
 /* --- Drawing (sr-console-draw.c) ---------------------------------------- */
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdarg.h>
+#include <stddef.h>
 
 G_DEFINE_QUARK (sr-console-error-quark, sr_console_error)
 
@@ -231,6 +232,27 @@ key_next_view (SrConsole *c, const SrConsoleBinding *b)
   sr_console_set_view (c, (c->view + step) % SR_CONSOLE_N_VIEWS);
 }
 
+/* Which way a movement key goes: arrows and their vi and less twins. */
+static SrKeyCode
+move_code (const SrConsoleBinding *b)
+{
+  if (b->code != SR_KEY_CHAR)
+    switch (b->code)
+      {
+      case SR_KEY_CTRL_B: return SR_KEY_PGUP;
+      case SR_KEY_CTRL_F: return SR_KEY_PGDN;
+      default: return b->code;
+      }
+  switch (b->ch)
+    {
+    case 'k': return SR_KEY_UP;
+    case 'j': return SR_KEY_DOWN;
+    case 'g': return SR_KEY_HOME;
+    case 'G': return SR_KEY_END;
+    default: return SR_KEY_NONE;
+    }
+}
+
 static void
 key_move (SrConsole *c, const SrConsoleBinding *b)
 {
@@ -240,7 +262,7 @@ key_move (SrConsole *c, const SrConsoleBinding *b)
   if (!list)
     return;
   int page = (int) list->page_size;
-  switch (b->code)
+  switch (move_code (b))
     {
     case SR_KEY_UP: ok = sr_console_list_move (list, &c->model, -1, &error); break;
     case SR_KEY_DOWN: ok = sr_console_list_move (list, &c->model, +1, &error); break;
@@ -251,6 +273,34 @@ key_move (SrConsole *c, const SrConsoleBinding *b)
     default: break;
     }
   report (c, ok, error);
+  load_detail (c);
+  c->dirty = TRUE;
+}
+
+/* n / N: the next (older) or previous (newer) row matching the last `/`
+ * text, also after the filter was cleared to see the rows around it. */
+static void
+key_find (SrConsole *c, const SrConsoleBinding *b)
+{
+  SrConsoleList *list = current_list (c);
+  if (!list)
+    {
+      sr_console_set_status (c, TRUE, _("The Overview has nothing to search; pick a list (keys 2–8)."));
+      return;
+    }
+  if (!list->pattern)
+    {
+      sr_console_set_status (c, TRUE, "%s", _("Nothing to find yet: / sets a filter, n and N find its matches."));
+      return;
+    }
+  gboolean older = b->ch == 'n', found = FALSE;
+  g_autoptr (GError) error = NULL;
+  if (!sr_console_list_find (list, &c->model, older ? SR_CONSOLE_PAGE_OLDER : SR_CONSOLE_PAGE_NEWER,
+                             &found, &error))
+    report (c, FALSE, error);
+  else if (!found)
+    sr_console_set_status (c, FALSE, older ? _("No older row matches “%s”.")
+                                           : _("No newer row matches “%s”."), list->pattern);
   load_detail (c);
   c->dirty = TRUE;
 }
@@ -266,11 +316,31 @@ key_scroll_detail (SrConsole *c, const SrConsoleBinding *b)
   c->dirty = TRUE;
 }
 
+static void open_confirm (SrConsole *c, SrConsoleConfirm what, gint64 id, char *question);
+
+/* r and d act on the marked dead letters when there are any: after asking,
+ * with their number in the question.  FALSE: no marks, act on the row. */
+static gboolean
+bulk_confirm (SrConsole *c, gboolean discard)
+{
+  guint n = g_hash_table_size (c->lists[SR_CONSOLE_VIEW_DEAD].marks);
+  if (n == 0)
+    return FALSE;
+  char *q = discard ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "Discard %u marked dead letter? It will not be sent. (y/n)",
+                                                    "Discard %u marked dead letters? They will not be sent. (y/n)", n), n)
+                    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "Retry %u marked dead letter? (y/n)",
+                                                    "Retry %u marked dead letters? (y/n)", n), n);
+  open_confirm (c, discard ? SR_CONFIRM_BULK_DISCARD : SR_CONFIRM_BULK_RETRY, 0, q);
+  return TRUE;
+}
+
 static void
 key_retry (SrConsole *c, const SrConsoleBinding *b)
 {
   SrConsoleRow *row = require_dead_letter (c, c->model.retry, _("Retry"));
-  if (!row)
+  if (!row || bulk_confirm (c, FALSE))
     return;
   g_autoptr (GError) error = NULL;
   gint64 id = row->id;
@@ -325,11 +395,72 @@ static void
 key_discard (SrConsole *c, const SrConsoleBinding *b)
 {
   SrConsoleRow *row = require_dead_letter (c, c->model.discard, _("Discard"));
-  if (!row)
+  if (!row || bulk_confirm (c, TRUE))
     return;
   open_confirm (c, SR_CONFIRM_DISCARD, row->id,
                 g_strdup_printf (_("Discard dead letter %lld? It will not be sent. (y/n)"),
                                  (long long) row->id));
+}
+
+/* Space: marks or unmarks the selected dead letter and goes to the next row. */
+static void
+key_mark (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Marking")))
+    return;
+  SrConsoleRow *row = require_row (c);
+  if (!row)
+    return;
+  SrConsoleList *list = current_list (c);
+  sr_console_mark (list, row->id, !sr_console_marked (list, row->id));
+  g_autoptr (GError) error = NULL;
+  report (c, sr_console_list_move (list, &c->model, +1, &error), error);
+  load_detail (c);
+  c->dirty = TRUE;
+}
+
+/* *: marks every dead letter the filter shows; with marks already, clears
+ * them (so a second * starts over). */
+static void
+key_mark_all (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Marking")))
+    return;
+  SrConsoleList *list = current_list (c);
+  guint added = 0;
+  g_autoptr (GError) error = NULL;
+  if (g_hash_table_size (list->marks) > 0)
+    {
+      g_hash_table_remove_all (list->marks);
+      sr_console_set_status (c, FALSE, "%s", _("Marks cleared."));
+    }
+  else if (!sr_console_mark_matching (list, &c->model, &added, &error))
+    report (c, FALSE, error);
+  else
+    sr_console_set_status (c, FALSE, g_dngettext (GETTEXT_PACKAGE, "%u dead letter marked.",
+                                                  "%u dead letters marked.", added), added);
+  c->dirty = TRUE;
+}
+
+static void
+key_export (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_view (c, SR_CONSOLE_VIEW_DEAD, _("Export")))
+    return;
+  guint n = g_hash_table_size (c->lists[SR_CONSOLE_VIEW_DEAD].marks);
+  if (n == 0)
+    {
+      sr_console_set_status (c, TRUE, "%s", _("Nothing marked: Space marks a dead letter, * all that match."));
+      return;
+    }
+  g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "Export %u marked dead letter to a CSV file",
+                                                         "Export %u marked dead letters to a CSV file", n), n);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "dead-letters-%Y%m%d-%H%M%S.csv");
+  SrConsoleForm *form = sr_console_form_new (SR_FORM_EXPORT, title);
+  sr_console_form_add (form, _("File"), name);
+  open_form (c, form);
 }
 
 static const char *
@@ -435,7 +566,7 @@ key_filter (SrConsole *c, const SrConsoleBinding *b)
       sr_console_set_status (c, TRUE, _("The Overview has nothing to filter; pick a list (keys 2–8)."));
       return;
     }
-  g_autofree char *title = g_strdup_printf (_("Filter %s by number or text (empty: all)"),
+  g_autofree char *title = g_strdup_printf (_("Filter %s by number, text, class, provider or country (empty: all)"),
                                             sr_console_view_title (c->view));
   SrConsoleForm *form = sr_console_form_new (SR_FORM_FILTER, title);
   sr_console_form_add (form, _("Filter"), list->filter);
@@ -463,33 +594,67 @@ key_redraw (SrConsole *c, const SrConsoleBinding *b)
 }
 
 #define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "8", N_("Switch view (tab bar)"), key_view }
+#define V(view) (1u << SR_CONSOLE_VIEW_##view)
+#define LISTS (V (QUEUE) | V (SENT) | V (DEAD) | V (RECEIPTS) | V (INBOX) | V (BLACKLISTS) | V (LOG))
+#define NEEDS(func) offsetof (SrConsoleModel, func)
 
+/* In this order the status line offers the hints of a view, most useful
+ * first, and the help lists the keys. */
 static const SrConsoleBinding bindings[] = {
   VIEW_KEY (1), VIEW_KEY (2), VIEW_KEY (3), VIEW_KEY (4),
   VIEW_KEY (5), VIEW_KEY (6), VIEW_KEY (7), VIEW_KEY (8),
   { SR_KEY_TAB, 0, N_("Tab"), N_("Next view"), key_next_view },
   { SR_KEY_BTAB, 0, N_("Shift-Tab"), N_("Previous view"), key_next_view },
-  { SR_KEY_UP, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
-  { SR_KEY_DOWN, 0, N_("Up/Down"), N_("Previous / next row"), key_move },
-  { SR_KEY_PGUP, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
-  { SR_KEY_PGDN, 0, N_("PgUp/PgDn"), N_("Page up / down"), key_move },
-  { SR_KEY_HOME, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
-  { SR_KEY_END, 0, N_("Home/End"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_UP, 0, N_("Up/Down j/k"), N_("Previous / next row"), key_move },
+  { SR_KEY_DOWN, 0, N_("Up/Down j/k"), N_("Previous / next row"), key_move },
+  { SR_KEY_CHAR, 'k', N_("Up/Down j/k"), N_("Previous / next row"), key_move },
+  { SR_KEY_CHAR, 'j', N_("Up/Down j/k"), N_("Previous / next row"), key_move },
+  { SR_KEY_PGUP, 0, N_("PgUp/PgDn ^B/^F"), N_("Page up / down"), key_move },
+  { SR_KEY_PGDN, 0, N_("PgUp/PgDn ^B/^F"), N_("Page up / down"), key_move },
+  { SR_KEY_CTRL_B, 0, N_("PgUp/PgDn ^B/^F"), N_("Page up / down"), key_move },
+  { SR_KEY_CTRL_F, 0, N_("PgUp/PgDn ^B/^F"), N_("Page up / down"), key_move },
+  { SR_KEY_HOME, 0, N_("Home/End g/G"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_END, 0, N_("Home/End g/G"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_CHAR, 'g', N_("Home/End g/G"), N_("Newest / oldest row"), key_move },
+  { SR_KEY_CHAR, 'G', N_("Home/End g/G"), N_("Newest / oldest row"), key_move },
   { SR_KEY_CHAR, '[', "[ ]", N_("Scroll the detail"), key_scroll_detail },
   { SR_KEY_CHAR, ']', "[ ]", N_("Scroll the detail"), key_scroll_detail },
-  { SR_KEY_CHAR, 'r', "r", N_("Retry dead letter"), key_retry },
-  { SR_KEY_CHAR, 'e', "e", N_("Edit, then retry"), key_edit },
-  { SR_KEY_CHAR, 'd', "d", N_("Discard (asks first)"), key_discard },
-  { SR_KEY_CHAR, 'c', "c", N_("Compose a new message"), key_compose },
-  { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add },
-  { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove },
-  { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause },
-  { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect },
-  { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter },
+  { SR_KEY_CHAR, 'r', "r", N_("Retry dead letter(s)"), key_retry, N_("r retry"), V (DEAD), NEEDS (retry) },
+  { SR_KEY_CHAR, 'e', "e", N_("Edit, then retry"), key_edit, N_("e edit"), V (DEAD), NEEDS (edit_retry) },
+  { SR_KEY_CHAR, 'd', "d", N_("Discard (asks first)"), key_discard, N_("d discard"), V (DEAD), NEEDS (discard) },
+  { SR_KEY_CHAR, ' ', N_("Space *"), N_("Mark one / all / none"), key_mark, N_("Space mark"), V (DEAD) },
+  { SR_KEY_CHAR, '*', N_("Space *"), N_("Mark one / all / none"), key_mark_all },
+  { SR_KEY_CHAR, 's', "s", N_("Save marked as CSV"), key_export, N_("s save"), V (DEAD) },
+  { SR_KEY_CHAR, 'c', "c", N_("Compose a new message"), key_compose, N_("c compose"), V (OVERVIEW) | V (QUEUE), NEEDS (compose) },
+  { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add, N_("a add"), V (BLACKLISTS), NEEDS (blacklist_add) },
+  { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove, N_("x remove"), V (BLACKLISTS), NEEDS (blacklist_remove) },
+  { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause, N_("p pause"), V (OVERVIEW), NEEDS (set_paused) },
+  { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect, N_("b reconnect"), V (OVERVIEW), NEEDS (reconnect) },
+  { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter, N_("/ filter"), LISTS },
+  { SR_KEY_CHAR, 'n', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },
+  { SR_KEY_CHAR, 'N', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },
   { SR_KEY_CHAR, '?', "?", N_("This help"), key_help },
   { SR_KEY_CTRL_L, 0, N_("Ctrl-L"), N_("Redraw the screen"), key_redraw },
   { SR_KEY_CHAR, 'q', "q", N_("Quit"), key_quit },
 };
+
+GPtrArray *
+sr_console_view_hints (SrConsole *c)
+{
+  GPtrArray *hints = g_ptr_array_new ();
+  const char *last = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    {
+      const SrConsoleBinding *b = &bindings[i];
+      if (!b->hint || !(b->views & (1u << c->view)) || g_strcmp0 (b->hint, last) == 0)
+        continue;
+      if (b->needs && !G_STRUCT_MEMBER (gpointer, &c->model, b->needs))
+        continue; /* the model does not offer it (a read-only attach) */
+      g_ptr_array_add (hints, (gpointer) _(b->hint));
+      last = b->hint;
+    }
+  return hints;
+}
 
 const SrConsoleBinding *
 sr_console_bindings (guint *n)
@@ -555,6 +720,17 @@ submit_form (SrConsole *c)
         close_form (c);
         return;
       }
+    case SR_FORM_EXPORT:
+      {
+        guint written = 0;
+        const char *path = sr_console_form_value (f, 0);
+        if (!sr_console_bulk_export (c, &c->lists[SR_CONSOLE_VIEW_DEAD], path, &written, &error))
+          return form_fail (c, error);
+        sr_console_set_status (c, FALSE, g_dngettext (GETTEXT_PACKAGE, "%u dead letter written to %s.",
+                                                      "%u dead letters written to %s.", written),
+                               written, path);
+        break;
+      }
     case SR_FORM_COMPOSE:
       {
         SrConsoleMessage m = {
@@ -619,6 +795,10 @@ answer_confirm (SrConsole *c, gboolean yes)
         sr_console_set_status (c, FALSE, _("Dead letter %lld discarded."), (long long) c->confirm_id);
       else
         report (c, FALSE, error);
+      break;
+    case SR_CONFIRM_BULK_RETRY:
+    case SR_CONFIRM_BULK_DISCARD:
+      sr_console_bulk_run (c, &c->lists[SR_CONSOLE_VIEW_DEAD], c->confirm == SR_CONFIRM_BULK_DISCARD);
       break;
     case SR_CONFIRM_BLACKLIST_REMOVE:
       if (c->model.blacklist_remove (c->model.user_data, c->confirm_kind, c->confirm_value, &error))

@@ -216,7 +216,9 @@ sr_term_curses_read_key (SrTerm *term, SrKey *key, gboolean *resized)
     case 27: *key = sr_key (SR_KEY_ESC); break;
     case 127: case 8: *key = sr_key (SR_KEY_BACKSPACE); break;
     case 1: *key = sr_key (SR_KEY_CTRL_A); break;
+    case 2: *key = sr_key (SR_KEY_CTRL_B); break;
     case 5: *key = sr_key (SR_KEY_CTRL_E); break;
+    case 6: *key = sr_key (SR_KEY_CTRL_F); break;
     case 12: *key = sr_key (SR_KEY_CTRL_L); break;
     case 21: *key = sr_key (SR_KEY_CTRL_U); break;
     default:

@@ -43,6 +43,35 @@ tmux_keys Enter
 tmux_wait '\+41795559933 .*(awaiting|delivered)' 10
 ok "retry through the daemon"
 
+# Many at once through the daemon: every rejected trickle letter marked with
+# *, discarded in one action (one request per letter, each answer read).
+tmux_keys 4 / C-u
+tmux_type '+4176555'
+tmux_keys Enter
+deadline=$(( $(date +%s) + 20 ))
+until [ "$(tmux_capture | grep -Ec '\+417655530[0-9]+ +smsc')" -ge 2 ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || tmux_fail "fewer than two rejected letters after 20 s"
+  sleep 0.2
+done
+tmux_keys '*'
+tmux_wait '[0-9]+ dead letters marked\.'
+marked=$(tmux_capture | grep -o '[0-9]* dead letters marked' | head -1 | cut -d' ' -f1)
+[ "${marked:-0}" -ge 2 ] || tmux_fail "expected two or more marked, got '$marked'"
+tmux_wait "─ $marked marked"
+tmux_keys d
+tmux_wait "Discard $marked marked dead letters\\? They will not be sent\\. \\(y/n\\)"
+tmux_keys y
+tmux_wait "$marked dead letters discarded\\."
+tmux_keys 8 /
+tmux_type 'Discarded dead letter'
+tmux_keys Enter
+tmux_wait 'discard by'
+[ "$(tmux_capture | grep -c "discard by $(id -un): Discarded dead letter")" -eq "$marked" ] \
+  || tmux_fail "the log does not show $marked discards"
+tmux_keys / C-u Enter
+demo_daemon_alive "after the bulk discard"
+ok "bulk discard through the daemon"
+
 # The audit log names the operator.
 tmux_keys 8 /
 tmux_type 'Edited and re-queued'

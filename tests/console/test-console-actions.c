@@ -2,6 +2,8 @@
  * million rows, forms, the compose counter, actions, help. */
 #include "console-test-util.h"
 
+#include <glib/gstdio.h>
+
 /* --- Paging ------------------------------------------------------------------ */
 
 static void
@@ -302,6 +304,11 @@ test_read_only_model (void)
   g_autofree char *hint = sr_term_buffer_row_text (term, 23);
   g_assert_null (strstr (hint, "reconnect"));
   sr_console_set_view (console, SR_CONSOLE_VIEW_DEAD);
+  /* The status line offers only what the model has: e and d, not r. */
+  sr_console_draw (console, term);
+  g_autofree char *dead_hint = sr_term_buffer_row_text (term, 23);
+  g_assert_null (strstr (dead_hint, "r retry"));
+  g_assert_nonnull (strstr (dead_hint, "e edit · d discard · Space mark · s save · / filter"));
   static const gunichar keys[] = { 'r', 'c', 'p', 'b' };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -533,8 +540,9 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (s, p[1]));
     }
   /* Every key of the specification has a binding. */
-  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down", "PgUp/PgDn",
-                                          "Home/End", "r", "e", "d", "c", "a", "x", "p", "/", "?", "q" };
+  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down j/k", "PgUp/PgDn ^B/^F",
+                                          "Home/End g/G", "r", "e", "d", "c", "a", "x", "p", "/", "n/N",
+                                          "?", "q" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     {
       gboolean found = FALSE;
@@ -546,6 +554,207 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
   g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
   sr_console_handle_key (f->console, sr_key_char ('q'));
   g_assert_true (f->console->quit);
+}
+
+/* --- Keys people know from less, vi, mutt ------------------------------------ */
+
+static void
+test_known_keys (Fixture *f, gconstpointer data)
+{
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  guint page = sr_console_page_rows (f->console);
+  sr_console_handle_key (f->console, sr_key_char ('j'));
+  sr_console_handle_key (f->console, sr_key_char ('j'));
+  g_assert_cmpint (selected_id (f), ==, 998);
+  sr_console_handle_key (f->console, sr_key_char ('k'));
+  g_assert_cmpint (selected_id (f), ==, 999);
+  press (f, SR_KEY_CTRL_F);
+  g_assert_cmpint (selected_id (f), ==, 999 - (gint64) page);
+  press (f, SR_KEY_CTRL_B);
+  g_assert_cmpint (selected_id (f), ==, 999);
+  sr_console_handle_key (f->console, sr_key_char ('G'));
+  g_assert_cmpint (selected_id (f), ==, 1);
+  sr_console_handle_key (f->console, sr_key_char ('g'));
+  g_assert_cmpint (selected_id (f), ==, 1000);
+
+  /* n before any filter says what to do. */
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_true (screen_has (f, "Nothing to find yet"));
+
+  /* Filtered, n and N step through the matches... */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  type (f, "日本語");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (selected_id (f), ==, 994);
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpint (selected_id (f), ==, 987);
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 994);
+
+  /* ...and after the filter is cleared they find the same rows among all,
+   * past the edge of the page, one row per query. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  press (f, SR_KEY_ENTER);
+  g_assert_null (f->console->lists[SR_CONSOLE_VIEW_QUEUE].filter);
+  g_assert_cmpint (selected_id (f), ==, 1000);
+  sr_fixture_model_reset_stats (f->model);
+  for (int i = 0; i < 20; i++)
+    sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpint (selected_id (f), ==, 994 - 7 * 19);
+  SrFixtureStats st;
+  sr_fixture_model_stats (f->model, &st);
+  g_assert_cmpuint (st.max_count, <=, page);
+  g_assert_cmpuint (st.queries, <=, 20 * 2);
+  g_assert_true (screen_has (f, "+41790000861"));
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 994 - 7 * 18);
+
+  /* Past the last match the selection stays and the status says so. */
+  sr_console_handle_key (f->console, sr_key_char ('g'));
+  sr_console_handle_key (f->console, sr_key_char ('N'));
+  g_assert_cmpint (selected_id (f), ==, 1000);
+  g_assert_true (screen_has (f, "No newer row matches “日本語”."));
+}
+
+static void
+test_status_keys (Fixture *f, gconstpointer data)
+{
+  static const struct { SrConsoleView view; const char *hint; } expect[] = {
+    { SR_CONSOLE_VIEW_OVERVIEW, "c compose · p pause · b reconnect · ? help · q quit" },
+    { SR_CONSOLE_VIEW_QUEUE, "c compose · / filter · n/N match · ? help · q quit" },
+    /* 80 columns: the least useful keys of the view give way. */
+    { SR_CONSOLE_VIEW_DEAD, "r retry · e edit · d discard · Space mark · s save · ? help · q quit" },
+    { SR_CONSOLE_VIEW_BLACKLISTS, "a add · x remove · / filter · n/N match · ? help · q quit" },
+    { SR_CONSOLE_VIEW_LOG, "/ filter · n/N match · ? help · q quit" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      sr_console_set_view (f->console, expect[i].view);
+      sr_console_draw (f->console, f->term);
+      g_autofree char *line = sr_term_buffer_row_text (f->term, 23);
+      g_assert_true (g_str_has_suffix (g_strchomp (line), expect[i].hint));
+    }
+  /* A long notice keeps its room: the view's keys give way, help and quit stay. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_DEAD);
+  sr_console_set_status (f->console, FALSE, "%s", "A notice of fifty characters, give or take a few.");
+  sr_console_draw (f->console, f->term);
+  g_autofree char *line = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (line, "A notice of fifty characters, give or take a few."));
+  g_assert_nonnull (strstr (line, "r retry · ? help · q quit"));
+  g_assert_null (strstr (line, "d discard"));
+}
+
+/* --- Marks and bulk actions ---------------------------------------------------- */
+
+static void
+test_bulk (Fixture *f, gconstpointer data)
+{
+  SrConsoleList *dead = &f->console->lists[SR_CONSOLE_VIEW_DEAD];
+  /* Marking belongs to the Dead letters view. */
+  sr_console_handle_key (f->console, sr_key_char (' '));
+  g_assert_true (screen_has (f, "Marking works in the Dead letters view"));
+
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_DEAD);
+  gint64 first = selected_id (f);
+  for (int i = 0; i < 3; i++)
+    sr_console_handle_key (f->console, sr_key_char (' '));
+  g_assert_cmpint (selected_id (f), ==, first - 3); /* Space goes on to the next row */
+  g_assert_cmpuint (g_hash_table_size (dead->marks), ==, 3);
+  g_assert_true (screen_has (f, "─ 3 marked"));
+  sr_console_draw (f->console, f->term);
+  for (int row = 2; row < 5; row++)
+    {
+      g_autofree char *line = sr_term_buffer_row_text (f->term, row);
+      g_assert_true (line[0] == '*');
+    }
+  g_autofree char *unmarked = sr_term_buffer_row_text (f->term, 5);
+  g_assert_true (unmarked[0] == ' ');
+  /* Space on a marked row unmarks it. */
+  press (f, SR_KEY_HOME);
+  sr_console_handle_key (f->console, sr_key_char (' '));
+  g_assert_cmpuint (g_hash_table_size (dead->marks), ==, 2);
+  sr_console_handle_key (f->console, sr_key_char ('k'));
+  sr_console_handle_key (f->console, sr_key_char (' '));
+
+  /* One of them goes away meanwhile (another console retried it). */
+  g_assert_true (sr_fixture_model_get (f->model)->retry (f->model, first - 1, NULL));
+  guint actions_before = sr_fixture_model_actions (f->model)->len;
+
+  /* r asks for all three at once, n keeps them. */
+  sr_console_handle_key (f->console, sr_key_char ('r'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_CONFIRM);
+  g_assert_true (screen_has (f, "Retry 3 marked dead letters? (y/n)"));
+  sr_console_handle_key (f->console, sr_key_char ('n'));
+  g_assert_cmpuint (sr_fixture_model_actions (f->model)->len, ==, actions_before);
+  sr_console_handle_key (f->console, sr_key_char ('r'));
+  sr_console_handle_key (f->console, sr_key_char ('y'));
+  GPtrArray *actions = sr_fixture_model_actions (f->model);
+  g_assert_cmpuint (actions->len, ==, actions_before + 2);
+  g_autofree char *a1 = g_strdup_printf ("retry %" G_GINT64_FORMAT, first - 2);
+  g_autofree char *a2 = g_strdup_printf ("retry %" G_GINT64_FORMAT, first);
+  g_assert_cmpstr (g_ptr_array_index (actions, actions_before), ==, a1);
+  g_assert_cmpstr (g_ptr_array_index (actions, actions_before + 1), ==, a2);
+  g_autofree char *why = g_strdup_printf ("2 of 3 done; %" G_GINT64_FORMAT ": Dead letter %"
+                                          G_GINT64_FORMAT " is no longer in dead/.", first - 1, first - 1);
+  g_assert_true (screen_has (f, why));
+  g_assert_cmpuint (g_hash_table_size (dead->marks), ==, 1);
+  g_assert_true (sr_console_marked (dead, first - 1));
+
+  /* * marks every dead letter the filter shows, past the page. */
+  sr_console_handle_key (f->console, sr_key_char ('*'));
+  g_assert_true (screen_has (f, "Marks cleared."));
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  type (f, "日本語");
+  press (f, SR_KEY_ENTER);
+  sr_fixture_model_reset_stats (f->model);
+  sr_console_handle_key (f->console, sr_key_char ('*'));
+  guint matching = g_hash_table_size (dead->marks);
+  g_assert_cmpuint (matching, ==, 142); /* ids 7, 14 ... 994 of 1000 */
+  g_assert_true (screen_has (f, "142 dead letters marked."));
+  SrFixtureStats st;
+  sr_fixture_model_stats (f->model, &st);
+  g_assert_cmpuint (st.max_count, <=, sr_console_page_rows (f->console));
+
+  /* Export: the form says how many; the file has one line per letter. */
+  g_autofree char *dir = g_dir_make_tmp ("sr-bulk-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "dead.csv", NULL);
+  sr_console_handle_key (f->console, sr_key_char ('s'));
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_assert_true (screen_has (f, "Export 142 marked dead letters to a CSV file"));
+  press (f, SR_KEY_CTRL_U);
+  type (f, path);
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 142 + 1);
+  g_assert_cmpstr (lines[0], ==, "id,app,to,from,text,details");
+  g_assert_true (g_str_has_prefix (lines[1], "7,"));
+  g_assert_nonnull (strstr (lines[1], "+41790000007"));
+  g_assert_true (screen_has (f, "142 dead letters written to"));
+  g_assert_cmpuint (g_hash_table_size (dead->marks), ==, 142); /* exporting keeps them */
+  /* A file that cannot be written: the form stays open and says why. */
+  g_autofree char *bad = g_build_filename (dir, "no", "such", "dir.csv", NULL);
+  sr_console_handle_key (f->console, sr_key_char ('s'));
+  press (f, SR_KEY_CTRL_U);
+  type (f, bad);
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_assert_nonnull (f->console->form->error);
+  press (f, SR_KEY_ESC);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  /* Discard all of them, after saying how many. */
+  sr_console_handle_key (f->console, sr_key_char ('d'));
+  g_assert_true (screen_has (f, "Discard 142 marked dead letters? They will not be sent. (y/n)"));
+  sr_console_handle_key (f->console, sr_key_char ('y'));
+  g_assert_true (screen_has (f, "142 dead letters discarded."));
+  g_assert_cmpuint (g_hash_table_size (dead->marks), ==, 0);
+  g_assert_true (screen_has (f, "No rows match"));
+  g_assert_cmpstr (last_action (f), ==, "discard 994");
 }
 
 int
@@ -569,6 +778,9 @@ main (int argc, char **argv)
   ADD ("/console/actions/pause", test_pause, 1000);
   ADD ("/console/actions/reconnect", test_reconnect, 1000);
   ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
+  ADD ("/console/keys/known", test_known_keys, 1000);
+  ADD ("/console/keys/status-line", test_status_keys, 1000);
+  ADD ("/console/actions/bulk", test_bulk, 1000);
 #undef ADD
   return g_test_run ();
 }

@@ -47,6 +47,32 @@ tmux_keys Home
 tmux_wait '\+41790000000 +ACME +waiting'
 ok "paging a million rows"
 
+# Keys from less, vi and mutt: j/k, Ctrl-F/Ctrl-B, G/g, and n/N after a filter
+# (from the oldest rows: the trickle keeps adding newest ones).
+tmux_keys G
+tmux_wait '^─ queue 1 '
+tmux_keys k k j
+tmux_wait '^─ queue 2 '
+tmux_keys C-b
+tmux_wait '^─ queue (1[0-9]|2[0-9]) '
+tmux_keys C-f
+tmux_wait '^─ queue 2 '
+tmux_keys g
+tmux_wait_gone '^─ queue 2 '
+tmux_line 30 | grep -q 'c compose · / filter · n/N match · ? help · q quit$' || tmux_fail "queue keys not on the status line"
+tmux_keys /
+tmux_type '日本語'
+tmux_keys Enter
+tmux_wait 'filter: 日本語'
+tmux_keys / C-u Enter G
+tmux_wait_gone 'filter: 日本語'
+tmux_wait '^─ queue 1 '
+tmux_keys N
+tmux_wait '^─ queue 7 '
+tmux_keys N N n
+tmux_wait '^─ queue 14 '
+ok "j/k, Ctrl-F/B, g/G, n/N"
+
 # Resize to 80x24: same layout, short tab titles, nothing wider than the screen.
 tmux_resize 80 24
 tmux_wait '^ 1 Overview \[2 Queue\] 3 Sent  4 Dead '

@@ -458,6 +458,52 @@ test_model (void)
   g_assert_cmpuint (count.max_parts, ==, sr_router_get_config (router ())->max_parts);
 }
 
+/* The numbers in the Dead letters view for a filter, joined by spaces. */
+static char *
+dead_numbers (const SrConsoleModel *m, const char *filter)
+{
+  SrConsoleQuery q = { .view = SR_CONSOLE_VIEW_DEAD, .filter = filter,
+                       .cursor = SR_CONSOLE_CURSOR_NEWEST, .direction = SR_CONSOLE_PAGE_OLDER,
+                       .count = 50 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = m->list (m->user_data, &q, &error);
+  g_assert_no_error (error);
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (s, "%s ", ((SrConsoleRow *) g_ptr_array_index (rows, i))->columns[2]);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_dead_filter (void)
+{
+  g_autoptr (SrJournalMessage) rejected = wait_state ("+41765550303", SR_MESSAGE_DEAD);
+  g_autoptr (SrJournalMessage) blacklisted = wait_state ("+262692123456", SR_MESSAGE_DEAD);
+  g_assert_nonnull (rejected);
+  g_assert_nonnull (blacklisted);
+  g_assert_nonnull (rejected->provider);
+  g_autoptr (SrConsoleRouterModel) rm = sr_console_router_model_new (router (), "tester");
+  const SrConsoleModel *m = sr_console_router_model_get (rm);
+
+  /* The error class by its name. */
+  g_autofree char *policy = dead_numbers (m, "policy");
+  g_assert_nonnull (strstr (policy, "+262692123456"));
+  g_assert_null (strstr (policy, "+41765550303"));
+  g_autofree char *smsc = dead_numbers (m, "smsc");
+  g_assert_nonnull (strstr (smsc, "+41765550303"));
+  g_assert_null (strstr (smsc, "+262692123456"));
+  /* The provider, the country and the error's text. */
+  g_autofree char *provider = dead_numbers (m, rejected->provider);
+  g_assert_nonnull (strstr (provider, "+41765550303"));
+  g_assert_null (strstr (provider, "+262692123456"));
+  g_assert_cmpstr (rejected->country, ==, "CH");
+  g_autofree char *country = dead_numbers (m, "CH");
+  g_assert_nonnull (strstr (country, "+41765550303"));
+  g_autofree char *why = dead_numbers (m, blacklisted->error_text);
+  g_assert_nonnull (strstr (why, "+262692123456"));
+  g_assert_null (strstr (why, "+41765550303"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -469,6 +515,7 @@ main (int argc, char **argv)
   g_autofree char *dir = g_strdup (sr_demo_get_dir (demo));
 
   g_test_add_func ("/control/seed-outcomes", test_seed_outcomes);
+  g_test_add_func ("/control/dead-filter", test_dead_filter); /* before the seed's letters are retried */
   g_test_add_func ("/control/compose", test_compose);
   g_test_add_func ("/control/bad-input", test_bad_input);
   g_test_add_func ("/control/edit-retry", test_edit_retry);

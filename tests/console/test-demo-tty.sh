@@ -154,6 +154,59 @@ tmux_wait '\+4915123456733 +policy' 10
 tmux_keys / C-u Enter
 step_end "blacklisted country dead-letters the next message"
 
+# Many at once, at 80x24: two more letters to DE die too; with DE lifted,
+# the three are marked with Space and retried in one action, and leave dead/.
+step_start
+tmux_resize 80 24
+for n in 34 35; do
+  tmux_keys c
+  tmux_wait 'Compose a message'
+  tmux_type "+49151234567$n"
+  tmux_keys Tab Tab Tab
+  tmux_type "Hallo $n"
+  tmux_keys Enter
+  tmux_wait "Message to \\+49151234567$n queued\\."
+done
+tmux_keys 4 / C-u
+tmux_type '+4915123456'
+tmux_keys Enter
+tmux_wait '\+4915123456735 +policy' 10
+tmux_wait '\+4915123456734 +policy' 10
+tmux_wait '\+4915123456733 +policy' 10
+spool_dead=$(find "$WORK/tmp" -type d -name dead -path '*/spool/*' | head -1)
+[ "$(grep -l '4915123456' "$spool_dead"/* 2>/dev/null | wc -l)" -eq 3 ] \
+  || tmux_fail "expected 3 letters to DE in $spool_dead"
+tmux_keys 7 /
+tmux_type 'DE'
+tmux_keys Enter
+tmux_wait 'country +DE +tmux test'
+tmux_keys x
+tmux_wait 'Remove country DE from the blacklist\? \(y/n\)'
+tmux_keys y
+tmux_wait 'Removed country DE from the blacklist\.'
+tmux_keys / C-u Enter 4 g Space Space Space
+tmux_wait '─ 3 marked'
+[ "$(tmux_capture | grep -c '^\*.*+4915123456')" -eq 3 ] || tmux_fail "the three rows are not marked"
+tmux_line 24 | grep -q 'r retry · .*? help · q quit$' || tmux_fail "dead letter keys not on the status line"
+tmux_keys r
+tmux_wait 'Retry 3 marked dead letters\? \(y/n\)'
+tmux_keys y
+tmux_wait '3 dead letters queued again\.'
+tmux_wait 'No rows match' 10
+deadline=$(( $(date +%s) + 10 ))
+while grep -q -l '4915123456' "$spool_dead"/* 2>/dev/null; do
+  [ "$(date +%s)" -lt "$deadline" ] || tmux_fail "retried letters still in $spool_dead"
+  sleep 0.1
+done
+tmux_keys 3 / C-u
+tmux_type '+4915123456'
+tmux_keys Enter
+tmux_wait '\+4915123456735 .*(awaiting|delivered)' 10
+tmux_wait '\+4915123456733 .*(awaiting|delivered)' 10
+tmux_keys / C-u Enter
+tmux_resize 100 30
+step_end "three dead letters marked and retried at once"
+
 # Resize keeps the layout.
 step_start
 tmux_keys 1

@@ -131,12 +131,19 @@ sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *ap
   gboolean has_filter = filter != NULL && *filter != '\0';
   gboolean by_number = has_filter && is_e164 (filter);
   g_autofree char *pattern = has_filter && !by_number ? like_pattern (filter) : g_strdup (filter);
-  const char *condition = "";
+  /* A class's name ("smsc", "policy") also finds the letters of that class. */
+  SrErrorClass klass = has_filter && !by_number ? sr_error_class_from_string (filter)
+                                                : SR_ERROR_CLASS_NONE;
+  g_autofree char *condition = NULL;
   if (by_number)
-    condition = " AND to_e164 >= ?4 AND to_e164 < (?4 || ':')"; /* ':' sorts after '9' */
+    condition = g_strdup (" AND to_e164 >= ?4 AND to_e164 < (?4 || ':')"); /* ':' sorts after '9' */
   else if (has_filter)
-    condition = " AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
-                " OR " LIKE ("file") " OR " LIKE ("preview") ")";
+    condition = g_strdup_printf (" AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
+                                 " OR " LIKE ("file") " OR " LIKE ("preview") " OR " LIKE ("country")
+                                 " OR " LIKE ("provider") " OR " LIKE ("error_text") " OR error_class = %d)",
+                                 klass != SR_ERROR_CLASS_NONE ? (int) klass : -1);
+  else
+    condition = g_strdup ("");
   /* A state's rows filtered by app, not an app's rows filtered by state:
    * an app's history is long, a queue short. */
   const char *index = "";

@@ -449,8 +449,9 @@ void sr_journal_counter_get (SrJournal *journal, const char *destination, gint64
 
 /* A keyset page of messages (SrJournalMessage): SR_PAGE_OLDER pages come
  * newest first, SR_PAGE_NEWER pages oldest first.  filter (may be NULL) is a
- * substring of the number, reference, file or text (case-insensitive for
- * ASCII); "+" and 7 or more digits ("+41791234567", "+4179123") is a prefix
+ * substring of the number, reference, file, text, country, provider or error
+ * text (case-insensitive for ASCII), or the name of an error class ("smsc");
+ * "+" and 7 or more digits ("+41791234567", "+4179123") is a prefix
  * of the destination number, searched on its index.  *next_cursor is the cursor of the following page,
  * 0 when this was the last one. */
 GPtrArray *sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *app,
