@@ -294,8 +294,8 @@ parse_head (SrStompParser *p, gsize start, gsize end, GError **error)
         return parse_fail (p, error, SR_STOMP_ERROR_SYNTAX, _("bad STOMP content-length “%s”"), cl);
       if (n > p->limits.max_body_bytes)
         return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                           _("STOMP frame body of %" G_GUINT64_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT),
-                           n, p->limits.max_body_bytes);
+                           _("STOMP frame body of %llu bytes is over the limit of %zu"),
+                           (unsigned long long) n, p->limits.max_body_bytes);
       p->content_length = (gssize) n;
     }
   return SR_STOMP_PARSE_NEED_MORE;
@@ -363,13 +363,13 @@ sr_stomp_parser_next (SrStompParser *p, SrStompFrame **frame, GError **error)
         {
           if (len - p->pos > p->limits.max_header_bytes)
             return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                               _("STOMP frame headers longer than %" G_GSIZE_FORMAT " bytes"),
+                               _("STOMP frame headers longer than %zu bytes"),
                                p->limits.max_header_bytes);
           return SR_STOMP_PARSE_NEED_MORE;
         }
       if (head_end - p->pos > p->limits.max_header_bytes)
         return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                           _("STOMP frame headers longer than %" G_GSIZE_FORMAT " bytes"),
+                           _("STOMP frame headers longer than %zu bytes"),
                            p->limits.max_header_bytes);
       if (parse_head (p, p->pos, head_end, error) == SR_STOMP_PARSE_ERROR)
         return SR_STOMP_PARSE_ERROR;
@@ -396,14 +396,14 @@ sr_stomp_parser_next (SrStompParser *p, SrStompFrame **frame, GError **error)
           p->scan = len - p->body_start;
           if (p->scan > p->limits.max_body_bytes)
             return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                               _("STOMP frame body over the limit of %" G_GSIZE_FORMAT " bytes"),
+                               _("STOMP frame body over the limit of %zu bytes"),
                                p->limits.max_body_bytes);
           return SR_STOMP_PARSE_NEED_MORE;
         }
       body_len = nul - (b + p->body_start);
       if (body_len > p->limits.max_body_bytes)
         return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                           _("STOMP frame body over the limit of %" G_GSIZE_FORMAT " bytes"),
+                           _("STOMP frame body over the limit of %zu bytes"),
                            p->limits.max_body_bytes);
     }
   sr_stomp_frame_set_body (p->pending, b + p->body_start, body_len);

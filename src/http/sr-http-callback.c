@@ -62,8 +62,8 @@ attempt_done (Attempt *a, guint status, const char *error_text)
   if (dead)
     {
       http->counters.callbacks_dead++;
-      g_autofree char *text = g_strdup_printf (_("callback %" G_GINT64_FORMAT " to %s is dead after %u attempts: %s"),
-                                               a->id, a->url, attempts, why);
+      g_autofree char *text = g_strdup_printf (_("callback %lld to %s is dead after %u attempts: %s"),
+                                               (long long) a->id, a->url, attempts, why);
       sr_http_system_event (http, SR_LEVEL_ERROR, text);
     }
   else
