@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "sr-cli"
 
 #include "sr-cli.h"
+#include "sr-csv.h"
 #include "sr-build-config.h"
 #include "sr-config.h"
 #include "sr-journal.h"
@@ -111,42 +112,14 @@ writer_flush (ExportWriter *w)
   g_string_truncate (w->buf, 0);
 }
 
-/* Whether a spreadsheet (Excel, LibreOffice) would read a cell starting
- * with @c as a formula: the characters OWASP lists for CSV injection. */
-static gboolean
-csv_starts_formula (char c)
-{
-  return c != '\0' && strchr ("=+-@\t\r", c) != NULL;
-}
-
-/* One field; quoted only when RFC 4180 requires it (comma, quote, CR, LF),
- * with quotes doubled.  Leading and trailing blanks are kept as they are.
- * Texts, references and errors come from applications and the network, so
- * unless --raw a field that would start a formula gets a leading "'" (and
- * quotes), as OWASP recommends; numbers such as +41… included. */
+/* One field (sr_csv_append_field): unless --raw, a field that would start
+ * a formula in a spreadsheet is neutralised; numbers such as +41… too. */
 static void
 csv_field (ExportWriter *w, gboolean first, const char *value)
 {
   if (!first)
     g_string_append_c (w->buf, ',');
-  if (value == NULL || *value == '\0')
-    return;
-  gboolean neutralise = !w->raw && csv_starts_formula (value[0]);
-  if (!neutralise && strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (w->buf, value);
-      return;
-    }
-  g_string_append_c (w->buf, '"');
-  if (neutralise)
-    g_string_append_c (w->buf, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (w->buf, '"');
-      g_string_append_c (w->buf, *p);
-    }
-  g_string_append_c (w->buf, '"');
+  sr_csv_append_field (w->buf, value, w->raw);
 }
 
 static void

@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "sr-tui"
 
+#include "sr-csv.h"
 #include "sr-console-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -127,24 +128,12 @@ sr_console_bulk_run (SrConsole *c, SrConsoleList *list, gboolean discard)
                            (long long) first_id, first ? first->message : "");
 }
 
-/* One CSV field, quoted when it holds a separator, quote or line break. */
+/* One CSV field, neutralised for spreadsheets like the journal's export:
+ * texts and errors come from applications and the phone network. */
 static void
 csv_field (GString *out, const char *value, gboolean last)
 {
-  value = value ? value : "";
-  if (strpbrk (value, ",\"\r\n"))
-    {
-      g_string_append_c (out, '"');
-      for (const char *p = value; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (out, '"');
-          g_string_append_c (out, *p);
-        }
-      g_string_append_c (out, '"');
-    }
-  else
-    g_string_append (out, value);
+  sr_csv_append_field (out, value, FALSE);
   g_string_append_c (out, last ? '\n' : ',');
 }
 
