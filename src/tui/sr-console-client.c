@@ -67,9 +67,20 @@ call (SrConsoleClient *c, const char *method, GVariant *args, const char *result
   g_autoptr (GVariant) answer = NULL;
   guint8 head[4];
   gsize got = 0;
-  if (!g_output_stream_write_all (out, data, len, NULL, NULL, &local)
-      || !g_input_stream_read_all (in, head, 4, &got, NULL, &local) || got != 4)
-    goto lost;
+  /* A daemon that serves too many consoles answers a new one at once and
+   * closes, maybe before this request is written: a failed write still
+   * leaves that answer to read. */
+  g_autoptr (GError) write_error = NULL;
+  g_output_stream_write_all (out, data, len, NULL, NULL, &write_error);
+  if (!g_input_stream_read_all (in, head, 4, &got, NULL, &local) || got != 4)
+    {
+      if (write_error)
+        {
+          g_clear_error (&local);
+          local = g_steal_pointer (&write_error);
+        }
+      goto lost;
+    }
   guint32 be;
   memcpy (&be, head, 4);
   guint32 n = GUINT32_FROM_BE (be);
