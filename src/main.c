@@ -34,7 +34,7 @@ main (int argc, char **argv)
   if (argc >= 2 && g_str_equal (argv[1], "export"))
     return sr_cli_export (argc - 1, argv + 1);
 
-  g_autofree char *config_path = NULL, *spool = NULL, *pidfile = NULL;
+  g_autofree char *config_path = NULL, *spool = NULL, *pidfile = NULL, *log = NULL;
   gboolean daemon = FALSE, demo = FALSE, version = FALSE;
   /* The default path comes from the build: one msgid for every build. */
   g_autofree char *config_help = g_strdup_printf (
@@ -44,6 +44,9 @@ main (int argc, char **argv)
     { "spool", 0, 0, G_OPTION_ARG_FILENAME, &spool, N_("Spool directory (overrides the configuration)"), N_("DIR") },
     { "daemon", 'd', 0, G_OPTION_ARG_NONE, &daemon, N_("Run headless in the foreground until SIGTERM"), NULL },
     { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &pidfile, N_("With --daemon: write the process id to FILE"), N_("FILE") },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &log,
+      N_("With --daemon: log to the journal, syslog, stderr or FILE (default: [router] log, else auto)"),
+      N_("journal|syslog|stderr|FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, N_("Console on a simulated SMSC with a temporary spool"), NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
@@ -58,8 +61,14 @@ main (int argc, char **argv)
       "Sub-commands (each has --help):\n"
       "  send [--app APP] --to NUMBER [--from SENDER] [--reference REF] [TEXT | -]\n"
       "                      queue one SMS in an application's outbox\n"
-      "  export --csv [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--app APP]\n"
-      "                      write the journal as CSV for auditors\n"
+      "  export --csv [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--app APP] [--raw]\n"
+      "                      write the journal as CSV for auditors (fields that\n"
+      "                      start a spreadsheet formula get a leading ', unless --raw)\n"
+      "\n"
+      "The daemon's log (--log auto): the systemd journal when standard error is\n"
+      "connected to it; syslog when standard error is not a terminal and a syslog\n"
+      "daemon listens on /dev/log; standard error otherwise.  A log FILE is\n"
+      "reopened on SIGHUP (for logrotate).\n"
       "\n"
       "Exit status: 0 success, 1 failure, 2 bad usage or configuration."));
   g_autoptr(GError) error = NULL;
@@ -90,10 +99,15 @@ main (int argc, char **argv)
       g_printerr (_("sms-router: --pidfile only goes with --daemon\n"));
       return 2;
     }
+  if (log != NULL && !daemon)
+    {
+      g_printerr (_("sms-router: --log only goes with --daemon\n"));
+      return 2;
+    }
   if (demo)
     return sr_demo_main (NULL);
   if (daemon)
-    return sr_cli_daemon (config_path, spool, pidfile);
+    return sr_cli_daemon (config_path, spool, pidfile, log);
 
   g_autofree char *path = sr_config_resolve_path (config_path);
   SrConfig *config = sr_config_load (path, &error);

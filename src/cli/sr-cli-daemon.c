@@ -1,11 +1,10 @@
 /* sr-cli-daemon.c — `sms-router --daemon`: the router without a console.
  *
  * Runs in the foreground (systemd and other supervisors prefer it), logs
- * through GLib structured logging — to the journal when stderr is connected
- * to it, to syslog when stderr is not a terminal, to stderr otherwise — and
- * tells system-wide events from message-specific ones by the SR_SCOPE field
- * and a "[system]" / "[message]" prefix.  SIGTERM and SIGINT stop gracefully,
- * SIGHUP reloads the configuration.
+ * through GLib structured logging (sr-cli-log.c chooses where) and tells
+ * system-wide events from message-specific ones by the SR_SCOPE field and a
+ * "[system]" / "[message]" prefix.  SIGTERM and SIGINT stop gracefully,
+ * SIGHUP reopens a log file and reloads the configuration.
  */
 #define G_LOG_DOMAIN "sms-router"
 
@@ -20,15 +19,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
-#include <syslog.h>
 #include <unistd.h>
-
-/* Where log lines go, decided once at start. */
-typedef enum {
-  LOG_TO_STDERR,
-  LOG_TO_JOURNAL,
-  LOG_TO_SYSLOG,
-} LogTarget;
 
 /* The running daemon: its loop, router and what a signal needs. */
 typedef struct {
@@ -39,66 +30,6 @@ typedef struct {
   const char *spool;
   gboolean stopping;
 } Daemon;
-
-static LogTarget log_target;
-
-static int
-syslog_priority (GLogLevelFlags level)
-{
-  if (level & G_LOG_LEVEL_ERROR)
-    return LOG_ERR;
-  if (level & G_LOG_LEVEL_CRITICAL)
-    return LOG_CRIT;
-  if (level & G_LOG_LEVEL_WARNING)
-    return LOG_WARNING;
-  if (level & G_LOG_LEVEL_MESSAGE)
-    return LOG_NOTICE;
-  if (level & G_LOG_LEVEL_INFO)
-    return LOG_INFO;
-  return LOG_DEBUG;
-}
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if (g_log_writer_default_would_drop (level, NULL))
-    return G_LOG_WRITER_HANDLED;
-  switch (log_target)
-    {
-    case LOG_TO_JOURNAL:
-      if (g_log_writer_journald (level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
-        return G_LOG_WRITER_HANDLED;
-      break;
-    case LOG_TO_SYSLOG:
-      for (gsize i = 0; i < n_fields; i++)
-        if (g_str_equal (fields[i].key, "MESSAGE"))
-          {
-            syslog (syslog_priority (level), "%.*s",
-                    fields[i].length < 0 ? (int) strlen (fields[i].value) : (int) fields[i].length,
-                    (const char *) fields[i].value);
-            return G_LOG_WRITER_HANDLED;
-          }
-      return G_LOG_WRITER_UNHANDLED;
-    case LOG_TO_STDERR:
-      break;
-    }
-  return g_log_writer_standard_streams (level, fields, n_fields, user_data);
-}
-
-static void
-setup_logging (void)
-{
-  if (g_log_writer_is_journald (fileno (stderr)))
-    log_target = LOG_TO_JOURNAL;
-  else if (!isatty (fileno (stderr)) && g_getenv ("SR_LOG_STDERR") == NULL)
-    {
-      log_target = LOG_TO_SYSLOG;
-      openlog ("sms-router", LOG_PID, LOG_DAEMON);
-    }
-  else
-    log_target = LOG_TO_STDERR;
-  g_log_set_writer_func (log_writer, NULL, NULL);
-}
 
 static void
 on_router_event (SrRouter *router, SrScope scope, const char *kind, const char *text, gpointer user_data)
@@ -176,6 +107,11 @@ on_reload_signal (gpointer user_data)
 {
   Daemon *d = user_data;
   g_autoptr(GError) error = NULL;
+  if (!sr_cli_log_reopen (&error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
   g_message (_("reloading the configuration from %s"), d->config_path);
   g_autofree char *text = NULL;
   g_file_get_contents (d->config_path, &text, NULL, NULL);
@@ -205,17 +141,23 @@ write_pidfile (const char *path, GError **error)
 }
 
 int
-sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile)
+sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, const char *log)
 {
-  setup_logging ();
-  Daemon d = { .spool = spool };
-  d.config_path = sr_config_resolve_path (config_arg);
   g_autoptr(GError) error = NULL;
-  g_file_get_contents (d.config_path, &d.config_text, NULL, NULL);
-  SrConfig *config = sr_config_load (d.config_path, &error);
-  if (config == NULL)
+  /* --log applies at once, so warnings about the configuration follow it. */
+  if (log != NULL && !sr_cli_log_setup (log, &error))
     {
       g_printerr ("sms-router: %s\n", error->message);
+      return 2;
+    }
+  Daemon d = { .spool = spool };
+  d.config_path = sr_config_resolve_path (config_arg);
+  g_file_get_contents (d.config_path, &d.config_text, NULL, NULL);
+  SrConfig *config = sr_config_load (d.config_path, &error);
+  if (config == NULL || (log == NULL && !sr_cli_log_setup (config->log, &error)))
+    {
+      g_printerr ("sms-router: %s\n", error->message);
+      g_clear_pointer (&config, sr_config_free);
       g_free (d.config_path);
       g_free (d.config_text);
       return 2;

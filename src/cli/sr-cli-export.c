@@ -44,6 +44,7 @@ typedef struct {
   gboolean failed;
   int saved_errno;
   guint64 rows;
+  gboolean raw;                /* --raw: no spreadsheet-formula neutralising */
 } ExportWriter;
 
 static const char *const message_columns[] = {
@@ -110,8 +111,19 @@ writer_flush (ExportWriter *w)
   g_string_truncate (w->buf, 0);
 }
 
+/* Whether a spreadsheet (Excel, LibreOffice) would read a cell starting
+ * with @c as a formula: the characters OWASP lists for CSV injection. */
+static gboolean
+csv_starts_formula (char c)
+{
+  return c != '\0' && strchr ("=+-@\t\r", c) != NULL;
+}
+
 /* One field; quoted only when RFC 4180 requires it (comma, quote, CR, LF),
- * with quotes doubled.  Leading and trailing blanks are kept as they are. */
+ * with quotes doubled.  Leading and trailing blanks are kept as they are.
+ * Texts, references and errors come from applications and the network, so
+ * unless --raw a field that would start a formula gets a leading "'" (and
+ * quotes), as OWASP recommends; numbers such as +41… included. */
 static void
 csv_field (ExportWriter *w, gboolean first, const char *value)
 {
@@ -119,12 +131,15 @@ csv_field (ExportWriter *w, gboolean first, const char *value)
     g_string_append_c (w->buf, ',');
   if (value == NULL || *value == '\0')
     return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
+  gboolean neutralise = !w->raw && csv_starts_formula (value[0]);
+  if (!neutralise && strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (w->buf, value);
       return;
     }
   g_string_append_c (w->buf, '"');
+  if (neutralise)
+    g_string_append_c (w->buf, '\'');
   for (const char *p = value; *p != '\0'; p++)
     {
       if (*p == '"')
@@ -450,7 +465,7 @@ resolve_spool (const char *spool, const char *config_path, GError **error)
 int
 sr_cli_export (int argc, char **argv)
 {
-  gboolean csv = FALSE, inbound = FALSE, events = FALSE;
+  gboolean csv = FALSE, inbound = FALSE, events = FALSE, raw = FALSE;
   g_autofree char *config_path = NULL;
   g_autofree char *spool_opt = NULL;
   g_autofree char *since = NULL;
@@ -476,6 +491,10 @@ sr_cli_export (int argc, char **argv)
       N_("Export the inbound SMS instead of the sent messages"), NULL },
     { "events", 0, 0, G_OPTION_ARG_NONE, &events,
       N_("Export the audit log (every state change and operator action) instead of the sent messages"), NULL },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("Write every value as it is, also one that starts with = + - @ tab or CR "
+         "(by default such a value gets a leading ' so spreadsheets do not run it as a formula)"),
+      NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write to FILE instead of standard output (replaced only when the export is complete)"),
       N_("FILE") },
@@ -561,7 +580,7 @@ sr_cli_export (int argc, char **argv)
       return EXPORT_FAILED;
     }
 
-  ExportWriter w = { 0 };
+  ExportWriter w = { .raw = raw };
   if (!writer_open (&w, output, &error))
     {
       g_printerr ("sms-router export: %s\n", error->message);

@@ -229,6 +229,7 @@ main (int argc, char **argv)
   int port = 0, enquire_link = 0, receipt_delay = 0, deliver_window = 64, mo_interval = 0;
   int deliver_retry = 1000;
   int throttle_every = 0, drop_after = 0, delay_ms = 0, no_response_every = 0;
+  int late_every = 0, late_ms = 0;
   int garbage_after = 0, oversized_after = 0, max_window = 0;
   gint64 id_start = 1;
   g_autofree char *bind_address = NULL, *system_id = NULL, *password = NULL;
@@ -286,6 +287,10 @@ main (int argc, char **argv)
       N_("Delay every response by MS milliseconds"), N_("MS") },
     { "no-response-every", 0, 0, G_OPTION_ARG_INT, &no_response_every,
       N_("Never answer every Nth submit"), N_("N") },
+    { "late-every", 0, 0, G_OPTION_ARG_INT, &late_every,
+      N_("Answer every Nth submit --late-ms milliseconds late (e.g. after the client's response timeout)"), N_("N") },
+    { "late-ms", 0, 0, G_OPTION_ARG_INT, &late_ms,
+      N_("How late --late-every answers (default 2000)"), N_("MS") },
     { "garbage-after", 0, 0, G_OPTION_ARG_INT, &garbage_after,
       N_("After answering the Nth submit, send bytes that are not a PDU (once)"), N_("N") },
     { "oversized-after", 0, 0, G_OPTION_ARG_INT, &oversized_after,
@@ -372,6 +377,8 @@ main (int argc, char **argv)
       || !check_uint ("drop-after", drop_after, &options.drop_after)
       || !check_uint ("delay-ms", delay_ms, &options.delay_ms)
       || !check_uint ("no-response-every", no_response_every, &options.no_response_every)
+      || !check_uint ("late-every", late_every, &options.late_every)
+      || !check_uint ("late-ms", late_ms, &options.late_ms)
       || !check_uint ("garbage-after", garbage_after, &options.garbage_after)
       || !check_uint ("oversized-after", oversized_after, &options.oversized_after)
       || !check_uint ("max-window", max_window, &options.max_window))

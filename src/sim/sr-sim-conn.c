@@ -310,26 +310,38 @@ conn_held_due (gpointer user_data)
 }
 
 void
-sr_sim_conn_queue_response (SrSimConn *conn, const guint8 *bytes, gsize len, gboolean counts)
+sr_sim_conn_queue_response (SrSimConn *conn, const guint8 *bytes, gsize len, gboolean counts,
+                            guint delay_ms)
 {
   SrSimHeld *held;
 
-  if (conn->sim->delay_ms == 0)
+  if (delay_ms == 0)
     {
       sr_sim_conn_queue (conn, bytes, len, counts);
       return;
     }
   held = g_malloc (sizeof *held + len);
-  held->due_us = g_get_monotonic_time () + (gint64) conn->sim->delay_ms * 1000;
+  held->due_us = g_get_monotonic_time () + (gint64) delay_ms * 1000;
   held->counts = counts;
   held->len = len;
   memcpy (held->bytes, bytes, len);
-  g_queue_push_tail (&conn->held, held);
+  /* In due order, equal times in arrival order: --late-ms holds some
+   * answers longer than --delay-ms holds the rest.  Searched from the
+   * tail, where an answer with the common delay belongs. */
+  GList *after = conn->held.tail;
+  while (after != NULL && ((SrSimHeld *) after->data)->due_us > held->due_us)
+    after = after->prev;
+  if (after != NULL)
+    g_queue_insert_after (&conn->held, after, held);
+  else
+    g_queue_push_head (&conn->held, held);
   if (counts)
     conn->held_counting++;
+  if (conn->held_source != NULL && g_queue_peek_head (&conn->held) == held)
+    destroy_source (&conn->held_source);
   if (conn->held_source == NULL)
     {
-      conn->held_source = g_timeout_source_new (conn->sim->delay_ms);
+      conn->held_source = g_timeout_source_new (delay_ms);
       g_source_set_callback (conn->held_source, conn_held_due, conn, NULL);
       g_source_attach (conn->held_source, conn->sim->context);
     }

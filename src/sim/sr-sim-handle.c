@@ -10,9 +10,9 @@
 /* The system_id we answer binds with. */
 #define SIM_SYSTEM_ID "srsim"
 
-/* Packs @pdu and queues it (as an answer: after --delay-ms). */
+/* Packs @pdu and queues it, after @delay_ms. */
 static void
-send_pdu (SrSimConn *conn, const SrPdu *pdu, gboolean response, gboolean counts)
+send_pdu_after (SrSimConn *conn, const SrPdu *pdu, gboolean counts, guint delay_ms)
 {
   SrSim *sim = conn->sim;
   g_autoptr(GError) error = NULL;
@@ -28,14 +28,14 @@ send_pdu (SrSimConn *conn, const SrPdu *pdu, gboolean response, gboolean counts)
       copy.sequence_number = 1;
       pdu = &copy;
     }
-  if (response && sim->delay_ms > 0)
+  if (delay_ms > 0)
     {
       GByteArray *scratch = g_byte_array_sized_new (64);
       if (sr_pdu_pack (pdu, scratch, &error))
         {
           if (pdu == &copy)
             memset (scratch->data + 12, 0, 4);
-          sr_sim_conn_queue_response (conn, scratch->data, scratch->len, counts);
+          sr_sim_conn_queue_response (conn, scratch->data, scratch->len, counts, delay_ms);
         }
       g_byte_array_unref (scratch);
     }
@@ -59,6 +59,13 @@ send_pdu (SrSimConn *conn, const SrPdu *pdu, gboolean response, gboolean counts)
   sim->stats.pdus_sent++;
   if (sim->log != NULL && sim->log->log_sent)
     sr_sim_log_pdu (sim->log, conn, SR_SIM_DIR_OUT, pdu);
+}
+
+/* Packs @pdu and queues it (as an answer: after --delay-ms). */
+static void
+send_pdu (SrSimConn *conn, const SrPdu *pdu, gboolean response, gboolean counts)
+{
+  send_pdu_after (conn, pdu, counts, response ? conn->sim->delay_ms : 0);
 }
 
 void
@@ -237,7 +244,14 @@ handle_submit (SrSimConn *conn, const SrPdu *req)
       guint64 id = sim->next_message_id++;
       sr_sim_format_id (sim->id_format, id, resp.message_id, sizeof resp.message_id);
       sim->stats.submits_ok++;
-      send_pdu (conn, &resp, TRUE, TRUE);
+      if (sim->late_every > 0 && sim->submit_count % sim->late_every == 0)
+        {
+          /* The client has timed it out by then: not counted in its window. */
+          sim->stats.answered_late++;
+          send_pdu_after (conn, &resp, FALSE, sim->late_ms ? sim->late_ms : 2000);
+        }
+      else
+        send_pdu (conn, &resp, TRUE, TRUE);
       sr_sim_receipt_for_submit (conn, req, id, resp.message_id);
     }
   else

@@ -88,7 +88,7 @@ typedef struct {
   GSource *source;
 } SrSimLater;
 
-/* A response held back by --delay-ms. */
+/* A response held back by --delay-ms or --late-ms. */
 typedef struct {
   gint64 due_us;
   gboolean counts;     /* a submit response: counts for the window */
@@ -163,6 +163,8 @@ struct _SrSim {
   guint drop_after;
   guint delay_ms;
   guint no_response_every;
+  guint late_every;
+  guint late_ms;
   guint garbage_after;
   guint oversized_after;
   gboolean dribble;
@@ -206,8 +208,9 @@ void sr_sim_conn_unref (SrSimConn *conn);
 void sr_sim_conn_close (SrSimConn *conn, const char *reason);
 /* Queues bytes to send; counts marks a submit response for the window. */
 void sr_sim_conn_queue (SrSimConn *conn, const guint8 *bytes, gsize len, gboolean counts);
-/* Queues bytes after --delay-ms (or now when no delay is set). */
-void sr_sim_conn_queue_response (SrSimConn *conn, const guint8 *bytes, gsize len, gboolean counts);
+/* Queues bytes after @delay_ms (--delay-ms, --late-ms; now when 0). */
+void sr_sim_conn_queue_response (SrSimConn *conn, const guint8 *bytes, gsize len, gboolean counts,
+                                 guint delay_ms);
 void sr_sim_conn_flush (SrSimConn *conn);
 /* Client requests answered so far minus those we still hold: the client's
  * window as far as we can see it. */

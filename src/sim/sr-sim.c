@@ -159,6 +159,8 @@ sr_sim_new (const SrSimOptions *options, GError **error)
   sim->drop_after = options->drop_after;
   sim->delay_ms = options->delay_ms;
   sim->no_response_every = options->no_response_every;
+  sim->late_every = options->late_every;
+  sim->late_ms = options->late_ms;
   sim->garbage_after = options->garbage_after;
   sim->oversized_after = options->oversized_after;
   sim->dribble = options->dribble;
@@ -401,6 +403,8 @@ sr_sim_set (SrSim *sim, const char *key, const char *value, GError **error)
     { "throttle-every", &sim->throttle_every },
     { "delay-ms", &sim->delay_ms },
     { "no-response-every", &sim->no_response_every },
+    { "late-every", &sim->late_every },
+    { "late-ms", &sim->late_ms },
     { "max-window", &sim->max_window },
     { "receipt-delay", &sim->receipt_delay_ms },
     { "deliver-window", &sim->deliver_window },
@@ -503,6 +507,7 @@ sr_sim_stats_to_json (const SrSimStats *stats)
   FIELD (throttled);
   FIELD (rejected);
   FIELD (unanswered);
+  FIELD (answered_late);
   FIELD (window_violations);
   FIELD (max_outstanding);
   FIELD (generic_nacks_sent);

@@ -60,6 +60,8 @@ typedef struct {
   guint drop_after;
   guint delay_ms;
   guint no_response_every;
+  guint late_every;              /* every Nth submit answered late_ms later */
+  guint late_ms;                 /* 0 = 2000 */
   guint garbage_after;
   guint oversized_after;
   gboolean dribble;
@@ -83,6 +85,7 @@ typedef struct {
   guint64 throttled;             /* answered ESME_RTHROTTLED (throttle-every or max-window) */
   guint64 rejected;              /* answered with another error status */
   guint64 unanswered;            /* withheld by no-response-every or drop-after */
+  guint64 answered_late;         /* held back by late-every */
   guint64 window_violations;     /* requests beyond --max-window */
   guint64 max_outstanding;       /* highest number of unanswered client requests seen */
   guint64 generic_nacks_sent;

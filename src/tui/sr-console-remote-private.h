@@ -2,6 +2,7 @@
  * by the control-socket server and client. */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 
 #include "sr-console-model.h"
@@ -18,7 +19,28 @@ SrConsoleDetail *sr_remote_detail_from_variant (GVariant *v);
 /* A frame: 4-byte big-endian length, then the variant's normal-form bytes. */
 GBytes *sr_remote_frame (GVariant *v);
 
+/* What sr_remote_frame_take() found at the start of a buffer. */
+typedef enum {
+  SR_REMOTE_FRAME_MORE,   /* not a whole frame yet */
+  SR_REMOTE_FRAME_OK,     /* a frame was taken */
+  SR_REMOTE_FRAME_BAD,    /* too long, or not a normal-form @type: close the connection */
+} SrRemoteFrameResult;
+
+/* Takes the first frame off @in: on OK *@out holds its variant of @type
+ * (a reference owned by the caller) and the frame is removed from @in. */
+SrRemoteFrameResult sr_remote_frame_take (GByteArray *in, const GVariantType *type,
+                                          GVariant **out);
+
 /* The server frees @data with @free_func when it is freed. */
 void sr_console_server_take (gpointer server, gpointer data, GDestroyNotify free_func);
 
 G_END_DECLS
+
+/* Control-socket access (sr-console-access.c).  Gives the socket at @path
+ * to @group (NULL or "": keep the router's own); when the group does not
+ * exist or cannot be given, leaves the socket to the router's user and root
+ * (mode 0600) and says so in @error. */
+gboolean sr_console_access_set_group (const char *path, const char *group, GError **error);
+/* Whether the peer of @socket may use it: any peer when @users is empty,
+ * else root, the router's own user and the users named in @users. */
+gboolean sr_console_access_allows (GSocket *socket, const char *const *users);

@@ -3,6 +3,7 @@
 
 #include "sr-build-config.h"
 #include "sr-console-remote-private.h"
+#include "sr-console-remote.h"
 
 #include <string.h>
 
@@ -178,4 +179,26 @@ sr_remote_frame (GVariant *v)
   /* Through g_variant_get_data(): g_variant_store() wants an aligned target. */
   memcpy (buf + 4, g_variant_get_data (normal), len);
   return g_bytes_new_take (buf, len + 4);
+}
+
+SrRemoteFrameResult
+sr_remote_frame_take (GByteArray *in, const GVariantType *type, GVariant **out)
+{
+  *out = NULL;
+  if (in->len < 4)
+    return SR_REMOTE_FRAME_MORE;
+  guint32 be;
+  memcpy (&be, in->data, 4);
+  guint32 len = GUINT32_FROM_BE (be);
+  if (len > SR_CONSOLE_REMOTE_MAX_FRAME)
+    return SR_REMOTE_FRAME_BAD;
+  if (in->len - 4 < len)
+    return SR_REMOTE_FRAME_MORE;
+  g_autoptr (GBytes) bytes = g_bytes_new (in->data + 4, len);
+  g_byte_array_remove_range (in, 0, 4 + len);
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
+  if (!g_variant_is_normal_form (v))
+    return SR_REMOTE_FRAME_BAD;
+  *out = g_steal_pointer (&v);
+  return SR_REMOTE_FRAME_OK;
 }

@@ -40,7 +40,13 @@ typedef struct _SrConsoleServer SrConsoleServer;
 SrConsoleServer *sr_console_server_new (const SrConsoleModel *model, const char *path,
                                         SrConsoleServerActorFunc actor_func,
                                         GError **error);
-/* The daemon's case: serves a router model of @router on SPOOL/router/control. */
+/* Narrows who may use the socket: gives it to @group (NULL or "": the
+ * router's own group) and, when @users is not empty, accepts connections
+ * only from root, the router's user and those users (SO_PEERCRED). */
+gboolean sr_console_server_set_access (SrConsoleServer *server, const char *group,
+                                       const char *const *users, GError **error);
+/* The daemon's case: serves a router model of @router on SPOOL/router/control,
+ * with the access its configuration gives ([router] control-group, control-users). */
 SrConsoleServer *sr_console_server_new_for_router (SrRouter *router, GError **error);
 /* Stops listening, closes the connections and removes the socket file. */
 void sr_console_server_free (SrConsoleServer *server);

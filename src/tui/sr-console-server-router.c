@@ -27,6 +27,11 @@ sr_console_server_new_for_router (SrRouter *router, GError **error)
       return NULL;
     }
   sr_console_server_take (server, rm, (GDestroyNotify) sr_console_router_model_free);
+  const SrConfig *config = sr_router_get_config (router);
+  g_autoptr (GError) access_error = NULL;
+  if (!sr_console_server_set_access (server, config->control_group,
+                                     (const char *const *) config->control_users, &access_error))
+    g_warning ("%s", access_error->message);
   return server;
 }
 

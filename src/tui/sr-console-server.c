@@ -25,6 +25,7 @@ struct _SrConsoleServer {
   GList *conns;                 /* Conn */
   gpointer owned;               /* freed with owned_free (the daemon's router model) */
   GDestroyNotify owned_free;
+  char **users;                 /* allowed peers beyond root and the router's user, or NULL */
 };
 
 /* One client connection: a socket read without blocking, frames reassembled. */
@@ -264,6 +265,14 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
              gpointer user_data)
 {
   SrConsoleServer *server = user_data;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  if (!sr_console_access_allows (socket, (const char *const *) server->users))
+    {
+      g_autofree char *who = peer_actor (socket);
+      g_warning (_("control socket: %s is not in [router] control-users; connection refused"), who);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
   Conn *c = g_new0 (Conn, 1);
   c->server = server;
   c->connection = g_object_ref (connection);
@@ -316,6 +325,15 @@ sr_console_server_new (const SrConsoleModel *model, const char *path,
   return g_steal_pointer (&server);
 }
 
+gboolean
+sr_console_server_set_access (SrConsoleServer *server, const char *group,
+                              const char *const *users, GError **error)
+{
+  g_strfreev (server->users);
+  server->users = users != NULL && users[0] != NULL ? g_strdupv ((char **) users) : NULL;
+  return sr_console_access_set_group (server->path, group, error);
+}
+
 void
 sr_console_server_take (gpointer server, gpointer data, GDestroyNotify free_func)
 {
@@ -341,5 +359,6 @@ sr_console_server_free (SrConsoleServer *server)
   if (server->owned_free)
     server->owned_free (server->owned);
   g_free (server->path);
+  g_strfreev (server->users);
   g_free (server);
 }

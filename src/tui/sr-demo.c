@@ -68,6 +68,8 @@ static const char config_template[] =
   "report = yes\n"
   "default-app = default\n"
   "rescan-interval = 1\n"
+  "# a private spool: the control socket keeps the user's own group\n"
+  "control-group =\n"
   "\n"
   "[smpp:demo]\n"
   "host = 127.0.0.1\n"

@@ -1,13 +1,15 @@
 /* test-daemon.c — `sms-router --daemon` as an operator runs it: against the
  * real simulator over loopback, with a real spool; signals, pidfile, the
  * single-instance lock, reload, and messages sent end to end. */
+#include "sr-test-process.h"
 #include "sr-test-sim.h"
 
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <unistd.h>
 
 /* One daemon under test, its spool, configuration and simulator. */
 typedef struct {
@@ -25,6 +27,7 @@ write_config (Fixture *f, const char *extra_policy)
 {
   g_autofree char *text = g_strdup_printf (
     "[router]\nspool = %s\nregion = CH\nrescan-interval = 1\n"
+    "max-attempts = 2\nretry-delay = 1\n"
     "[smpp:sim]\nhost = 127.0.0.1\nport = %u\nsystem-id = router\npassword = secret\n"
     "window = 10\nenquire-link = 30\n"
     "[app:default]\nfrom = +41791234567\n"
@@ -43,7 +46,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->pidfile = g_build_filename (f->dir, "sms-router.pid", NULL);
   g_autofree char *log = g_build_filename (f->dir, "sim.jsonl", NULL);
   const char *args[] = { "--system-id", "router", "--password", "secret", "--log", log,
-                         "--receipt-delay", "100", NULL };
+                         "--receipt-delay", "100",
+                         "--reject-prefix", "+4179999=ESME_RSUBMITFAIL", NULL };
   g_autoptr(GError) error = NULL;
   f->sim = sr_test_sim_start (args, &error);
   g_assert_no_error (error);
@@ -70,25 +74,37 @@ fixture_teardown (Fixture *f, gconstpointer data)
     g_string_free (f->log, TRUE);
 }
 
-/* A failed assertion aborts before the teardown: the daemon must not outlive
- * the test (it would hold the test's stderr open until the harness times out). */
-static void
-die_with_parent (gpointer user_data)
+/* Starts `sms-router --daemon` with @log as its --log option (NULL: none),
+ * through @wrapper (an argv prefix such as unshare, or NULL). */
+static GSubprocess *
+start_daemon_with (Fixture *f, GSubprocessFlags flags, const char *log, const char *const *wrapper)
 {
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (l, sr_test_process_die_with_parent, NULL, NULL);
+  g_subprocess_launcher_unsetenv (l, "SR_LOG_STDERR");
+  g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");   /* the defaults are under test */
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (wrapper[i]));
+  g_ptr_array_add (argv, g_strdup (g_getenv ("SR_ROUTER")));
+  g_ptr_array_add (argv, g_strdup ("--daemon"));
+  g_ptr_array_add (argv, g_strdup ("--config"));
+  g_ptr_array_add (argv, g_strdup (f->config));
+  g_ptr_array_add (argv, g_strdup ("--pidfile"));
+  g_ptr_array_add (argv, g_strdup (f->pidfile));
+  if (log != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--log=%s", log));
+  g_ptr_array_add (argv, NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return p;
 }
 
 static GSubprocess *
 start_daemon (Fixture *f, GSubprocessFlags flags)
 {
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (l, "SR_LOG_STDERR", "1", TRUE);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *p = g_subprocess_launcher_spawn (l, &error, g_getenv ("SR_ROUTER"), "--daemon",
-                                                "--config", f->config, "--pidfile", f->pidfile, NULL);
-  g_assert_no_error (error);
-  return p;
+  return start_daemon_with (f, flags, "stderr", NULL);
 }
 
 /* Polls @check for up to @seconds while the main context runs. */
@@ -229,14 +245,9 @@ one_sent (Fixture *f)
 static void
 drain_log (Fixture *f)
 {
-  GInputStream *err = g_subprocess_get_stderr_pipe (f->daemon);
-  char buf[4096];
-  gssize n;
   if (f->log == NULL)
     f->log = g_string_new (NULL);
-  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
-                                                        sizeof buf, NULL, NULL)) > 0)
-    g_string_append_len (f->log, buf, n);
+  sr_test_process_drain_stderr (f->daemon, f->log);
 }
 
 static gboolean
@@ -299,6 +310,266 @@ test_reload (Fixture *f, gconstpointer data)
   g_assert_cmpint (sr_test_sim_stat (f->sim, "binds_ok"), ==, 1);
 }
 
+static gboolean
+retry_and_dead_logged (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "[message] retry: default/") != NULL
+         && strstr (f->log->str, "[message] dead-letter: default/") != NULL;
+}
+
+/* Message-scope events reach the log without G_MESSAGES_DEBUG. */
+static void
+test_message_events_logged (Fixture *f, gconstpointer data)
+{
+  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_assert_true (wait_for (bound, f, 15));
+  drop_message (f, "+41799990001", "refused by the SMSC, temporarily");
+  if (!wait_for (retry_and_dead_logged, f, 20))
+    g_error ("the log lacks the retry or the dead letter:\n%s", f->log->str);
+  g_assert_nonnull (strstr (f->log->str, "attempt 1 of 2 failed"));
+  g_assert_nonnull (strstr (f->log->str, "ESME_RSUBMITFAIL"));
+  g_assert_cmpuint (count_app (f, "dead"), ==, 1);
+}
+
+/* ---- log destinations --------------------------------------------------- */
+
+static gboolean
+started_logged (Fixture *f)
+{
+  drain_log (f);
+  return strstr (f->log->str, "running on spool") != NULL;
+}
+
+/* The container case: stderr is a pipe, no syslog daemon: auto logs to stderr. */
+static void
+test_log_auto_stderr (Fixture *f, gconstpointer data)
+{
+  if (g_file_test ("/dev/log", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("a syslog socket exists at /dev/log: auto rightly picks syslog here");
+      return;
+    }
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL, NULL);
+  if (!wait_for (started_logged, f, 15))
+    g_error ("nothing on stderr with the automatic choice: '%s'", f->log->str);
+  /* a full date, which "2>>router.log" keeps no other way */
+  g_autoptr(GRegex) stamp = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[-+]\\d\\d:\\d\\d "
+                                         "sms-router notice: sms-router .* running on spool",
+                                         G_REGEX_MULTILINE, 0, NULL);
+  if (!g_regex_match (stamp, f->log->str, 0, NULL))
+    g_error ("unexpected line format: '%s'", f->log->str);
+}
+
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *text = NULL;
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, needle) != NULL;
+}
+
+static char *file_log_path;
+
+static gboolean
+file_started (Fixture *f)
+{
+  return file_contains (file_log_path, "running on spool");
+}
+
+static gboolean
+file_reopened (Fixture *f)
+{
+  return file_contains (file_log_path, "reloading the configuration");
+}
+
+static gboolean
+file_dead_letter (Fixture *f)
+{
+  return file_contains (file_log_path, "[message] dead-letter: default/");
+}
+
+/* [router] log = FILE; SIGHUP after logrotate's rename opens a new file. */
+static void
+test_log_file_reopen (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "router.log", NULL);
+  g_autofree char *rotated = g_build_filename (f->dir, "router.log.1", NULL);
+  g_autofree char *extra = g_strdup_printf ("blacklist-countries = GB\n[router]\nlog = %s\n", path);
+  write_config (f, extra);
+  file_log_path = path;
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL, NULL);
+  if (!wait_for (file_started, f, 15))
+    g_error ("the log file lacks the start line");
+  drain_log (f);
+  g_assert_cmpstr (f->log->str, ==, "");     /* nothing went to stderr */
+
+  g_assert_cmpint (g_rename (path, rotated), ==, 0);
+  g_subprocess_send_signal (f->daemon, SIGHUP);
+  g_assert_true (wait_for (file_reopened, f, 10));
+  g_assert_false (file_contains (rotated, "reloading the configuration"));
+  g_assert_true (file_contains (rotated, "running on spool"));
+
+  drop_message (f, "+447400123456", "blacklisted, dead at once");
+  g_assert_true (wait_for (file_dead_letter, f, 15));
+  g_assert_false (file_contains (rotated, "dead-letter"));
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  file_log_path = NULL;
+}
+
+/* A datagram socket standing where a log daemon listens, and what it got. */
+typedef struct {
+  GSocket *socket;
+  GString *got;              /* every datagram, one per line */
+} Listener;
+
+static gboolean
+listen_at (Listener *li, const char *path, GError **error)
+{
+  li->socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (li->socket == NULL)
+    return FALSE;
+  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (path);
+  if (!g_socket_bind (li->socket, addr, FALSE, error))
+    {
+      g_clear_object (&li->socket);
+      return FALSE;
+    }
+  g_socket_set_blocking (li->socket, FALSE);
+  li->got = g_string_new (NULL);
+  return TRUE;
+}
+
+static void
+listener_drain (Listener *li)
+{
+  char buf[65536];
+  gssize n;
+  while ((n = g_socket_receive (li->socket, buf, sizeof buf, NULL, NULL)) > 0)
+    {
+      g_string_append_len (li->got, buf, n);
+      g_string_append_c (li->got, '\n');
+    }
+}
+
+static void
+listener_clear (Listener *li)
+{
+  g_clear_object (&li->socket);
+  if (li->got != NULL)
+    g_string_free (li->got, TRUE);
+}
+
+static Listener *current_listener;
+
+static gboolean
+listener_has_both (Fixture *f)
+{
+  listener_drain (current_listener);
+  return strstr (current_listener->got->str, "running on spool") != NULL
+         && strstr (current_listener->got->str, "[message] dead-letter: default/") != NULL;
+}
+
+/* --log=syslog through syslog(3) to /dev/log, for real: the test stands
+ * in for the syslog daemon when none runs and it may create /dev/log. */
+static void
+test_log_syslog (Fixture *f, gconstpointer data)
+{
+  Listener li = { 0 };
+  g_autoptr(GError) error = NULL;
+  if (!listen_at (&li, "/dev/log", &error))
+    {
+      g_autofree char *why = g_strdup_printf ("cannot listen on /dev/log in place of a syslog "
+                                              "daemon (%s)", error->message);
+      g_test_skip (why);
+      return;
+    }
+  write_config (f, "blacklist-countries = GB\n");
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, "syslog", NULL);
+  g_assert_true (wait_for (bound, f, 15));
+  drop_message (f, "+447400123456", "blacklisted, dead at once");
+  current_listener = &li;
+  gboolean ok = wait_for (listener_has_both, f, 15);
+  g_unlink ("/dev/log");
+  if (!ok)
+    g_error ("syslog got: '%s'", li.got->str);
+  /* "<30>Dec  4 15:10:00 sms-router[PID]: ...": daemon facility, info */
+  g_autofree char *tag = g_strdup_printf ("sms-router[%s]: [message] dead-letter",
+                                          g_subprocess_get_identifier (f->daemon));
+  g_assert_nonnull (strstr (li.got->str, tag));
+  g_assert_nonnull (strstr (li.got->str, "<30>"));
+  drain_log (f);
+  g_assert_null (strstr (f->log->str, "running on spool"));   /* not on stderr too */
+  listener_clear (&li);
+}
+
+/* --log=journal through the journal's native protocol.  The daemon runs in a
+ * private mount namespace where the test's socket stands at journald's path
+ * (/run/systemd/journal/socket), so a real journald is never touched. */
+static void
+test_log_journal (Fixture *f, gconstpointer data)
+{
+  if (getuid () != 0 || g_find_program_in_path ("unshare") == NULL)
+    {
+      g_test_skip ("needs root and unshare(1) to put a socket at journald's path privately");
+      return;
+    }
+  g_autofree char *sock = g_build_filename (f->dir, "journal.socket", NULL);
+  Listener li = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_assert_true (listen_at (&li, sock, &error));
+  const char *wrapper[] = {
+    "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+    "mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal"
+    " && : > /run/systemd/journal/socket && mount --bind \"$0\" /run/systemd/journal/socket"
+    " && exec \"$@\"", sock, NULL
+  };
+  write_config (f, "blacklist-countries = GB\n");
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, "journal", wrapper);
+  if (!wait_for (bound, f, 15))
+    {
+      drain_log (f);
+      g_autofree char *why = g_strdup_printf ("no private mount namespace here: %s", f->log->str);
+      g_test_skip (why);
+      listener_clear (&li);
+      return;
+    }
+  drop_message (f, "+447400123456", "blacklisted, dead at once");
+  current_listener = &li;
+  if (!wait_for (listener_has_both, f, 15))
+    g_error ("the journal socket got: '%s'", li.got->str);
+  g_assert_nonnull (strstr (li.got->str, "SR_SCOPE=message\n"));
+  g_assert_nonnull (strstr (li.got->str, "SR_KIND=dead-letter\n"));
+  g_assert_nonnull (strstr (li.got->str, "PRIORITY=6\n"));
+  g_assert_nonnull (strstr (li.got->str, "GLIB_DOMAIN=sms-router\n"));
+  drain_log (f);
+  g_assert_null (strstr (f->log->str, "running on spool"));
+  listener_clear (&li);
+}
+
+/* A bad destination is a usage error, before anything starts. */
+static void
+test_log_bad (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "no-such-dir", "router.log", NULL);
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, path, NULL);
+  g_assert_true (g_subprocess_wait (f->daemon, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 2);
+  drain_log (f);
+  g_assert_nonnull (strstr (f->log->str, "cannot open the log file"));
+  g_clear_object (&f->daemon);
+
+  write_config (f, "[router]\nlog = router.log\n");
+  f->daemon = start_daemon_with (f, G_SUBPROCESS_FLAGS_STDERR_PIPE, NULL, NULL);
+  g_assert_true (g_subprocess_wait (f->daemon, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 2);
+  g_string_truncate (f->log, 0);
+  drain_log (f);
+  g_assert_nonnull (strstr (f->log->str, "[router] log: 'router.log' is not"));
+  g_clear_object (&f->daemon);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -306,5 +577,11 @@ main (int argc, char **argv)
   g_test_add ("/daemon/lock-and-pidfile", Fixture, NULL, fixture_setup, test_lock_and_pidfile, fixture_teardown);
   g_test_add ("/daemon/sigterm-no-message-lost", Fixture, NULL, fixture_setup, test_sigterm_no_message_lost, fixture_teardown);
   g_test_add ("/daemon/reload", Fixture, NULL, fixture_setup, test_reload, fixture_teardown);
+  g_test_add ("/daemon/message-events-logged", Fixture, NULL, fixture_setup, test_message_events_logged, fixture_teardown);
+  g_test_add ("/daemon/log/auto-stderr", Fixture, NULL, fixture_setup, test_log_auto_stderr, fixture_teardown);
+  g_test_add ("/daemon/log/file-reopen", Fixture, NULL, fixture_setup, test_log_file_reopen, fixture_teardown);
+  g_test_add ("/daemon/log/syslog", Fixture, NULL, fixture_setup, test_log_syslog, fixture_teardown);
+  g_test_add ("/daemon/log/journal", Fixture, NULL, fixture_setup, test_log_journal, fixture_teardown);
+  g_test_add ("/daemon/log/bad", Fixture, NULL, fixture_setup, test_log_bad, fixture_teardown);
   return g_test_run ();
 }

@@ -28,6 +28,9 @@ test_defaults (void)
   g_assert_cmpuint (c->policy.max_per_destination_hour, ==, 20);
   g_assert_cmpuint (c->policy.max_per_destination_day, ==, 100);
   g_assert_false (c->broker.enabled);
+  g_assert_cmpstr (c->log, ==, "auto");
+  g_assert_cmpstr (c->control_group, ==, "sms-router-operators");
+  g_assert_cmpuint (g_strv_length (c->control_users), ==, 0);
   const SrAppConfig *app = sr_config_find_app (c, "default");
   g_assert_nonnull (app);
   g_assert_cmpstr (app->region, ==, "CH");
@@ -61,7 +64,8 @@ static void
 test_full (void)
 {
   const char *text =
-    "[router]\nspool=/tmp/x\nregion=GB\nmax-parts=3\nreport=no\n"
+    "[router]\nspool=/tmp/x\nregion=GB\nmax-parts=3\nreport=no\nlog=/var/log/sms-router.log\n"
+    "control-group=\ncontrol-users=alice; bob\n"
     "[smpp:a]\nhost=h\nsystem-id=id\npassword=pw\nbind=transmitter-receiver\nbinds=4\n"
     "window=64\nthroughput=100\nsplit=sar\ndata-coding-0=gsm-packed\nid-format=hex-to-dec\n"
     "routes=+41;+4420\n"
@@ -74,6 +78,10 @@ test_full (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SrConfig) c = sr_config_load_data (text, -1, "mem", &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (c->log, ==, "/var/log/sms-router.log");
+  g_assert_cmpstr (c->control_group, ==, "");
+  const char *const users[] = { "alice", "bob", NULL };
+  g_assert_cmpstrv (c->control_users, users);
   g_assert_cmpstr (c->default_app, ==, "iot");
   g_assert_false (c->report);
   const SrProviderConfig *p = c->providers->pdata[0];
@@ -138,6 +146,8 @@ static const BadCase bad_cases[] = {
   { "override-country", "[policy]\nsource-overrides=USA:+1646\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "'USA'" },
   { "blacklist", "[policy]\nblacklist-countries=CI;fr\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] blacklist-countries: 'fr'" },
   { "limit", "[policy]\nmax-per-destination-day=-1\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] max-per-destination-day" },
+  { "log", "[router]\nlog=syslog2\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'syslog2' is not auto" },
+  { "log-relative", "[router]\nlog=router.log\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'router.log'" },
 };
 
 static void
@@ -150,6 +160,61 @@ test_bad (gconstpointer data)
   g_assert_error (error, SR_CONFIG_ERROR, bc->code);
   if (strstr (error->message, bc->fragment) == NULL)
     g_error ("'%s' does not contain '%s'", error->message, bc->fragment);
+}
+
+/* A configuration error about a secret's line, and what it may never show. */
+typedef struct {
+  const char *name;
+  const char *text;
+  int code;
+  const char *fragment;
+  const char *secret;
+} SecretCase;
+
+static const SecretCase secret_cases[] = {
+  { "no-equals", "[router]\nregion=CH\n[smpp:x]\npassword Hunter2x\nhost=h\n[app:a]\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 4: ", "Hunter2x" },
+  { "pasted-alone", "[smpp:x]\nhost=h\nsystem-id=a\npassword=\nHunter2x\n[app:a]\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 5: ", "Hunter2x" },
+  { "crlf-group", "[broker]\r\npasscode Hunter2x\r\n",
+    SR_CONFIG_ERROR_SYNTAX, "mem: line 2: ", "Hunter2x" },
+  { "not-utf8", "[smpp:x]\nhost=h\nsystem-id=a\npassword=Hun\xff" "er2x\n[app:a]\n",
+    SR_CONFIG_ERROR_INVALID, "[smpp:x] password: is not valid UTF-8", "er2x" },
+  { "broker-not-utf8", "[broker]\npasscode=Hun\xff" "er2x\n[app:a]\n",
+    SR_CONFIG_ERROR_INVALID, "[broker] passcode: is not valid UTF-8", "er2x" },
+};
+
+/* Errors name the file, line or key, never the value of a secret. */
+static void
+test_secret_not_echoed (gconstpointer data)
+{
+  const SecretCase *sc = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load_data (sc->text, -1, "mem", &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, sc->code);
+  if (strstr (error->message, sc->fragment) == NULL)
+    g_error ("'%s' does not contain '%s'", error->message, sc->fragment);
+  if (strstr (error->message, sc->secret) != NULL)
+    g_error ("'%s' shows the secret '%s'", error->message, sc->secret);
+}
+
+/* The same from a file, as the daemon and the console load it. */
+static void
+test_secret_not_echoed_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sr-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sms-router.conf", NULL);
+  g_assert_true (g_file_set_contents (path, "[smpp:x]\nhost=h\npassword: Hunter2x\n", -1, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) c = sr_config_load (path, &error);
+  g_assert_null (c);
+  g_assert_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX);
+  g_autofree char *want = g_strdup_printf ("%s: line 3: ", path);
+  g_assert_nonnull (strstr (error->message, want));
+  g_assert_null (strstr (error->message, "Hunter2x"));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -223,6 +288,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/config/bad/%s", bad_cases[i].name);
       g_test_add_data_func (path, &bad_cases[i], test_bad);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (secret_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/config/secret-not-echoed/%s", secret_cases[i].name);
+      g_test_add_data_func (path, &secret_cases[i], test_secret_not_echoed);
+    }
+  g_test_add_func ("/config/secret-not-echoed/file", test_secret_not_echoed_file);
   g_test_add_func ("/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/config/secret-permissions", test_secret_permissions);
   g_test_add_func ("/config/missing-file", test_missing_file);

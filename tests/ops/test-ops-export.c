@@ -380,7 +380,7 @@ static void
 test_messages (void)
 {
   g_auto(Run) r = { 0 };
-  RUN (&r, "--csv", "--spool", spool_dir);
+  RUN (&r, "--csv", "--raw", "--spool", spool_dir);
   g_autoptr(GPtrArray) rows = parse_ok (&r);
 
   const char *const header[] = {
@@ -454,7 +454,7 @@ test_filters (void)
     {
       g_auto(Run) r = { 0 };
       const char *const *a = cases[i].args;
-      RUN (&r, "--csv", "--spool", spool_dir, a[0], a[1], a[2], a[3]);
+      RUN (&r, "--csv", "--raw", "--spool", spool_dir, a[0], a[1], a[2], a[3]);
       g_autoptr(GPtrArray) rows = parse_ok (&r);
       g_autoptr(GString) ids = g_string_new (NULL);
       for (guint k = 1; k < rows->len; k++)
@@ -472,7 +472,7 @@ static void
 test_inbound (void)
 {
   g_auto(Run) r = { 0 };
-  RUN (&r, "--csv", "--spool", spool_dir, "--inbound");
+  RUN (&r, "--csv", "--raw", "--spool", spool_dir, "--inbound");
   g_autoptr(GPtrArray) rows = parse_ok (&r);
   const char *const header[] = {
     "inbound_id", "received_at", "provider", "sender", "recipient", "app",
@@ -489,7 +489,7 @@ test_inbound (void)
   g_assert_cmpstr (cell (rows, 2, "verdict"), ==, "denied: sender");
 
   g_auto(Run) f = { 0 };
-  RUN (&f, "--csv", "--spool", spool_dir, "--inbound", "--app", "billing");
+  RUN (&f, "--csv", "--raw", "--spool", spool_dir, "--inbound", "--app", "billing");
   g_autoptr(GPtrArray) frows = parse_ok (&f);
   g_assert_cmpuint (frows->len, ==, 2);
   g_assert_cmpstr (cell (frows, 1, "text"), ==, INBOUND_TRICKY);
@@ -499,7 +499,7 @@ static void
 test_events (void)
 {
   g_auto(Run) r = { 0 };
-  RUN (&r, "--csv", "--spool", spool_dir, "--events");
+  RUN (&r, "--csv", "--raw", "--spool", spool_dir, "--events");
   g_autoptr(GPtrArray) rows = parse_ok (&r);
   const char *const header[] = {
     "event_id", "time", "scope", "level", "kind", "message_id", "app", "actor", "text", NULL
@@ -530,7 +530,7 @@ test_events (void)
   g_assert_true (state_seen);
 
   g_auto(Run) f = { 0 };
-  RUN (&f, "--csv", "--spool", spool_dir, "--events", "--app", "alerts", "--until", "2026-11-21");
+  RUN (&f, "--csv", "--raw", "--spool", spool_dir, "--events", "--app", "alerts", "--until", "2026-11-21");
   g_autoptr(GPtrArray) frows = parse_ok (&f);
   g_assert_cmpuint (frows->len, ==, 2);
   g_assert_cmpstr (cell (frows, 1, "kind"), ==, "state");
@@ -713,6 +713,127 @@ test_german (void)
 /* ---- setup ---------------------------------------------------------------- */
 
 /* The real binary: the test runs `sms-router export` as an auditor would. */
+/* ---- values a spreadsheet would run as formulas ---------------------------- */
+
+#define REF_FORMULA "=HYPERLINK(\"http://evil.example/\",\"click\")"
+#define TEXT_FORMULA "@SUM(1+1)*cmd|' /C calc'!A0"
+#define ERROR_FORMULA "-2+3 from the SMSC"
+#define FROM_FORMULA "\tTAB"
+#define INBOUND_FORMULA "\r=1+1"
+#define EVENT_FORMULA "+1 operator note"
+
+/* A spool of its own whose journal holds such values in every table. */
+static char *
+write_formula_journal (const char *top)
+{
+  g_autoptr(GError) error = NULL;
+  char *spool = g_build_filename (top, "formulas", NULL);
+  g_autofree char *router = g_build_filename (spool, "router", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (router, 0700), ==, 0);
+  g_autofree char *path = sr_journal_path_for_spool (spool);
+  g_autoptr(SrJournal) j = sr_journal_open (path, SR_JOURNAL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  SrJournalMessage m = {
+    .app = (char *) "billing", .file = (char *) "1795173600.900_1.host",
+    .reference = (char *) REF_FORMULA, .to_raw = (char *) "+41 79 123 45 67",
+    .to_e164 = (char *) "+41791234567", .country = (char *) "CH",
+    .from_addr = (char *) FROM_FORMULA, .alphabet = (char *) "GSM", .parts = 1,
+    .state = SR_MESSAGE_QUEUED, .created_at = T0, .preview = (char *) TEXT_FORMULA,
+  };
+  gint64 id = sr_journal_message_insert (j, &m, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_journal_message_set_error (j, id, SR_MESSAGE_DEAD, SR_ERROR_CLASS_SMSC, 0x45,
+                                               ERROR_FORMULA, T0 + 5, &error));
+  SrJournalInbound in = {
+    .provider = (char *) "main", .sender = (char *) "-41790000000",
+    .recipient = (char *) "+41791234567", .app = (char *) "billing",
+    .text = (char *) INBOUND_FORMULA, .parts = 1, .received_at = T0 + 30,
+    .verdict = (char *) "inbox", .file = (char *) "1795173630.9_1.host",
+  };
+  gboolean dup = FALSE;
+  g_assert_cmpint (sr_journal_inbound_insert (j, &in, &dup, &error), >, 0);
+  g_assert_true (sr_journal_event_add (j, T0 + 40, SR_SCOPE_MESSAGE, SR_LEVEL_INFO, "note", id,
+                                       "billing", "=anna", EVENT_FORMULA, &error));
+  g_assert_true (sr_journal_flush (j, &error));
+  g_assert_no_error (error);
+  return spool;
+}
+
+static gboolean
+starts_formula (const char *cell_text)
+{
+  return cell_text[0] != '\0' && strchr ("=+-@\t\r", cell_text[0]) != NULL;
+}
+
+/* Cell by cell: the default export is the raw one with "'" in front of every
+ * value a spreadsheet would run, and nothing else changed.  Returns how many
+ * cells were neutralised. */
+static guint
+assert_neutralised (GPtrArray *safe, GPtrArray *raw)
+{
+  guint n = 0;
+  g_assert_cmpuint (safe->len, ==, raw->len);
+  for (guint i = 0; i < raw->len; i++)
+    {
+      char **s = safe->pdata[i], **r = raw->pdata[i];
+      g_assert_cmpuint (g_strv_length (s), ==, g_strv_length (r));
+      for (guint c = 0; r[c] != NULL; c++)
+        {
+          g_assert_false (starts_formula (s[c]));
+          if (starts_formula (r[c]))
+            {
+              g_autofree char *want = g_strconcat ("'", r[c], NULL);
+              g_assert_cmpstr (s[c], ==, want);
+              n++;
+            }
+          else
+            g_assert_cmpstr (s[c], ==, r[c]);
+        }
+    }
+  return n;
+}
+
+static void
+test_formulas (void)
+{
+  g_autofree char *top = g_path_get_dirname (spool_dir);
+  g_autofree char *spool = write_formula_journal (top);
+  static const char *const tables[] = { NULL, "--inbound", "--events" };
+  guint neutralised[G_N_ELEMENTS (tables)];
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_auto(Run) safe = { 0 };
+      g_auto(Run) raw = { 0 };
+      RUN (&safe, "--csv", "--spool", spool, tables[t]);
+      RUN (&raw, "--csv", "--raw", "--spool", spool, tables[t]);
+      g_autoptr(GPtrArray) safe_rows = parse_ok (&safe);
+      g_autoptr(GPtrArray) raw_rows = parse_ok (&raw);
+      g_assert_cmpuint (raw_rows->len, ==, 2);
+      neutralised[t] = assert_neutralised (safe_rows, raw_rows);
+      if (t == 0)
+        {
+          /* --raw writes the values as stored */
+          g_assert_cmpstr (cell (raw_rows, 1, "reference"), ==, REF_FORMULA);
+          g_assert_cmpstr (cell (raw_rows, 1, "text_preview"), ==, TEXT_FORMULA);
+          g_assert_cmpstr (cell (raw_rows, 1, "error_text"), ==, ERROR_FORMULA);
+          g_assert_cmpstr (cell (raw_rows, 1, "from"), ==, FROM_FORMULA);
+          g_assert_cmpstr (cell (safe_rows, 1, "reference"), ==, "'" REF_FORMULA);
+          g_assert_cmpstr (cell (safe_rows, 1, "to"), ==, "'+41791234567");
+          g_assert_cmpstr (cell (safe_rows, 1, "country"), ==, "CH");
+        }
+      else if (t == 1)
+        g_assert_cmpstr (cell (safe_rows, 1, "text"), ==, "'" INBOUND_FORMULA);
+      else
+        g_assert_cmpstr (cell (safe_rows, 1, "text"), ==, "'" EVENT_FORMULA);
+    }
+  /* reference, to_raw, to, from, preview, error text */
+  g_assert_cmpuint (neutralised[0], ==, 6);
+  /* sender, recipient, text */
+  g_assert_cmpuint (neutralised[1], ==, 3);
+  /* actor, text */
+  g_assert_cmpuint (neutralised[2], ==, 2);
+}
+
 static const char *
 pick_program (void)
 {
@@ -767,6 +888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/export/output-file", test_output_file);
   g_test_add_func ("/ops/export/config", test_config);
   g_test_add_func ("/ops/export/usage", test_usage);
+  g_test_add_func ("/ops/export/formulas", test_formulas);
   g_test_add_func ("/ops/i18n/german", test_german);
   int status = g_test_run ();
 

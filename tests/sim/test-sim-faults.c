@@ -157,6 +157,33 @@ test_delay_ms (void)
   g_assert_cmphex (pdu.command_status, ==, 0);
 }
 
+/* Every 2nd submit accepted 300 ms late; the others overtake it, with
+ * --delay-ms on top (answers of different delays in due order). */
+static void
+test_late_every (void)
+{
+  g_autoptr(SrTestSim) sim = sr_test_sim_start_va ("--late-every", "2", "--late-ms", "300",
+                                                   "--delay-ms", "20", NULL);
+  g_autoptr(SrTestSmpp) client = bound_client (sim, SR_CMD_BIND_TRANSMITTER);
+  gint64 start = g_get_monotonic_time ();
+  guint32 seqs[3];
+  SrPdu pdu;
+  guint i;
+
+  for (i = 0; i < 3; i++)
+    seqs[i] = sr_test_smpp_submit (client, "+41791234567", "+41780000000", "x", 0);
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_SUBMIT_SM_RESP, &pdu, TRUE, TIMEOUT));
+  g_assert_cmpuint (pdu.sequence_number, ==, seqs[0]);
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_SUBMIT_SM_RESP, &pdu, TRUE, TIMEOUT));
+  g_assert_cmpuint (pdu.sequence_number, ==, seqs[2]);
+  g_assert_true (sr_test_smpp_expect (client, SR_CMD_SUBMIT_SM_RESP, &pdu, TRUE, TIMEOUT));
+  g_assert_cmpuint (pdu.sequence_number, ==, seqs[1]);
+  g_assert_cmphex (pdu.command_status, ==, 0);
+  g_assert_cmpstr (pdu.message_id, !=, "");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * 1000);
+  g_assert_cmpint (sr_test_sim_stat (sim, "answered_late"), ==, 1);
+}
+
 static void
 test_no_response_every (void)
 {
@@ -418,6 +445,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/fault/bad-options", test_bad_options);
   g_test_add_func ("/sim/fault/drop-after", test_drop_after);
   g_test_add_func ("/sim/fault/delay-ms", test_delay_ms);
+  g_test_add_func ("/sim/fault/late-every", test_late_every);
   g_test_add_func ("/sim/fault/no-response-every", test_no_response_every);
   g_test_add_func ("/sim/fault/garbage-after", test_garbage_after);
   g_test_add_func ("/sim/fault/oversized-after", test_oversized_after);

@@ -575,7 +575,7 @@ test_status_table (void)
       g_assert_true (g_str_has_prefix (info->name, "ESME_R"));
     }
   g_assert_true (sr_smpp_status_is_throttle (0x58));
-  g_assert_true (sr_smpp_status_is_throttle (0x14));
+  g_assert_false (sr_smpp_status_is_throttle (0x14));   /* one destination's queue */
   g_assert_false (sr_smpp_status_is_throttle (0x08));
   g_assert_cmpstr (sr_smpp_status_class_to_string (SR_SMPP_STATUS_SYSTEM), ==, "system");
 }

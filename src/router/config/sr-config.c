@@ -23,7 +23,7 @@ G_DEFINE_QUARK (sr-config-error-quark, sr_config_error)
 static const char *const router_keys[] = {
   "spool", "region", "max-parts", "report", "max-file-size", "max-attempts",
   "retry-delay", "default-app", "inbound-timeout", "retention-days",
-  "rescan-interval", NULL
+  "rescan-interval", "log", "control-group", "control-users", NULL
 };
 static const char *const provider_keys[] = {
   "host", "port", "system-id", "password", "system-type", "bind", "binds",
@@ -86,7 +86,10 @@ read_string (const Reader *r, const char *group, const char *key,
           *out = g_strdup (fallback);
           return TRUE;
         }
-      return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, "%s", local->message);
+      /* GLib's messages quote the value, which may be a password. */
+      if (g_error_matches (local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING))
+        return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, _("is not valid UTF-8"));
+      return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key, _("cannot be read as text"));
     }
   g_strstrip (value);
   *out = value;
@@ -299,6 +302,14 @@ load_router (Reader *r, SrConfig *c, GError **error)
   READ_UINT (r, g, "rescan-interval", 10, 1, 3600, c->rescan_interval, error);
   if (c->spool == NULL || *c->spool == '\0')
     return fail (error, SR_CONFIG_ERROR_MISSING, r, g, "spool", _("is required"));
+  if (!read_string (r, g, "log", "auto", &c->log, error)
+      || !read_string (r, g, "control-group", "sms-router-operators", &c->control_group, error))
+    return FALSE;
+  c->control_users = read_list (r, g, "control-users");
+  static const char *const logs[] = { "auto", "journal", "syslog", "stderr", NULL };
+  if (!g_strv_contains (logs, c->log) && !g_path_is_absolute (c->log))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, g, "log",
+                 _("'%s' is not auto, journal, syslog, stderr or an absolute file name"), c->log);
   if (g_key_file_has_group (r->kf, g))
     warn_unknown_keys (r, g, router_keys);
   return TRUE;
@@ -518,17 +529,54 @@ config_new (const char *path)
   return c;
 }
 
+/* The number of the first line GKeyFile refuses: it parses line by line, so
+ * the shortest refused prefix ends there.  Found by bisection. */
+static guint
+first_bad_line (const char *data, gsize len)
+{
+  g_autoptr(GPtrArray) ends = g_ptr_array_new ();   /* the end of each line */
+  for (const char *p = data; p < data + len; p++)
+    if (*p == '\n')
+      g_ptr_array_add (ends, (gpointer) (p + 1));
+  if (len > 0 && data[len - 1] != '\n')
+    g_ptr_array_add (ends, (gpointer) (data + len));
+  guint lo = 1, hi = ends->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(GKeyFile) kf = g_key_file_new ();
+      const char *end = g_ptr_array_index (ends, mid - 1);
+      if (g_key_file_load_from_data (kf, data, end - data, G_KEY_FILE_NONE, NULL))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Loads @data into @kf.  GKeyFile's parse errors quote the refused line,
+ * which may be a password written without "=": name the line instead. */
+static gboolean
+parse_key_file (GKeyFile *kf, const char *data, gsize len, const char *origin, GError **error)
+{
+  if (len == (gsize) -1)
+    len = strlen (data);
+  if (g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, NULL))
+    return TRUE;
+  g_set_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX,
+               _("%s: line %u: not a [group], a key = value line after a group, or a # comment "
+                 "(the line is not shown: it may hold a password)"),
+               origin, first_bad_line (data, len));
+  return FALSE;
+}
+
 SrConfig *
 sr_config_load_data (const char *data, gsize len, const char *origin, GError **error)
 {
   g_return_val_if_fail (data != NULL, NULL);
   g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autoptr(GError) local = NULL;
-  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local))
-    {
-      g_set_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX, _("%s: %s"), origin, local->message);
-      return NULL;
-    }
+  if (!parse_key_file (kf, data, len, origin, error))
+    return NULL;
   Reader r = { .kf = kf, .origin = origin };
   g_autoptr(SrConfig) c = config_new (NULL);
   if (!load_groups (&r, c, error))
@@ -552,11 +600,8 @@ sr_config_load (const char *path, GError **error)
       return NULL;
     }
   g_autoptr(GKeyFile) kf = g_key_file_new ();
-  if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local))
-    {
-      g_set_error (error, SR_CONFIG_ERROR, SR_CONFIG_ERROR_SYNTAX, _("%s: %s"), path, local->message);
-      return NULL;
-    }
+  if (!parse_key_file (kf, data, len, path, error))
+    return NULL;
   Reader r = { .kf = kf, .origin = path };
   g_autoptr(SrConfig) c = config_new (path);
   if (!load_groups (&r, c, error))
@@ -588,6 +633,9 @@ sr_config_free (SrConfig *c)
   g_free (c->spool);
   g_free (c->region);
   g_free (c->default_app);
+  g_free (c->log);
+  g_free (c->control_group);
+  g_strfreev (c->control_users);
   g_ptr_array_unref (c->providers);
   g_ptr_array_unref (c->apps);
   g_strfreev (c->policy.blacklist_countries);

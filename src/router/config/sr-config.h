@@ -140,6 +140,9 @@ typedef struct {
   guint inbound_timeout;     /* seconds to wait for missing parts of an inbound message */
   guint retention_days;      /* 0 = keep forever */
   guint rescan_interval;     /* seconds between outbox rescans (the monitor is only a hint) */
+  char *log;                 /* daemon log: auto, journal, syslog, stderr or a file name */
+  char *control_group;       /* group of the control socket; "" = the router's own */
+  char **control_users;      /* users allowed on the control socket; empty = its group */
   GPtrArray *providers;      /* of SrProviderConfig */
   GPtrArray *apps;           /* of SrAppConfig */
   SrPolicyConfig policy;

@@ -4,6 +4,7 @@
  *   sr-router-intake.c    outbox scans: claim, parse, policy, split, journal row
  *   sr-router-dispatch.c  token buckets, session choice, submit_sm
  *   sr-router-results.c   submit results, retries, sent/ and dead/
+ *   sr-router-late.c      answers after the response timeout, duplicates
  *   sr-router-receipts.c  deliver_sm: receipts (and MO hand-off)
  *   sr-router-recovery.c  outbox/cur/ after a crash
  *   sr-router-providers.c SMPP sessions per provider
@@ -44,6 +45,7 @@ typedef struct SrRouterProvider SrRouterProvider;
 typedef struct SrRouterBind SrRouterBind;
 typedef struct SrRouterRetention SrRouterRetention;
 typedef struct SrRouterIo SrRouterIo;
+typedef struct SrRouterLate SrRouterLate;
 
 /* Where a message is in the engine. */
 typedef enum {
@@ -61,6 +63,7 @@ typedef struct {
   SrSegmentSubmit submit;     /* PENDING, IN_FLIGHT, ACCEPTED */
   char *smsc_id;              /* the SMSC's id as received (after a restart: the journal's key) */
   SrRouterBind *bind;         /* the session that carries it while in flight */
+  SrRouterLate *late;         /* a timed-out submit of it whose answer may still come */
 } SrRouterPart;
 
 /* One claimed message. */
@@ -93,6 +96,7 @@ struct SrRouterMsg {
   guint32 fail_status;
   SrSmppStatusClass fail_class;
   gboolean fail_requeue;
+  guint requeue_after_ms;     /* the longest wait a requeue of this round asked for */
   SrRouterBind *affinity;     /* the session its parts go on */
 };
 
@@ -131,6 +135,8 @@ struct SrRouterBind {
   char *name;                 /* "main#1", "main#1-rx" */
   char *last_error;
   gboolean can_submit;        /* transceiver or transmitter */
+  GHashTable *late;           /* late token → SrRouterLate (sr-router-late.c) */
+  GQueue late_order;          /* SrRouterLate, oldest first */
 };
 
 /* One [smpp:NAME] with its sessions, its queue and its token bucket. */
@@ -269,6 +275,23 @@ void sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg);
 void sr_router_finish_batch (SrRouter *router, GPtrArray *batch, const GError *error);
 void sr_router_retry_schedule (SrRouter *router);
 char *sr_router_format_time (gint64 us);
+
+/* Marks @part accepted with the SMSC's @message_id and journals it. */
+void sr_router_accept_part (SrRouter *router, SrRouterBind *bind, SrRouterPart *part,
+                            const char *message_id);
+
+/* sr-router-late.c: submits that timed out, answered late */
+/* @part's submit on @bind timed out; its answer may come with @token. */
+void sr_router_late_track (SrRouterBind *bind, SrRouterPart *part, guint64 token);
+void sr_router_late_result (SrSmppSession *session, guint64 token,
+                            const SrSmppSubmitResult *result, gpointer user_data);
+/* @msg is finished: its parts' late answers are only recorded from now on. */
+void sr_router_late_detach (SrRouterMsg *msg);
+/* @part, already accepted, was accepted again (@message_id as the SMSC
+ * sent it): records the duplicate. */
+void sr_router_late_accepted_again (SrRouter *router, SrRouterBind *bind, SrRouterPart *part,
+                                    const char *message_id);
+void sr_router_late_free (SrRouterBind *bind);
 
 /* sr-router-receipts.c */
 void sr_router_deliver (SrSmppSession *session, const SrPdu *pdu, guint64 token,

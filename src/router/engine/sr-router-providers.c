@@ -11,6 +11,7 @@ static void
 bind_free (SrRouterBind *bind)
 {
   g_clear_pointer (&bind->session, sr_smpp_session_unref);
+  sr_router_late_free (bind);
   g_free (bind->name);
   g_free (bind->last_error);
   g_free (bind);
@@ -81,6 +82,7 @@ static const SrSmppSessionEvents session_events = {
   .submit_result = sr_router_submit_result,
   .deliver = sr_router_deliver,
   .window_available = window_available_cb,
+  .late_result = sr_router_late_result,
 };
 
 static void

@@ -130,6 +130,7 @@ sr_router_format_time (gint64 us)
 static void
 msg_done (SrRouter *router, SrRouterMsg *msg)
 {
+  sr_router_late_detach (msg);
   g_hash_table_remove (router->by_file, msg->key);
   router->n_msgs--;
   sr_router_msg_free (msg);
@@ -288,6 +289,7 @@ back_to_queue (SrRouter *router, SrRouterMsg *msg, gint64 delay_ms)
   msg->next_part = 0;
   msg->failed = FALSE;
   msg->fail_requeue = FALSE;
+  msg->requeue_after_ms = 0;
   if (delay_ms <= 0)
     {
       /* Requeued at the head: it was first, it stays first. */
@@ -350,6 +352,13 @@ settle (SrRouter *router, SrRouterMsg *msg)
                                       msg->provider->config->name, now + delay * 1000, NULL);
       sr_journal_message_set_error (router->journal, msg->id, SR_MESSAGE_QUEUED,
                                     SR_ERROR_CLASS_NONE, (gint) msg->fail_status, text, now, NULL);
+      if (router->event_func)
+        {
+          g_autofree char *line = g_strdup_printf (_("%s/%s: attempt %u of %u failed, next in %lld s: %s"),
+                                                   msg->app->name, msg->file, msg->attempts, max,
+                                                   (long long) (delay / 1000), text);
+          router->event_func (router, SR_SCOPE_MESSAGE, "retry", line, router->event_data);
+        }
       back_to_queue (router, msg, delay);
       return;
     }
@@ -359,8 +368,33 @@ settle (SrRouter *router, SrRouterMsg *msg)
       back_to_queue (router, msg, 5000);
       return;
     }
-  /* Requeue (throttled, queue full, not acknowledged): again, not counted. */
-  back_to_queue (router, msg, 0);
+  /* Requeue (throttled, not acknowledged): again, not counted; after a
+   * response timeout only once the late answer had as long again to come. */
+  back_to_queue (router, msg, msg->requeue_after_ms);
+}
+
+void
+sr_router_accept_part (SrRouter *router, SrRouterBind *bind, SrRouterPart *part,
+                       const char *message_id)
+{
+  const SrProviderConfig *pc = bind->provider->config;
+  SrRouterMsg *msg = part->msg;
+  char key[SR_RECEIPT_KEY_SIZE];
+
+  sr_receipt_key_for_submit (message_id ? message_id : "", pc->id_format, key);
+  part->submit = SR_SEGMENT_ACCEPTED;
+  /* sent/ shows the id as the SMSC wrote it; the journal keeps the key. */
+  g_free (part->smsc_id);
+  part->smsc_id = g_strdup (message_id ? message_id : "");
+  msg->accepted++;
+  router->total_out++;
+  sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,
+                                 SR_SEGMENT_ACCEPTED, pc->name, key, 0, g_get_real_time (), NULL);
+  if (router->open_accepted == NULL)
+    router->open_accepted = g_ptr_array_new ();
+  g_ptr_array_add (router->open_accepted, bind->provider);
+  bind->provider->unjournalled++;
+  sr_router_schedule_seal (router);
 }
 
 void
@@ -377,31 +411,26 @@ sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,
   part->bind = NULL;
   msg->in_flight--;
   router->in_flight--;
+  if (result->late_token)
+    sr_router_late_track (bind, part, result->late_token);
 
-  if (result->outcome == SR_SMPP_SUBMIT_ACCEPTED)
+  if (part->submit == SR_SEGMENT_ACCEPTED)
     {
-      char key[SR_RECEIPT_KEY_SIZE];
-
-      sr_receipt_key_for_submit (result->message_id ? result->message_id : "", pc->id_format, key);
-      part->submit = SR_SEGMENT_ACCEPTED;
-      /* sent/ shows the id as the SMSC wrote it; the journal keeps the key. */
-      g_free (part->smsc_id);
-      part->smsc_id = g_strdup (result->message_id ? result->message_id : "");
-      msg->accepted++;
-      router->total_out++;
-      sr_journal_segment_set_submit (router->journal, msg->id, part->index + 1,
-                                     SR_SEGMENT_ACCEPTED, pc->name, key, 0, now, NULL);
-      if (router->open_accepted == NULL)
-        router->open_accepted = g_ptr_array_new ();
-      g_ptr_array_add (router->open_accepted, bind->provider);
-      bind->provider->unjournalled++;
-      sr_router_schedule_seal (router);
+      /* A late answer to an earlier submit accepted it while this copy was
+       * out: the copy's acceptance is a duplicate. */
+      if (result->outcome == SR_SMPP_SUBMIT_ACCEPTED)
+        sr_router_late_accepted_again (router, bind, part, result->message_id);
     }
+  else if (result->outcome == SR_SMPP_SUBMIT_ACCEPTED)
+    sr_router_accept_part (router, bind, part, result->message_id);
   else
     {
       part->submit = SR_SEGMENT_PENDING;
       if (result->requeue || result->outcome == SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED)
-        msg->fail_requeue = TRUE;
+        {
+          msg->fail_requeue = TRUE;
+          msg->requeue_after_ms = MAX (msg->requeue_after_ms, result->retry_after_ms);
+        }
       else
         {
           /* The worst status of the round decides: permanent over system over temporary. */

@@ -6,6 +6,8 @@
 
 #include "sr-router-private.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 G_DEFINE_QUARK (sr-router-error-quark, sr_router_error)
@@ -105,6 +107,21 @@ build_apps_and_providers (SrRouter *router)
   return TRUE;
 }
 
+/* The journal holds every number and text sent: the router's user alone
+ * reads it (README, "Permissions").  SQLite gives the -wal and -shm files
+ * it creates later the database's mode. */
+static void
+restrict_journal (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      if (g_chmod (file, 0600) != 0 && errno != ENOENT)
+        g_warning (_("Cannot make %s readable by the router only: %s"), file, g_strerror (errno));
+    }
+}
+
 SrRouter *
 sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
 {
@@ -157,6 +174,7 @@ sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
   router->journal = sr_journal_open (journal_path, SR_JOURNAL_OPEN_DEFAULT, error);
   if (router->journal == NULL)
     return NULL;
+  restrict_journal (journal_path);
   sr_journal_set_error_func (router->journal, journal_error_cb, router);
   if (!seed_blacklist (router, error))
     return NULL;
@@ -503,6 +521,15 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
                                                         ? sr_smpp_session_get_state (b->session)
                                                         : SR_SMPP_STATE_DISCONNECTED));
           s->last_error = g_strdup (b->last_error);
+          if (b->session)
+            {
+              SrSmppSessionStats st;
+
+              sr_smpp_session_get_stats (b->session, &st);
+              s->rate = st.accept_rate;
+              s->throttle_pause_ms = st.throttle_pause_ms;
+              s->throttled = st.throttled;
+            }
           g_ptr_array_add (status->binds, s);
         }
     }

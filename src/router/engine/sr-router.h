@@ -39,6 +39,9 @@ typedef struct {
   char *name;                 /* "main#1", "main#1-rx" */
   char *state;                /* "bound", "connecting", ... (sr_smpp_state_to_string) */
   char *last_error;           /* NULL or the last error text */
+  double rate;                /* submits/s the SMSC accepted on it (last second or so) */
+  guint throttle_pause_ms;    /* its current pause after ESME_RTHROTTLED; 0 = not throttled */
+  guint64 throttled;          /* ESME_RTHROTTLED answers since start */
 } SrRouterBindStatus;
 
 /* A snapshot of the engine for the Overview and the control socket. */

@@ -44,31 +44,75 @@ handle_bind_resp (SrSmppSession *s, const SrPdu *p)
   sr_smpp_session_link_lost (s, reason, SR_SMPP_STATUS_SYSTEM, p->command_status);
 }
 
+/* A response to a request that already timed out (on this connection). */
+static void
+handle_late_resp (SrSmppSession *s, const SrPdu *p)
+{
+  guint32 command_id;
+
+  if (!sr_smpp_late_take (&s->late, p->sequence_number, &command_id))
+    {
+      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "%s for sequence %u matches no request sent on this "
+                   "connection", sr_pdu_command_name (p->command_id), p->sequence_number);
+      return;
+    }
+  s->stats.late++;
+  g_autofree char *what = p->command_status == ESME_ROK ? NULL
+                          : sr_smpp_status_describe (p->command_status);
+  SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "%s_resp for sequence %u came after its timeout: %s",
+               sr_pdu_command_name (command_id), p->sequence_number,
+               what ? what : "accepted");
+  if (s->events.late_result == NULL)
+    return;
+  SrSmppSubmitResult r = {
+    .outcome = p->command_status == ESME_ROK ? SR_SMPP_SUBMIT_ACCEPTED : SR_SMPP_SUBMIT_REJECTED,
+    .sequence_number = p->sequence_number,
+    .command_status = p->command_status,
+    .status_class = sr_smpp_status_class (p->command_status),
+    .message_id = p->command_status == ESME_ROK ? p->message_id : NULL,
+    .reason = what,
+  };
+  s->events.late_result (s, sr_smpp_session_late_token (s, p->sequence_number), &r,
+                         s->user_data);
+}
+
+/* ESME_RTHROTTLED: pause the bind, for longer while the SMSC goes on. */
+static void
+throttled (SrSmppSession *s)
+{
+  if (s->paused)
+    return;   /* answers to submits sent before the pause began */
+  gint64 now = g_get_monotonic_time ();
+  guint pause_ms;
+  SrSmppThrottleNews news = sr_smpp_throttle_throttled (&s->throttle,
+                                                        s->timing.throttle_pause_min_ms,
+                                                        s->timing.throttle_pause_ms, now,
+                                                        &pause_ms);
+  s->paused = TRUE;
+  s->t_pause_end = now + (gint64) pause_ms * 1000;
+  SR_SMPP_DEBUG (s, "throttled: pausing submits for %u ms", pause_ms);
+  sr_smpp_session_throttle_news (s, news, now);
+}
+
 static void
 handle_submit_resp (SrSmppSession *s, const SrPdu *p)
 {
   SrSmppRequest req;
   if (!sr_smpp_window_take (&s->window, p->sequence_number, &req))
     {
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "%s for sequence %u matches no outstanding request "
-                   "(late after a timeout?)", sr_pdu_command_name (p->command_id),
-                   p->sequence_number);
+      handle_late_resp (s, p);
       return;
     }
   if (p->command_status == ESME_ROK)
     {
-      sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL);
+      sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL, 0);
       return;
     }
-  if (sr_smpp_status_is_throttle (p->command_status) && !s->paused)
-    {
-      s->paused = TRUE;
-      s->t_pause_end = g_get_monotonic_time () + (gint64) s->timing.throttle_pause_ms * 1000;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC throttles us (0x%08x): pausing submits "
-                   "for %u ms", p->command_status, s->timing.throttle_pause_ms);
-    }
+  if (sr_smpp_status_is_throttle (p->command_status))
+    throttled (s);
   g_autofree char *what = sr_smpp_status_describe (p->command_status);
-  sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_REJECTED, p->command_status, NULL, what);
+  sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_REJECTED, p->command_status, NULL, what,
+                                 0);
 }
 
 static void
@@ -85,7 +129,8 @@ handle_generic_nack (SrSmppSession *s, const SrPdu *p)
       s->t_enquire_resp = 0;
       return;
     }
-  if (g_hash_table_contains (s->window.by_seq, GUINT_TO_POINTER (p->sequence_number)))
+  if (g_hash_table_contains (s->window.by_seq, GUINT_TO_POINTER (p->sequence_number))
+      || sr_smpp_late_contains (&s->late, p->sequence_number))
     {
       handle_submit_resp (s, p);
       return;

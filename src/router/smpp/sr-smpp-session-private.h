@@ -7,6 +7,7 @@
 
 #include "sr-smpp-session.h"
 #include "sr-smpp-framer.h"
+#include "sr-smpp-throttle.h"
 #include "sr-smpp-window.h"
 
 /* One bind to one SMSC. */
@@ -36,6 +37,7 @@ struct SrSmppSession {
   gboolean stopping;         /* graceful stop requested */
   gboolean gave_up;          /* credentials rejected: no reconnect until restart */
   gboolean paused;           /* throttled by the SMSC */
+  SrSmppThrottle throttle;   /* adaptive pause after ESME_RTHROTTLED, achieved rate */
   gboolean window_freed;     /* window_available is due */
   guint reconnect_attempt;   /* backoff exponent, reset when bound */
   guint auth_failures;
@@ -65,6 +67,7 @@ struct SrSmppSession {
   guint32 enquire_seq;       /* our enquire_link awaiting its response */
   guint32 unbind_seq;
   GHashTable *delivers;      /* sequence → command_id of deliver_sm awaiting ack */
+  SrSmppLate late;           /* timed-out submits whose response may still come */
   gint64 last_rx;
   gint64 t_connect;
   gint64 t_bind;
@@ -100,9 +103,20 @@ guint32 sr_smpp_session_next_seq (SrSmppSession *s);
 
 /* sr-smpp-session.c: the state machine, for the handlers */
 void sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange *change);
+/* @late_token: non-zero when the request timed out and stays matched. */
 void sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req,
                                     SrSmppSubmitOutcome outcome, guint32 status,
-                                    const char *message_id, const char *reason);
+                                    const char *message_id, const char *reason,
+                                    guint64 late_token);
+/* Logs what the adaptive throttle pause has to say. */
+void sr_smpp_session_throttle_news (SrSmppSession *s, SrSmppThrottleNews news, gint64 now);
+
+/* The token of a timed-out request of the current connection. */
+static inline guint64
+sr_smpp_session_late_token (SrSmppSession *s, guint32 sequence)
+{
+  return ((guint64) s->epoch << 32) | sequence;
+}
 void sr_smpp_session_maybe_finish_drain (SrSmppSession *s);
 void sr_smpp_session_maybe_window_available (SrSmppSession *s);
 void sr_smpp_session_rearm_timer (SrSmppSession *s);

@@ -73,6 +73,14 @@ sr_smpp_bind_as_to_string (SrSmppBindAs b)
 
 static gboolean on_timer (gpointer data);
 
+/* Timed-out requests kept matched: a few windows' worth, so a slow SMSC's
+ * late answers are not lost, while a silent one cannot grow it forever. */
+static guint
+late_capacity (guint window)
+{
+  return MAX (64, 4 * window);
+}
+
 SrSmppSession *
 sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
                      const SrSmppSessionEvents *events, gpointer user_data)
@@ -104,6 +112,7 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
     .connect_timeout_ms = MAX (rt, 10) * 1000,
     .reconnect_initial_ms = 1000,
     .reconnect_max_ms = (config->reconnect_max ? config->reconnect_max : 60) * 1000,
+    .throttle_pause_min_ms = 20,
     .throttle_pause_ms = 1000,
     .stop_timeout_ms = rt * 1000,
     .unbind_timeout_ms = MIN (rt, 5) * 1000,
@@ -117,6 +126,8 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
   s->wbuf = g_byte_array_sized_new (64 * 1024);
   s->delivers = g_hash_table_new (g_direct_hash, g_direct_equal);
   sr_smpp_window_init (&s->window, s->timing.window);
+  sr_smpp_late_init (&s->late, late_capacity (s->timing.window));
+  sr_smpp_throttle_init (&s->throttle, g_get_monotonic_time ());
   sr_smpp_io_create_sources (s);
   s->timer_source = sr_smpp_ready_source_new (s->context, "sr-smpp timer", on_timer, s);
   return s;
@@ -148,6 +159,7 @@ sr_smpp_session_unref (SrSmppSession *s)
       g_object_unref (s->client);
     }
   sr_smpp_window_clear (&s->window);
+  sr_smpp_late_clear (&s->late);
   g_hash_table_unref (s->delivers);
   sr_smpp_framer_clear (&s->framer);
   g_byte_array_unref (s->wbuf);
@@ -184,6 +196,8 @@ sr_smpp_session_set_timing (SrSmppSession *s, const SrSmppTiming *timing)
     {
       sr_smpp_window_clear (&s->window);
       sr_smpp_window_init (&s->window, s->timing.window);
+      sr_smpp_late_clear (&s->late);
+      sr_smpp_late_init (&s->late, late_capacity (s->timing.window));
     }
 }
 
@@ -192,6 +206,9 @@ sr_smpp_session_get_stats (SrSmppSession *s, SrSmppSessionStats *stats)
 {
   g_return_if_fail (s != NULL && stats != NULL);
   *stats = s->stats;
+  stats->accept_rate = sr_smpp_throttle_rate (&s->throttle, s->stats.accepted,
+                                              g_get_monotonic_time ());
+  stats->throttle_pause_ms = s->throttle.pause_ms;
 }
 
 SrSmppBindAs
@@ -241,20 +258,62 @@ sr_smpp_session_next_seq (SrSmppSession *s)
 {
   do
     s->seq = sr_smpp_next_sequence (s->seq);
-  while (g_hash_table_contains (s->window.by_seq, GUINT_TO_POINTER (s->seq)));
+  while (g_hash_table_contains (s->window.by_seq, GUINT_TO_POINTER (s->seq))
+         || sr_smpp_late_contains (&s->late, s->seq));
   return s->seq;
 }
 
 /* ---- reporting ----------------------------------------------------- */
 
 void
-sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome outcome,
-               guint32 status, const char *message_id, const char *reason)
+sr_smpp_session_throttle_news (SrSmppSession *s, SrSmppThrottleNews news, gint64 now)
 {
+  double rate = sr_smpp_throttle_rate (&s->throttle, s->stats.accepted, now);
+
+  switch (news)
+    {
+    case SR_SMPP_THROTTLE_QUIET:
+      return;
+    case SR_SMPP_THROTTLE_STARTED:
+      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC throttles us (ESME_RTHROTTLED): pausing "
+                   "submits for %u ms, longer while it goes on; achieved %.1f submits/s",
+                   s->throttle.pause_ms, rate);
+      return;
+    case SR_SMPP_THROTTLE_SUMMARY:
+      {
+        guint64 throttled = s->throttle.report_throttled;
+        guint64 accepted = s->throttle.report_accepted;
+        double secs = sr_smpp_throttle_report_reset (&s->throttle, now);
+
+        SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "throttled: %" G_GUINT64_FORMAT " throttle and %"
+                     G_GUINT64_FORMAT " accepted answers in %.0f s; pause now %u ms; achieved "
+                     "%.1f submits/s", throttled, accepted, secs, s->throttle.pause_ms, rate);
+        return;
+      }
+    case SR_SMPP_THROTTLE_ENDED:
+      sr_smpp_throttle_report_reset (&s->throttle, now);
+      SR_SMPP_LOG (s, G_LOG_LEVEL_MESSAGE, "the SMSC stopped throttling; achieved %.1f submits/s",
+                   rate);
+      return;
+    }
+}
+
+void
+sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmppSubmitOutcome outcome,
+               guint32 status, const char *message_id, const char *reason, guint64 late_token)
+{
+  gint64 now;
+
   s->window_freed = TRUE;
   switch (outcome)
     {
-    case SR_SMPP_SUBMIT_ACCEPTED: s->stats.accepted++; break;
+    case SR_SMPP_SUBMIT_ACCEPTED:
+      s->stats.accepted++;
+      now = g_get_monotonic_time ();
+      sr_smpp_session_throttle_news (s, sr_smpp_throttle_accepted (&s->throttle,
+                                                                   s->timing.throttle_pause_min_ms,
+                                                                   s->stats.accepted, now), now);
+      break;
     case SR_SMPP_SUBMIT_REJECTED: s->stats.rejected++; break;
     case SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED: s->stats.not_acknowledged++; break;
     }
@@ -270,6 +329,10 @@ sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req, SrSmp
                                                                : sr_smpp_status_class (status),
     .requeue = outcome != SR_SMPP_SUBMIT_ACCEPTED
                && (outcome == SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED || sr_smpp_status_is_throttle (status)),
+    /* A timed-out request may still be answered: give it as long again
+     * before the copy goes out (a late acceptance then cancels it). */
+    .retry_after_ms = late_token ? s->timing.response_timeout_ms : 0,
+    .late_token = late_token,
     .message_id = message_id,
     .reason = reason,
   };
@@ -315,6 +378,7 @@ enter_disconnected (SrSmppSession *s, SrSmppStateChange *change)
   s->t_stop = s->t_unbind = s->t_reconnect = 0;
   s->paused = FALSE;
   g_hash_table_remove_all (s->delivers);
+  sr_smpp_late_reset (&s->late);
 
   /* take them out first: a callback may already start a new connection */
   g_autoptr (GArray) lost = g_array_new (FALSE, FALSE, sizeof (SrSmppRequest));
@@ -343,7 +407,7 @@ enter_disconnected (SrSmppSession *s, SrSmppStateChange *change)
                                           change->reason ? change->reason : "closed");
   for (guint i = 0; i < lost->len; i++)
     sr_smpp_session_report_result (s, &g_array_index (lost, SrSmppRequest, i),
-                   SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, why);
+                   SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, why, 0);
   s->window_freed = FALSE;
 }
 
@@ -714,7 +778,7 @@ on_timer (gpointer data)
       s->t_pause_end = 0;
       s->paused = FALSE;
       s->window_freed = TRUE;
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "throttle pause over");
+      SR_SMPP_DEBUG (s, "throttle pause over");
     }
 
   SrSmppRequest req;
@@ -723,8 +787,12 @@ on_timer (gpointer data)
     {
       g_snprintf (reason, sizeof reason, "no %s_resp within %u ms",
                   sr_pdu_command_name (req.command_id), s->timing.response_timeout_ms);
-      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "sequence %u: %s", req.sequence, reason);
-      sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, reason);
+      SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "sequence %u: %s; a late answer still counts", req.sequence,
+                   reason);
+      /* The connection lives: the answer may still come, and must not be lost. */
+      sr_smpp_late_add (&s->late, req.sequence, req.command_id);
+      sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_NOT_ACKNOWLEDGED, 0, NULL, reason,
+                                     sr_smpp_session_late_token (s, req.sequence));
     }
   if (s->state == SR_SMPP_STATE_BOUND)
     sr_smpp_session_maybe_finish_drain (s);

@@ -81,11 +81,19 @@ typedef struct {
   guint32 sequence_number;
   guint32 command_status;
   SrSmppStatusClass status_class;
-  /* TRUE for ESME_RTHROTTLED / ESME_RMSGQFUL (the bind pauses) and for
-   * NOT_ACKNOWLEDGED: send it again without counting a failed attempt.
-   * Other temporary statuses are retried with backoff by the caller,
-   * permanent ones dead-letter, system ones are system-wide. */
+  /* TRUE for ESME_RTHROTTLED (the bind pauses) and for NOT_ACKNOWLEDGED:
+   * send it again without counting a failed attempt.  Other temporary
+   * statuses (ESME_RMSGQFUL: one destination's queue is full) are retried
+   * with backoff by the caller, permanent ones dead-letter, system ones
+   * are system-wide. */
   gboolean requeue;
+  /* requeue: wait this long before sending it again (a response timeout:
+   * the response may still come, see late_token); 0 = at once. */
+  guint retry_after_ms;
+  /* NOT_ACKNOWLEDGED after a response timeout on a live connection: the
+   * request stays matched and a late response is reported through
+   * late_result with this token; 0 when no response can come any more. */
+  guint64 late_token;
   const char *message_id;        /* ACCEPTED: the SMSC's id; else NULL */
   const char *reason;            /* REJECTED / NOT_ACKNOWLEDGED: human text */
 } SrSmppSubmitResult;
@@ -104,6 +112,12 @@ typedef struct {
                    gpointer user_data);
   /* The window has room again (after responses, a bind, or a pause). */
   void (*window_available) (SrSmppSession *session, guint free_slots, gpointer user_data);
+  /* The response to a request already reported NOT_ACKNOWLEDGED (with
+   * @late_token) came after all, on the same connection.  @result has no
+   * caller_ref: the caller maps the token.  ACCEPTED means the SMSC has the
+   * message; if it was sent again meanwhile, that copy is a duplicate. */
+  void (*late_result) (SrSmppSession *session, guint64 late_token,
+                       const SrSmppSubmitResult *result, gpointer user_data);
 } SrSmppSessionEvents;
 
 /* Timing and limits; defaults come from the provider configuration. */
@@ -113,7 +127,8 @@ typedef struct {
   guint connect_timeout_ms;    /* TCP + TLS connect */
   guint reconnect_initial_ms;  /* first backoff (1 s) */
   guint reconnect_max_ms;      /* backoff ceiling (config reconnect_max) */
-  guint throttle_pause_ms;     /* pause after ESME_RTHROTTLED / ESME_RMSGQFUL */
+  guint throttle_pause_min_ms; /* first pause after ESME_RTHROTTLED (doubles while throttled) */
+  guint throttle_pause_ms;     /* longest pause after ESME_RTHROTTLED */
   guint stop_timeout_ms;       /* graceful stop: wait this long for outstanding responses */
   guint unbind_timeout_ms;     /* graceful stop: wait this long for unbind_resp */
   guint auth_attempts;         /* credential rejections before giving up */
@@ -166,7 +181,10 @@ typedef struct {
   guint64 accepted;
   guint64 rejected;
   guint64 not_acknowledged;
-  guint64 throttled;         /* ESME_RTHROTTLED / ESME_RMSGQFUL answers */
+  guint64 throttled;         /* ESME_RTHROTTLED answers */
+  guint64 late;              /* responses that came after their request timed out */
+  double accept_rate;        /* accepted submits per second, last second or so */
+  guint throttle_pause_ms;   /* the current pause after a throttle; 0 = not throttled lately */
   guint64 delivered;         /* deliver_sm / data_sm handed to the caller */
   guint64 enquire_links;     /* enquire_link we sent */
 } SrSmppSessionStats;

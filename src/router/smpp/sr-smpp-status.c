@@ -127,7 +127,7 @@ sr_smpp_status_describe (guint32 status)
 gboolean
 sr_smpp_status_is_throttle (guint32 status)
 {
-  return status == 0x00000058 || status == 0x00000014;
+  return status == 0x00000058;
 }
 
 const char *

@@ -2,7 +2,7 @@
  * text and the class the router acts on.
  *
  * The class is translated at the session boundary: temporary statuses are
- * retried (RTHROTTLED / RMSGQFUL also pause the bind), permanent ones
+ * retried (RTHROTTLED also pauses the bind), permanent ones
  * dead-letter the message, system ones are system-wide errors (bind and
  * credentials problems) that keep messages queued.
  */
@@ -49,7 +49,9 @@ const char *sr_smpp_status_text (guint32 status);
 /* "ESME_RINVDSTADR (0x0000000B): Invalid destination address"; free it. */
 char *sr_smpp_status_describe (guint32 status);
 
-/* Whether @status asks us to slow down (ESME_RTHROTTLED, ESME_RMSGQFUL). */
+/* Whether @status asks the whole bind to slow down (ESME_RTHROTTLED).
+ * ESME_RMSGQFUL is about one destination's queue at the SMSC: temporary
+ * for that message, no reason to slow the others. */
 gboolean sr_smpp_status_is_throttle (guint32 status);
 
 const char *sr_smpp_status_class_to_string (SrSmppStatusClass klass);

@@ -108,3 +108,56 @@ sr_smpp_window_take_oldest (SrSmppWindow *w, SrSmppRequest *out)
   unlink_req (w, w->head, out);
   return TRUE;
 }
+
+/* ---- timed-out requests -------------------------------------------------- */
+
+void
+sr_smpp_late_init (SrSmppLate *l, guint capacity)
+{
+  g_return_if_fail (capacity > 0);
+  l->capacity = capacity;
+  l->next = 0;
+  l->ring = g_new0 (guint32, capacity);
+  l->by_seq = g_hash_table_new (g_direct_hash, g_direct_equal);
+}
+
+void
+sr_smpp_late_clear (SrSmppLate *l)
+{
+  g_clear_pointer (&l->by_seq, g_hash_table_unref);
+  g_clear_pointer (&l->ring, g_free);
+  memset (l, 0, sizeof *l);
+}
+
+void
+sr_smpp_late_reset (SrSmppLate *l)
+{
+  g_hash_table_remove_all (l->by_seq);
+  memset (l->ring, 0, l->capacity * sizeof *l->ring);
+  l->next = 0;
+}
+
+void
+sr_smpp_late_add (SrSmppLate *l, guint32 sequence, guint32 command_id)
+{
+  /* Sequence numbers only grow on one connection (a wrap takes 2^31
+   * requests), so the slot's old number is not in use by anything newer. */
+  if (l->ring[l->next] != 0)
+    g_hash_table_remove (l->by_seq, GUINT_TO_POINTER (l->ring[l->next]));
+  l->ring[l->next] = sequence;
+  l->next = (l->next + 1) % l->capacity;
+  g_hash_table_insert (l->by_seq, GUINT_TO_POINTER (sequence), GUINT_TO_POINTER (command_id));
+}
+
+gboolean
+sr_smpp_late_take (SrSmppLate *l, guint32 sequence, guint32 *command_id)
+{
+  gpointer value;
+
+  if (!g_hash_table_lookup_extended (l->by_seq, GUINT_TO_POINTER (sequence), NULL, &value))
+    return FALSE;
+  g_hash_table_remove (l->by_seq, GUINT_TO_POINTER (sequence));
+  if (command_id)
+    *command_id = GPOINTER_TO_UINT (value);
+  return TRUE;
+}

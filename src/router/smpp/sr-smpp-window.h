@@ -67,4 +67,29 @@ sr_smpp_window_next_deadline (const SrSmppWindow *w)
   return w->head ? w->head->deadline : 0;
 }
 
+/* Submits that timed out on the live connection: their sequence numbers
+ * stay matched, so a late response still counts (a late acceptance must not
+ * be lost, or the part is sent twice).  A ring of the last `capacity`
+ * sequence numbers; the oldest is forgotten first. */
+typedef struct {
+  guint32 *ring;
+  guint capacity;
+  guint next;                /* ring slot for the next entry */
+  GHashTable *by_seq;        /* sequence → command_id */
+} SrSmppLate;
+
+void sr_smpp_late_init (SrSmppLate *l, guint capacity);
+void sr_smpp_late_clear (SrSmppLate *l);
+/* Forgets every entry (the connection is gone). */
+void sr_smpp_late_reset (SrSmppLate *l);
+void sr_smpp_late_add (SrSmppLate *l, guint32 sequence, guint32 command_id);
+/* Removes @sequence; FALSE when it is not (or no longer) matched. */
+gboolean sr_smpp_late_take (SrSmppLate *l, guint32 sequence, guint32 *command_id);
+
+static inline gboolean
+sr_smpp_late_contains (const SrSmppLate *l, guint32 sequence)
+{
+  return g_hash_table_contains (l->by_seq, GUINT_TO_POINTER (sequence));
+}
+
 G_END_DECLS

@@ -106,7 +106,10 @@ build_finished (const char *data, gsize len, const char *const *extra_headers, g
   GString *out;
 
   out = g_string_sized_new (len + 256);
-  if (sr_message_split (data, len, &header_end, &body_start, &crlf))
+  /* An empty header block (the file starts with its blank line) is kept
+   * with the body, like a file without one: stripping the added headers
+   * then removes the blank line we add and gives back the file unchanged. */
+  if (sr_message_split (data, len, &header_end, &body_start, &crlf) && header_end > 0)
     {
       g_string_append_len (out, data, (gssize) header_end);
       sr_message_append_headers (out, extra_headers, crlf);

@@ -401,6 +401,20 @@ parse_headers (SrMessage *msg, gsize end, GError **error)
         value++;
       while (le > value && is_blank (le[-1]))
         le--;
+      for (const char *c = value; c < le; c++)
+        if ((guchar) *c < 0x20 && *c != '\t')
+          {
+            /* A bare CR would end the line for some readers and not for
+             * others: the same file must not mean two things. */
+            g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
+            for (char *q = quote; *q; q++)
+              if ((guchar) *q < 0x20)
+                *q = '?';
+            g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_HEADER_VALUE,
+                         _("Header line %u has a control character in its value: “%s”."),
+                         line, quote);
+            return FALSE;
+          }
       *name_end = '\0';
       *le = '\0';
 

@@ -50,6 +50,7 @@ typedef enum {
   SR_MESSAGE_ERROR_BAD_FLASH,
   SR_MESSAGE_ERROR_EMPTY_FILE,       /* zero bytes: nothing was written */
   SR_MESSAGE_ERROR_BAD_ENCODING,     /* a body that is not in the charset its Alphabet names */
+  SR_MESSAGE_ERROR_BAD_HEADER_VALUE, /* a control character (a bare CR, ...) inside a value */
 } SrMessageError;
 
 /* Whose file format a message file follows (an app's smstools3-compat). */

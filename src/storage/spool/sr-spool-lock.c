@@ -57,8 +57,10 @@ sr_spool_lock_acquire (const char *root, GError **error)
 
   dir = g_build_filename (root, "router", NULL);
   path = g_build_filename (dir, "lock", NULL);
-  if (g_mkdir_with_parents (dir, 0750) < 0
-      || (fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
+  if (!sr_spool_make_top (root, error))
+    return NULL;
+  /* Readable by all: a console started on the spool reads the holder's PID. */
+  if ((fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
     {
       int errsv = errno;
       g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,

@@ -39,6 +39,19 @@ struct _SrSpool {
 
 extern const char *const sr_spool_dir_names[SR_SPOOL_N_DIRS];
 
+/* Modes of the folders the router creates (README, "Permissions"): the root,
+ * apps/ and router/ may be passed through by every user but listed by none,
+ * so an application reaches its own apps/<app>/ through its group alone,
+ * without the router's group; an app's folders belong to the router and
+ * the app's group, setgid so that files the router writes there (receipts,
+ * inbox) get the app's group. */
+#define SR_SPOOL_TOP_MODE 0711
+#define SR_SPOOL_APP_MODE 02770
+
+/* Creates @root, root/apps and root/router with SR_SPOOL_TOP_MODE exactly
+ * (not reduced by the umask) where they do not exist yet. */
+gboolean sr_spool_make_top (const char *root, GError **error);
+
 SrSpoolApp *sr_spool_lookup_app (SrSpool *spool, const char *app, GError **error);
 SrSpoolDir sr_spool_folder_dir (SrSpoolFolder folder);
 gboolean sr_spool_check_name (const char *name, GError **error);

@@ -138,6 +138,24 @@ make_dir (int dirfd, const char *rel, const char *shown, mode_t mode, GError **e
   return FALSE;
 }
 
+gboolean
+sr_spool_make_top (const char *root, GError **error)
+{
+  g_autofree char *parent = g_path_get_dirname (root);
+  if (g_mkdir_with_parents (parent, 0755) < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
+                   _("Cannot create the spool %s: %s"), root, g_strerror (errsv));
+      return FALSE;
+    }
+  g_autofree char *apps = g_build_filename (root, "apps", NULL);
+  g_autofree char *router = g_build_filename (root, "router", NULL);
+  return make_dir (AT_FDCWD, root, root, SR_SPOOL_TOP_MODE, error)
+         && make_dir (AT_FDCWD, apps, apps, SR_SPOOL_TOP_MODE, error)
+         && make_dir (AT_FDCWD, router, router, SR_SPOOL_TOP_MODE, error);
+}
+
 static int
 open_dir (int dirfd, const char *rel, const char *shown, GError **error)
 {
@@ -162,13 +180,13 @@ app_open (int apps_fd, const char *apps_path, const char *name, GError **error)
   for (guint i = 0; i < SR_SPOOL_N_DIRS; i++)
     app->fds[i] = -1;
 
-  if (!make_dir (apps_fd, name, app->path, 0770, error)
+  if (!make_dir (apps_fd, name, app->path, SR_SPOOL_APP_MODE, error)
       || (app->app_fd = open_dir (apps_fd, name, app->path, error)) < 0)
     goto fail;
   for (guint i = 0; i < G_N_ELEMENTS (app_tree); i++)
     {
       g_autofree char *shown = g_build_filename (app->path, app_tree[i], NULL);
-      if (!make_dir (app->app_fd, app_tree[i], shown, 0770, error))
+      if (!make_dir (app->app_fd, app_tree[i], shown, SR_SPOOL_APP_MODE, error))
         goto fail;
     }
   for (guint i = 0; i < SR_SPOOL_N_DIRS; i++)
@@ -189,7 +207,6 @@ sr_spool_open (const char *root, const char *const *apps, GError **error)
 {
   g_autoptr (SrSpool) spool = NULL;
   g_autofree char *apps_path = NULL;
-  g_autofree char *router_path = NULL;
   int apps_fd;
   gboolean failed = FALSE;
   guint n = apps ? g_strv_length ((char **) apps) : 0;
@@ -204,14 +221,8 @@ sr_spool_open (const char *root, const char *const *apps, GError **error)
   spool->app_names = g_new0 (char *, n + 1);
 
   apps_path = g_build_filename (root, "apps", NULL);
-  router_path = g_build_filename (root, "router", NULL);
-  if (g_mkdir_with_parents (apps_path, 0755) < 0 || g_mkdir_with_parents (router_path, 0750) < 0)
-    {
-      int errsv = errno;
-      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
-                   _("Cannot create the spool %s: %s"), root, g_strerror (errsv));
-      return NULL;
-    }
+  if (!sr_spool_make_top (root, error))
+    return NULL;
   apps_fd = open_dir (AT_FDCWD, apps_path, apps_path, error);
   if (apps_fd < 0)
     return NULL;
