@@ -169,7 +169,8 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
       g_printerr ("sms-router: %s\n", error->message);
       g_free (d.config_path);
       g_free (d.config_text);
-      return g_error_matches (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_LOCKED) ? 2 : 1;
+      return g_error_matches (error, SR_ROUTER_ERROR, SR_ROUTER_ERROR_LOCKED)
+             || sr_journal_error_needs_operator (error) ? 2 : 1;
     }
   if (pidfile != NULL && !write_pidfile (pidfile, &error))
     {

@@ -93,6 +93,10 @@ call (SrConsoleClient *c, const char *method, GVariant *args, const char *result
   if (!ok)
     {
       g_variant_unref (result);
+      /* The server closes after such an answer (too many clients): the next
+       * call connects again. */
+      if (code == SR_CONSOLE_MODEL_ERROR_UNAVAILABLE)
+        client_drop (c);
       g_set_error_literal (error, SR_CONSOLE_MODEL_ERROR,
                            code <= SR_CONSOLE_MODEL_ERROR_UNAVAILABLE ? (gint) code
                                                                       : SR_CONSOLE_MODEL_ERROR_FAILED,
@@ -207,6 +211,18 @@ client_set_paused (gpointer user_data, gboolean paused, GError **error)
   return call_action (user_data, "set_paused", g_variant_new ("(b)", paused), error);
 }
 
+static gboolean
+client_reconnect (gpointer user_data, guint *not_bound, GError **error)
+{
+  g_autoptr (GVariant) r = call (user_data, "reconnect", g_variant_new ("()"), "(u)", error);
+  if (!r)
+    return FALSE;
+  guint32 n;
+  g_variant_get (r, "(u)", &n);
+  *not_bound = n;
+  return TRUE;
+}
+
 SrConsoleClient *
 sr_console_client_new (const char *path, GError **error)
 {
@@ -225,6 +241,7 @@ sr_console_client_new (const char *path, GError **error)
     .blacklist_add = client_blacklist_add,
     .blacklist_remove = client_blacklist_remove,
     .set_paused = client_set_paused,
+    .reconnect = client_reconnect,
   };
   if (!client_connect (c, error))
     return NULL;

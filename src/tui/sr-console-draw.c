@@ -336,6 +336,7 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
       ADD (SR_ATTR_HEADER, "%-20s %-14s %s", _("Bind"), _("State"), _("Last error"));
       if (o->binds->len == 0)
         ADD (SR_ATTR_DIM, "%s", _("No SMPP binds configured."));
+      gboolean all_bound = TRUE;
       for (guint i = 0; i < o->binds->len; i++)
         {
           SrConsoleBind *b = g_ptr_array_index (o->binds, i);
@@ -343,7 +344,10 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
           g_autofree char *state = sr_text_fit (b->state, 14, SR_ALIGN_LEFT);
           ADD (b->last_error ? SR_ATTR_ERROR : SR_ATTR_NORMAL, "%s %s %s", name, state,
                b->last_error ? b->last_error : "");
+          all_bound &= g_strcmp0 (b->state, "bound") == 0;
         }
+      if (!all_bound && c->model.reconnect)
+        ADD (SR_ATTR_DIM, "%s", _("b reconnects the binds that are not bound now."));
       ADD (SR_ATTR_NORMAL, "%s", "");
       g_autofree char *app_h = sr_text_fit (_("App"), 20, SR_ALIGN_LEFT);
       g_autofree char *q_h = sr_text_fit (_("Queued"), 10, SR_ALIGN_RIGHT);
@@ -483,7 +487,10 @@ static void
 draw_status (SrConsole *c, SrTerm *term, int y)
 {
   gboolean paused = c->overview && c->overview->paused;
-  g_autofree char *hint = g_strdup_printf ("%s%s", paused ? _("PAUSED · ") : "",
+  /* The Overview shows its own action: reconnecting binds. */
+  gboolean reconnect = c->view == SR_CONSOLE_VIEW_OVERVIEW && c->model.reconnect;
+  g_autofree char *hint = g_strdup_printf ("%s%s%s", paused ? _("PAUSED · ") : "",
+                                           reconnect ? _("b reconnect · ") : "",
                                            _("? help · q quit"));
   int hw = MIN (sr_text_width (hint) + 1, c->cols);
   int lw = c->cols - hw;
@@ -555,7 +562,11 @@ draw_form (SrConsole *c, SrTerm *term, int *cy, int *cx)
       SrConsoleFormField *field = g_ptr_array_index (f->fields, i);
       label_w = MAX (label_w, sr_text_width (field->label));
     }
-  int h = 2 + f->fields->len + 2;
+  /* The error (or the hint) wrapped below the fields: a reason is never cut
+   * at the dialog's width. */
+  g_autoptr (GPtrArray) hint = g_ptr_array_new_with_free_func (g_free);
+  wrap_into (hint, f->error ? f->error : _("Enter: submit · Esc: cancel · Tab: next field"), w - 4);
+  int h = 2 + f->fields->len + 1 + hint->len;
   for (guint i = 0; i < f->fields->len; i++)
     if (((SrConsoleFormField *) g_ptr_array_index (f->fields, i))->counter)
       h++;
@@ -586,13 +597,9 @@ draw_form (SrConsole *c, SrTerm *term, int *cy, int *cx)
         }
     }
   y++;
-  if (y < y0 + h - 1)
-    {
-      const char *hint = f->error ? f->error
-                       : _("Enter: submit · Esc: cancel · Tab: next field");
-      sr_term_print (term, y, x0 + 2, w - 4, hint, SR_ALIGN_LEFT,
-                     f->error ? SR_ATTR_ERROR : SR_ATTR_DIM);
-    }
+  for (guint i = 0; i < hint->len && y < y0 + h - 1; i++)
+    sr_term_print (term, y++, x0 + 2, w - 4, g_ptr_array_index (hint, i), SR_ALIGN_LEFT,
+                   f->error ? SR_ATTR_ERROR : SR_ATTR_DIM);
   if (cursor_y >= 0)
     {
       *cy = cursor_y;
@@ -648,6 +655,34 @@ draw_help (SrConsole *c, SrTerm *term)
     }
 }
 
+/* The router cannot be reached: a banner over the whole view instead of its
+ * last (stale) data or an empty list. */
+static void
+draw_lost (SrConsole *c, SrTerm *term, int top, int bottom)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  int width = MAX (c->cols - 4, 10);
+  g_autofree char *head = g_strdup_printf (_("Router disconnected \xe2\x80\x94 %s"), c->lost);
+  wrap_into (lines, head, width);
+  guint head_lines = lines->len;
+  gint64 secs = (g_get_monotonic_time () - c->lost_since) / G_USEC_PER_SEC;
+  g_autofree char *retry = g_strdup_printf (_("Reconnecting\xe2\x80\xa6 (no answer for %lld s; "
+                                              "tried again every %u ms)"),
+                                            (long long) secs, c->refresh_ms);
+  g_ptr_array_add (lines, g_strdup (""));
+  wrap_into (lines, retry, width);
+  wrap_into (lines, _("Nothing shown here is current until the router answers; q quits."), width);
+  int y0 = top + MAX ((bottom - top - (int) lines->len) / 3, 0);
+  for (int y = top; y < bottom; y++)
+    {
+      guint i = y - y0;
+      const char *text = y >= y0 && i < lines->len ? g_ptr_array_index (lines, i) : "";
+      sr_term_print (term, y, 0, 2, "", SR_ALIGN_LEFT, SR_ATTR_NORMAL);
+      sr_term_print (term, y, 2, c->cols - 2, text, SR_ALIGN_LEFT,
+                     y >= y0 && i < head_lines ? SR_ATTR_ERROR : SR_ATTR_NORMAL);
+    }
+}
+
 void
 sr_console_draw (SrConsole *c, SrTerm *term)
 {
@@ -671,7 +706,9 @@ sr_console_draw (SrConsole *c, SrTerm *term)
     }
 
   draw_tab_bar (c, term, l.tab_y);
-  if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
+  if (c->lost)
+    draw_lost (c, term, l.header_y, l.status_y);
+  else if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
     draw_overview (c, term, l.header_y, l.status_y);
   else
     draw_list (c, term, &l);

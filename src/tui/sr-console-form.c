@@ -198,5 +198,12 @@ sr_console_format_count (const SrConsoleTextCount *count)
   g_autofree char *parts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u part", "%u parts",
                                                          count->parts), count->parts);
   g_autofree char *left = g_strdup_printf (_("%u left"), count->left);
+  if (count->max_parts && count->parts > count->max_parts)
+    {
+      /* TRANSLATORS: the compose counter when the text is too long, e.g.
+       * "GSM 7-bit · 12 parts · too long: at most 10". */
+      g_autofree char *over = g_strdup_printf (_("too long: at most %u"), count->max_parts);
+      return g_strdup_printf ("%s \xc2\xb7 %s \xc2\xb7 %s", alphabet, parts, over);
+    }
   return g_strdup_printf ("%s \xc2\xb7 %s \xc2\xb7 %s", alphabet, parts, left);
 }

@@ -191,6 +191,7 @@ typedef struct {
   SrConsoleAlphabet alphabet;
   guint parts;          /* 1 for an empty text */
   guint left;           /* characters (septets / code units) left in the last part */
+  guint max_parts;      /* the most parts the router sends (max-parts); 0 = not known */
 } SrConsoleTextCount;
 
 /* Called by the model when something the console shows changed. */
@@ -223,6 +224,11 @@ typedef struct {
                                 const char *value, GError **error);
 
   gboolean (*set_paused) (gpointer user_data, gboolean paused, GError **error);
+
+  /* Optional: binds that are not bound connect again now (backoff reset,
+   * rejected credentials tried again); *not_bound receives how many were
+   * not bound. */
+  gboolean (*reconnect) (gpointer user_data, guint *not_bound, GError **error);
 
   /* Optional: the live compose counter.  Without it the console counts with
    * the encoding module (auto alphabet, udh8 capacities); a model sets it to

@@ -147,6 +147,8 @@ struct _SrConsole {
   SrConsoleBlacklistKind confirm_kind;
   char *confirm_value;
 
+  char *lost;                   /* why the router cannot be reached; NULL while it answers */
+  gint64 lost_since;            /* monotonic time the router stopped answering */
   char *status;                 /* last error or notice */
   gboolean status_error;
   gboolean status_from_refresh; /* set by a failed refresh: cleared when the router answers */

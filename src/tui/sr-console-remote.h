@@ -10,6 +10,12 @@
  * normal form; requests "(sv)" (method, arguments), answers "(busv)" (ok,
  * SrConsoleModelError code, message, result).  Calls are synchronous on the
  * client side (one page per call, on a local socket).
+ *
+ * The server never blocks its main loop on a client: answers are queued and
+ * written when the socket takes them.  A client whose unread answers pass
+ * max_pending bytes, or that reads nothing for stall_seconds while answers
+ * wait, is disconnected; beyond max_clients connections a new one gets an
+ * UNAVAILABLE answer saying so and is closed.
  */
 #pragma once
 
@@ -23,6 +29,11 @@ G_BEGIN_DECLS
 /* The largest frame either side accepts. */
 #define SR_CONSOLE_REMOTE_MAX_FRAME (4u * 1024 * 1024)
 
+/* Defaults of SrConsoleServerLimits. */
+#define SR_CONSOLE_REMOTE_MAX_CLIENTS 16
+#define SR_CONSOLE_REMOTE_MAX_PENDING (2 * SR_CONSOLE_REMOTE_MAX_FRAME)
+#define SR_CONSOLE_REMOTE_STALL_SECONDS 30
+
 /* SPOOL/router/control */
 char *sr_console_remote_socket_path (const char *spool);
 
@@ -33,6 +44,13 @@ char *sr_console_remote_socket_path (const char *spool);
 typedef void (*SrConsoleServerActorFunc) (gpointer user_data, const char *actor);
 
 typedef struct _SrConsoleServer SrConsoleServer;
+
+/* What one client may cost the server (defaults above). */
+typedef struct {
+  guint max_clients;    /* connections open at once */
+  gsize max_pending;    /* bytes of answers a client has not read yet */
+  guint stall_seconds;  /* without reading while answers wait; 0 = no limit */
+} SrConsoleServerLimits;
 
 /* Serves @model (copied; its user_data must outlive the server) on a unix
  * socket at @path, replacing a stale one (call it only while holding the
@@ -48,6 +66,8 @@ gboolean sr_console_server_set_access (SrConsoleServer *server, const char *grou
 /* The daemon's case: serves a router model of @router on SPOOL/router/control,
  * with the access its configuration gives ([router] control-group, control-users). */
 SrConsoleServer *sr_console_server_new_for_router (SrRouter *router, GError **error);
+/* Changes the limits for connections and answers from now on. */
+void sr_console_server_set_limits (SrConsoleServer *server, const SrConsoleServerLimits *limits);
 /* Stops listening, closes the connections and removes the socket file. */
 void sr_console_server_free (SrConsoleServer *server);
 

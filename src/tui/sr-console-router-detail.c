@@ -27,9 +27,10 @@ add_time_field (SrConsoleDetail *d, const char *name, gint64 usec)
   add_field (d, name, t);
 }
 
-/* The message file as it is now (outbox, sent or dead), or NULL. */
-static SrMessage *
-read_message_file (SrConsoleRouterModel *self, const SrJournalMessage *m)
+/* The message file's bytes as they are now (outbox, sent or dead), or NULL.
+ * A finished message's file may still wait in outbox/cur/ for its move. */
+static GBytes *
+read_message_bytes (SrConsoleRouterModel *self, const SrJournalMessage *m)
 {
   SrSpoolFolder folders[2];
   guint n = 0;
@@ -44,9 +45,11 @@ read_message_file (SrConsoleRouterModel *self, const SrJournalMessage *m)
     case SR_MESSAGE_DELIVERED:
     case SR_MESSAGE_UNDELIVERABLE:
       folders[n++] = SR_SPOOL_SENT;
+      folders[n++] = SR_SPOOL_OUTBOX_CUR;
       break;
     case SR_MESSAGE_DEAD:
       folders[n++] = SR_SPOOL_DEAD;
+      folders[n++] = SR_SPOOL_OUTBOX_CUR;
       break;
     default:
       return NULL;
@@ -55,17 +58,80 @@ read_message_file (SrConsoleRouterModel *self, const SrJournalMessage *m)
     return NULL;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (GBytes) bytes = sr_spool_read (sr_router_get_spool (self->router), m->app,
-                                                folders[i], m->file, 1024 * 1024, NULL);
-      if (!bytes)
-        continue;
-      gsize len = 0;
-      const char *data = g_bytes_get_data (bytes, &len);
-      SrMessage *msg = sr_message_parse (data, len, 1024 * 1024, NULL);
-      if (msg)
-        return msg;
+      GBytes *bytes = sr_spool_read (sr_router_get_spool (self->router), m->app, folders[i],
+                                     m->file, 1024 * 1024, NULL);
+      if (bytes)
+        return bytes;
     }
   return NULL;
+}
+
+/* Headers the journal's fields show already. */
+static gboolean
+header_shown (const char *name)
+{
+  static const char *const shown[] = { "To", "From", "Reference", NULL };
+  for (guint k = 0; shown[k]; k++)
+    if (g_ascii_strcasecmp (name, shown[k]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* @len bytes as valid UTF-8 without NULs: each NUL and invalid byte
+ * becomes U+FFFD. */
+static char *
+printable_utf8 (const char *data, gsize len)
+{
+  GString *s = g_string_sized_new (len);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (data[i] == '\0')
+        g_string_append (s, "\xef\xbf\xbd");
+      else
+        g_string_append_c (s, data[i]);
+    }
+  char *valid = g_utf8_make_valid (s->str, s->len);
+  g_string_free (s, TRUE);
+  return valid;
+}
+
+/* Fills the detail from a file the parser refuses (an input-class dead
+ * letter: a bad header, invalid UTF-8, a missing To): each "Name: value"
+ * line of the header block and the body, made printable, so that the edit
+ * form starts from what the application wrote. */
+static void
+fill_from_raw (SrConsoleDetail *d, const char *data, gsize len)
+{
+  gsize header_end = 0, body_start = 0;
+  gboolean crlf = FALSE;
+  if (!sr_message_split (data, len, &header_end, &body_start, &crlf))
+    header_end = body_start = 0;  /* no blank line: all of it is text */
+  g_autofree char *headers = printable_utf8 (data, header_end);
+  g_auto (GStrv) lines = g_strsplit (headers, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *line = lines[i];
+      if (i == 0 && g_str_has_prefix (line, "\xef\xbb\xbf"))
+        line += 3;  /* a BOM */
+      char *colon = strchr (line, ':');
+      if (!colon)
+        continue;
+      *colon = '\0';
+      const char *name = g_strstrip (line);
+      const char *value = g_strstrip (colon + 1);
+      if (g_ascii_strcasecmp (name, "To") == 0 && !d->to)
+        d->to = g_strdup (value);
+      else if (g_ascii_strcasecmp (name, "From") == 0 && !d->from)
+        d->from = g_strdup (value);
+      if (!header_shown (name))
+        add_field (d, name, value);
+    }
+  g_autofree char *body = printable_utf8 (data + body_start, len - body_start);
+  GString *text = g_string_new (body);
+  g_string_replace (text, "\r\n", "\n", 0);
+  while (text->len > 0 && (text->str[text->len - 1] == '\n' || text->str[text->len - 1] == '\r'))
+    g_string_truncate (text, text->len - 1);
+  d->text = g_string_free (text, FALSE);
 }
 
 /* One line of a message's history, ordered by time. */
@@ -178,30 +244,35 @@ detail_message (SrConsoleRouterModel *self, SrConsoleView view, gint64 id, GErro
   add_time_field (d, _("Done"), m->done_at);
   add_field (d, _("File"), m->file);
 
-  g_autoptr (SrMessage) msg = read_message_file (self, m);
+  g_autoptr (GBytes) bytes = read_message_bytes (self, m);
+  gsize len = 0;
+  const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
+  g_autoptr (SrMessage) msg = data ? sr_message_parse (data, len, 1024 * 1024, NULL) : NULL;
   if (msg)
     {
       /* Headers the journal does not show already (X-SMSC-Id, X-Error, custom ones). */
-      static const char *const shown[] = { "To", "From", "Reference", NULL };
       for (guint i = 0; i < sr_message_get_n_headers (msg); i++)
         {
           const char *name = NULL, *value = NULL;
           sr_message_get_header (msg, i, &name, &value);
-          gboolean skip = FALSE;
-          for (guint k = 0; shown[k]; k++)
-            skip |= g_ascii_strcasecmp (name, shown[k]) == 0;
-          if (!skip)
+          if (!header_shown (name))
             add_field (d, name, value);
         }
       d->text = g_strdup (sr_message_get_text (msg, NULL));
       d->from = g_strdup (sr_rm_nz (sr_message_get_from (msg)));
+      d->to = sr_rm_dup_nz (sr_message_get_to (msg));
     }
+  else if (data)
+    fill_from_raw (d, data, len);
   else
     {
       d->text = g_strdup (sr_rm_nz (m->preview));
       d->from = g_strdup (sr_rm_nz (m->from_addr));
     }
-  d->to = g_strdup (m->to_raw ? m->to_raw : sr_rm_nz (m->to_e164));
+  if (!d->from)
+    d->from = g_strdup ("");
+  if (!d->to)
+    d->to = g_strdup (m->to_raw ? m->to_raw : sr_rm_nz (m->to_e164));
   d->app = sr_rm_dup_nz (m->app);
 
   for (guint i = 0; md->segments && i < md->segments->len; i++)

@@ -591,17 +591,21 @@ model_set_paused (gpointer user_data, gboolean paused, GError **error)
   return TRUE;
 }
 
-/* Counts for the first provider's split method (the one most texts take). */
+static gboolean
+model_reconnect (gpointer user_data, guint *not_bound, GError **error)
+{
+  SrConsoleRouterModel *self = user_data;
+  *not_bound = sr_control_reconnect (self->router, self->actor);
+  return TRUE;
+}
+
+/* Counts as the router splits (sr_control_count_text), with its max-parts. */
 static void
 model_count_text (gpointer user_data, const char *text, SrConsoleTextCount *out)
 {
   SrConsoleRouterModel *self = user_data;
-  const SrConfig *config = sr_router_get_config (self->router);
-  SrSplitMethod method = SR_SPLIT_UDH8;
-  if (config->providers && config->providers->len > 0)
-    method = ((SrProviderConfig *) g_ptr_array_index (config->providers, 0))->split;
   SrTextCount count = { 0 };
-  if (!sr_text_count (text ? text : "", SR_ALPHABET_AUTO, method, &count, NULL))
+  if (!sr_control_count_text (self->router, text, &count, &out->max_parts))
     {
       out->alphabet = SR_CONSOLE_ALPHABET_UCS2;
       out->parts = 1;
@@ -654,6 +658,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .blacklist_add = model_blacklist_add,
     .blacklist_remove = model_blacklist_remove,
     .set_paused = model_set_paused,
+    .reconnect = model_reconnect,
     .count_text = model_count_text,
     .set_changed_handler = model_set_changed_handler,
   };

@@ -23,20 +23,37 @@ struct _SrConsoleServer {
   GSocketService *service;
   char *path;
   GList *conns;                 /* Conn */
+  guint n_conns;
+  SrConsoleServerLimits limits;
   gpointer owned;               /* freed with owned_free (the daemon's router model) */
   GDestroyNotify owned_free;
   char **users;                 /* allowed peers beyond root and the router's user, or NULL */
 };
 
-/* One client connection: a socket read without blocking, frames reassembled. */
+/* One client connection: read and written without blocking, frames
+ * reassembled on the way in, answers queued on the way out. */
 typedef struct {
   SrConsoleServer *server;
   GSocketConnection *connection;
   GSocket *socket;
-  GSource *source;
+  GSource *source;              /* readable */
+  GSource *out_source;          /* writable, while answers wait */
+  GSource *stall_timer;         /* answers waited stall_seconds without progress */
   GByteArray *in;
+  GByteArray *out;              /* answers not written yet */
   char *actor;
 } Conn;
+
+static void
+drop_source (GSource **source)
+{
+  if (*source)
+    {
+      g_source_destroy (*source);
+      g_source_unref (*source);
+      *source = NULL;
+    }
+}
 
 char *
 sr_console_remote_socket_path (const char *spool)
@@ -47,14 +64,13 @@ sr_console_remote_socket_path (const char *spool)
 static void
 conn_free (Conn *c)
 {
-  if (c->source)
-    {
-      g_source_destroy (c->source);
-      g_source_unref (c->source);
-    }
+  drop_source (&c->source);
+  drop_source (&c->out_source);
+  drop_source (&c->stall_timer);
   g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
   g_object_unref (c->connection);
   g_byte_array_unref (c->in);
+  g_byte_array_unref (c->out);
   g_free (c->actor);
   g_free (c);
 }
@@ -63,6 +79,7 @@ static void
 conn_close (Conn *c)
 {
   c->server->conns = g_list_remove (c->server->conns, c);
+  c->server->n_conns--;
   conn_free (c);
 }
 
@@ -84,6 +101,10 @@ peer_actor (GSocket *socket)
 static GVariant *
 answer_error (GError *error)
 {
+  if (!error)  /* a model that failed without saying why: still a clear answer */
+    return g_variant_new ("(busv)", FALSE, (guint32) SR_CONSOLE_MODEL_ERROR_FAILED,
+                          _("The router could not do that and gave no reason."),
+                          g_variant_new ("()"));
   gint code = error->domain == SR_CONSOLE_MODEL_ERROR ? error->code : SR_CONSOLE_MODEL_ERROR_FAILED;
   return g_variant_new ("(busv)", FALSE, (guint32) code, error->message, g_variant_new ("()"));
 }
@@ -94,6 +115,9 @@ answer_ok (GVariant *result)
   return g_variant_new ("(busv)", TRUE, (guint32) 0, "", result ? result : g_variant_new ("()"));
 }
 
+/* Call it with the action's result in a variable, never as
+ * answer_bool (action (&error), error): the order in which arguments are
+ * evaluated is unspecified, so error could be read before the action sets it. */
 static GVariant *
 answer_bool (gboolean ok, GError *error)
 {
@@ -171,20 +195,29 @@ dispatch (Conn *c, const char *method, GVariant *args)
       gint32 kind;
       const char *value, *note;
       g_variant_get (args, "(i&s&s)", &kind, &value, &note);
-      return answer_bool (m->blacklist_add (m->user_data, kind, value, opt (note), &error), error);
+      gboolean ok = m->blacklist_add (m->user_data, kind, value, opt (note), &error);
+      return answer_bool (ok, error);
     }
   if (strcmp (method, "blacklist_remove") == 0 && ARGS ("(is)"))
     {
       gint32 kind;
       const char *value;
       g_variant_get (args, "(i&s)", &kind, &value);
-      return answer_bool (m->blacklist_remove (m->user_data, kind, value, &error), error);
+      gboolean ok = m->blacklist_remove (m->user_data, kind, value, &error);
+      return answer_bool (ok, error);
     }
   if (strcmp (method, "set_paused") == 0 && ARGS ("(b)"))
     {
       gboolean paused;
       g_variant_get (args, "(b)", &paused);
-      return answer_bool (m->set_paused (m->user_data, paused, &error), error);
+      gboolean ok = m->set_paused (m->user_data, paused, &error);
+      return answer_bool (ok, error);
+    }
+  if (strcmp (method, "reconnect") == 0 && ARGS ("()") && m->reconnect)
+    {
+      guint not_bound = 0;
+      gboolean ok = m->reconnect (m->user_data, &not_bound, &error);
+      return ok ? answer_ok (g_variant_new ("(u)", (guint32) not_bound)) : answer_error (error);
     }
 #undef ARGS
 bad:
@@ -194,27 +227,95 @@ bad:
   return answer_error (error);
 }
 
+static gboolean conn_writable (GSocket *socket, GIOCondition cond, gpointer data);
+
+/* A client that does not read its answers for stall_seconds is dropped: it
+ * would hold one of the few connections for ever. */
 static gboolean
-conn_send (Conn *c, GVariant *answer)
+conn_stalled (gpointer data)
 {
-  g_autoptr (GBytes) frame = sr_remote_frame (answer);
-  gsize len;
-  const char *data = g_bytes_get_data (frame, &len);
-  gsize done = 0;
-  while (done < len)
+  Conn *c = data;
+  g_message (_("Control socket: closed the connection of %s, which read no answer for %u s."),
+             c->actor, c->server->limits.stall_seconds);
+  conn_close (c);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+conn_arm_stall_timer (Conn *c)
+{
+  drop_source (&c->stall_timer);
+  if (c->out->len > 0 && c->server->limits.stall_seconds > 0)
+    {
+      c->stall_timer = g_timeout_source_new_seconds (c->server->limits.stall_seconds);
+      g_source_set_callback (c->stall_timer, conn_stalled, c, NULL);
+      g_source_attach (c->stall_timer, g_main_context_get_thread_default ());
+    }
+}
+
+/* Writes what the socket takes now; FALSE when the connection failed.  The
+ * stall timer runs from the last write that made progress. */
+static gboolean
+conn_flush (Conn *c)
+{
+  gboolean progress = FALSE;
+  while (c->out->len > 0)
     {
       g_autoptr (GError) error = NULL;
-      /* Blocking with the socket's timeout: answers are one page. */
-      gssize n = g_socket_send_with_blocking (c->socket, data + done, len - done, TRUE, NULL, &error);
+      gssize n = g_socket_send_with_blocking (c->socket, (const char *) c->out->data, c->out->len,
+                                              FALSE, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
       if (n <= 0)
         {
           g_debug ("control socket: could not answer %s: %s", c->actor,
                    error ? error->message : "closed");
           return FALSE;
         }
-      done += n;
+      g_byte_array_remove_range (c->out, 0, n);
+      progress = TRUE;
     }
+  if (c->out->len > 0 && !c->out_source)
+    {
+      c->out_source = g_socket_create_source (c->socket, G_IO_OUT, NULL);
+      g_source_set_callback (c->out_source, (GSourceFunc) (void (*) (void)) conn_writable, c, NULL);
+      g_source_attach (c->out_source, g_main_context_get_thread_default ());
+    }
+  else if (c->out->len == 0)
+    drop_source (&c->out_source);
+  if (c->out->len == 0 || progress || !c->stall_timer)
+    conn_arm_stall_timer (c);
   return TRUE;
+}
+
+static gboolean
+conn_writable (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  Conn *c = data;
+  if (conn_flush (c))
+    return c->out_source ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  conn_close (c);
+  return G_SOURCE_REMOVE;
+}
+
+/* Queues an answer and writes what the socket takes; never blocks the main
+ * loop.  FALSE (close the connection) when the client's unread answers
+ * passed max_pending, or the socket failed. */
+static gboolean
+conn_send (Conn *c, GVariant *answer)
+{
+  g_autoptr (GBytes) frame = sr_remote_frame (answer);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+  if (c->out->len + len > c->server->limits.max_pending)
+    {
+      g_message (_("Control socket: closed the connection of %s, which left %u bytes of "
+                   "answers unread (the limit is %u)."),
+                 c->actor, (guint) (c->out->len + len), (guint) c->server->limits.max_pending);
+      return FALSE;
+    }
+  g_byte_array_append (c->out, data, len);
+  return conn_flush (c);
 }
 
 static gboolean
@@ -229,20 +330,13 @@ conn_readable (GSocket *socket, GIOCondition cond, gpointer data)
   if (n <= 0)
     goto close;
   g_byte_array_append (c->in, buf, n);
-  while (c->in->len >= 4)
+  for (;;)
     {
-      guint32 be;
-      memcpy (&be, c->in->data, 4);
-      guint32 len = GUINT32_FROM_BE (be);
-      if (len > SR_CONSOLE_REMOTE_MAX_FRAME)
-        goto close;
-      if (c->in->len < 4 + len)
+      g_autoptr (GVariant) req = NULL;
+      SrRemoteFrameResult r = sr_remote_frame_take (c->in, G_VARIANT_TYPE ("(sv)"), &req);
+      if (r == SR_REMOTE_FRAME_MORE)
         break;
-      g_autoptr (GBytes) bytes = g_bytes_new (c->in->data + 4, len);
-      g_byte_array_remove_range (c->in, 0, 4 + len);
-      g_autoptr (GVariant) req = g_variant_ref_sink (
-        g_variant_new_from_bytes (G_VARIANT_TYPE ("(sv)"), bytes, FALSE));
-      if (!g_variant_is_normal_form (req))
+      if (r == SR_REMOTE_FRAME_BAD)
         goto close;
       const char *method;
       g_autoptr (GVariant) args = NULL;
@@ -260,6 +354,27 @@ close:
   return G_SOURCE_REMOVE;
 }
 
+/* One connection too many: it gets an answer saying so (to whatever it asks
+ * first) and is closed; the consoles already attached are not disturbed. */
+static void
+refuse (SrConsoleServer *server, GSocketConnection *connection)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *actor = peer_actor (g_socket_connection_get_socket (connection));
+  g_set_error (&error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE,
+               _("The router serves at most %u consoles and control clients at a time; "
+                 "close one and try again."), server->limits.max_clients);
+  g_message (_("Control socket: refused a connection from %s: %u are open already."), actor,
+             server->limits.max_clients);
+  g_autoptr (GBytes) frame = sr_remote_frame (answer_error (error));
+  gsize len;
+  const char *data = g_bytes_get_data (frame, &len);
+  /* A fresh socket takes a short frame at once; if not, closing says enough. */
+  g_socket_send_with_blocking (g_socket_connection_get_socket (connection), data, len, FALSE,
+                               NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+}
+
 static gboolean
 on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source_object,
              gpointer user_data)
@@ -273,17 +388,24 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
     }
+  g_socket_set_blocking (socket, FALSE);
+  if (server->n_conns >= server->limits.max_clients)
+    {
+      refuse (server, connection);
+      return TRUE;
+    }
   Conn *c = g_new0 (Conn, 1);
   c->server = server;
   c->connection = g_object_ref (connection);
-  c->socket = g_socket_connection_get_socket (connection);
+  c->socket = socket;
   c->in = g_byte_array_new ();
+  c->out = g_byte_array_new ();
   c->actor = peer_actor (c->socket);
-  g_socket_set_timeout (c->socket, 5);
   c->source = g_socket_create_source (c->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (c->source, (GSourceFunc) (void (*) (void)) conn_readable, c, NULL);
   g_source_attach (c->source, g_main_context_get_thread_default ());
   server->conns = g_list_prepend (server->conns, c);
+  server->n_conns++;
   return TRUE;
 }
 
@@ -295,6 +417,11 @@ sr_console_server_new (const SrConsoleModel *model, const char *path,
   g_autoptr (SrConsoleServer) server = g_new0 (SrConsoleServer, 1);
   server->model = *model;
   server->actor_func = actor_func;
+  server->limits = (SrConsoleServerLimits) {
+    .max_clients = SR_CONSOLE_REMOTE_MAX_CLIENTS,
+    .max_pending = SR_CONSOLE_REMOTE_MAX_PENDING,
+    .stall_seconds = SR_CONSOLE_REMOTE_STALL_SECONDS,
+  };
   server->path = g_strdup (path);
   /* A socket left by a router that died: we hold the spool lock, it is stale. */
   if (g_unlink (path) != 0 && errno != ENOENT)
@@ -332,6 +459,13 @@ sr_console_server_set_access (SrConsoleServer *server, const char *group,
   g_strfreev (server->users);
   server->users = users != NULL && users[0] != NULL ? g_strdupv ((char **) users) : NULL;
   return sr_console_access_set_group (server->path, group, error);
+}
+
+void
+sr_console_server_set_limits (SrConsoleServer *server, const SrConsoleServerLimits *limits)
+{
+  g_return_if_fail (server != NULL && limits != NULL);
+  server->limits = *limits;
 }
 
 void

@@ -43,6 +43,7 @@ sr_console_free (SrConsole *c)
   g_free (c->confirm_text);
   g_free (c->confirm_value);
   g_free (c->status);
+  g_free (c->lost);
   g_free (c->title);
   g_free (c->default_app);
   g_free (c);
@@ -132,9 +133,25 @@ sr_console_refresh (SrConsole *c)
           g_clear_pointer (&c->status, g_free);
           c->status_from_refresh = FALSE;
         }
+      if (c->lost)
+        {
+          g_clear_pointer (&c->lost, g_free);
+          sr_console_set_status (c, FALSE, "%s", _("The router answers again."));
+        }
     }
   else if (error)
-    sr_console_set_status (c, TRUE, "%s", error->message);
+    {
+      sr_console_set_status (c, TRUE, "%s", error->message);
+      /* Unreachable (a daemon that went away): the screen says so instead of
+       * showing its last data; every refresh tries to reach it again. */
+      if (g_error_matches (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE))
+        {
+          if (!c->lost)
+            c->lost_since = g_get_monotonic_time ();
+          g_free (c->lost);
+          c->lost = g_strdup (error->message);
+        }
+    }
   gboolean failed = o == NULL;
   g_clear_error (&error);
 
@@ -392,6 +409,24 @@ key_pause (SrConsole *c, const SrConsoleBinding *b)
 }
 
 static void
+key_reconnect (SrConsole *c, const SrConsoleBinding *b)
+{
+  if (!require_action (c, c->model.reconnect))
+    return;
+  guint not_bound = 0;
+  g_autoptr (GError) error = NULL;
+  if (!c->model.reconnect (c->model.user_data, &not_bound, &error))
+    report (c, FALSE, error);
+  else if (not_bound == 0)
+    sr_console_set_status (c, FALSE, "%s", _("Every bind is bound; nothing to reconnect."));
+  else
+    sr_console_set_status (c, FALSE, g_dngettext (GETTEXT_PACKAGE, "Reconnecting %u bind.",
+                                                  "Reconnecting %u binds.", not_bound),
+                           not_bound);
+  sr_console_refresh (c);
+}
+
+static void
 key_filter (SrConsole *c, const SrConsoleBinding *b)
 {
   SrConsoleList *list = current_list (c);
@@ -449,6 +484,7 @@ static const SrConsoleBinding bindings[] = {
   { SR_KEY_CHAR, 'a', "a", N_("Add blacklist entry"), key_blacklist_add },
   { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove },
   { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause },
+  { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect },
   { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter },
   { SR_KEY_CHAR, '?', "?", N_("This help"), key_help },
   { SR_KEY_CTRL_L, 0, N_("Ctrl-L"), N_("Redraw the screen"), key_redraw },
@@ -512,7 +548,8 @@ submit_form (SrConsole *c)
         if (list)
           {
             sr_console_list_set_filter (list, sr_console_form_value (f, 0));
-            report (c, sr_console_list_home (list, &c->model, &error), error);
+            gboolean ok = sr_console_list_home (list, &c->model, &error);
+            report (c, ok, error);
             load_detail (c);
           }
         close_form (c);

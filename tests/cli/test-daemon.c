@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 /* One daemon under test, its spool, configuration and simulator. */
@@ -205,6 +206,54 @@ test_lock_and_pidfile (Fixture *f, gconstpointer data)
   g_autofree char *want = g_strdup_printf ("pid %s", g_subprocess_get_identifier (f->daemon));
   if (strstr (err, want) == NULL)
     g_error ("second instance said '%s', expected it to name '%s'", err, want);
+}
+
+static gboolean exited;
+
+static void
+on_exit_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  exited = TRUE;
+}
+
+static gboolean
+daemon_exited (Fixture *f)
+{
+  return exited;
+}
+
+/* An app folder whose dead/ is a link to another folder: the daemon does
+ * not start, and says which folder and why. */
+static void
+test_refuses_linked_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *app = g_build_filename (f->spool, "apps", "default", NULL);
+  g_autofree char *dead = g_build_filename (app, "dead", NULL);
+  g_autofree char *elsewhere = g_build_filename (f->dir, "elsewhere", NULL);
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (app, 0770), ==, 0);
+  g_assert_cmpint (g_mkdir (elsewhere, 0770), ==, 0);
+  g_assert_cmpint (symlink (elsewhere, dead), ==, 0);
+  f->daemon = start_daemon (f, G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  exited = FALSE;
+  g_subprocess_wait_async (f->daemon, NULL, on_exit_cb, NULL);
+  g_assert_true (wait_for (daemon_exited, f, 10));
+  g_assert_true (g_subprocess_get_if_exited (f->daemon));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 1);
+  {
+    GInputStream *in = g_subprocess_get_stderr_pipe (f->daemon);
+    GString *text = g_string_new (NULL);
+    char buf[4096];
+    gssize n;
+
+    while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+      g_string_append_len (text, buf, n);
+    err = g_string_free (text, FALSE);
+  }
+  if (err == NULL || strstr (err, dead) == NULL || strstr (err, "symbolic link") == NULL)
+    g_error ("the daemon said '%s', expected it to name '%s' as a symbolic link", err, dead);
 }
 
 static void
@@ -575,6 +624,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/daemon/lock-and-pidfile", Fixture, NULL, fixture_setup, test_lock_and_pidfile, fixture_teardown);
+  g_test_add ("/daemon/refuses-linked-folder", Fixture, NULL, fixture_setup, test_refuses_linked_folder, fixture_teardown);
   g_test_add ("/daemon/sigterm-no-message-lost", Fixture, NULL, fixture_setup, test_sigterm_no_message_lost, fixture_teardown);
   g_test_add ("/daemon/reload", Fixture, NULL, fixture_setup, test_reload, fixture_teardown);
   g_test_add ("/daemon/message-events-logged", Fixture, NULL, fixture_setup, test_message_events_logged, fixture_teardown);

@@ -516,6 +516,18 @@ fixture_set_paused (gpointer data, gboolean paused, GError **error)
   return TRUE;
 }
 
+/* The fixture's main#2 is never bound. */
+static gboolean
+fixture_reconnect (gpointer data, guint *not_bound, GError **error)
+{
+  SrFixtureModel *m = data;
+  if (failing (m, error))
+    return FALSE;
+  *not_bound = 1;
+  log_action (m, "reconnect");
+  return TRUE;
+}
+
 static void
 fixture_set_changed_handler (gpointer data, SrConsoleChangedFunc func, gpointer func_data)
 {
@@ -561,6 +573,7 @@ sr_fixture_model_new (gint64 rows_per_view)
     .blacklist_add = fixture_blacklist_add,
     .blacklist_remove = fixture_blacklist_remove,
     .set_paused = fixture_set_paused,
+    .reconnect = fixture_reconnect,
     .set_changed_handler = fixture_set_changed_handler,
   };
   return m;

@@ -6,28 +6,12 @@ set -eu
 LAUNCHER=${1:?usage: test-attach-tty.sh sr-demo-launcher}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/tmux-harness.sh"
+. "$HERE/demo-daemon.sh"
 
-WORK=$(mktemp -d)
-DAEMON_PID=
-cleanup () {
-  tmux_stop
-  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ok () { echo "ok - $*"; }
+tmux_test_begin
 
 # The daemon: the demo headless, its control socket in SPOOL/router/control.
-mkdir "$WORK/tmp"
-TMPDIR="$WORK/tmp" SR_DEMO_TRICKLE_MS=1000 "$LAUNCHER" --daemon > "$WORK/daemon.out" 2> "$WORK/daemon.err" &
-DAEMON_PID=$!
-deadline=$(( $(date +%s) + 10 ))
-until grep -q '^spool: ' "$WORK/daemon.out" 2>/dev/null; do
-  [ "$(date +%s)" -lt "$deadline" ] || { cat "$WORK/daemon.err" >&2; echo "FAIL: daemon did not start" >&2; exit 1; }
-  sleep 0.1
-done
-SPOOL=$(sed -n 's/^spool: //p' "$WORK/daemon.out")
+demo_daemon_start "$LAUNCHER" "$WORK"
 [ -S "$SPOOL/router/control" ] || { echo "FAIL: no control socket" >&2; exit 1; }
 [ "$(stat -c %a "$SPOOL/router/control")" = 660 ] || { echo "FAIL: control socket mode is not 0660" >&2; exit 1; }
 ok "daemon serves its control socket (mode 0660)"
@@ -68,7 +52,7 @@ ok "audit log names the attached operator"
 
 tmux_keys q
 tmux_wait 'attach-exit=0' 10
-kill -0 "$DAEMON_PID" || { echo "FAIL: the daemon died with the console" >&2; exit 1; }
+demo_daemon_alive "with the console"
 ok "quitting the console leaves the daemon running"
 
 # No daemon on this spool: the same entry point embeds a router (its SMSC is

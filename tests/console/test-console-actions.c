@@ -212,6 +212,8 @@ test_count_format (void)
     { { SR_CONSOLE_ALPHABET_GSM7, 1, 160 }, "GSM 7-bit · 1 part · 160 left" },
     { { SR_CONSOLE_ALPHABET_UCS2, 1, 69 }, "UCS-2 · 1 part · 69 left" },
     { { SR_CONSOLE_ALPHABET_LATIN1, 3, 0 }, "Latin-1 · 3 parts · 0 left" },
+    { { SR_CONSOLE_ALPHABET_GSM7, 10, 0, 10 }, "GSM 7-bit · 10 parts · 0 left" },
+    { { SR_CONSOLE_ALPHABET_GSM7, 11, 152, 10 }, "GSM 7-bit · 11 parts · too long: at most 10" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -292,10 +294,15 @@ test_read_only_model (void)
   m.retry = NULL;
   m.compose = NULL;
   m.set_paused = NULL;
+  m.reconnect = NULL;
   g_autoptr (SrConsole) console = sr_console_new (&m, NULL);
   g_autoptr (SrTerm) term = sr_term_buffer_new (24, 80);
+  sr_console_set_view (console, SR_CONSOLE_VIEW_OVERVIEW);
+  sr_console_draw (console, term);
+  g_autofree char *hint = sr_term_buffer_row_text (term, 23);
+  g_assert_null (strstr (hint, "reconnect"));
   sr_console_set_view (console, SR_CONSOLE_VIEW_DEAD);
-  static const gunichar keys[] = { 'r', 'c', 'p' };
+  static const gunichar keys[] = { 'r', 'c', 'p', 'b' };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       g_clear_pointer (&console->status, g_free);
@@ -390,13 +397,46 @@ test_router_unreachable (Fixture *f, gconstpointer data)
   sr_console_draw (f->console, f->term);
   g_autofree char *status = sr_term_buffer_row_text (f->term, 23);
   g_assert_nonnull (strstr (status, "Cannot reach the router's control socket."));
-  g_assert_cmpint (selected_id (f), ==, sel); /* the last page stays on screen */
+  g_assert_cmpint (selected_id (f), ==, sel); /* the last page is kept for later */
+  /* ... but not shown as if it were current: a banner says what happened. */
+  g_autofree char *lost = screen (f);
+  g_assert_nonnull (strstr (lost, "Router disconnected — Cannot reach the router's control socket."));
+  g_assert_nonnull (strstr (lost, "Reconnecting… (no answer for 0 s"));
+  g_assert_null (strstr (lost, "+4179"));
+  g_assert_null (strstr (lost, "No rows."));
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_OVERVIEW);
+  g_assert_true (screen_has (f, "Router disconnected"));
+  g_assert_false (screen_has (f, "main#1"));
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
 
   sr_fixture_model_set_failure (f->model, NULL);
   sr_console_refresh (f->console);
   sr_console_draw (f->console, f->term);
   g_autofree char *status2 = sr_term_buffer_row_text (f->term, 23);
   g_assert_null (strstr (status2, "Cannot reach"));
+  g_assert_nonnull (strstr (status2, "The router answers again."));
+  g_assert_false (screen_has (f, "Router disconnected"));
+  g_assert_true (screen_has (f, "+4179"));
+
+  /* A filter the router cannot answer says so (the list's error, read after
+   * the call).  From an empty page: no detail call to report it instead. */
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  type (f, "no such row");
+  press (f, SR_KEY_ENTER);
+  g_assert_null (sr_console_list_selected (&f->console->lists[SR_CONSOLE_VIEW_QUEUE]));
+  sr_fixture_model_set_failure (f->model, "The journal is locked.");
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  type (f, "+4179");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *status3 = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (status3, "The journal is locked."));
+  sr_fixture_model_set_failure (f->model, NULL);
+  sr_console_handle_key (f->console, sr_key_char ('/'));
+  press (f, SR_KEY_CTRL_U);
+  press (f, SR_KEY_ENTER);
 
   /* A notice from an action is not cleared by a refresh. */
   sr_console_handle_key (f->console, sr_key_char ('p'));
@@ -449,6 +489,27 @@ test_pause (Fixture *f, gconstpointer data)
   sr_console_handle_key (f->console, sr_key_char ('p'));
   g_assert_cmpstr (last_action (f), ==, "resume");
   g_assert_false (screen_has (f, "PAUSED"));
+}
+
+/* b in the Overview: the binds that are not bound connect again. */
+static void
+test_reconnect (Fixture *f, gconstpointer data)
+{
+  g_autofree char *s = screen (f);
+  g_assert_nonnull (strstr (s, "b reconnects the binds that are not bound now."));
+  g_autofree char *hint = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (hint, "b reconnect · ? help · q quit"));
+  sr_console_handle_key (f->console, sr_key_char ('b'));
+  g_assert_cmpstr (last_action (f), ==, "reconnect");
+  g_assert_true (screen_has (f, "Reconnecting 1 bind."));
+  /* Other views keep their own hints. */
+  sr_console_set_view (f->console, SR_CONSOLE_VIEW_QUEUE);
+  sr_console_draw (f->console, f->term);
+  g_autofree char *hint2 = sr_term_buffer_row_text (f->term, 23);
+  g_assert_null (strstr (hint2, "b reconnect"));
+  sr_fixture_model_set_failure (f->model, "The router is gone.");
+  sr_console_handle_key (f->console, sr_key_char ('b'));
+  g_assert_true (screen_has (f, "The router is gone."));
 }
 
 static void
@@ -506,6 +567,7 @@ main (int argc, char **argv)
   ADD ("/console/actions/router-unreachable", test_router_unreachable, 1000);
   ADD ("/console/actions/blacklist", test_blacklist_actions, 1000);
   ADD ("/console/actions/pause", test_pause, 1000);
+  ADD ("/console/actions/reconnect", test_reconnect, 1000);
   ADD ("/console/help/every-key", test_help_lists_every_key, 1000);
 #undef ADD
   return g_test_run ();

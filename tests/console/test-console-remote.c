@@ -10,6 +10,7 @@
 
 #include "sr-console-fixture-model.h"
 #include "sr-console-remote.h"
+#include "sr-console-remote-private.h"
 
 /* The server side: the fixture model served from its own thread and context
  * (the client blocks on its calls, as the attached console does). */
@@ -25,6 +26,7 @@ typedef struct {
   GCond ready;
   gboolean started;
   char *actor;
+  const SrConsoleServerLimits *limits;  /* NULL: the defaults */
 } Fixture;
 
 static Fixture *current;
@@ -44,6 +46,8 @@ server_thread (gpointer data)
   g_autoptr (GError) error = NULL;
   f->server = sr_console_server_new (sr_fixture_model_get (f->fixture), f->path, set_actor, &error);
   g_assert_no_error (error);
+  if (f->limits)
+    sr_console_server_set_limits (f->server, f->limits);
   g_mutex_lock (&f->lock);
   f->started = TRUE;
   g_cond_signal (&f->ready);
@@ -66,6 +70,7 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   current = f;
+  f->limits = data;
   f->dir = g_dir_make_tmp ("sr-remote-XXXXXX", NULL);
   f->path = g_build_filename (f->dir, "control", NULL);
   f->fixture = sr_fixture_model_new (1000);
@@ -188,6 +193,10 @@ test_detail_and_actions (Fixture *f, gconstpointer data)
   g_assert_true (m->blacklist_add (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "+4190", "note", &error));
   g_assert_true (m->set_paused (m->user_data, TRUE, &error));
   g_assert_no_error (error);
+  guint not_bound = 0;
+  g_assert_true (m->reconnect (m->user_data, &not_bound, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (not_bound, ==, 1);
   g_assert_nonnull (f->actor);
   g_assert_cmpstr (f->actor, !=, "");
 
@@ -200,6 +209,7 @@ test_detail_and_actions (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (all->str, "retry 5"));
   g_assert_nonnull (strstr (all->str, "日本 hello"));
   g_assert_nonnull (strstr (all->str, "+4190"));
+  g_assert_nonnull (strstr (all->str, "reconnect"));
 }
 
 static void
@@ -213,8 +223,23 @@ test_errors_travel (Fixture *f, gconstpointer data)
   g_assert_nonnull (error);
   g_assert_cmpstr (error->message, ==, "The journal is on fire.");
   g_clear_error (&error);
+  /* Every action's refusal travels, with its code (each action answers through
+   * the same path, and a refusal once crashed the server). */
+  g_assert_false (m->set_paused (m->user_data, TRUE, &error));
+  g_assert_cmpstr (error->message, ==, "The journal is on fire.");
+  g_clear_error (&error);
   sr_fixture_model_set_failure (f->fixture, NULL);
   g_assert_true (m->retry (m->user_data, 5, &error));
+  g_assert_false (m->blacklist_add (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "abc", NULL, &error));
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "abc"));
+  g_clear_error (&error);
+  g_assert_false (m->blacklist_remove (m->user_data, SR_CONSOLE_BLACKLIST_PREFIX, "+4199", &error));
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The server is still there. */
+  g_assert_true (m->set_paused (m->user_data, FALSE, &error));
+  g_assert_no_error (error);
 }
 
 /* A frame over the limit or not in normal form closes the connection; the
@@ -251,6 +276,162 @@ test_bad_frames (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* A raw connection to the server (no client model). */
+static GSocketConnection *
+raw_connect (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketClient) sc = g_socket_client_new ();
+  g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (f->path);
+  GSocketConnection *conn = g_socket_client_connect (sc, G_SOCKET_CONNECTABLE (addr), NULL, &error);
+  g_assert_no_error (error);
+  return conn;
+}
+
+/* Sends @n requests for a full page of 1000 queue rows and reads nothing. */
+static void
+send_page_requests (GSocketConnection *conn, guint n)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) frame = sr_remote_frame (g_variant_new (
+        "(sv)", "list", g_variant_new ("(isxiu)", (gint32) SR_CONSOLE_VIEW_QUEUE, "",
+                                       (gint64) SR_CONSOLE_CURSOR_NEWEST,
+                                       (gint32) SR_CONSOLE_PAGE_OLDER, (guint32) 1000)));
+      gsize len;
+      const void *data = g_bytes_get_data (frame, &len);
+      g_assert_true (g_output_stream_write_all (out, data, len, NULL, NULL, &error));
+    }
+}
+
+/* Waits (at most @seconds) for the server to close the connection, reading
+ * nothing: a client that reads would let the server write on. */
+static gboolean
+closed_unread (GSocketConnection *conn, guint seconds)
+{
+  return g_socket_condition_timed_wait (g_socket_connection_get_socket (conn), G_IO_HUP,
+                                        (gint64) seconds * G_USEC_PER_SEC, NULL, NULL);
+}
+
+/* Reads until the server closes (at most @seconds); the bytes read. */
+static gsize
+read_until_closed (GSocketConnection *conn, guint seconds)
+{
+  GSocket *socket = g_socket_connection_get_socket (conn);
+  g_socket_set_timeout (socket, seconds);
+  gsize total = 0;
+  char buf[65536];
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      /* Closed with our requests unread: a unix socket reports a reset. */
+      if (n == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+        return total;
+      g_assert_no_error (error);  /* a timeout: the server kept the connection */
+      total += n;
+    }
+}
+
+/* The default bound is 8 MiB; 1 MiB is reached sooner. */
+static const SrConsoleServerLimits pending_limits = {
+  .max_clients = SR_CONSOLE_REMOTE_MAX_CLIENTS, .max_pending = 1024 * 1024,
+  .stall_seconds = SR_CONSOLE_REMOTE_STALL_SECONDS,
+};
+
+/* A client that asks and never reads does not stall the server: others get
+ * their answers at once, and it is disconnected once its unread answers
+ * pass the bound. */
+static void
+test_client_never_reads (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocketConnection) lazy = raw_connect (f);
+  /* 100 pages of ~100 KB: more than a socket buffer and the bound. */
+  send_page_requests (lazy, 100);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  g_assert_no_error (error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+  gint64 t0 = g_get_monotonic_time ();
+  for (int i = 0; i < 10; i++)
+    {
+      g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+      g_assert_no_error (error);
+    }
+  gint64 took = g_get_monotonic_time () - t0;
+  g_test_message ("10 overviews beside a client that never reads: %.3f s", took / 1e6);
+  /* A blocking write waited 5 s (the socket timeout) per answer. */
+  g_assert_cmpint (took, <, 4 * G_USEC_PER_SEC);
+
+  g_assert_true (closed_unread (lazy, 20));
+  gsize got = read_until_closed (lazy, 10);
+  g_test_message ("the lazy client was closed after %" G_GSIZE_FORMAT " bytes", got);
+  g_assert_cmpuint (got, <, pending_limits.max_pending);
+  /* The others still work. */
+  g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+  g_assert_no_error (error);
+}
+
+static const SrConsoleServerLimits stall_limits = {
+  .max_clients = 4, .max_pending = 64 * 1024 * 1024, .stall_seconds = 1,
+};
+
+/* A client that stops reading while answers wait loses its connection
+ * after stall_seconds, even below the byte bound. */
+static void
+test_client_stalls (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocketConnection) lazy = raw_connect (f);
+  send_page_requests (lazy, 20);
+  g_assert_true (closed_unread (lazy, 20));
+  gsize got = read_until_closed (lazy, 5);
+  g_assert_cmpuint (got, >, 0);
+  g_assert_cmpuint (got, <, 20 * 100 * 1000);
+}
+
+/* Past the connection limit a client is told so; when one leaves, the
+ * next gets in. */
+static void
+test_connection_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_console_client_free);
+  g_autoptr (GError) error = NULL;
+  for (guint i = 0; i < SR_CONSOLE_REMOTE_MAX_CLIENTS; i++)
+    {
+      SrConsoleClient *client = sr_console_client_new (f->path, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (clients, client);
+      const SrConsoleModel *m = sr_console_client_get_model (client);
+      g_autoptr (SrConsoleOverview) o = m->overview (m->user_data, &error);
+      g_assert_no_error (error);
+    }
+  g_autoptr (SrConsoleClient) extra = sr_console_client_new (f->path, &error);
+  g_assert_no_error (error);
+  const SrConsoleModel *m = sr_console_client_get_model (extra);
+  g_autoptr (SrConsoleOverview) refused = m->overview (m->user_data, &error);
+  g_assert_null (refused);
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_UNAVAILABLE);
+  g_autofree char *limit = g_strdup_printf ("at most %u consoles", SR_CONSOLE_REMOTE_MAX_CLIENTS);
+  g_assert_nonnull (strstr (error->message, limit));
+  g_clear_error (&error);
+
+  g_ptr_array_remove_index (clients, 0);
+  /* The server notices the close on its next turn: allow it a moment. */
+  SrConsoleOverview *o = NULL;
+  for (int i = 0; i < 100 && !o; i++)
+    {
+      g_clear_error (&error);
+      o = m->overview (m->user_data, &error);
+      if (!o)
+        g_usleep (20 * 1000);
+    }
+  g_assert_no_error (error);
+  sr_console_overview_free (o);
+}
+
 static void
 test_no_server (void)
 {
@@ -271,6 +452,12 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/remote/errors-travel", Fixture, NULL, fixture_setup, test_errors_travel, fixture_teardown);
   g_test_add ("/remote/bad-frames", Fixture, NULL, fixture_setup, test_bad_frames, fixture_teardown);
+  g_test_add ("/remote/client-never-reads", Fixture, &pending_limits, fixture_setup, test_client_never_reads,
+              fixture_teardown);
+  g_test_add ("/remote/client-stalls", Fixture, &stall_limits, fixture_setup, test_client_stalls,
+              fixture_teardown);
+  g_test_add ("/remote/connection-limit", Fixture, NULL, fixture_setup, test_connection_limit,
+              fixture_teardown);
   g_test_add_func ("/remote/no-server", test_no_server);
   return g_test_run ();
 }

@@ -252,6 +252,44 @@ test_detail_pane (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (s2, title2));
 }
 
+/* A form's error longer than the dialog is wrapped inside it, never cut. */
+static void
+test_form_error_wraps (Fixture *f, gconstpointer data)
+{
+  static const char reason[] =
+    "The router refused the message: the destination +41790000001 is on the blacklist of "
+    "numbers since yesterday (entry added by an operator), so nothing was queued; remove "
+    "the entry first or pick another recipient. END-OF-REASON";
+  sr_console_handle_key (f->console, sr_key_char ('c'));
+  type (f, "+41790000001");
+  press (f, SR_KEY_TAB);
+  press (f, SR_KEY_TAB);
+  press (f, SR_KEY_TAB);
+  type (f, "hello");
+  sr_fixture_model_set_failure (f->model, reason);
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->mode, ==, SR_CONSOLE_MODE_FORM);
+  g_autofree char *s = screen (f);
+  g_test_message ("%s", s);
+  /* Every word of the reason is on the screen, in order, inside the box. */
+  g_auto (GStrv) words = g_strsplit (reason, " ", -1);
+  const char *at = s;
+  for (guint i = 0; words[i]; i++)
+    {
+      const char *w = strstr (at, words[i]);
+      g_assert_nonnull (w);
+      at = w + strlen (words[i]);
+    }
+  int rows, cols;
+  sr_term_size (f->term, &rows, &cols);
+  for (int y = 0; y < rows; y++)
+    {
+      g_autofree char *row = sr_term_buffer_row_text (f->term, y);
+      if (strstr (row, "END-OF-REASON"))
+        g_assert_nonnull (strstr (row, "\xe2\x94\x82"));  /* │ … END-OF-REASON … │ */
+    }
+}
+
 static void
 test_detail_scroll (Fixture *f, gconstpointer data)
 {
@@ -332,6 +370,7 @@ main (int argc, char **argv)
   ADD ("/console/screen/detail", test_detail_pane, 0);
   ADD ("/console/screen/detail-scroll", test_detail_scroll, 1000);
   ADD ("/console/screen/overview", test_overview, 1000);
+  ADD ("/console/screen/form-error-wraps", test_form_error_wraps, 1000);
 #undef ADD
   return g_test_run ();
 }

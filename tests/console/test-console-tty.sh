@@ -11,7 +11,6 @@ cleanup () { tmux_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok () { echo "ok - $*"; }
 
 tmux_start console-tty 100 30
 tmux_run "$FIXTURE --rows 1000000 --trickle 300 --actions $WORK/actions"

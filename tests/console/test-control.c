@@ -142,6 +142,24 @@ test_bad_input (void)
     }
 
   g_autoptr (GError) error = NULL;
+  /* Over max-parts: refused here, not dead-lettered later. */
+  guint max_parts = sr_router_get_config (router ())->max_parts;
+  g_assert_cmpuint (max_parts, >, 0);
+  g_autofree char *too_long = g_strnfill (153 * max_parts + 1, 'x');
+  g_autofree char *just_fits = g_strnfill (153 * max_parts, 'y');
+  g_assert_false (sr_control_compose (router (), NULL, "+41795559905", NULL, too_long, "tester",
+                                      NULL, &error));
+  g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "max-parts"));
+  g_clear_error (&error);
+  g_assert_true (sr_control_compose (router (), NULL, "+41795559906", NULL, just_fits, "tester",
+                                     NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (SrJournalMessage) fits = wait_state ("+41795559906", SR_MESSAGE_SENT);
+  g_assert_nonnull (fits);
+  g_autoptr (SrJournalMessage) refused = find_message ("+41795559905");
+  g_assert_null (refused);
+
   g_autoptr (SrJournalMessage) sent = wait_state ("+41795550101", SR_MESSAGE_SENT);
   g_assert_false (sr_control_retry (router (), sent->id, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND);
@@ -149,9 +167,17 @@ test_bad_input (void)
   g_assert_false (sr_control_discard (router (), 999999999, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (sr_control_blacklist_add (router (), SR_BLACKLIST_COUNTRY, "XYZ", NULL, "tester", &error));
-  g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
-  g_clear_error (&error);
+  /* Countries: two letters of a region with phone numbers, nothing else. */
+  static const char *const not_countries[] = { "XYZ", "ZZ", "zz", "XY", "C1" };
+  for (guint i = 0; i < G_N_ELEMENTS (not_countries); i++)
+    {
+      g_assert_false (sr_control_blacklist_add (router (), SR_BLACKLIST_COUNTRY, not_countries[i],
+                                                NULL, "tester", &error));
+      g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, not_countries[i]));
+      g_clear_error (&error);
+    }
+  g_assert_false (sr_journal_blacklist_has_country (journal (), "ZZ"));
   g_assert_false (sr_control_blacklist_add (router (), SR_BLACKLIST_PREFIX, "41x", NULL, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
 }
@@ -165,6 +191,11 @@ test_edit_retry (void)
   /* A bad number is refused and the dead letter stays. */
   g_assert_false (sr_control_edit_retry (router (), dead->id, "12", NULL, NULL, "tester", &error));
   g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_autofree char *too_long = g_strnfill (153 * sr_router_get_config (router ())->max_parts + 1, 'x');
+  g_assert_false (sr_control_edit_retry (router (), dead->id, NULL, NULL, too_long, "tester", &error));
+  g_assert_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "max-parts"));
   g_clear_error (&error);
   g_autofree char *path = sr_spool_get_path (sr_router_get_spool (router ()), dead->app,
                                              SR_SPOOL_DEAD, dead->file);
@@ -267,6 +298,91 @@ test_discard (void)
   g_assert_true (has_event ("discard", "tester", dead->id));
 }
 
+/* Runs the main loop until the message claimed from @file is a dead letter
+ * and its file is in dead/ (10 s at most). */
+static SrJournalMessage *
+wait_dead_file (const char *file)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autofree char *path = sr_spool_get_path (sr_router_get_spool (router ()), "default",
+                                             SR_SPOOL_DEAD, file);
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+          continue;
+        }
+      gint64 next;
+      g_autoptr (GPtrArray) page = sr_journal_messages_page (journal (), SR_VIEW_DEAD, NULL, NULL,
+                                                             SR_PAGE_OLDER, 0, 50, &next, NULL);
+      for (guint i = 0; page && i < page->len; i++)
+        {
+          SrJournalMessage *m = g_ptr_array_index (page, i);
+          if (g_strcmp0 (m->file, file) == 0)
+            return sr_journal_message_get (journal (), m->id, NULL);
+        }
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+    }
+  return NULL;
+}
+
+/* A file the parser refuses (class input) still shows its To, From and
+ * text in the detail, so edit-and-retry starts from what the app wrote. */
+static void
+test_input_dead_letter_detail (void)
+{
+  static const struct {
+    const char *file, *to, *from, *text;
+  } cases[] = {
+    { "To: +41795559907\nFrom: ACME\nAlphabet: KLINGON\n\nText from a refused file\n",
+      "+41795559907", "ACME", "Text from a refused file" },
+    { "\xef\xbb\xbfTo: 079 555 99 08\r\nX-Custom: kept\r\n\r\nbad \xff byte\r\nline two\r\n",
+      "079 555 99 08", "", "bad \xef\xbf\xbd byte\nline two" },
+    { "From: ACME\n\nno recipient at all\n", "", "ACME", "no recipient at all" },
+  };
+  g_autoptr (SrConsoleRouterModel) rm = sr_console_router_model_new (router (), "tester");
+  const SrConsoleModel *model = sr_console_router_model_get (rm);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_assert_true (sr_spool_deliver (sr_router_get_spool (router ()), "default",
+                                       SR_SPOOL_BOX_OUTBOX, cases[i].file, strlen (cases[i].file),
+                                       SR_SPOOL_NONE, &name, &error));
+      g_autoptr (SrJournalMessage) dead = wait_dead_file (name);
+      g_assert_nonnull (dead);
+      g_assert_cmpint (dead->error_class, ==, SR_ERROR_CLASS_INPUT);
+      g_autoptr (SrConsoleDetail) d = model->detail (model->user_data, SR_CONSOLE_VIEW_DEAD,
+                                                     dead->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (d->to, ==, cases[i].to);
+      g_assert_cmpstr (d->from, ==, cases[i].from);
+      g_assert_cmpstr (d->text, ==, cases[i].text);
+      if (i == 1)
+        {
+          gboolean custom = FALSE;
+          for (guint k = 0; k < d->fields->len; k++)
+            custom |= strcmp (((SrConsoleField *) g_ptr_array_index (d->fields, k))->value, "kept") == 0;
+          g_assert_true (custom);
+        }
+    }
+
+  /* The values the form shows are accepted for edit-and-retry as they are. */
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  static const char fixed[] = "To: +41795559909\nAlphabet: KLINGON\n\nfixed by an operator\n";
+  g_assert_true (sr_spool_deliver (sr_router_get_spool (router ()), "default", SR_SPOOL_BOX_OUTBOX,
+                                   fixed, strlen (fixed), SR_SPOOL_NONE, &name, &error));
+  g_autoptr (SrJournalMessage) dead = wait_dead_file (name);
+  g_assert_nonnull (dead);
+  g_autoptr (SrConsoleDetail) d = model->detail (model->user_data, SR_CONSOLE_VIEW_DEAD, dead->id,
+                                                 &error);
+  SrConsoleMessage msg = { .to = d->to, .from = d->from, .text = d->text };
+  g_assert_true (model->edit_retry (model->user_data, dead->id, &msg, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_model (void)
 {
@@ -330,10 +446,16 @@ test_model (void)
   g_assert_false (sr_router_get_paused (router ()));
   g_assert_true (has_event ("pause", "tester", 0));
   g_assert_true (has_event ("resume", "tester", 0));
+  /* The demo's bind is up: nothing to reconnect, but the request is audited. */
+  guint not_bound = 99;
+  g_assert_true (m->reconnect (m->user_data, &not_bound, &error));
+  g_assert_cmpuint (not_bound, ==, 0);
+  g_assert_true (has_event ("reconnect", "tester", 0));
   SrConsoleTextCount count;
   m->count_text (m->user_data, "日本", &count);
   g_assert_cmpint (count.alphabet, ==, SR_CONSOLE_ALPHABET_UCS2);
   g_assert_cmpuint (count.left, ==, 68);
+  g_assert_cmpuint (count.max_parts, ==, sr_router_get_config (router ())->max_parts);
 }
 
 int
@@ -354,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/control/blacklist", test_blacklist);
   g_test_add_func ("/control/discard", test_discard);
   g_test_add_func ("/control/model", test_model);
+  g_test_add_func ("/control/input-dead-letter-detail", test_input_dead_letter_detail);
   int rc = g_test_run ();
   sr_demo_free (demo);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));

@@ -18,7 +18,6 @@ cleanup () { tmux_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok () { echo "ok - $*"; }
 
 # Each step must finish well within 30 s.
 step_start () { STEP_T0=$(date +%s); }
@@ -56,6 +55,15 @@ tmux_keys 8
 tmux_wait 'message|system' 5
 step_end "views come alive"
 
+# The trickle's texts arrive as written (a "%" in them is not a format).
+step_start
+tmux_keys 3 /
+tmux_type 'Flash sale'
+tmux_keys Enter
+tmux_wait 'Flash sale [0-9]+: 20% off today' 15
+tmux_keys / C-u Enter
+step_end "trickle texts are sent as written"
+
 # Compose by keystrokes; the message reaches the simulator and is sent.
 step_start
 tmux_keys 3 c
@@ -78,6 +86,25 @@ done
 tmux_keys /
 tmux_keys C-u Enter
 step_end "compose reaches the simulator"
+
+# A text over max-parts (10 in the demo) is refused in the form, not queued.
+step_start
+tmux_keys c
+tmux_wait 'Compose a message'
+tmux_type '+41795559912'
+tmux_keys Tab Tab Tab
+tmux_type "$(printf '%01531d' 0)"
+tmux_wait 'GSM 7-bit · 11 parts · too long: at most 10'
+tmux_keys Enter
+tmux_wait 'The text needs 11 parts; this router sends at most 10 \(max-parts\)'
+tmux_keys Escape
+tmux_keys 4 /
+tmux_type '+41795559912'
+tmux_keys Enter
+tmux_wait 'filter: \+41795559912'
+tmux_expect_no '\+41795559912 +too-long'
+tmux_keys / C-u Enter
+step_end "a text over max-parts is refused in the form"
 
 # A dead letter (rejected by the SMSC) edited and retried is sent.
 step_start

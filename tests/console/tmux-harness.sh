@@ -11,6 +11,11 @@
 #   tmux_capture                  # the visible screen on stdout
 #   tmux_wait_gone 'regex'        # polls until the regex no longer matches
 #   tmux_expect_no 'regex'        # fails if the screen matches now
+#   tmux_test_begin               # $WORK, removed at exit with the tmux server after
+#                                 # running $TMUX_ON_EXIT (e.g. stopping a daemon)
+#   ok TEXT                       # "ok - TEXT"
+#   tmux_window NAME              # a second terminal (window) with the same shell;
+#   tmux_target NAME              # later calls act on it (tmux_target 0: the first)
 #
 # Every function fails the test (exit 1, with the screen printed) on timeout,
 # so a script with `set -eu` reads top to bottom.  Used by the console tests
@@ -18,16 +23,36 @@
 
 TMUX_SOCKET=
 TMUX_PROMPT='sr-test$ '
+TMUX_TARGET=t
+TMUX_ON_EXIT=
+
+ok () { echo "ok - $*"; }
+
+tmux_test_begin () {
+  WORK=$(mktemp -d)
+  trap tmux_test_end EXIT
+  trap 'exit 1' INT TERM
+}
+
+tmux_test_end () {
+  tmux_stop
+  eval "$TMUX_ON_EXIT"
+  rm -rf "$WORK"
+}
 
 tmux_cmd () {
   tmux -u -L "$TMUX_SOCKET" -f /dev/null "$@"
 }
 
+# A clean, predictable shell: UTF-8 locale, fixed prompt, no rc files.
+tmux_shell () {
+  echo "env -i PATH=\"$PATH\" HOME=\"${HOME:-/tmp}\" LANG=C.UTF-8 TERM=screen ENV= PS1='$TMUX_PROMPT' ${TMUX_EXTRA_ENV:-} sh"
+}
+
 tmux_start () {
   TMUX_SOCKET="$1-$$"
-  # A clean, predictable shell: UTF-8 locale, fixed prompt, no rc files.
-  tmux_cmd new-session -d -s t -x "$2" -y "$3" \
-    "env -i PATH=\"$PATH\" HOME=\"${HOME:-/tmp}\" LANG=C.UTF-8 TERM=screen ENV= PS1='$TMUX_PROMPT' ${TMUX_EXTRA_ENV:-} sh"
+  TMUX_TARGET=t
+  tmux_cmd new-session -d -s t -x "$2" -y "$3" "$(tmux_shell)"
   tmux_cmd set-option -g status off >/dev/null
   tmux_cmd set-option -g escape-time 0 >/dev/null
   tmux_wait 'sr-test\$' 5
@@ -40,8 +65,20 @@ tmux_stop () {
   fi
 }
 
+# tmux_window NAME: a new window of the same size; the next calls act on it.
+tmux_window () {
+  tmux_cmd new-window -d -t t -n "$1" "$(tmux_shell)"
+  tmux_target "$1"
+  tmux_wait 'sr-test\$' 5
+}
+
+# tmux_target NAME: act on window NAME (0 is the first one).
+tmux_target () {
+  TMUX_TARGET="t:$1"
+}
+
 tmux_capture () {
-  tmux_cmd capture-pane -p -t t
+  tmux_cmd capture-pane -p -t "$TMUX_TARGET"
 }
 
 tmux_fail () {
@@ -84,11 +121,11 @@ tmux_expect_no () {
 }
 
 tmux_keys () {
-  tmux_cmd send-keys -t t "$@"
+  tmux_cmd send-keys -t "$TMUX_TARGET" "$@"
 }
 
 tmux_type () {
-  tmux_cmd send-keys -t t -l -- "$1"
+  tmux_cmd send-keys -t "$TMUX_TARGET" -l -- "$1"
 }
 
 tmux_run () {
@@ -97,7 +134,7 @@ tmux_run () {
 }
 
 tmux_resize () {
-  tmux_cmd resize-window -t t -x "$1" -y "$2"
+  tmux_cmd resize-window -t "$TMUX_TARGET" -x "$1" -y "$2"
 }
 
 # tmux_line N: the screen's line N (1-based).

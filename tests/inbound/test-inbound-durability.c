@@ -3,6 +3,8 @@
  * point leaves exactly one inbox file after the SMSC's redelivery. */
 #include "inbound-fixture.h"
 
+#include <unistd.h>
+
 /* The inbox cannot be written: the SMSC is told to try again, the journal
  * says why, and the message arrives once the inbox works again. */
 static void
@@ -44,6 +46,35 @@ test_inbox_failure (Fx *fx, gconstpointer data)
   rows = journal_inbound (fx);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpuint (fx->notified, ==, 1);
+}
+
+/* An app that replaced its inbox/new/ with a link to another folder after
+ * the start gets its message in its own folder, the one the router holds:
+ * nothing is written where the link points. */
+static void
+test_inbox_link (Fx *fx, gconstpointer data)
+{
+  g_autofree char *box = g_build_filename (fx->root, "apps", "default", "inbox", NULL);
+  g_autofree char *new_dir = g_build_filename (box, "new", NULL);
+  g_autofree char *moved = g_build_filename (box, "new.moved", NULL);
+  g_autofree char *elsewhere = g_build_filename (fx->root, "elsewhere", NULL);
+  g_autoptr(GDir) target = NULL;
+  g_autoptr(GDir) held = NULL;
+  guint in_held = 0;
+
+  g_assert_cmpint (g_mkdir (elsewhere, 0700), ==, 0);
+  g_assert_cmpint (g_rename (new_dir, moved), ==, 0);
+  g_assert_cmpint (symlink (elsewhere, new_dir), ==, 0);
+  start_session (fx);
+  mo_and_wait (fx, "from=" FROM ",to=+41790000000,text=not through the link");
+  target = g_dir_open (elsewhere, 0, NULL);
+  g_assert_nonnull (target);
+  g_assert_null (g_dir_read_name (target));
+  held = g_dir_open (moved, 0, NULL);
+  g_assert_nonnull (held);
+  while (g_dir_read_name (held))
+    in_held++;
+  g_assert_cmpuint (in_held, ==, 1);
 }
 
 /* ---- durability ---- */
@@ -269,6 +300,7 @@ inbound_durability_tests_add (void)
 {
   g_test_add ("/inbound/journal-failure", Fx, NULL, fx_setup, test_journal_failure, fx_teardown);
   g_test_add ("/inbound/inbox-failure", Fx, NULL, fx_setup, test_inbox_failure, fx_teardown);
+  g_test_add ("/inbound/inbox-link", Fx, NULL, fx_setup, test_inbox_link, fx_teardown);
   g_test_add ("/inbound/hold-failure", Fx, NULL, fx_setup, test_hold_failure, fx_teardown);
   g_test_add ("/inbound/answer-after-commit", Fx, NULL, fx_setup, test_answer_after_commit, fx_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)

@@ -420,14 +420,41 @@ test_commit_failure (Fixture *f, gconstpointer data)
   g_clear_error (&errors.last);
 }
 
-/* A full disk (simulated by a page limit) fails writes with a clear error;
- * once there is room again, writes and commits work. */
+/* Tells how often the journal failed and recovered. */
+typedef struct {
+  guint failures;
+  guint recoveries;
+} HealthProbe;
+
+static void
+probe_health (SrJournal *j, const GError *error, gpointer user_data)
+{
+  HealthProbe *p = user_data;
+  if (error != NULL)
+    p->failures++;
+  else
+    p->recoveries++;
+}
+
+static gint64
+message_state (sqlite3 *db, gint64 id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT state FROM messages WHERE id = %" G_GINT64_FORMAT, id);
+  return raw_int (db, sql);
+}
+
+/* A full disk (SQLite's page limit: the file cannot grow) loses nothing: the
+ * writes are kept, their waiters wait, the health callback hears of it once,
+ * writes that need the database now are refused; once there is room the
+ * retry commits everything, in order, and everyone waiting is released. */
 static void
 test_disk_full (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  ErrorProbe errors = { 0 };
-  sr_journal_set_error_func (f->journal, probe_error, &errors);
+  HealthProbe health = { 0 };
+  ErrorProbe lost = { 0 };
+  sr_journal_set_health_func (f->journal, probe_health, &health);
+  sr_journal_set_error_func (f->journal, probe_error, &lost);
 
   char text[321];
   memset (text, 'x', sizeof text - 1);
@@ -437,42 +464,77 @@ test_disk_full (Fixture *f, gconstpointer data)
   for (guint i = 0; i < 20; i++)
     g_assert_cmpint (sr_journal_message_insert (f->journal, &m, &error), >, 0);
   g_assert_true (sr_journal_flush (f->journal, &error));
-  guint64 committed = 20;
 
   sqlite3 *db = raw_open (f->path);
   guint pages = (guint) raw_int (db, "PRAGMA page_count");
   /* a few more pages: some inserts fit, then the disk is full */
   g_assert_cmpuint (sr_journal_debug_set_max_pages (f->journal, pages + 4), ==, pages + 4);
 
-  guint64 ok_before_failure = 0;
-  for (guint i = 0; i < 10000 && error == NULL; i++)
-    if (sr_journal_message_insert (f->journal, &m, &error) > 0)
-      ok_before_failure++;
+  gint64 first = 0, last = 0;
+  for (guint i = 0; i < 2000; i++)
+    {
+      last = sr_journal_message_insert (f->journal, &m, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (last, >, 0);
+      g_assert_true (sr_journal_segments_add (f->journal, last, 1, &error));
+      if (first == 0)
+        first = last;
+    }
+  g_assert_cmpint (last - first, ==, 1999);
+  CommitProbe probe = { .path = f->path, .id = last };
+  sr_journal_when_committed (f->journal, probe_committed, &probe);
+
+  g_assert_false (sr_journal_flush (f->journal, &error));
   g_assert_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_FULL);
   g_assert_nonnull (strstr (error->message, f->path));
-  g_test_message ("full after %" G_GUINT64_FORMAT " inserts: %s", ok_before_failure, error->message);
+  g_test_message ("full: %s", error->message);
   g_clear_error (&error);
-  sr_journal_flush (f->journal, NULL);
-  gboolean batch_lost = errors.calls > 0;
-  g_test_message ("batch lost: %s", batch_lost ? "yes" : "no");
+  g_assert_false (sr_journal_is_healthy (f->journal));
+  g_assert_cmpuint (health.failures, ==, 1);
 
-  /* room again */
-  sr_journal_debug_set_max_pages (f->journal, 0);
-  CommitProbe probe = { .path = f->path };
-  probe.id = sr_journal_message_insert (f->journal, &m, &error);
+  /* the retries fail while the disk is full; nobody is released */
+  gboolean never = FALSE;
+  run_until (&never, 300);
+  g_assert_false (probe.fired);
+  g_assert_cmpuint (health.failures, ==, 1);
+  g_assert_cmpuint (health.recoveries, ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 20);
+
+  /* writes of kept rows are kept too; a receipt's match needs the database now */
+  g_assert_true (sr_journal_segment_set_submit (f->journal, last, 1, SR_SEGMENT_ACCEPTED, "main",
+                                                "abc", 0, T0, &error));
+  g_assert_true (sr_journal_message_set_state (f->journal, last, SR_MESSAGE_SENT, T0, &error));
   g_assert_no_error (error);
-  sr_journal_when_committed (f->journal, probe_committed, &probe);
-  g_assert_true (sr_journal_flush (f->journal, &error));
-  g_assert_true (probe.fired && probe.visible);
+  SrJournalReceipt r = { .received_at = T0, .provider = (char *) "main", .smsc_id = (char *) "abc",
+                         .stat = (char *) "DELIVRD" };
+  g_assert_cmpint (sr_journal_record_receipt (f->journal, &r, NULL, &error), ==, -1);
+  g_assert_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_FULL);
+  g_clear_error (&error);
 
-  /* either the writes before the failure were kept, or their loss was reported */
-  gint64 expected = (gint64) (committed + (batch_lost ? 0 : ok_before_failure) + 1);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, expected);
+  /* room again: the next retry commits it all */
+  sr_journal_debug_set_max_pages (f->journal, 0);
+  run_until (&probe.fired, 5000);
+  g_assert_true (probe.fired);
+  g_assert_no_error (probe.error);
+  g_assert_true (probe.visible);
+  g_assert_true (sr_journal_is_healthy (f->journal));
+  g_assert_cmpuint (health.recoveries, ==, 1);
+  g_assert_cmpuint (lost.calls, ==, 0);
+
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 2020);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM segments"), ==, 2000);
+  g_assert_cmpint (message_state (db, last), ==, SR_MESSAGE_SENT);
+  g_assert_cmpint (message_state (db, first), ==, SR_MESSAGE_QUEUED);
   guint64 counts[SR_MESSAGE_N_STATES];
   sr_journal_count_states (f->journal, "default", counts);
-  g_assert_cmpuint (counts[SR_MESSAGE_QUEUED], ==, (guint64) expected);
+  g_assert_cmpuint (counts[SR_MESSAGE_QUEUED], ==, 2019);
+  g_assert_cmpuint (counts[SR_MESSAGE_SENT], ==, 1);
+
+  /* and the journal goes on as before */
+  g_assert_cmpint (sr_journal_record_receipt (f->journal, &r, NULL, &error), ==, SR_RECEIPT_MATCHED);
+  g_assert_true (sr_journal_flush (f->journal, &error));
   sqlite3_close (db);
-  g_clear_error (&errors.last);
+  g_clear_error (&lost.last);
 }
 
 /* The WAL is copied back by the helper thread, not inside our commits. */
@@ -503,6 +565,44 @@ test_checkpoint_thread (Fixture *f, gconstpointer data)
   sqlite3 *db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM messages"), ==, 20000);
   sqlite3_close (db);
+}
+
+/* Sustained load (many commits, the writer never pausing): the WAL stays
+ * under its documented bound and its pages reach the database file. */
+static void
+test_wal_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  char text[301];
+  memset (text, 'w', sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  SrJournalMessage m = test_message ("default", "f", "+41791234567", SR_MESSAGE_QUEUED, T0);
+  m.preview = text;
+  goffset worst = 0;
+  /* about 30 MB of pages written in all: far past the bound */
+  for (guint i = 0; i < 60000; i++)
+    {
+      gint64 id = sr_journal_message_insert (f->journal, &m, &error);
+      g_assert_no_error (error);
+      g_assert_true (sr_journal_segments_add (f->journal, id, 1, &error));
+      m.created_at++;
+      if (i % 64 == 63)
+        {
+          GStatBuf st;
+          g_assert_true (sr_journal_flush (f->journal, &error));
+          g_assert_cmpint (g_stat (wal, &st), ==, 0);
+          worst = MAX (worst, st.st_size);
+        }
+    }
+  g_assert_true (sr_journal_flush (f->journal, &error));
+  g_test_message ("largest WAL under load: %" G_GOFFSET_FORMAT " bytes", worst);
+  g_assert_cmpint (worst, <=, SR_JOURNAL_WAL_BOUND_BYTES);
+
+  /* the rows are in the database file, not only in the WAL */
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 8 * 1024 * 1024);
 }
 
 /* A reader holding an old snapshot (a long export) keeps the WAL from being
@@ -556,6 +656,8 @@ main (int argc, char **argv)
   g_test_add ("/journal/commit/soon", Fixture, NULL, fixture_setup_open, test_commit_soon,
               fixture_teardown);
   g_test_add ("/journal/commit/batch-limit", Fixture, NULL, fixture_setup_open, test_batch_limit,
+              fixture_teardown);
+  g_test_add ("/journal/checkpoint/wal-bounded", Fixture, NULL, fixture_setup_open, test_wal_bounded,
               fixture_teardown);
   g_test_add ("/journal/commit/failure", Fixture, NULL, fixture_setup_open, test_commit_failure,
               fixture_teardown);

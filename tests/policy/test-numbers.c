@@ -148,6 +148,18 @@ test_region (void)
     }
 }
 
+/* Region codes a blacklist may name: the ones libphonenumber has numbers for. */
+static void
+test_region_known (void)
+{
+  static const char *const known[] = { "CH", "ch", "Gg", "IM", "RE", "YT", "CI", "US", "XK" };
+  static const char *const unknown[] = { "ZZ", "zz", "XY", "AA", "001", "", "C", "CHE", "C1" };
+  for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
+    g_assert_true (sr_number_region_is_known (known[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (unknown); i++)
+    g_assert_false (sr_number_region_is_known (unknown[i]));
+}
+
 /* One sender: how it is classified. */
 typedef struct {
   const char *sender;
@@ -578,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/numbers/normalise/ok", test_normalise_ok);
   g_test_add_func ("/numbers/normalise/bad", test_normalise_bad);
   g_test_add_func ("/numbers/region", test_region);
+  g_test_add_func ("/numbers/region-known", test_region_known);
   g_test_add_func ("/numbers/sender/ok", test_sender_ok);
   g_test_add_func ("/numbers/sender/provider-ton", test_sender_provider_ton);
   g_test_add_func ("/numbers/sender/bad", test_sender_bad);

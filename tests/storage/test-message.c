@@ -123,6 +123,9 @@ static const BadCase bad_cases[] = {
   { "duplicate-to", "To: 1\nTo: 2\n\nb\n", 0, 0, SR_MESSAGE_ERROR_DUPLICATE_HEADER, "To is given twice, on lines 1 and 2" },
   { "bare-cr-in-value", "To: 079 123 45 67\r|From: x\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 1 has a control character in its value: “To: 079 123 45 67?|From: x”" },
   { "control-in-value", "To: 1\nReference: a\x1b[31m\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 2 has a control character" },
+  { "del-in-value", "To: 1\nReference: a\x7f\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 2 has a control character" },
+  { "nel-in-value", "To: 1\nFrom: AC\xc2\x85ME\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 2 has a control character" },
+  { "line-separator-in-value", "To: 1\xe2\x80\xa8\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 1 has a control character" },
 };
 
 static void

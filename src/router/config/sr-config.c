@@ -570,6 +570,19 @@ parse_key_file (GKeyFile *kf, const char *data, gsize len, const char *origin, G
   return FALSE;
 }
 
+/* An error names groups and keys as the file spells them; bytes that are
+ * not UTF-8 there must not reach a terminal or a log line as they are. */
+static void
+printable_error (GError **error)
+{
+  if (error && *error && !g_utf8_validate ((*error)->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid ((*error)->message, -1);
+      g_free ((*error)->message);
+      (*error)->message = valid;
+    }
+}
+
 SrConfig *
 sr_config_load_data (const char *data, gsize len, const char *origin, GError **error)
 {
@@ -580,7 +593,10 @@ sr_config_load_data (const char *data, gsize len, const char *origin, GError **e
   Reader r = { .kf = kf, .origin = origin };
   g_autoptr(SrConfig) c = config_new (NULL);
   if (!load_groups (&r, c, error))
-    return NULL;
+    {
+      printable_error (error);
+      return NULL;
+    }
   return g_steal_pointer (&c);
 }
 
@@ -605,7 +621,10 @@ sr_config_load (const char *path, GError **error)
   Reader r = { .kf = kf, .origin = path };
   g_autoptr(SrConfig) c = config_new (path);
   if (!load_groups (&r, c, error))
-    return NULL;
+    {
+      printable_error (error);
+      return NULL;
+    }
 
   GStatBuf st;
   if (r.has_secret && g_stat (path, &st) == 0 && (st.st_mode & S_IROTH))

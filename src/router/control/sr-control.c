@@ -158,6 +158,33 @@ check_text (const char *text, GError **error)
   return TRUE;
 }
 
+gboolean
+sr_control_count_text (SrRouter *router, const char *text, SrTextCount *count, guint *max_parts)
+{
+  g_return_val_if_fail (router != NULL && count != NULL, FALSE);
+  const SrConfig *config = sr_router_get_config (router);
+  SrSplitMethod method = SR_SPLIT_UDH8;
+  if (config->providers && config->providers->len > 0)
+    method = ((SrProviderConfig *) g_ptr_array_index (config->providers, 0))->split;
+  if (max_parts)
+    *max_parts = config->max_parts ? config->max_parts : SR_SPLIT_MAX_PARTS;
+  return sr_text_count (text ? text : "", SR_ALPHABET_AUTO, method, count, NULL);
+}
+
+/* Refuses a text the router would dead-letter as too long (max-parts). */
+static gboolean
+check_parts (SrRouter *router, const char *text, GError **error)
+{
+  SrTextCount count = { 0 };
+  guint max_parts = 0;
+  if (!sr_control_count_text (router, text, &count, &max_parts) || count.parts <= max_parts)
+    return TRUE;  /* invalid UTF-8 is check_text's to report */
+  g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
+               _("The text needs %u parts; this router sends at most %u (max-parts). "
+                 "Shorten it."), count.parts, max_parts);
+  return FALSE;
+}
+
 static gboolean
 retry_common (SrRouter *router, gint64 id, gboolean edit, const char *to, const char *from,
               const char *text, const char *actor, GError **error)
@@ -174,7 +201,8 @@ retry_common (SrRouter *router, gint64 id, gboolean edit, const char *to, const 
           if (!e164)
             return FALSE;
         }
-      if (!check_from (router, m->app, from, error) || !check_text (text, error))
+      if (!check_from (router, m->app, from, error) || !check_text (text, error)
+          || (text && !check_parts (router, text, error)))
         return FALSE;
     }
 
@@ -272,7 +300,7 @@ sr_control_compose (SrRouter *router, const char *app, const char *to, const cha
   g_autofree char *e164 = check_to (router, app, to, error);
   if (!e164 || !check_from (router, app, from, error))
     return FALSE;
-  if (!text || !check_text (text, error))
+  if (!text || !check_text (text, error) || !check_parts (router, text, error))
     {
       if (!text)
         g_set_error_literal (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
@@ -311,10 +339,15 @@ sr_control_blacklist_normalise (SrRouter *router, SrBlacklistKind kind, const ch
   switch (kind)
     {
     case SR_BLACKLIST_COUNTRY:
-      if (strlen (v) == 2 && g_ascii_isalpha (v[0]) && g_ascii_isalpha (v[1]))
+      if (sr_number_region_is_known (v))
         return g_ascii_strup (v, -1);
-      g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
-                   _("\"%s\" is not a country code: use two letters (ISO 3166), e.g. CI."), v);
+      if (strlen (v) == 2 && g_ascii_isalpha (v[0]) && g_ascii_isalpha (v[1]))
+        g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
+                     _("\"%s\" is not a country or region with phone numbers (ISO 3166, "
+                       "e.g. CI, GG, RE)."), v);
+      else
+        g_set_error (error, SR_CONTROL_ERROR, SR_CONTROL_ERROR_INVALID,
+                     _("\"%s\" is not a country code: use two letters (ISO 3166), e.g. CI."), v);
       return NULL;
     case SR_BLACKLIST_NUMBER:
       {
@@ -403,6 +436,26 @@ sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, const char 
       return FALSE;
     }
   return TRUE;
+}
+
+guint
+sr_control_reconnect (SrRouter *router, const char *actor)
+{
+  g_return_val_if_fail (router != NULL, 0);
+  SrRouterStatus status = { 0 };
+  sr_router_get_status (router, &status);
+  guint not_bound = 0;
+  for (guint i = 0; status.binds && i < status.binds->len; i++)
+    if (g_strcmp0 (((SrRouterBindStatus *) g_ptr_array_index (status.binds, i))->state, "bound") != 0)
+      not_bound++;
+  sr_router_status_clear (&status);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "Reconnect requested: %u bind was not bound.",
+                                                        "Reconnect requested: %u binds were not bound.",
+                                                        not_bound), not_bound);
+  audit (router, SR_SCOPE_SYSTEM, SR_LEVEL_INFO, "reconnect", 0, NULL, actor, text);
+  sr_router_reconnect (router);
+  return not_bound;
 }
 
 void

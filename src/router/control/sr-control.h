@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "sr-router.h"
+#include "sr-split.h"
 
 G_BEGIN_DECLS
 
@@ -48,8 +49,9 @@ gboolean sr_control_compose (SrRouter *router, const char *app, const char *to,
                              char **file, GError **error);
 
 /* Blacklist entries, applied to the next message at once (the policy reads
- * the journal's cache).  Countries are ISO 3166 alpha-2 (any case), numbers
- * are normalised with the router's region, prefixes are "+" and digits. */
+ * the journal's cache).  Countries are ISO 3166 alpha-2 (any case) regions
+ * libphonenumber knows (not "ZZ"), numbers are normalised with the router's
+ * region, prefixes are "+" and digits. */
 gboolean sr_control_blacklist_add (SrRouter *router, SrBlacklistKind kind, const char *value,
                                    const char *note, const char *actor, GError **error);
 gboolean sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, const char *value,
@@ -59,6 +61,19 @@ gboolean sr_control_blacklist_remove (SrRouter *router, SrBlacklistKind kind, co
  * "079 123 45 67" -> "+41791234567"); NULL with an INVALID error. */
 char *sr_control_blacklist_normalise (SrRouter *router, SrBlacklistKind kind, const char *value,
                                       GError **error);
+
+/* Counts @text as the router splits it for most destinations: auto
+ * alphabet, the first provider's split method (the exact provider is chosen
+ * when the message is sent).  *@max_parts (optional) receives the
+ * configuration's max-parts.  FALSE for text that is not valid UTF-8. */
+gboolean sr_control_count_text (SrRouter *router, const char *text, SrTextCount *count,
+                                guint *max_parts);
+
+/* Binds that are not bound connect again at once: their backoff starts
+ * over, and binds that stopped after the SMSC rejected the credentials try
+ * again (once the account is fixed).  Writes an audit event naming @actor;
+ * returns how many binds were not bound. */
+guint sr_control_reconnect (SrRouter *router, const char *actor);
 
 /* Pauses or resumes sending (the router writes the audit event). */
 void sr_control_set_paused (SrRouter *router, gboolean paused, const char *actor);

@@ -269,7 +269,9 @@ dispatch_cb (gpointer user_data)
   guint wait = 0;
 
   router->kick_source = 0;
-  if (router->paused || router->stopping)
+  /* No submit while the journal cannot commit: its acceptance could not be
+   * recorded (the health callback kicks again). */
+  if (router->paused || router->stopping || !sr_journal_is_healthy (router->journal))
     return G_SOURCE_REMOVE;
   for (guint i = 0; i < router->providers->len; i++)
     {

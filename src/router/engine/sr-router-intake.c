@@ -367,8 +367,9 @@ intake_cb (gpointer user_data)
   guint budget = INTAKE_STEP;
   gboolean more = FALSE;
 
-  if (router->stopping)
+  if (router->stopping || !sr_journal_is_healthy (router->journal))
     {
+      /* no claims while the journal cannot commit (its recovery schedules us) */
       router->intake_source = 0;
       return G_SOURCE_REMOVE;
     }
@@ -395,7 +396,8 @@ intake_cb (gpointer user_data)
 void
 sr_router_intake_schedule (SrRouter *router)
 {
-  if (router->stopping || !router->started || router->intake_source != 0)
+  if (router->stopping || !router->started || router->intake_source != 0
+      || !sr_journal_is_healthy (router->journal))
     return;
   if (router->n_msgs + router->n_loading >= SR_ROUTER_MAX_QUEUED
       || !sr_router_io_can_load (router->io))

@@ -9,7 +9,11 @@
  * Loads go to the worker in batches (the names one scan step listed) and come
  * back in the same order; the main loop turns them into messages (policy,
  * split, journal row).  Moves go in the batches the group commit releases;
- * the main loop only hears of their failures.  Nothing here changes the
+ * the main loop only hears of their failures, and moves that failed (a
+ * folder not writable for a while, a full disk) are tried again with a
+ * growing delay, each round a system event, until they are done or the
+ * router stops (the next start completes them from the journal).  Nothing
+ * here changes the
  * durability rules: a file is claimed by the rename, as before, and moved
  * only after the journal commit that records its outcome.  A load that
  * comes back while the router stops is dropped: its file stays claimed in
@@ -23,11 +27,15 @@
 
 /* Load batches in flight at once: one being worked on, one waiting. */
 #define LOADS_IN_FLIGHT 2
+/* Delay before failed moves are tried again: doubling from the first to the last. */
+#define MOVE_RETRY_FIRST_MS 1000
+#define MOVE_RETRY_MAX_MS 60000
 
 /* What the worker hands back to the main loop. */
 typedef enum {
   RESULT_LOADS,
   RESULT_MOVE_FAILED,
+  RESULT_MOVES_RECOVERED,     /* a round of retried moves all went through */
 } ResultKind;
 
 /* One item of the results queue. */
@@ -35,6 +43,8 @@ typedef struct {
   ResultKind kind;
   GPtrArray *loads;           /* RESULT_LOADS: SrRouterLoad */
   char *text;                 /* RESULT_MOVE_FAILED: why */
+  GPtrArray *moves;           /* RESULT_MOVE_FAILED: Move, to try again */
+  guint count;                /* RESULT_MOVES_RECOVERED: how many */
 } Result;
 
 /* A batch of loads for the worker: the files of one app. */
@@ -64,6 +74,9 @@ struct SrRouterIo {
   guint loads_in_flight;      /* batches */
   GPtrArray *open_moves;      /* Move: handed over as one job at idle */
   guint flush_source;
+  GPtrArray *failed_moves;    /* Move: waiting for the retry timer */
+  GSource *retry_source;
+  guint retry_delay_ms;       /* of the next round; 0: none failed lately */
   GMutex lock;
   GCond idle;
   guint jobs;                 /* queued or running; under lock */
@@ -73,6 +86,7 @@ struct SrRouterIo {
 typedef struct {
   LoadJob *load;
   GPtrArray *moves;           /* Move */
+  gboolean retry;             /* moves that failed before */
 } Job;
 
 void
@@ -112,6 +126,8 @@ sr_router_load_file (SrSpool *spool, SrRouterLoad *load, const char *region, gsi
 static void
 move_free (Move *move)
 {
+  if (move == NULL)
+    return;
   g_free (move->app);
   g_free (move->name);
   g_clear_pointer (&move->raw, g_bytes_unref);
@@ -124,6 +140,8 @@ result_free (Result *result)
 {
   if (result->loads)
     g_ptr_array_unref (result->loads);
+  if (result->moves)
+    g_ptr_array_unref (result->moves);
   g_free (result->text);
   g_free (result);
 }
@@ -159,9 +177,23 @@ run_loads (SrRouterIo *io, LoadJob *job)
   push_result (io, result);
 }
 
-static void
-run_moves (SrRouterIo *io, GPtrArray *moves)
+/* Whether trying the move again later can help: not when the file is gone
+ * or the request itself is wrong. */
+static gboolean
+move_can_succeed_later (const GError *error)
 {
+  return !(g_error_matches (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_NOT_FOUND)
+           || g_error_matches (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_INVALID_NAME)
+           || g_error_matches (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNKNOWN_APP));
+}
+
+static void
+run_moves (SrRouterIo *io, GPtrArray *moves, gboolean retry)
+{
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) move_free);
+  g_autofree char *first_error = NULL;
+  guint n_failed = 0;
+
   for (guint i = 0; i < moves->len; i++)
     {
       Move *m = g_ptr_array_index (moves, i);
@@ -171,16 +203,37 @@ run_moves (SrRouterIo *io, GPtrArray *moves)
 
       if (m->raw)
         data = g_bytes_get_data (m->raw, &len);
-      if (!sr_spool_finish (io->spool, m->app, m->name, m->outcome, data, len,
-                            (const char *const *) m->headers, SR_SPOOL_NONE, &error))
+      if (sr_spool_finish (io->spool, m->app, m->name, m->outcome, data, len,
+                           (const char *const *) m->headers, SR_SPOOL_NONE, &error))
+        continue;
+      n_failed++;
+      if (first_error == NULL)
+        first_error = g_strdup_printf (_("Cannot move %s of app %s out of outbox/cur/: %s"),
+                                       m->name, m->app, error->message);
+      if (move_can_succeed_later (error))
         {
-          Result *result = g_new0 (Result, 1);
-
-          result->kind = RESULT_MOVE_FAILED;
-          result->text = g_strdup_printf (_("Cannot move %s of app %s out of outbox/cur/: %s"),
-                                          m->name, m->app, error->message);
-          push_result (io, result);
+          g_ptr_array_add (failed, m);
+          moves->pdata[i] = NULL;
         }
+    }
+  if (n_failed > 0)
+    {
+      Result *result = g_new0 (Result, 1);
+
+      result->kind = RESULT_MOVE_FAILED;
+      result->text = n_failed == 1 ? g_steal_pointer (&first_error)
+                                   : g_strdup_printf (_("%s (and %u more files)"),
+                                                      first_error, n_failed - 1);
+      result->moves = g_steal_pointer (&failed);
+      push_result (io, result);
+    }
+  else if (retry)
+    {
+      Result *result = g_new0 (Result, 1);
+
+      result->kind = RESULT_MOVES_RECOVERED;
+      result->count = moves->len;
+      push_result (io, result);
     }
   g_ptr_array_unref (moves);
 }
@@ -194,7 +247,7 @@ worker (gpointer data, gpointer user_data)
   if (job->load)
     run_loads (io, job->load);
   if (job->moves)
-    run_moves (io, job->moves);
+    run_moves (io, job->moves, job->retry);
   g_free (job);
 
   g_mutex_lock (&io->lock);
@@ -214,13 +267,73 @@ push_job (SrRouterIo *io, Job *job)
 
 /* ---- the main loop's side ------------------------------------------------ */
 
+static gboolean
+retry_moves_cb (gpointer user_data)
+{
+  SrRouterIo *io = user_data;
+  Job *job;
+
+  g_clear_pointer (&io->retry_source, g_source_unref);
+  if (io->failed_moves == NULL)
+    return G_SOURCE_REMOVE;
+  job = g_new0 (Job, 1);
+  job->moves = g_steal_pointer (&io->failed_moves);
+  job->retry = TRUE;
+  push_job (io, job);
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps moves that failed for a later round, after a delay that doubles
+ * while rounds keep failing. */
+static void
+keep_failed_moves (SrRouterIo *io, Result *result)
+{
+  g_autofree char *text = NULL;
+
+  if (result->moves == NULL || result->moves->len == 0)
+    {
+      sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", result->text);
+      return;
+    }
+  if (io->failed_moves == NULL)
+    io->failed_moves = g_ptr_array_new_with_free_func ((GDestroyNotify) move_free);
+  g_ptr_array_extend_and_steal (io->failed_moves, g_steal_pointer (&result->moves));
+  if (io->retry_source != NULL)
+    {
+      /* They join the round already waiting. */
+      text = g_strdup_printf (_("%s; trying again with the other waiting moves"), result->text);
+      sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", text);
+    }
+  else
+    {
+      io->retry_delay_ms = io->retry_delay_ms == 0 ? MOVE_RETRY_FIRST_MS
+                           : MIN (io->retry_delay_ms * 2, MOVE_RETRY_MAX_MS);
+      text = g_strdup_printf (_("%s; trying again in %u s"), result->text,
+                              io->retry_delay_ms / 1000);
+      sr_router_system_event (io->router, SR_LEVEL_ERROR, "spool", text);
+      io->retry_source = g_timeout_source_new (io->retry_delay_ms);
+      g_source_set_callback (io->retry_source, retry_moves_cb, io, NULL);
+      g_source_set_static_name (io->retry_source, "sr-router io move retry");
+      g_source_attach (io->retry_source, io->router->context);
+    }
+}
+
 static void
 take_result (SrRouterIo *io, Result *result)
 {
   SrRouter *router = io->router;
 
   if (result->kind == RESULT_MOVE_FAILED)
-    sr_router_system_event (router, SR_LEVEL_ERROR, "spool", result->text);
+    keep_failed_moves (io, result);
+  else if (result->kind == RESULT_MOVES_RECOVERED)
+    {
+      g_autofree char *text = g_strdup_printf (_("%u delayed moves out of outbox/cur/ are done."),
+                                               result->count);
+
+      if (io->failed_moves == NULL)
+        io->retry_delay_ms = 0;
+      sr_router_system_event (router, SR_LEVEL_INFO, "spool", text);
+    }
   else
     {
       io->loads_in_flight--;
@@ -360,19 +473,42 @@ sr_router_io_move (SrRouterIo *io, SrRouterApp *app, const char *name, SrSpoolOu
     }
 }
 
+static void
+cancel_retry (SrRouterIo *io)
+{
+  if (io->retry_source == NULL)
+    return;
+  g_source_destroy (io->retry_source);
+  g_clear_pointer (&io->retry_source, g_source_unref);
+}
+
+/* Waits for the queued jobs. */
+static void
+wait_idle (SrRouterIo *io)
+{
+  g_mutex_lock (&io->lock);
+  while (io->jobs > 0)
+    g_cond_wait (&io->idle, &io->lock);
+  g_mutex_unlock (&io->lock);
+}
+
 void
 sr_router_io_wait (SrRouterIo *io)
 {
   Result *result;
 
   flush_moves (io);
-  g_mutex_lock (&io->lock);
-  while (io->jobs > 0)
-    g_cond_wait (&io->idle, &io->lock);
-  g_mutex_unlock (&io->lock);
+  /* Moves waiting for their next round get it now, once: what still fails
+   * stays in outbox/cur/ for the next start, which completes it from the
+   * journal. */
+  cancel_retry (io);
+  if (io->failed_moves != NULL)
+    retry_moves_cb (io);
+  wait_idle (io);
   /* What they reported: move failures reach the log and the status. */
   while ((result = g_async_queue_try_pop (io->results)) != NULL)
     take_result (io, result);
+  cancel_retry (io);
 }
 
 void
@@ -382,6 +518,13 @@ sr_router_io_free (SrRouterIo *io)
 
   if (io == NULL)
     return;
+  cancel_retry (io);
+  if (io->failed_moves != NULL)
+    {
+      g_warning (_("%u files stay in outbox/cur/ whose moves failed; the next start completes them."),
+                 io->failed_moves->len);
+      g_ptr_array_unref (io->failed_moves);
+    }
   flush_moves (io);
   /* Waits for the jobs queued: every move the journal allowed is done. */
   g_thread_pool_free (io->loads, FALSE, TRUE);

@@ -37,8 +37,9 @@ batch_committed (SrJournal *journal, const GError *error, gpointer user_data)
     sr_router_acks_batch (router, batch->acks, error);
   if (batch->accepted)
     {
-      /* Durable now (or lost with the batch: then the file moves anyway and
-       * nothing resends them); either way they leave the window. */
+      /* Durable now (or lost with the batch as the journal closed: then the
+       * file stays claimed for the next start); either way they leave the
+       * window. */
       for (guint i = 0; i < batch->accepted->len; i++)
         ((SrRouterProvider *) g_ptr_array_index (batch->accepted, i))->unjournalled--;
       sr_router_kick (router);
@@ -166,12 +167,15 @@ sr_router_finish_batch (SrRouter *router, GPtrArray *batch, const GError *error)
 {
   if (error)
     sr_router_system_event (router, SR_LEVEL_ERROR, "journal", error->message);
-  /* The SMSC accepted these whatever the journal says: the file moves. */
+  /* A file in sent/ is one the journal knows as sent.  Its outcome lost
+   * (the journal closed while it could not commit), the file stays claimed:
+   * the next start sends the parts the journal has not recorded. */
   for (guint i = 0; i < batch->len; i++)
     {
       SrRouterMsg *msg = g_ptr_array_index (batch, i);
 
-      finish_sent_file (router, msg);
+      if (error == NULL)
+        finish_sent_file (router, msg);
       msg_done (router, msg);
     }
 }

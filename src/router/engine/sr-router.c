@@ -76,6 +76,61 @@ journal_error_cb (SrJournal *journal, const GError *error, gpointer user_data)
   sr_router_system_event (router, SR_LEVEL_ERROR, "journal", text);
 }
 
+/* The journal's health is the gate of everything that needs a commit:
+ * while it cannot commit, nothing is claimed (sr_router_intake_schedule)
+ * and nothing is submitted (the dispatch loop); files move only after
+ * their commit anyway.  Its writes are kept and retried meanwhile. */
+static void
+journal_health_cb (SrJournal *journal, const GError *error, gpointer user_data)
+{
+  SrRouter *router = user_data;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The journal cannot be written: %s. Sending is held (no "
+                                                 "claims, no submits) and the commit is retried."),
+                                               error->message);
+
+      sr_router_system_event (router, SR_LEVEL_ERROR, "journal", text);
+      return;
+    }
+  sr_router_system_event (router, SR_LEVEL_INFO, "journal",
+                          _("The journal can be written again: sending resumes."));
+  sr_router_intake_schedule (router);
+  sr_router_kick (router);
+}
+
+/* A journal missing (or empty) while outbox/cur/ holds claimed messages:
+ * a fresh journal would send them again in full as if new, without knowing
+ * which parts the SMSC accepted.  The operator decides, not the router. */
+static gboolean
+check_claims_have_journal (SrRouter *router, const char *journal_path, GError **error)
+{
+  if (!sr_journal_is_new (journal_path))
+    return TRUE;
+  for (guint i = 0; i < router->config->apps->len; i++)
+    {
+      const SrAppConfig *ac = g_ptr_array_index (router->config->apps, i);
+      g_autofree char *cur = NULL;
+      g_autofree char *new_dir = NULL;
+
+      if (!sr_spool_has_files (router->spool, ac->name, SR_SPOOL_OUTBOX_CUR))
+        continue;
+      cur = g_build_filename (router->spool_root, "apps", ac->name, "outbox", "cur", NULL);
+      new_dir = g_build_filename (router->spool_root, "apps", ac->name, "outbox", "new", NULL);
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_MISSING,
+                   _("The journal %s is missing (or empty), but %s holds claimed messages: "
+                     "without the journal the router cannot tell which of their parts the SMSC "
+                     "has accepted.  Restore the journal from a backup; or, to send them again "
+                     "in full (recipients may receive some parts twice), move the files from %s "
+                     "to %s; then start again (see \"DAMAGED OR MISSING JOURNAL\" in "
+                     "sms-router(1))."),
+                   journal_path, cur, cur, new_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- new / free -------------------------------------------------------- */
 
 static void
@@ -171,11 +226,14 @@ sr_router_new (SrConfig *config, const SrRouterOptions *options, GError **error)
   router->io = sr_router_io_new (router);
 
   journal_path = sr_journal_path_for_spool (router->spool_root);
+  if (!check_claims_have_journal (router, journal_path, error))
+    return NULL;
   router->journal = sr_journal_open (journal_path, SR_JOURNAL_OPEN_DEFAULT, error);
   if (router->journal == NULL)
     return NULL;
   restrict_journal (journal_path);
   sr_journal_set_error_func (router->journal, journal_error_cb, router);
+  sr_journal_set_health_func (router->journal, journal_health_cb, router);
   if (!seed_blacklist (router, error))
     return NULL;
 

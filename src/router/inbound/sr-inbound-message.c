@@ -188,47 +188,8 @@ gboolean
 sr_inbound_write_inbox (SrInbound *inbound, const char *app, const char *name,
                         const char *data, gsize len, GError **error)
 {
-  g_autofree char *new_path = sr_spool_get_path (inbound->spool, app, SR_SPOOL_INBOX_NEW, name);
-  g_autofree char *cur_path = sr_spool_get_path (inbound->spool, app, SR_SPOOL_INBOX_CUR, name);
-  g_autofree char *box = NULL;
-  g_autofree char *tmp_path = NULL;
-  int fd, saved;
-
-  /* Written before a crash (the app may have moved it to cur/ already). */
-  if (g_file_test (new_path, G_FILE_TEST_EXISTS) || g_file_test (cur_path, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  box = g_path_get_dirname (new_path);
-  {
-    g_autofree char *inbox = g_path_get_dirname (box);
-    tmp_path = g_build_filename (inbox, "tmp", name, NULL);
-  }
-  fd = g_open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
-  if (fd < 0)
-    goto fail;
-  while (len > 0)
-    {
-      ssize_t w = write (fd, data, len);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        {
-          saved = errno;
-          close (fd);
-          errno = saved;
-          goto fail;
-        }
-      data += w;
-      len -= (gsize) w;
-    }
-  if (close (fd) < 0 || g_rename (tmp_path, new_path) < 0)
-    goto fail;
-  return TRUE;
-
-fail:
-  saved = errno;
-  g_unlink (tmp_path);
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-               _("cannot write %s: %s"), new_path, g_strerror (saved));
-  return FALSE;
+  /* Through the spool's held folders: a link the app put in place of its
+   * inbox is never followed.  A file written before a crash is kept. */
+  return sr_spool_deliver_named (inbound->spool, app, SR_SPOOL_BOX_INBOX, name, data, len,
+                                 SR_SPOOL_NONE, error);
 }

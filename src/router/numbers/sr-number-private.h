@@ -45,4 +45,8 @@ SrPnStatus sr_pn_parse_e164_fast (const char *raw, gboolean strict, char *e164, 
 SrPnStatus sr_pn_parse_reference (const char *raw, const char *region, gboolean strict,
                                   char *e164, char *country);
 
+/* TRUE if libphonenumber has metadata for the region code (upper case,
+ * e.g. "CH"; "001" and "ZZ" are not regions). */
+gboolean sr_pn_region_known (const char *region);
+
 G_END_DECLS

@@ -276,6 +276,16 @@ sr_number_region (const char *e164, char country[SR_NUMBER_REGION_SIZE])
   return country[0] != '\0';
 }
 
+gboolean
+sr_number_region_is_known (const char *region)
+{
+  g_return_val_if_fail (region != NULL, FALSE);
+  if (strlen (region) != 2 || !g_ascii_isalpha (region[0]) || !g_ascii_isalpha (region[1]))
+    return FALSE;
+  char upper[3] = { g_ascii_toupper (region[0]), g_ascii_toupper (region[1]), '\0' };
+  return sr_pn_region_known (upper);
+}
+
 const char *
 sr_address_kind_to_string (SrAddressKind kind)
 {

@@ -17,6 +17,7 @@
 #include <list>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 
 #include <phonenumbers/phonenumberutil.h>
@@ -547,5 +548,24 @@ sr_pn_parse_reference (const char *raw, const char *region, gboolean strict,
   catch (const std::exception &)
     {
       return SR_PN_FAILED;
+    }
+}
+
+extern "C" gboolean
+sr_pn_region_known (const char *region)
+{
+  try
+    {
+      /* GetSupportedRegions() copies a set: build ours once (thread-safe). */
+      static const std::set<std::string> regions = [] {
+        std::set<std::string> r;
+        util ()->GetSupportedRegions (&r);
+        return r;
+      }();
+      return regions.count (region) > 0;
+    }
+  catch (const std::exception &)
+    {
+      return FALSE;
     }
 }

@@ -110,6 +110,10 @@ gboolean sr_number_normalise_inbound (const char *addr,
                                       SrAddress *out,
                                       GError **error);
 
+/* TRUE if @region is an ISO 3166 alpha-2 code (any case) of a region
+ * libphonenumber knows numbers of: "CH", "gg", "RE"; not "ZZ", "XY", "001". */
+gboolean sr_number_region_is_known (const char *region);
+
 const char *sr_address_kind_to_string (SrAddressKind kind);
 
 /* Empties the calling thread's cache (tests, benchmarks). */

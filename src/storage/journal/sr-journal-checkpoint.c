@@ -2,20 +2,31 @@
  *
  * SQLite normally checkpoints inside the commit that crosses the WAL size
  * threshold: the main loop would stall for the page copy and two fsyncs.
- * Instead the commit only signals this thread, which checkpoints through its
- * own connection (PASSIVE: it never blocks the writer).
+ * Instead the commit only signals this thread, which copies the pages
+ * through its own connection (PASSIVE: it never blocks the writer).
+ *
+ * A writer that never pauses never lets SQLite start the WAL over by itself
+ * (it does only when the whole WAL has been copied back as a batch begins),
+ * so the WAL would grow without end.  Past RESTART_PAGES, when the thread is
+ * idle (it has just copied nearly everything), the writer runs a RESTART
+ * between two transactions: it copies the few pages since the thread's copy
+ * and the next commit writes the WAL from its start.  Should the thread be
+ * busy every time (a slow disk), the writer restarts anyway at HARD_PAGES,
+ * waiting for the thread's copy to end (a second at most).  journal_size_limit cuts a longer file
+ * back when the WAL starts over.  So the file stays under
+ * SR_JOURNAL_WAL_BOUND_BYTES unless a reader holds an old snapshot (a long
+ * export), which no checkpoint may overtake.
  */
 #define G_LOG_DOMAIN "sr-journal"
 
 #include "sr-journal-private.h"
 
-/* SQLite's own default threshold, in pages */
-#define CHECKPOINT_PAGES 1000
-/* About 40 MB of WAL with 4 KiB pages.  A writer that never pauses never
- * lets SQLite start the WAL over (it does only when the whole WAL has been
- * copied back as a batch begins), so past this the writer waits once for a
- * RESTART checkpoint; the thread has copied most pages already. */
-#define CHECKPOINT_HARD_PAGES 10000
+/* WAL pages (4 KiB) at which the thread is woken: about 1 MiB */
+#define CHECKPOINT_PAGES 256
+/* ... at which the writer restarts the WAL while the thread is idle: 2 MiB */
+#define RESTART_PAGES 512
+/* ... at which the writer restarts it whatever the thread does: 4 MiB */
+#define CHECKPOINT_HARD_PAGES 1024
 
 struct _SrJournalCheckpointer {
   GThread *thread;
@@ -26,6 +37,8 @@ struct _SrJournalCheckpointer {
   sqlite3 *db;
   char *path;
   gint *counter;               /* SrJournal.checkpoints, updated atomically */
+  gint copying;                /* atomic: the thread is checkpointing */
+  gboolean failing;            /* the last try failed (warned once) */
 };
 
 static gpointer
@@ -43,11 +56,16 @@ checkpoint_thread (gpointer data)
       g_mutex_unlock (&c->lock);
 
       int log_pages = 0, done_pages = 0;
+      g_atomic_int_set (&c->copying, 1);
       int rc = sqlite3_wal_checkpoint_v2 (c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &done_pages);
-      if (rc == SQLITE_OK)
+      g_atomic_int_set (&c->copying, 0);
+      if (rc == SQLITE_OK && done_pages > 0)
         g_atomic_int_inc (c->counter);
-      else if (rc != SQLITE_BUSY)
+      /* said once per run of failures: a full disk fails every try */
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && !c->failing)
         g_warning ("checkpoint of the journal %s failed: %s", c->path, sqlite3_errmsg (c->db));
+      if (rc != SQLITE_BUSY)
+        c->failing = rc != SQLITE_OK;
 
       g_mutex_lock (&c->lock);
     }
@@ -55,28 +73,53 @@ checkpoint_thread (gpointer data)
   return NULL;
 }
 
+/* The writer restarts the WAL (RESTART checkpoint), waiting at most
+ * wait_ms for the thread and for readers; FALSE when it could not. */
+static gboolean
+restart_wal (SrJournal *j, sqlite3 *db, int wait_ms)
+{
+  sqlite3_busy_timeout (db, wait_ms);
+  int rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+  sqlite3_busy_timeout (db, SR_JOURNAL_BUSY_TIMEOUT_MS);
+  if (rc != SQLITE_OK)
+    return FALSE;
+  g_atomic_int_inc (&j->checkpoints);
+  j->checkpoint_hard_pages = j->checkpoint_hard_limit;
+  j->checkpoint_restart_at = j->checkpoint_restart_pages;
+  return TRUE;
+}
+
 static int
 wal_hook (void *data, sqlite3 *db, const char *name, int pages)
 {
   SrJournal *j = data;
+  SrJournalCheckpointer *c = j->checkpointer;
+  gboolean idle = c == NULL || !g_atomic_int_get (&c->copying);
+
+  /* Called after the commit, with no lock held: a RESTART here never
+   * waits for ourselves. */
+  if (pages >= j->checkpoint_restart_at && idle)
+    {
+      if (restart_wal (j, db, 0))
+        return SQLITE_OK;
+      /* a reader holds the WAL: not again at every commit */
+      j->checkpoint_restart_at = pages + j->checkpoint_pages;
+    }
   if (pages >= j->checkpoint_hard_pages)
     {
-      /* Wait briefly for the thread and for readers; a long reader (an
-       * export) must not stall the router: then try again a little later. */
-      sqlite3_busy_timeout (db, 20);
-      int rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-      sqlite3_busy_timeout (db, SR_JOURNAL_BUSY_TIMEOUT_MS);
-      if (rc == SQLITE_OK)
-        {
-          g_atomic_int_inc (&j->checkpoints);
-          j->checkpoint_hard_pages = j->checkpoint_hard_limit;
-        }
-      else
+      /* The thread is behind (a slow disk, a loaded machine): wait for its
+       * copy to end, a second at most, so the WAL stays bounded.  Readers
+       * are waited for only briefly: a long one (an export) must not stall
+       * the router; then try again a little later. */
+      for (guint waited_ms = 0; c != NULL && g_atomic_int_get (&c->copying) && waited_ms < 1000; waited_ms++)
+        g_usleep (1000);
+      if (!restart_wal (j, db, 20))
         j->checkpoint_hard_pages = pages + j->checkpoint_pages;
     }
-  else if (pages >= j->checkpoint_pages && j->checkpointer != NULL)
+  else if (pages >= j->checkpoint_pages && pages < j->checkpoint_restart_at && c != NULL && idle)
     {
-      SrJournalCheckpointer *c = j->checkpointer;
+      /* Past the restart size the thread is left to finish: woken again
+       * at once it would never be idle when a commit looks. */
       g_mutex_lock (&c->lock);
       c->requested = TRUE;
       g_cond_signal (&c->cond);
@@ -98,7 +141,20 @@ sr_journal_checkpointer_start (SrJournal *j, GError **error)
       sqlite3_close (c->db);
       return FALSE;
     }
-  sqlite3_busy_timeout (c->db, 1000);
+  /* A connection that has read nothing has not opened the WAL, and SQLite
+   * then treats a checkpoint as done without copying a page: read once. */
+  char *msg = NULL;
+  rc = sqlite3_exec (c->db, "PRAGMA busy_timeout = 1000; SELECT count (*) FROM sqlite_master",
+                     NULL, NULL, &msg);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SR_JOURNAL_ERROR, sr_journal_error_code (rc),
+                   _("Could not open the journal %s: %s"), j->path, msg ? msg : sqlite3_errstr (rc));
+      sqlite3_free (msg);
+      sqlite3_close (c->db);
+      return FALSE;
+    }
+
   g_mutex_init (&c->lock);
   g_cond_init (&c->cond);
   c->path = g_strdup (j->path);
@@ -108,6 +164,7 @@ sr_journal_checkpointer_start (SrJournal *j, GError **error)
 
   /* from now on the main connection never checkpoints on its own */
   sr_journal_debug_set_checkpoint_pages (j, CHECKPOINT_PAGES, CHECKPOINT_HARD_PAGES);
+  j->checkpoint_restart_pages = j->checkpoint_restart_at = RESTART_PAGES;
   sqlite3_wal_autocheckpoint (j->db, 0);
   sqlite3_wal_hook (j->db, wal_hook, j);
   return TRUE;
@@ -140,4 +197,6 @@ sr_journal_debug_set_checkpoint_pages (SrJournal *journal, guint pages, guint ha
   journal->checkpoint_pages = (int) pages;
   journal->checkpoint_hard_limit = (int) hard_pages;
   journal->checkpoint_hard_pages = (int) hard_pages;
+  journal->checkpoint_restart_pages = (int) (pages + hard_pages) / 2;
+  journal->checkpoint_restart_at = journal->checkpoint_restart_pages;
 }

@@ -199,11 +199,11 @@ sr_journal_blacklist_add (SrJournal *journal, SrBlacklistKind kind, const char *
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_BL_UPSERT, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int (st, 1, kind);
-  sr_journal_bind_text (st, 2, v);
-  sr_journal_bind_text (st, 3, who);
-  sqlite3_bind_int64 (st, 4, now);
-  sr_journal_bind_text (st, 5, note);
+  sr_journal_put_int (journal, st, 1, kind);
+  sr_journal_put_text (journal, st, 2, v, -1);
+  sr_journal_put_text (journal, st, 3, who, -1);
+  sr_journal_put_int (journal, st, 4, now);
+  sr_journal_put_text (journal, st, 5, note, -1);
   if (!sr_journal_write_step (journal, st, _("add to the blacklist"), error))
     return FALSE;
 
@@ -230,16 +230,16 @@ sr_journal_blacklist_remove (SrJournal *journal, SrBlacklistKind kind, const cha
   g_autofree char *v = blacklist_value (journal, kind, value, error);
   if (v == NULL)
     return FALSE;
-  if (!sr_journal_write_begin (journal, error))
+  if (!sr_journal_write_begin_live (journal, error))
     return FALSE;
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_BL_DELETE, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int (st, 1, kind);
-  sr_journal_bind_text (st, 2, v);
+  sr_journal_put_int (journal, st, 1, kind);
+  sr_journal_put_text (journal, st, 2, v, -1);
   if (!sr_journal_write_step (journal, st, _("remove from the blacklist"), error))
     return FALSE;
-  gboolean gone = sqlite3_changes (journal->db) > 0;
+  gboolean gone = sr_journal_write_changed (journal);
   g_autofree char *text = g_strdup_printf ("blacklist %s %s removed",
                                            sr_blacklist_kind_to_string (kind), v);
   if (gone)
@@ -398,9 +398,9 @@ sr_journal_counter_add (SrJournal *journal, const char *destination, gint64 now,
     return FALSE;
   for (gint kind = 0; kind < 2; kind++)
     {
-      sr_journal_bind_text (st, 1, destination);
-      sqlite3_bind_int (st, 2, kind);
-      sqlite3_bind_int64 (st, 3, kind == 0 ? now / USEC_PER_HOUR : now / USEC_PER_DAY);
+      sr_journal_put_text (journal, st, 1, destination, -1);
+      sr_journal_put_int (journal, st, 2, kind);
+      sr_journal_put_int (journal, st, 3, kind == 0 ? now / USEC_PER_HOUR : now / USEC_PER_DAY);
       if (!sr_journal_write_step (journal, st, _("count a message to its destination"), error))
         {
           g_hash_table_remove (journal->counters, destination);

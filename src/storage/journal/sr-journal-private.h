@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 /* Waiting for a lock longer than this is a failure, not a pause. */
 #define SR_JOURNAL_BUSY_TIMEOUT_MS 5000
+/* A batch that could not commit is retried after this, doubling ... */
+#define SR_JOURNAL_RETRY_FIRST_MS 50
+/* ... up to this */
+#define SR_JOURNAL_RETRY_MAX_MS 2000
 
 /* The statements of the hot path, prepared once (PERSISTENT) and reused. */
 typedef enum {
@@ -107,11 +111,26 @@ struct _SrJournal {
   GQueue errors;               /* GError: lost batches to report */
   SrJournalErrorFunc error_func;
   gpointer error_data;
+  SrJournalHealthFunc health_func;
+  gpointer health_data;
+  gboolean health_report;      /* the health callback is due */
+
+  /* a storage failure: the batch is kept and retried (sr-journal-redo.c) */
+  GError *failure;             /* non-NULL until the kept batch commits */
+  GSource *retry;
+  guint retry_ms;
+  gboolean recount;            /* state counts skipped while deferring */
+  GArray *redo_statements;
+  GArray *redo_values;
+  GByteArray *redo_text;
+  guint redo_mark;             /* values before it belong to a recorded statement */
   guint fail_commits;
   SrJournalStats stats;
   SrJournalCheckpointer *checkpointer;
   gint checkpoints;            /* atomic: counted by the checkpoint thread */
   int checkpoint_pages;        /* WAL size at which the thread is woken */
+  int checkpoint_restart_pages; /* ... at which the writer restarts the WAL when the thread is idle */
+  int checkpoint_restart_at;   /* ... or later, after a try that readers kept busy */
   int checkpoint_hard_limit;   /* WAL size at which the writer checkpoints itself */
   int checkpoint_hard_pages;   /* ... or later, after a try that readers kept busy */
 
@@ -134,9 +153,24 @@ void sr_journal_stmt_done (sqlite3_stmt *st);
 SrJournalError sr_journal_error_code (int rc);
 void sr_journal_set_error (SrJournal *j, GError **error, int rc, const char *what);
 gboolean sr_journal_write_begin (SrJournal *j, GError **error);
+gboolean sr_journal_write_begin_live (SrJournal *j, GError **error);
 gboolean sr_journal_write_step (SrJournal *j, sqlite3_stmt *st, const char *what, GError **error);
+gboolean sr_journal_write_changed (SrJournal *j);
+gboolean sr_journal_deferring (SrJournal *j);
 void sr_journal_write_end (SrJournal *j);
-gboolean sr_journal_write_failed (SrJournal *j, int rc, const char *what, GError **error);
+
+/* sr-journal-redo.c: write statements bind through these, which record */
+void sr_journal_put_int (SrJournal *j, sqlite3_stmt *st, int i, gint64 v);
+void sr_journal_put_time (SrJournal *j, sqlite3_stmt *st, int i, gint64 t);
+void sr_journal_put_text (SrJournal *j, sqlite3_stmt *st, int i, const char *s, int len);
+void sr_journal_redo_init (SrJournal *j);
+void sr_journal_redo_free (SrJournal *j);
+void sr_journal_redo_clear (SrJournal *j);
+guint sr_journal_redo_length (SrJournal *j);
+void sr_journal_redo_truncate (SrJournal *j, guint n);
+void sr_journal_redo_record (SrJournal *j, sqlite3_stmt *st);
+void sr_journal_redo_discard_loose (SrJournal *j);
+int sr_journal_redo_apply (SrJournal *j);
 
 /* sr-journal-checkpoint.c */
 gboolean sr_journal_checkpointer_start (SrJournal *j, GError **error);

@@ -486,7 +486,7 @@ sr_journal_prune (SrJournal *journal, gint64 before, guint limit, SrJournalPrune
   gint64 chunk = limit ? (gint64) limit : G_MAXINT64;
   gint64 first, last, n;
 
-  if (!sr_journal_write_begin (journal, error))
+  if (!sr_journal_write_begin_live (journal, error))
     return FALSE;
   if (!prune_chunk (journal, before, chunk, &first, &last, &n, error))
     return FALSE;
@@ -499,12 +499,12 @@ sr_journal_prune (SrJournal *journal, gint64 before, guint limit, SrJournalPrune
       if (st == NULL)
         return FALSE;
       /* each statement uses some of these; binding the others is harmless */
-      sqlite3_bind_int64 (st, 1, before);
-      sqlite3_bind_int64 (st, 2, first);
-      sqlite3_bind_int64 (st, 3, last);
-      sqlite3_bind_int64 (st, 4, chunk);
-      sqlite3_bind_int64 (st, 5, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600)));
-      sqlite3_bind_int64 (st, 6, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (86400)));
+      sr_journal_put_int (journal, st, 1, before);
+      sr_journal_put_int (journal, st, 2, first);
+      sr_journal_put_int (journal, st, 3, last);
+      sr_journal_put_int (journal, st, 4, chunk);
+      sr_journal_put_int (journal, st, 5, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600)));
+      sr_journal_put_int (journal, st, 6, before / (G_USEC_PER_SEC * G_GINT64_CONSTANT (86400)));
       if (!sr_journal_write_step (journal, st, _("prune old rows"), error))
         return FALSE;
       gint64 changes = sqlite3_changes64 (journal->db);

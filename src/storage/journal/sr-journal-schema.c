@@ -154,7 +154,9 @@ sr_journal_migrate (SrJournal *j, gboolean read_only, GError **error)
     {
       g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_VERSION,
                    _("The journal %s has schema version %d, but this sms-router knows only "
-                     "versions up to %d: run a newer sms-router, or move the file away."),
+                     "versions up to %d: a newer sms-router wrote it.  Run that version (or a "
+                     "newer one) on this spool; do not move the journal away, it holds the state "
+                     "of the claimed messages (see \"DAMAGED OR MISSING JOURNAL\" in sms-router(1))."),
                    j->path, version, SR_JOURNAL_SCHEMA_VERSION);
       return FALSE;
     }

@@ -1,8 +1,9 @@
 /* sr-journal-write.c — recording messages, parts, receipts, inbound SMS and events.
  *
  * Every write joins the open batch (sr_journal_write_begin) and may close it
- * when the batch is full (sr_journal_write_end).  Strings are bound without
- * copying: the hot path allocates nothing.
+ * when the batch is full (sr_journal_write_end).  Write statements bind
+ * through sr_journal_put_*(), which also record the values so that a batch
+ * a storage failure rolled back can be applied again (sr-journal-redo.c).
  */
 #define G_LOG_DOMAIN "sr-journal"
 
@@ -21,11 +22,11 @@ state_is_final (SrMessageState state)
 }
 
 static void
-bind_preview (sqlite3_stmt *st, int i, const char *text)
+put_preview (SrJournal *j, sqlite3_stmt *st, int i, const char *text)
 {
   if (text == NULL)
     {
-      sqlite3_bind_null (st, i);
+      sr_journal_put_text (j, st, i, NULL, 0);
       return;
     }
   size_t len = strlen (text);
@@ -35,7 +36,7 @@ bind_preview (sqlite3_stmt *st, int i, const char *text)
       const char *end = g_utf8_find_prev_char (text, text + PREVIEW_MAX_BYTES + 1);
       len = end ? (size_t) (end - text) : 0;
     }
-  sqlite3_bind_text (st, i, text, (int) len, SQLITE_STATIC);
+  sr_journal_put_text (j, st, i, text, (int) len);
 }
 
 static gboolean
@@ -61,27 +62,27 @@ sr_journal_message_insert (SrJournal *journal, const SrJournalMessage *m, GError
     return 0;
 
   gint64 id = journal->next_message_id;
-  sqlite3_bind_int64 (st, 1, id);
-  sr_journal_bind_text (st, 2, m->app);
-  sr_journal_bind_text (st, 3, m->file);
-  sr_journal_bind_text (st, 4, m->reference);
-  sr_journal_bind_text (st, 5, m->to_raw);
-  sr_journal_bind_text (st, 6, m->to_e164);
-  sr_journal_bind_text (st, 7, m->country);
-  sr_journal_bind_text (st, 8, m->from_addr);
-  sr_journal_bind_text (st, 9, m->alphabet);
-  sqlite3_bind_int (st, 10, (int) m->parts);
-  sqlite3_bind_int (st, 11, m->state);
-  sqlite3_bind_int (st, 12, (int) m->attempts);
-  sr_journal_bind_time (st, 13, m->next_attempt_at);
-  sr_journal_bind_text (st, 14, m->provider);
-  sqlite3_bind_int (st, 15, m->error_class);
-  sqlite3_bind_int (st, 16, m->error_code);
-  sr_journal_bind_text (st, 17, m->error_text);
-  sqlite3_bind_int64 (st, 18, m->created_at);
-  sr_journal_bind_time (st, 19, m->submitted_at);
-  sr_journal_bind_time (st, 20, m->done_at);
-  bind_preview (st, 21, m->preview);
+  sr_journal_put_int (journal, st, 1, id);
+  sr_journal_put_text (journal, st, 2, m->app, -1);
+  sr_journal_put_text (journal, st, 3, m->file, -1);
+  sr_journal_put_text (journal, st, 4, m->reference, -1);
+  sr_journal_put_text (journal, st, 5, m->to_raw, -1);
+  sr_journal_put_text (journal, st, 6, m->to_e164, -1);
+  sr_journal_put_text (journal, st, 7, m->country, -1);
+  sr_journal_put_text (journal, st, 8, m->from_addr, -1);
+  sr_journal_put_text (journal, st, 9, m->alphabet, -1);
+  sr_journal_put_int (journal, st, 10, (int) m->parts);
+  sr_journal_put_int (journal, st, 11, m->state);
+  sr_journal_put_int (journal, st, 12, (int) m->attempts);
+  sr_journal_put_time (journal, st, 13, m->next_attempt_at);
+  sr_journal_put_text (journal, st, 14, m->provider, -1);
+  sr_journal_put_int (journal, st, 15, m->error_class);
+  sr_journal_put_int (journal, st, 16, m->error_code);
+  sr_journal_put_text (journal, st, 17, m->error_text, -1);
+  sr_journal_put_int (journal, st, 18, m->created_at);
+  sr_journal_put_time (journal, st, 19, m->submitted_at);
+  sr_journal_put_time (journal, st, 20, m->done_at);
+  put_preview (journal, st, 21, m->preview);
   if (!sr_journal_write_step (journal, st, _("insert a message"), error))
     return 0;
 
@@ -101,18 +102,18 @@ sr_journal_message_set_parsed (SrJournal *journal, const SrJournalMessage *m, GE
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_PARSED, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, m->id);
-  sr_journal_bind_text (st, 2, m->reference);
-  sr_journal_bind_text (st, 3, m->to_raw);
-  sr_journal_bind_text (st, 4, m->to_e164);
-  sr_journal_bind_text (st, 5, m->country);
-  sr_journal_bind_text (st, 6, m->from_addr);
-  sr_journal_bind_text (st, 7, m->alphabet);
-  sqlite3_bind_int (st, 8, (int) m->parts);
-  bind_preview (st, 9, m->preview);
+  sr_journal_put_int (journal, st, 1, m->id);
+  sr_journal_put_text (journal, st, 2, m->reference, -1);
+  sr_journal_put_text (journal, st, 3, m->to_raw, -1);
+  sr_journal_put_text (journal, st, 4, m->to_e164, -1);
+  sr_journal_put_text (journal, st, 5, m->country, -1);
+  sr_journal_put_text (journal, st, 6, m->from_addr, -1);
+  sr_journal_put_text (journal, st, 7, m->alphabet, -1);
+  sr_journal_put_int (journal, st, 8, (int) m->parts);
+  put_preview (journal, st, 9, m->preview);
   if (!sr_journal_write_step (journal, st, _("record a parsed message"), error))
     return FALSE;
-  gboolean found = sqlite3_changes (journal->db) > 0;
+  gboolean found = sr_journal_write_changed (journal);
   sr_journal_write_end (journal);
   return found ? TRUE : not_found (journal, error, _("record a parsed message"), m->id);
 }
@@ -122,6 +123,14 @@ static gboolean
 lookup_state (SrJournal *j, gint64 id, const char *what, gint *state, guint64 **counts,
               GError **error)
 {
+  if (G_UNLIKELY (sr_journal_deferring (j)))
+    {
+      /* the row may be among the deferred writes: counts are read back
+       * once they commit */
+      *state = -1;
+      j->recount = TRUE;
+      return TRUE;
+    }
   sqlite3_stmt *st = sr_journal_stmt (j, STMT_MSG_STATE_OF, error);
   if (st == NULL)
     return FALSE;
@@ -144,7 +153,7 @@ lookup_state (SrJournal *j, gint64 id, const char *what, gint *state, guint64 **
 static void
 move_count (SrJournal *j, guint64 *counts, gint from, gint to)
 {
-  if (from == to)
+  if (from == to || from < 0)
     return;
   if (counts != NULL)
     {
@@ -167,10 +176,10 @@ set_state (SrJournal *j, gint64 id, SrMessageState state, gint64 now, GError **e
   sqlite3_stmt *st = sr_journal_stmt (j, STMT_MSG_SET_STATE, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int (st, 2, state);
-  sr_journal_bind_time (st, 3, state == SR_MESSAGE_SENT ? now : 0);
-  sr_journal_bind_time (st, 4, state_is_final (state) ? now : 0);
+  sr_journal_put_int (j, st, 1, id);
+  sr_journal_put_int (j, st, 2, state);
+  sr_journal_put_time (j, st, 3, state == SR_MESSAGE_SENT ? now : 0);
+  sr_journal_put_time (j, st, 4, state_is_final (state) ? now : 0);
   if (!sr_journal_write_step (j, st, what, error))
     return FALSE;
   move_count (j, counts, old, state);
@@ -202,13 +211,13 @@ sr_journal_message_set_attempt (SrJournal *journal, gint64 id, guint attempts,
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_SET_ATTEMPT, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int (st, 2, (int) attempts);
-  sr_journal_bind_text (st, 3, provider);
-  sr_journal_bind_time (st, 4, next_attempt_at);
+  sr_journal_put_int (journal, st, 1, id);
+  sr_journal_put_int (journal, st, 2, (int) attempts);
+  sr_journal_put_text (journal, st, 3, provider, -1);
+  sr_journal_put_time (journal, st, 4, next_attempt_at);
   if (!sr_journal_write_step (journal, st, _("record an attempt"), error))
     return FALSE;
-  gboolean found = sqlite3_changes (journal->db) > 0;
+  gboolean found = sr_journal_write_changed (journal);
   sr_journal_write_end (journal);
   return found ? TRUE : not_found (journal, error, _("record an attempt"), id);
 }
@@ -231,12 +240,12 @@ sr_journal_message_set_error (SrJournal *journal, gint64 id, SrMessageState stat
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_MSG_SET_ERROR, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int (st, 2, state);
-  sqlite3_bind_int (st, 3, klass);
-  sqlite3_bind_int (st, 4, code);
-  sr_journal_bind_text (st, 5, text);
-  sr_journal_bind_time (st, 6, state_is_final (state) ? now : 0);
+  sr_journal_put_int (journal, st, 1, id);
+  sr_journal_put_int (journal, st, 2, state);
+  sr_journal_put_int (journal, st, 3, klass);
+  sr_journal_put_int (journal, st, 4, code);
+  sr_journal_put_text (journal, st, 5, text, -1);
+  sr_journal_put_time (journal, st, 6, state_is_final (state) ? now : 0);
   if (!sr_journal_write_step (journal, st, what, error))
     return FALSE;
   move_count (journal, counts, old, state);
@@ -258,8 +267,8 @@ sr_journal_segments_add (SrJournal *journal, gint64 message_id, guint n_parts, G
     return FALSE;
   for (guint part = 1; part <= n_parts; part++)
     {
-      sqlite3_bind_int64 (st, 1, message_id);
-      sqlite3_bind_int (st, 2, (int) part);
+      sr_journal_put_int (journal, st, 1, message_id);
+      sr_journal_put_int (journal, st, 2, (int) part);
       if (!sr_journal_write_step (journal, st, _("record a message part"), error))
         return FALSE;
     }
@@ -281,16 +290,16 @@ sr_journal_segment_set_submit (SrJournal *journal, gint64 message_id, guint part
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_SET_SUBMIT, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, message_id);
-  sqlite3_bind_int (st, 2, (int) part);
-  sqlite3_bind_int (st, 3, submit);
-  sr_journal_bind_text (st, 4, provider);
-  sr_journal_bind_text (st, 5, smsc_id);
-  sqlite3_bind_int (st, 6, command_status);
-  sr_journal_bind_time (st, 7, now);
+  sr_journal_put_int (journal, st, 1, message_id);
+  sr_journal_put_int (journal, st, 2, (int) part);
+  sr_journal_put_int (journal, st, 3, submit);
+  sr_journal_put_text (journal, st, 4, provider, -1);
+  sr_journal_put_text (journal, st, 5, smsc_id, -1);
+  sr_journal_put_int (journal, st, 6, command_status);
+  sr_journal_put_time (journal, st, 7, now);
   if (!sr_journal_write_step (journal, st, what, error))
     return FALSE;
-  gboolean found = sqlite3_changes (journal->db) > 0;
+  gboolean found = sr_journal_write_changed (journal);
   sr_journal_write_end (journal);
   if (!found)
     {
@@ -445,7 +454,7 @@ sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
   g_return_val_if_fail (info == NULL || *info == NULL, -1);
 
   const char *what = _("record a receipt");
-  if (!sr_journal_write_begin (journal, error))
+  if (!sr_journal_write_begin_live (journal, error))
     return -1;
 
   SrReceiptState state = receipt_state (receipt);
@@ -466,12 +475,12 @@ sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
       sqlite3_stmt *st = sr_journal_stmt (journal, STMT_SEG_SET_RECEIPT, error);
       if (st == NULL)
         return -1;
-      sqlite3_bind_int64 (st, 1, message_id);
-      sqlite3_bind_int (st, 2, (int) part);
-      sqlite3_bind_int (st, 3, state);
-      sr_journal_bind_text (st, 4, receipt->stat);
-      sr_journal_bind_text (st, 5, receipt->err);
-      sr_journal_bind_time (st, 6, receipt->received_at);
+      sr_journal_put_int (journal, st, 1, message_id);
+      sr_journal_put_int (journal, st, 2, (int) part);
+      sr_journal_put_int (journal, st, 3, state);
+      sr_journal_put_text (journal, st, 4, receipt->stat, -1);
+      sr_journal_put_text (journal, st, 5, receipt->err, -1);
+      sr_journal_put_time (journal, st, 6, receipt->received_at);
       if (!sr_journal_write_step (journal, st, what, error))
         return -1;
       if (new_state != found->state)
@@ -485,17 +494,17 @@ sr_journal_record_receipt (SrJournal *journal, const SrJournalReceipt *receipt,
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_RCPT_INSERT, error);
   if (st == NULL)
     return -1;
-  sqlite3_bind_int64 (st, 1, receipt->received_at);
-  sr_journal_bind_text (st, 2, receipt->provider);
-  sr_journal_bind_text (st, 3, receipt->smsc_id);
-  sr_journal_bind_time (st, 4, message_id);
+  sr_journal_put_int (journal, st, 1, receipt->received_at);
+  sr_journal_put_text (journal, st, 2, receipt->provider, -1);
+  sr_journal_put_text (journal, st, 3, receipt->smsc_id, -1);
+  sr_journal_put_time (journal, st, 4, message_id);
   if (message_id != 0)
-    sqlite3_bind_int (st, 5, (int) part);
-  sqlite3_bind_int (st, 6, state);
-  sr_journal_bind_text (st, 7, receipt->stat);
-  sr_journal_bind_text (st, 8, receipt->err);
-  sr_journal_bind_time (st, 9, receipt->done_at);
-  sr_journal_bind_text (st, 10, receipt->raw);
+    sr_journal_put_int (journal, st, 5, (int) part);
+  sr_journal_put_int (journal, st, 6, state);
+  sr_journal_put_text (journal, st, 7, receipt->stat, -1);
+  sr_journal_put_text (journal, st, 8, receipt->err, -1);
+  sr_journal_put_time (journal, st, 9, receipt->done_at);
+  sr_journal_put_text (journal, st, 10, receipt->raw, -1);
   if (!sr_journal_write_step (journal, st, what, error))
     return -1;
   sr_journal_write_end (journal);
@@ -518,27 +527,27 @@ sr_journal_inbound_insert (SrJournal *journal, const SrJournalInbound *in,
   const char *what = _("record an inbound message");
   if (duplicate != NULL)
     *duplicate = FALSE;
-  if (!sr_journal_write_begin (journal, error))
+  if (!sr_journal_write_begin_live (journal, error))
     return 0;
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_IN_INSERT, error);
   if (st == NULL)
     return 0;
   gint64 id = journal->next_inbound_id;
-  sqlite3_bind_int64 (st, 1, id);
-  sr_journal_bind_text (st, 2, in->provider);
-  sr_journal_bind_text (st, 3, in->sender);
-  sr_journal_bind_text (st, 4, in->recipient);
-  sr_journal_bind_text (st, 5, in->app);
-  sr_journal_bind_text (st, 6, in->text);
-  sqlite3_bind_int (st, 7, (int) MAX (in->parts, 1));
-  sqlite3_bind_int64 (st, 8, in->received_at);
-  sr_journal_bind_text (st, 9, in->verdict);
-  sr_journal_bind_text (st, 10, in->dedup_key);
-  sr_journal_bind_text (st, 11, in->file);
+  sr_journal_put_int (journal, st, 1, id);
+  sr_journal_put_text (journal, st, 2, in->provider, -1);
+  sr_journal_put_text (journal, st, 3, in->sender, -1);
+  sr_journal_put_text (journal, st, 4, in->recipient, -1);
+  sr_journal_put_text (journal, st, 5, in->app, -1);
+  sr_journal_put_text (journal, st, 6, in->text, -1);
+  sr_journal_put_int (journal, st, 7, (int) MAX (in->parts, 1));
+  sr_journal_put_int (journal, st, 8, in->received_at);
+  sr_journal_put_text (journal, st, 9, in->verdict, -1);
+  sr_journal_put_text (journal, st, 10, in->dedup_key, -1);
+  sr_journal_put_text (journal, st, 11, in->file, -1);
   if (!sr_journal_write_step (journal, st, what, error))
     return 0;
 
-  if (sqlite3_changes (journal->db) > 0)
+  if (sr_journal_write_changed (journal))
     {
       journal->next_inbound_id++;
       sr_journal_write_end (journal);
@@ -576,14 +585,14 @@ sr_journal_event_add (SrJournal *journal, gint64 now, SrScope scope, SrJournalLe
   sqlite3_stmt *st = sr_journal_stmt (journal, STMT_EV_INSERT, error);
   if (st == NULL)
     return FALSE;
-  sqlite3_bind_int64 (st, 1, now);
-  sqlite3_bind_int (st, 2, scope);
-  sqlite3_bind_int (st, 3, level);
-  sr_journal_bind_text (st, 4, kind);
-  sr_journal_bind_time (st, 5, message_id);
-  sr_journal_bind_text (st, 6, app);
-  sr_journal_bind_text (st, 7, actor ? actor : "router");
-  sr_journal_bind_text (st, 8, text);
+  sr_journal_put_int (journal, st, 1, now);
+  sr_journal_put_int (journal, st, 2, scope);
+  sr_journal_put_int (journal, st, 3, level);
+  sr_journal_put_text (journal, st, 4, kind, -1);
+  sr_journal_put_time (journal, st, 5, message_id);
+  sr_journal_put_text (journal, st, 6, app, -1);
+  sr_journal_put_text (journal, st, 7, actor ? actor : "router", -1);
+  sr_journal_put_text (journal, st, 8, text, -1);
   if (!sr_journal_write_step (journal, st, _("add to the audit log"), error))
     return FALSE;
   sr_journal_write_end (journal);

@@ -7,8 +7,19 @@
  * waiting for durability run after the commit from an idle source on the
  * journal's main context (or from sr_journal_flush), never from inside a
  * write call, so callers are not re-entered in the middle of their own work.
+ *
+ * A storage failure (full disk, I/O error, read-only file, a lock held too
+ * long) loses nothing: the batch's writes are kept (sr-journal-redo.c), its
+ * waiters keep waiting, the health callback is told once, and the commit is
+ * retried with backoff.  Meanwhile writes join the batch applied again in a
+ * new transaction, or, when even that fails, are only recorded ("deferred")
+ * and applied at the retry.  When the commit succeeds, everyone waiting is
+ * released and the health callback hears that the journal is writable again.
  */
 #define G_LOG_DOMAIN "sr-journal"
+
+#include <errno.h>
+#include <glib/gstdio.h>
 
 #include "sr-journal-private.h"
 
@@ -223,6 +234,7 @@ batch_lost (SrJournal *j, const GError *cause)
   j->in_txn = FALSE;
   j->pending = 0;
   j->stats.failed_commits++;
+  sr_journal_redo_clear (j);
   cancel_timer (j);
   settle_waiters (j, lost);
   g_queue_push_tail (&j->errors, g_steal_pointer (&lost));
@@ -239,6 +251,12 @@ dispatch_all (SrJournal *j)
   GError *err;
   SrJournalWaiter *w;
 
+  if (j->health_report)
+    {
+      j->health_report = FALSE;
+      if (j->health_func != NULL)
+        j->health_func (j, j->failure, j->health_data);
+    }
   while ((err = g_queue_pop_head (&j->errors)) != NULL)
     {
       if (j->error_func != NULL)
@@ -266,7 +284,8 @@ dispatch_cb (gpointer data)
 static void
 schedule_dispatch (SrJournal *j)
 {
-  if (j->dispatch != NULL || (g_queue_is_empty (&j->ready) && g_queue_is_empty (&j->errors)))
+  if (j->dispatch != NULL
+      || (g_queue_is_empty (&j->ready) && g_queue_is_empty (&j->errors) && !j->health_report))
     return;
   j->dispatch = g_idle_source_new ();
   g_source_set_priority (j->dispatch, G_PRIORITY_DEFAULT);
@@ -296,9 +315,181 @@ fail_commit_hook (void *data)
   return 1; /* turns this COMMIT into a ROLLBACK */
 }
 
+/* ---- storage failures: keep the batch, retry ---------------------------- */
+
+/* Failures of the storage, which pass; anything else is a fault in a
+ * statement and fails only that write. */
+static gboolean
+is_storage_failure (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+sr_journal_deferring (SrJournal *j)
+{
+  return j->failure != NULL && !j->in_txn;
+}
+
+/* Begins a transaction and applies the kept writes in it again. */
+static int
+reapply (SrJournal *j)
+{
+  sqlite3_stmt *st = sr_journal_stmt (j, STMT_BEGIN, NULL);
+  int rc = st ? sqlite3_step (st) : SQLITE_ERROR;
+  if (st)
+    sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    return rc;
+  rc = sr_journal_redo_apply (j);
+  if (rc != SQLITE_OK)
+    {
+      if (!sqlite3_get_autocommit (j->db))
+        sqlite3_exec (j->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+  j->in_txn = TRUE;
+  return SQLITE_OK;
+}
+
+static gboolean retry_cb (gpointer data);
+
+static void
+schedule_retry (SrJournal *j)
+{
+  if (j->retry != NULL)
+    return;
+  j->retry = g_timeout_source_new (j->retry_ms);
+  g_source_set_priority (j->retry, G_PRIORITY_DEFAULT);
+  g_source_set_callback (j->retry, retry_cb, j, NULL);
+  g_source_set_static_name (j->retry, "sr-journal retry");
+  g_source_attach (j->retry, j->context);
+  j->retry_ms = MIN (j->retry_ms * 2, SR_JOURNAL_RETRY_MAX_MS);
+}
+
+static void
+cancel_retry (SrJournal *j)
+{
+  if (j->retry != NULL)
+    {
+      g_source_destroy (j->retry);
+      g_clear_pointer (&j->retry, g_source_unref);
+    }
+}
+
+/* A storage failure hit the batch (at its commit, at a statement or when
+ * beginning it): keep its writes, hold its waiters, retry later.  The
+ * writes go back into a live transaction at once when the failure is one
+ * of writing out (the disk), so later writes and reads see them. */
+static void
+enter_failure (SrJournal *j, int rc, const char *what, gboolean at_commit)
+{
+  g_autoptr (GError) cause = NULL;
+  sr_journal_set_error (j, &cause, rc, what);
+  cancel_timer (j);
+  if (j->in_txn && !at_commit && !sqlite3_get_autocommit (j->db))
+    /* only the statement was undone: start the batch over as a whole */
+    sqlite3_exec (j->db, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_get_autocommit (j->db))
+    j->in_txn = FALSE;
+  if (!j->in_txn && ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR))
+    reapply (j);
+
+  gboolean first = j->failure == NULL;
+  g_clear_error (&j->failure);
+  j->failure = g_steal_pointer (&cause);
+  j->stats.failed_commits++;
+  if (first)
+    {
+      j->retry_ms = SR_JOURNAL_RETRY_FIRST_MS;
+      j->health_report = TRUE;
+      schedule_dispatch (j);
+    }
+  schedule_retry (j);
+}
+
+/* The kept batch is committed: everyone waiting is released. */
+static void
+recovered (SrJournal *j)
+{
+  j->in_txn = FALSE;
+  j->pending = 0;
+  j->stats.commits++;
+  sr_journal_redo_clear (j);
+  g_clear_error (&j->failure);
+  cancel_retry (j);
+  if (j->recount)
+    {
+      /* counts skipped while writes were deferred */
+      g_autoptr (GError) error = NULL;
+      j->recount = FALSE;
+      if (!sr_journal_load_caches (j, &error))
+        g_warning ("%s", error->message);
+    }
+  j->health_report = TRUE;
+  settle_waiters (j, NULL);
+  schedule_dispatch (j);
+}
+
+/* One try to commit the kept batch; TRUE when it is durable now. */
+static gboolean
+retry_now (SrJournal *j)
+{
+  cancel_retry (j);
+  int rc = j->in_txn ? SQLITE_OK : reapply (j);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_stmt *st = sr_journal_stmt (j, STMT_COMMIT, NULL);
+      rc = st ? sqlite3_step (st) : SQLITE_ERROR;
+      if (rc == SQLITE_DONE)
+        {
+          sqlite3_reset (st);
+          recovered (j);
+          return TRUE;
+        }
+      if (st)
+        sqlite3_reset (st);
+    }
+  enter_failure (j, rc, _("commit"), TRUE);
+  return FALSE;
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  SrJournal *j = data;
+  g_clear_pointer (&j->retry, g_source_unref);
+  if (j->failure != NULL)
+    retry_now (j);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 commit (SrJournal *j, GError **error)
 {
+  if (j->failure != NULL)
+    {
+      /* the retry owns the batch; its waiters wait for it */
+      if (error != NULL)
+        *error = g_error_copy (j->failure);
+      return FALSE;
+    }
   if (!j->in_txn)
     {
       settle_waiters (j, NULL);
@@ -314,14 +505,22 @@ commit (SrJournal *j, GError **error)
       j->in_txn = FALSE;
       j->pending = 0;
       j->stats.commits++;
+      sr_journal_redo_clear (j);
       settle_waiters (j, NULL);
       return TRUE;
+    }
+  if (st)
+    sqlite3_reset (st);
+  if (is_storage_failure (rc))
+    {
+      enter_failure (j, rc, _("commit"), TRUE);
+      if (error != NULL)
+        *error = g_error_copy (j->failure);
+      return FALSE;
     }
 
   g_autoptr (GError) cause = NULL;
   sr_journal_set_error (j, &cause, rc, _("commit"));
-  if (st)
-    sqlite3_reset (st);
   if (!sqlite3_get_autocommit (j->db))
     sqlite3_exec (j->db, "ROLLBACK", NULL, NULL, NULL);
   batch_lost (j, cause);
@@ -339,8 +538,11 @@ sr_journal_write_begin (SrJournal *j, GError **error)
                    _("The journal %s is open read-only."), j->path);
       return FALSE;
     }
+  sr_journal_redo_discard_loose (j);
   if (j->in_txn)
     return TRUE;
+  if (G_UNLIKELY (j->failure != NULL))
+    return TRUE; /* deferred: recorded now, applied by the retry */
 
   sqlite3_stmt *st = sr_journal_stmt (j, STMT_BEGIN, error);
   if (st == NULL)
@@ -349,6 +551,11 @@ sr_journal_write_begin (SrJournal *j, GError **error)
   sqlite3_reset (st);
   if (rc != SQLITE_DONE)
     {
+      if (is_storage_failure (rc))
+        {
+          enter_failure (j, rc, _("start a transaction"), FALSE);
+          return TRUE;
+        }
       sr_journal_set_error (j, error, rc, _("start a transaction"));
       return FALSE;
     }
@@ -362,30 +569,65 @@ sr_journal_write_begin (SrJournal *j, GError **error)
   return TRUE;
 }
 
-/* A write statement failed: report it; if SQLite rolled the whole transaction
- * back (disk full, I/O error), the batch is lost and everyone is told. */
+/* For writes whose outcome depends on what the database holds now (a
+ * receipt's match, an inbound duplicate, a blacklist removal): refused
+ * while writes are deferred, so the caller can answer "try again". */
 gboolean
-sr_journal_write_failed (SrJournal *j, int rc, const char *what, GError **error)
+sr_journal_write_begin_live (SrJournal *j, GError **error)
 {
+  if (!sr_journal_write_begin (j, error))
+    return FALSE;
+  if (G_UNLIKELY (sr_journal_deferring (j)))
+    {
+      g_set_error_literal (error, SR_JOURNAL_ERROR, j->failure->code, j->failure->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Steps a bound write statement to completion and resets it.  Its values
+ * are recorded first: a storage failure keeps the statement with its batch
+ * (TRUE: the write is kept); other failures fail this write only. */
+gboolean
+sr_journal_write_step (SrJournal *j, sqlite3_stmt *st, const char *what, GError **error)
+{
+  sr_journal_redo_record (j, st);
+  j->pending++;
+  j->stats.changes++;
+  if (G_UNLIKELY (!j->in_txn))
+    {
+      /* deferred: the retry applies it */
+      sr_journal_stmt_done (st);
+      return TRUE;
+    }
+  int rc = sqlite3_step (st);
+  if (G_LIKELY (rc == SQLITE_DONE || rc == SQLITE_ROW))
+    {
+      sr_journal_stmt_done (st);
+      return TRUE;
+    }
+  if (is_storage_failure (rc))
+    {
+      sr_journal_stmt_done (st);
+      enter_failure (j, rc, what, FALSE);
+      return TRUE;
+    }
   g_autoptr (GError) cause = NULL;
   sr_journal_set_error (j, &cause, rc, what);
-  if (j->in_txn && sqlite3_get_autocommit (j->db))
-    batch_lost (j, cause);
+  sr_journal_stmt_done (st);
+  j->pending--;
+  sr_journal_redo_truncate (j, sr_journal_redo_length (j) - 1);
+  if (sqlite3_get_autocommit (j->db))
+    batch_lost (j, cause); /* SQLite gave the whole batch up */
   g_propagate_error (error, g_steal_pointer (&cause));
   return FALSE;
 }
 
-/* Steps a bound write statement to completion and resets it. */
+/* Whether the last write changed a row; a deferred write is taken as one. */
 gboolean
-sr_journal_write_step (SrJournal *j, sqlite3_stmt *st, const char *what, GError **error)
+sr_journal_write_changed (SrJournal *j)
 {
-  int rc = sqlite3_step (st);
-  sr_journal_stmt_done (st);
-  if (G_UNLIKELY (rc != SQLITE_DONE && rc != SQLITE_ROW))
-    return sr_journal_write_failed (j, rc, what, error);
-  j->pending++;
-  j->stats.changes++;
-  return TRUE;
+  return !j->in_txn || sqlite3_changes (j->db) > 0;
 }
 
 void
@@ -399,7 +641,12 @@ gboolean
 sr_journal_flush (SrJournal *journal, GError **error)
 {
   g_return_val_if_fail (journal != NULL, FALSE);
-  gboolean ok = commit (journal, error);
+  GError *local = NULL;
+  gboolean ok = journal->failure != NULL ? retry_now (journal) : commit (journal, &local);
+  if (!ok && local == NULL)
+    local = g_error_copy (journal->failure);
+  if (!ok)
+    g_propagate_error (error, local);
   dispatch_all (journal);
   return ok;
 }
@@ -426,7 +673,7 @@ sr_journal_when_committed (SrJournal *journal, SrJournalCommittedFunc func, gpoi
   SrJournalWaiter *w = g_new0 (SrJournalWaiter, 1);
   w->func = func;
   w->user_data = user_data;
-  if (journal->in_txn)
+  if (journal->in_txn || journal->failure != NULL)
     g_queue_push_tail (&journal->waiting, w);
   else
     {
@@ -441,6 +688,21 @@ sr_journal_set_error_func (SrJournal *journal, SrJournalErrorFunc func, gpointer
   g_return_if_fail (journal != NULL);
   journal->error_func = func;
   journal->error_data = user_data;
+}
+
+void
+sr_journal_set_health_func (SrJournal *journal, SrJournalHealthFunc func, gpointer user_data)
+{
+  g_return_if_fail (journal != NULL);
+  journal->health_func = func;
+  journal->health_data = user_data;
+}
+
+gboolean
+sr_journal_is_healthy (SrJournal *journal)
+{
+  g_return_val_if_fail (journal != NULL, FALSE);
+  return journal->failure == NULL;
 }
 
 void
@@ -530,11 +792,56 @@ finalize_stmt (gpointer st)
   sqlite3_finalize (st);
 }
 
+gboolean
+sr_journal_error_needs_operator (const GError *error)
+{
+  return error != NULL && error->domain == SR_JOURNAL_ERROR
+         && (error->code == SR_JOURNAL_ERROR_CORRUPT || error->code == SR_JOURNAL_ERROR_VERSION
+             || error->code == SR_JOURNAL_ERROR_MISSING || error->code == SR_JOURNAL_ERROR_READ_ONLY);
+}
+
+gboolean
+sr_journal_is_new (const char *path)
+{
+  GStatBuf st;
+  g_return_val_if_fail (path != NULL, FALSE);
+  if (g_stat (path, &st) != 0)
+    return errno == ENOENT;
+  /* SQLite takes an empty file for a new database; a WAL beside it holds data */
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  return st.st_size == 0 && g_stat (wal, &st) != 0;
+}
+
+static SrJournal *open_journal (const char *path, SrJournalOpenFlags flags, GError **error);
+
 SrJournal *
 sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  GError *local = NULL;
+  SrJournal *j = open_journal (path, flags, &local);
+  if (j == NULL && g_error_matches (local, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_CORRUPT))
+    {
+      /* never a silent fresh start: the rows of claimed messages are in it */
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_CORRUPT,
+                   _("%s. The journal is damaged: stop here, move %s aside (with any "
+                     "journal.db-wal and journal.db-shm beside it) and keep it, restore the last "
+                     "backup if there is one, and start again; see \"DAMAGED OR MISSING JOURNAL\" "
+                     "in sms-router(1)."),
+                   local->message, path);
+      g_error_free (local);
+      return NULL;
+    }
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return j;
+}
+
+static SrJournal *
+open_journal (const char *path, SrJournalOpenFlags flags, GError **error)
+{
 
   g_autoptr (SrJournal) j = g_new0 (SrJournal, 1);
   j->path = g_strdup (path);
@@ -548,6 +855,7 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
   g_queue_init (&j->waiting);
   g_queue_init (&j->ready);
   g_queue_init (&j->errors);
+  sr_journal_redo_init (j);
 
   /* memory statistics cost a global mutex on every allocation; we never read
    * them.  Only possible before SQLite is initialised: later calls fail harmlessly. */
@@ -568,6 +876,17 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
                    j->db ? sqlite3_errmsg (j->db) : sqlite3_errstr (rc));
       return NULL;
     }
+  /* SQLite falls back to reading a file it may not write: the router would
+   * start and never record a thing */
+  if (!j->read_only && sqlite3_db_readonly (j->db, "main") == 1)
+    {
+      g_set_error (error, SR_JOURNAL_ERROR, SR_JOURNAL_ERROR_READ_ONLY,
+                   _("The journal %s can be read but not written (its mode, owner or attributes, "
+                     "or a read-only file system): make it writable for the router's user, then "
+                     "start again (see \"DAMAGED OR MISSING JOURNAL\" in sms-router(1))."),
+                   path);
+      return NULL;
+    }
   sqlite3_busy_timeout (j->db, SR_JOURNAL_BUSY_TIMEOUT_MS);
   sqlite3_commit_hook (j->db, fail_commit_hook, j);
 
@@ -576,7 +895,9 @@ sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error)
   if (!exec_pragma (j, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;"
                        "PRAGMA cache_size = -16000", error))
     return NULL;
-  if (!j->read_only && !exec_pragma (j, "PRAGMA journal_mode = WAL", error))
+  /* journal_size_limit: a WAL that grew past it (a reader held it) is cut
+   * back when it starts over (sr-journal-checkpoint.c keeps it short). */
+  if (!j->read_only && !exec_pragma (j, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 4194304", error))
     return NULL;
   if (!sr_journal_migrate (j, j->read_only, error))
     return NULL;
@@ -594,8 +915,21 @@ sr_journal_close (SrJournal *journal)
 {
   if (journal == NULL)
     return;
-  if (journal->db != NULL && journal->in_txn)
+  if (journal->failure != NULL && !retry_now (journal))
+    {
+      /* the last try failed: what was kept is lost, and everyone waiting
+       * is told so */
+      g_autoptr (GError) cause = g_error_copy (journal->failure);
+      if (journal->in_txn && !sqlite3_get_autocommit (journal->db))
+        sqlite3_exec (journal->db, "ROLLBACK", NULL, NULL, NULL);
+      g_clear_error (&journal->failure);
+      cancel_retry (journal);
+      batch_lost (journal, cause);
+    }
+  else if (journal->db != NULL && journal->in_txn)
     commit (journal, NULL);
+  /* the owner is going away: no word of health from inside its teardown */
+  journal->health_report = FALSE;
   dispatch_all (journal);
   sr_journal_checkpointer_stop (journal);
   cancel_timer (journal);
@@ -614,6 +948,8 @@ sr_journal_close (SrJournal *journal)
         g_warning ("closing the journal %s: %s", journal->path, sqlite3_errstr (rc));
     }
   sr_journal_free_caches (journal);
+  sr_journal_redo_free (journal);
+  g_clear_error (&journal->failure);
   g_main_context_unref (journal->context);
   g_free (journal->path);
   g_free (journal);

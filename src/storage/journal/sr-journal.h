@@ -14,16 +14,25 @@
  * Callbacks run after the commit from the main context (or inside
  * sr_journal_flush), never from inside a write call.
  *
- * If a batch cannot be committed (disk full, I/O error) or SQLite rolls it
- * back, its writes are lost: every when_committed callback waiting for it gets
- * an SR_JOURNAL_ERROR_LOST error, the error callback is told, the in-memory
+ * If a batch cannot be committed because of the storage (disk full, I/O
+ * error, a read-only file, a lock held too long), nothing is lost: its writes
+ * are kept and applied again, the commit is retried with backoff (50 ms
+ * doubling to 2 s), its when_committed callbacks wait for the commit that
+ * succeeds, and the health callback hears of the failure and of the recovery.
+ * Writes meanwhile join the kept batch; those whose outcome depends on the
+ * database (receipts, inbound SMS, blacklist changes, pruning) are refused
+ * while the batch cannot even be applied.  A batch is lost only when the
+ * journal is closed while it still cannot commit, or when SQLite gives it up
+ * for another reason: then every callback waiting for it gets an
+ * SR_JOURNAL_ERROR_LOST error, the error callback is told, the in-memory
  * caches are read back, and the next write starts a new batch.  Ids handed
  * out for lost rows are never handed out again.
  *
  * Durability: WAL with synchronous=NORMAL.  A commit survives a crash of the
  * process (kill -9); a power cut may lose the last commits but never corrupts
  * the file.  The WAL is copied back into the database by a helper thread with
- * its own connection, so commits do not stall on fsync.  Foreign keys are
+ * its own connection, so commits do not stall on fsync, and started over
+ * every 2 MiB or so: it stays under SR_JOURNAL_WAL_BOUND_BYTES.  Foreign keys are
  * declared for readers of the schema but not enforced (a lookup per insert);
  * pruning removes children itself.  Deleted rows are overwritten
  * (secure_delete): pruned personal data does not linger in free pages.
@@ -58,10 +67,15 @@ typedef enum {
   SR_JOURNAL_ERROR_NOT_FOUND,  /* no row with that id */
   SR_JOURNAL_ERROR_LOST,       /* uncommitted writes were rolled back by a failure */
   SR_JOURNAL_ERROR_FAILED,     /* any other database failure */
+  SR_JOURNAL_ERROR_MISSING,    /* no journal, but the spool holds claimed messages */
 } SrJournalError;
 
 /* The schema version this program writes (PRAGMA user_version). */
 #define SR_JOURNAL_SCHEMA_VERSION 1
+
+/* The largest the write-ahead log (journal.db-wal) grows under sustained
+ * load while no reader holds an old snapshot (README: "The journal"). */
+#define SR_JOURNAL_WAL_BOUND_BYTES (6 * 1024 * 1024)
 
 /* A message's place in its life.  Stored as these numbers: never renumber. */
 typedef enum {
@@ -282,7 +296,7 @@ typedef enum {
 /* Called after a commit; error is NULL when everything written before the
  * registration is durable, otherwise those writes were lost. */
 typedef void (*SrJournalCommittedFunc) (SrJournal *journal, const GError *error, gpointer user_data);
-/* Called when a batch could not be committed (writes lost): raise a system alarm. */
+/* Called when a batch was lost: raise a system alarm. */
 typedef void (*SrJournalErrorFunc) (SrJournal *journal, const GError *error, gpointer user_data);
 
 /* ---- open, commit ---------------------------------------------------- */
@@ -290,9 +304,20 @@ typedef void (*SrJournalErrorFunc) (SrJournal *journal, const GError *error, gpo
 /* SPOOL/router/journal.db */
 char *sr_journal_path_for_spool (const char *spool_dir);
 
-/* Opens (creating and migrating as needed) the journal at path. */
+/* Opens (creating and migrating as needed) the journal at path.  A damaged
+ * file (SR_JOURNAL_ERROR_CORRUPT), one of a newer schema
+ * (SR_JOURNAL_ERROR_VERSION) or, for writing, one that can only be read
+ * (SR_JOURNAL_ERROR_READ_ONLY) is refused with what the operator should do. */
 SrJournal *sr_journal_open (const char *path, SrJournalOpenFlags flags, GError **error);
-/* Commits what is pending (errors go to the error callback) and closes. */
+/* TRUE for an error of opening the journal that an operator must resolve
+ * (damaged, newer schema, not writable, missing with claimed messages):
+ * exit status 2. */
+gboolean sr_journal_error_needs_operator (const GError *error);
+/* TRUE when path holds no journal yet (no file, or an empty one): opening it
+ * would start a fresh journal. */
+gboolean sr_journal_is_new (const char *path);
+/* Commits what is pending (one last try after a storage failure; what still
+ * cannot commit is lost, errors go to the error callback) and closes. */
 void sr_journal_close (SrJournal *journal);
 const char *sr_journal_get_path (SrJournal *journal);
 gint sr_journal_get_schema_version (SrJournal *journal);
@@ -307,19 +332,29 @@ void sr_journal_commit_soon (SrJournal *journal);
  * written so far is committed, or with an error if it was lost. */
 void sr_journal_when_committed (SrJournal *journal, SrJournalCommittedFunc func, gpointer user_data);
 void sr_journal_set_error_func (SrJournal *journal, SrJournalErrorFunc func, gpointer user_data);
+/* Called (from the main context) when the journal cannot commit (error: the
+ * failure) and again when it commits again (error NULL).  In between nothing
+ * is lost: writes are kept and the commit is retried with backoff, and
+ * sr_journal_when_committed() callbacks wait for it. */
+typedef void (*SrJournalHealthFunc) (SrJournal *journal, const GError *error, gpointer user_data);
+void sr_journal_set_health_func (SrJournal *journal, SrJournalHealthFunc func, gpointer user_data);
+/* FALSE while a failed commit waits for its retry. */
+gboolean sr_journal_is_healthy (SrJournal *journal);
 /* Batch limits; the defaults are 256 changes and 5 ms. */
 void sr_journal_set_batch (SrJournal *journal, guint max_changes, guint max_delay_ms);
 void sr_journal_get_stats (SrJournal *journal, SrJournalStats *stats);
 /* Reads the in-memory mirrors (blacklist, counts, counters) back from the
  * database: for a reader in another process that wants fresh counts. */
 gboolean sr_journal_reload (SrJournal *journal, GError **error);
-/* Test hook: the next n commits fail as if the disk had failed. */
+/* Test hook: the next n commits are rolled back and their changes dropped,
+ * as a crash before the commit would (SR_JOURNAL_ERROR_LOST). */
 void sr_journal_debug_fail_commits (SrJournal *journal, guint n);
 /* Test hook: limits the database to max_pages pages (a full disk); 0 = no
  * limit.  Returns the limit in effect (never below the current size). */
 guint sr_journal_debug_set_max_pages (SrJournal *journal, guint max_pages);
 /* Test hook: WAL sizes (pages) that wake the checkpoint thread (default
- * 1000) and that make the writer checkpoint itself (default 10000). */
+ * 256) and that make the writer restart the WAL whatever the thread does
+ * (default 1024); the writer restarts it half-way when the thread is idle. */
 void sr_journal_debug_set_checkpoint_pages (SrJournal *journal, guint pages, guint hard_pages);
 
 /* ---- messages and segments -------------------------------------------- */

@@ -49,6 +49,7 @@ sr_error_class_for_error (const GError *error)
       {
       case SR_SPOOL_ERROR_TOO_LARGE:
       case SR_SPOOL_ERROR_NOT_REGULAR:
+      case SR_SPOOL_ERROR_UNREADABLE:
         return SR_ERROR_CLASS_INPUT;
       case SR_SPOOL_ERROR_CLAIMED:
         return SR_ERROR_CLASS_NONE;

@@ -166,11 +166,8 @@ sr_message_set_header (SrMessage *msg, const char *name, const char *value)
   set_header (msg, name, value);
 }
 
-/* Characters that end or break a line for some reader (C0 and C1 controls
- * with DEL: NEL U+0085, the file/group/record separators, vertical tab;
- * the Unicode line and paragraph separators). */
-static gboolean
-is_line_breaking (gunichar c)
+gboolean
+sr_message_char_breaks_line (gunichar c)
 {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
 }
@@ -194,7 +191,7 @@ sr_message_append_header_value (GString *out, const char *s, gssize len)
           p++;
           continue;
         }
-      if (is_line_breaking (c))
+      if (sr_message_char_breaks_line (c))
         g_string_append_c (out, ' ');
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);

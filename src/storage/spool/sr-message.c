@@ -401,11 +401,11 @@ parse_headers (SrMessage *msg, gsize end, GError **error)
         value++;
       while (le > value && is_blank (le[-1]))
         le--;
-      for (const char *c = value; c < le; c++)
-        if ((guchar) *c < 0x20 && *c != '\t')
+      for (const char *c = value; c < le; c = g_utf8_next_char (c))
+        if (*c != '\t' && sr_message_char_breaks_line (g_utf8_get_char (c)))
           {
-            /* A bare CR would end the line for some readers and not for
-             * others: the same file must not mean two things. */
+            /* A bare CR or NEL would end the line for some readers and
+             * not for others: the same file must not mean two things. */
             g_autofree char *quote = excerpt (ls, (gsize) (le - ls));
             for (char *q = quote; *q; q++)
               if ((guchar) *q < 0x20)

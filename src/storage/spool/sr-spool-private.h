@@ -3,6 +3,9 @@
 
 #include "sr-spool.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 /* The folders of one app that get a cached descriptor. */
 typedef enum {
   SR_SPOOL_DIR_OUTBOX_TMP,
@@ -25,6 +28,7 @@ typedef struct {
   char *path;                    /* SPOOL/apps/<app> */
   int app_fd;
   int fds[SR_SPOOL_N_DIRS];
+  uid_t owners[2];               /* who may own its folders: the router, the app folder's owner */
 } SrSpoolApp;
 
 struct _SrSpool {
@@ -55,6 +59,11 @@ gboolean sr_spool_make_top (const char *root, GError **error);
 SrSpoolApp *sr_spool_lookup_app (SrSpool *spool, const char *app, GError **error);
 SrSpoolDir sr_spool_folder_dir (SrSpoolFolder folder);
 gboolean sr_spool_check_name (const char *name, GError **error);
+/* A directory stream over a held folder, with its own read position (a
+ * fresh open of "." relative to the folder's descriptor, never a path). */
+DIR *sr_spool_open_stream (SrSpoolApp *a, SrSpoolDir dir, GError **error);
+/* "a symbolic link", "a FIFO", ... for messages about what an entry is. */
+const char *sr_spool_kind_name (mode_t mode);
 /* Sets an SR_SPOOL_ERROR from errno: "Cannot <action> <dir>/<name>: <strerror>". */
 void sr_spool_set_errno (GError **error, int errsv, const char *action,
                          const SrSpoolApp *app, SrSpoolDir dir, const char *name);

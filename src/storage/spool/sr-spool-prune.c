@@ -1,8 +1,9 @@
 /* sr-spool-prune.c — see sr-spool-prune.h.
  *
- * The folder is read with readdir() and each entry is looked at with
- * fstatat()/unlinkat() relative to the folder's descriptor: no path is built
- * per file, and a folder renamed meanwhile cannot redirect the removal.
+ * The folder is read through the descriptor sr_spool_open() holds (never
+ * by path: a folder an app replaced with a link cannot redirect the
+ * removal), and each entry is looked at with fstatat()/unlinkat() relative
+ * to it, without following links.
  */
 #define G_LOG_DOMAIN "sr-spool"
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "sr-spool-prune.h"
+#include "sr-spool-private.h"
 
 struct _SrSpoolPrune {
   DIR *dir;
@@ -30,15 +32,17 @@ sr_spool_prune_open (SrSpool *spool, const char *app, SrSpoolFolder folder, gint
   g_return_val_if_fail (folder == SR_SPOOL_SENT || folder == SR_SPOOL_DEAD
                         || folder == SR_SPOOL_RECEIPTS_NEW || folder == SR_SPOOL_RECEIPTS_CUR, NULL);
 
-  g_autofree char *path = sr_spool_get_path (spool, app, folder, NULL);
-  DIR *dir = opendir (path);
+  SrSpoolApp *a = sr_spool_lookup_app (spool, app, error);
+  if (a == NULL)
+    return NULL;
+  SrSpoolDir d = sr_spool_folder_dir (folder);
+  DIR *dir = sr_spool_open_stream (a, d, error);
   if (dir == NULL)
     {
-      int saved = errno;
-      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO, _("Cannot open folder %s to prune it: %s"),
-                   path, g_strerror (saved));
+      g_prefix_error (error, _("Cannot prune: "));
       return NULL;
     }
+  g_autofree char *path = g_build_filename (a->path, sr_spool_dir_names[d], NULL);
   SrSpoolPrune *prune = g_new0 (SrSpoolPrune, 1);
   prune->dir = dir;
   prune->path = g_steal_pointer (&path);
@@ -80,7 +84,9 @@ sr_spool_prune_step (SrSpoolPrune *prune, guint max, guint64 *removed, GError **
                        prune->path, de->d_name, g_strerror (saved));
           return -1;
         }
-      if (!S_ISREG (st.st_mode))
+      /* Links, FIFOs and sockets are dead letters too (an app dropped them
+       * into its outbox): unlinkat() removes the entry, never a target. */
+      if (S_ISDIR (st.st_mode))
         continue;
       gint64 mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
       if (mtime >= prune->before)

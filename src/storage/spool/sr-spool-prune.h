@@ -19,9 +19,10 @@ typedef struct _SrSpoolPrune SrSpoolPrune;
  * SR_SPOOL_SENT, SR_SPOOL_DEAD, SR_SPOOL_RECEIPTS_NEW or SR_SPOOL_RECEIPTS_CUR. */
 SrSpoolPrune *sr_spool_prune_open (SrSpool *spool, const char *app, SrSpoolFolder folder,
                                    gint64 before, GError **error);
-/* Looks at up to @max entries and removes the old regular files among them
- * (dot-files, which are writes in progress, and anything not a regular file
- * are left alone), adding their number to *@removed.  Returns 1 when more
+/* Looks at up to @max entries and removes the old ones among them (the
+ * entry itself: a link is removed, not its target; dot-files, which are
+ * writes in progress, and folders are left alone), adding their number to
+ * *@removed.  Returns 1 when more
  * entries remain, 0 when the folder is done, -1 on an error (the walk is
  * over; files removed so far are counted). */
 gint sr_spool_prune_step (SrSpoolPrune *prune, guint max, guint64 *removed, GError **error);

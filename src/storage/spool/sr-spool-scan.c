@@ -25,8 +25,8 @@ struct _SrSpoolScan {
   gboolean done;
 };
 
-static DIR *
-open_stream (SrSpoolApp *a, SrSpoolDir dir, GError **error)
+DIR *
+sr_spool_open_stream (SrSpoolApp *a, SrSpoolDir dir, GError **error)
 {
   /* A fresh open file description: a dup() would share the read position
    * with every other scan of the same folder. */
@@ -60,7 +60,7 @@ sr_spool_scan_new (SrSpool *spool, const char *app, SrSpoolFolder folder,
   if ((a = sr_spool_lookup_app (spool, app, error)) == NULL)
     return NULL;
   dir = sr_spool_folder_dir (folder);
-  if ((d = open_stream (a, dir, error)) == NULL)
+  if ((d = sr_spool_open_stream (a, dir, error)) == NULL)
     return NULL;
   scan = g_new0 (SrSpoolScan, 1);
   scan->dir = d;
@@ -80,10 +80,10 @@ next_entry (DIR *d)
       de = readdir (d);
       if (de == NULL)
         return NULL;
-      /* Dot files are temporaries (ours and the apps'); "." and ".." too. */
+      /* Dot files are temporaries (ours and the apps'); "." and ".." too.
+       * Anything else is listed, links, FIFOs and folders included: the
+       * router claims and dead-letters them without opening them. */
       if (de->d_name[0] == '.')
-        continue;
-      if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
         continue;
       return de;
     }
@@ -158,7 +158,7 @@ sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder)
   g_return_val_if_fail (spool != NULL && app != NULL, FALSE);
   if ((a = sr_spool_lookup_app (spool, app, NULL)) == NULL)
     return FALSE;
-  if ((d = open_stream (a, sr_spool_folder_dir (folder), NULL)) == NULL)
+  if ((d = sr_spool_open_stream (a, sr_spool_folder_dir (folder), NULL)) == NULL)
     return FALSE;
   found = next_entry (d) != NULL;
   closedir (d);
@@ -169,7 +169,7 @@ sr_spool_has_files (SrSpool *spool, const char *app, SrSpoolFolder folder)
 static gint
 clean_dir (SrSpoolApp *a, SrSpoolDir dir, gint64 older_than, GError **error)
 {
-  DIR *d = open_stream (a, dir, error);
+  DIR *d = sr_spool_open_stream (a, dir, error);
   struct dirent *de;
   gint removed = 0;
 
@@ -178,17 +178,17 @@ clean_dir (SrSpoolApp *a, SrSpoolDir dir, gint64 older_than, GError **error)
   while ((errno = 0, de = readdir (d)) != NULL)
     {
       gboolean stale;
+      struct stat st;
 
       if (g_str_equal (de->d_name, ".") || g_str_equal (de->d_name, ".."))
         continue;
-      if (older_than < 0)
-        stale = g_str_has_prefix (de->d_name, SR_SPOOL_FINISH_PREFIX);
-      else
-        {
-          struct stat st;
-          stale = fstatat (a->fds[dir], de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-                  && !S_ISDIR (st.st_mode) && (gint64) st.st_mtime < older_than;
-        }
+      if (older_than < 0 && !g_str_has_prefix (de->d_name, SR_SPOOL_FINISH_PREFIX))
+        continue;
+      /* A folder (an app may make one under any name) is left alone: it is
+       * no leftover of ours, and must not stop the cleaning of the others. */
+      stale = fstatat (a->fds[dir], de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+              && !S_ISDIR (st.st_mode)
+              && (older_than < 0 || (gint64) st.st_mtime < older_than);
       if (!stale)
         continue;
       if (unlinkat (a->fds[dir], de->d_name, 0) == 0)

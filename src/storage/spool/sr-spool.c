@@ -43,11 +43,24 @@ const char *const sr_spool_dir_names[SR_SPOOL_N_DIRS] = {
   [SR_SPOOL_DIR_INBOX_CUR] = "inbox/cur",
 };
 
-/* Folders created under apps/<app>, parents first. */
-static const char *const app_tree[] = {
-  "outbox", "outbox/tmp", "outbox/new", "outbox/cur", "sent", "dead",
-  "receipts", "receipts/tmp", "receipts/new", "receipts/cur",
-  "inbox", "inbox/tmp", "inbox/new", "inbox/cur",
+/* Where each cached folder sits: its parent below apps/<app> (NULL: the
+ * app folder itself) and its own name.  Folders are opened one component at
+ * a time, each with O_NOFOLLOW, so no link anywhere in the tree is followed. */
+static const struct {
+  const char *parent;
+  const char *name;
+} app_tree[SR_SPOOL_N_DIRS] = {
+  [SR_SPOOL_DIR_OUTBOX_TMP] = { "outbox", "tmp" },
+  [SR_SPOOL_DIR_OUTBOX_NEW] = { "outbox", "new" },
+  [SR_SPOOL_DIR_OUTBOX_CUR] = { "outbox", "cur" },
+  [SR_SPOOL_DIR_SENT] = { NULL, "sent" },
+  [SR_SPOOL_DIR_DEAD] = { NULL, "dead" },
+  [SR_SPOOL_DIR_RECEIPTS_TMP] = { "receipts", "tmp" },
+  [SR_SPOOL_DIR_RECEIPTS_NEW] = { "receipts", "new" },
+  [SR_SPOOL_DIR_RECEIPTS_CUR] = { "receipts", "cur" },
+  [SR_SPOOL_DIR_INBOX_TMP] = { "inbox", "tmp" },
+  [SR_SPOOL_DIR_INBOX_NEW] = { "inbox", "new" },
+  [SR_SPOOL_DIR_INBOX_CUR] = { "inbox", "cur" },
 };
 
 SrSpoolDir
@@ -113,66 +126,179 @@ app_free (SrSpoolApp *app)
   g_free (app);
 }
 
-/* mkdir with @mode exactly (not reduced by the umask) if it is created here. */
-static gboolean
-make_dir (int dirfd, const char *rel, const char *shown, mode_t mode, GError **error)
+const char *
+sr_spool_kind_name (mode_t mode)
 {
-  if (mkdirat (dirfd, rel, mode) == 0)
-    {
-      if (fchmodat (dirfd, rel, mode, 0) < 0)
-        {
-          int errsv = errno;
-          g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
-                       _("Cannot set the permissions of %s: %s"), shown, g_strerror (errsv));
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (errno == EEXIST)
-    return TRUE;
-  {
-    int errsv = errno;
-    g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
-                 _("Cannot create the spool folder %s: %s"), shown, g_strerror (errsv));
-  }
-  return FALSE;
+  if (S_ISLNK (mode))
+    return _("a symbolic link");
+  if (S_ISFIFO (mode))
+    return _("a FIFO");
+  if (S_ISDIR (mode))
+    return _("a directory");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device");
+  return _("a regular file");
 }
 
+/* Creates @rel below @parent_fd if it is missing (with @mode exactly, not
+ * reduced by the umask) and opens it without following a link.  An entry
+ * that is not a real folder, or (when @n_owners > 0) is owned by a user not
+ * in @owners, is refused: an app that replaced one of its folders with a
+ * link, or with another app's folder, must not make the router send as that
+ * app, read its messages or delete its files.  *@st (optional) receives the
+ * folder's status. */
+static int
+open_folder (int parent_fd, const char *rel, const char *shown, mode_t mode,
+             const uid_t *owners, guint n_owners, struct stat *st_out, GError **error)
+{
+  gboolean created = FALSE;
+  struct stat st;
+  int fd;
+
+  if (mkdirat (parent_fd, rel, mode) == 0)
+    created = TRUE;
+  else if (errno != EEXIST)
+    {
+      int errsv = errno;
+      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
+                   _("Cannot create the spool folder %s: %s"), shown, g_strerror (errsv));
+      return -1;
+    }
+  fd = openat (parent_fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      if ((errsv == ELOOP || errsv == ENOTDIR)
+          && fstatat (parent_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNSAFE_FOLDER,
+                     _("Refusing the spool folder %s: it is %s, not a folder. "
+                       "Replace it with a real folder (the router never follows links in the spool)."),
+                     shown, sr_spool_kind_name (st.st_mode));
+      else
+        g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
+                     _("Cannot open the spool folder %s: %s"), shown, g_strerror (errsv));
+      return -1;
+    }
+  if (fstat (fd, &st) < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
+                   _("Cannot examine the spool folder %s: %s"), shown, g_strerror (errsv));
+      close (fd);
+      return -1;
+    }
+  if (n_owners > 0)
+    {
+      gboolean ok = FALSE;
+      for (guint i = 0; i < n_owners; i++)
+        ok = ok || st.st_uid == owners[i];
+      if (!ok)
+        {
+          g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNSAFE_FOLDER,
+                       _("Refusing the spool folder %s: it belongs to user %u, but only the "
+                         "router's user (%u) or the owner of the app folder (%u) may own it."),
+                       shown, (guint) st.st_uid, (guint) owners[0],
+                       (guint) owners[n_owners - 1]);
+          close (fd);
+          return -1;
+        }
+    }
+  if (created && fchmod (fd, mode) < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
+                   _("Cannot set the permissions of %s: %s"), shown, g_strerror (errsv));
+      close (fd);
+      return -1;
+    }
+  if (st_out)
+    *st_out = st;
+  return fd;
+}
+
+/* The spool root is the operator's choice (a link there is theirs); its
+ * apps/ and router/ are opened without following a link like every folder
+ * below them. */
 gboolean
 sr_spool_make_top (const char *root, GError **error)
 {
   g_autofree char *parent = g_path_get_dirname (root);
-  if (g_mkdir_with_parents (parent, 0755) < 0)
+  if (g_mkdir_with_parents (parent, 0755) < 0
+      || (mkdir (root, SR_SPOOL_TOP_MODE) == 0 ? chmod (root, SR_SPOOL_TOP_MODE) < 0
+                                               : errno != EEXIST))
     {
       int errsv = errno;
       g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
                    _("Cannot create the spool %s: %s"), root, g_strerror (errsv));
       return FALSE;
     }
-  g_autofree char *apps = g_build_filename (root, "apps", NULL);
-  g_autofree char *router = g_build_filename (root, "router", NULL);
-  return make_dir (AT_FDCWD, root, root, SR_SPOOL_TOP_MODE, error)
-         && make_dir (AT_FDCWD, apps, apps, SR_SPOOL_TOP_MODE, error)
-         && make_dir (AT_FDCWD, router, router, SR_SPOOL_TOP_MODE, error);
+  const char *const tops[] = { "apps", "router" };
+  for (guint i = 0; i < G_N_ELEMENTS (tops); i++)
+    {
+      g_autofree char *path = g_build_filename (root, tops[i], NULL);
+      int fd = open_folder (AT_FDCWD, path, path, SR_SPOOL_TOP_MODE, NULL, 0, NULL, error);
+      if (fd < 0)
+        return FALSE;
+      close (fd);
+    }
+  return TRUE;
 }
 
+/* Opens (creating it if missing) folder @dir of @app, one component at a
+ * time from the app folder. */
 static int
-open_dir (int dirfd, const char *rel, const char *shown, GError **error)
+open_app_dir (SrSpoolApp *app, SrSpoolDir dir, GError **error)
 {
-  int fd = openat (dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
+  g_autofree char *shown = g_build_filename (app->path, sr_spool_dir_names[dir], NULL);
+  int parent_fd = -1, fd;
+
+  if (app_tree[dir].parent != NULL)
     {
-      int errsv = errno;
-      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO,
-                   _("Cannot open the spool folder %s: %s"), shown, g_strerror (errsv));
+      g_autofree char *parent_shown = g_build_filename (app->path, app_tree[dir].parent, NULL);
+      parent_fd = open_folder (app->app_fd, app_tree[dir].parent, parent_shown, SR_SPOOL_APP_MODE,
+                               app->owners, G_N_ELEMENTS (app->owners), NULL, error);
+      if (parent_fd < 0)
+        return -1;
     }
+  fd = open_folder (parent_fd >= 0 ? parent_fd : app->app_fd, app_tree[dir].name, shown, SR_SPOOL_APP_MODE,
+                    app->owners, G_N_ELEMENTS (app->owners), NULL, error);
+  if (parent_fd >= 0)
+    close (parent_fd);
   return fd;
+}
+
+/* A held folder that was removed (an operator or the app deleted and made
+ * it again) is opened again, with the same checks, under the same
+ * descriptor number: dup2() swaps it atomically for the other threads.
+ * TRUE if the folder was opened again. */
+static gboolean
+reopen_if_removed (SrSpoolApp *a, SrSpoolDir dir, GError **error)
+{
+  struct stat st;
+  int fd;
+
+  if (fstat (a->fds[dir], &st) < 0 || st.st_nlink > 0)
+    return FALSE;
+  fd = open_app_dir (a, dir, error);
+  if (fd < 0)
+    return FALSE;
+  if (dup2 (fd, a->fds[dir]) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("open"), a, dir, NULL);
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
 }
 
 static SrSpoolApp *
 app_open (int apps_fd, const char *apps_path, const char *name, GError **error)
 {
   SrSpoolApp *app = g_new0 (SrSpoolApp, 1);
+  struct stat st;
 
   app->name = g_strdup (name);
   app->path = g_build_filename (apps_path, name, NULL);
@@ -180,21 +306,16 @@ app_open (int apps_fd, const char *apps_path, const char *name, GError **error)
   for (guint i = 0; i < SR_SPOOL_N_DIRS; i++)
     app->fds[i] = -1;
 
-  if (!make_dir (apps_fd, name, app->path, SR_SPOOL_APP_MODE, error)
-      || (app->app_fd = open_dir (apps_fd, name, app->path, error)) < 0)
+  app->app_fd = open_folder (apps_fd, name, app->path, SR_SPOOL_APP_MODE, NULL, 0, &st, error);
+  if (app->app_fd < 0)
     goto fail;
-  for (guint i = 0; i < G_N_ELEMENTS (app_tree); i++)
-    {
-      g_autofree char *shown = g_build_filename (app->path, app_tree[i], NULL);
-      if (!make_dir (app->app_fd, app_tree[i], shown, SR_SPOOL_APP_MODE, error))
-        goto fail;
-    }
+  /* The folders below belong to the router or to whoever the operator gave
+   * the app folder to: another owner means a folder of someone else. */
+  app->owners[0] = geteuid ();
+  app->owners[1] = st.st_uid;
   for (guint i = 0; i < SR_SPOOL_N_DIRS; i++)
-    {
-      g_autofree char *shown = g_build_filename (app->path, sr_spool_dir_names[i], NULL);
-      if ((app->fds[i] = open_dir (app->app_fd, sr_spool_dir_names[i], shown, error)) < 0)
-        goto fail;
-    }
+    if ((app->fds[i] = open_app_dir (app, i, error)) < 0)
+      goto fail;
   return app;
 
 fail:
@@ -223,7 +344,7 @@ sr_spool_open (const char *root, const char *const *apps, GError **error)
   apps_path = g_build_filename (root, "apps", NULL);
   if (!sr_spool_make_top (root, error))
     return NULL;
-  apps_fd = open_dir (AT_FDCWD, apps_path, apps_path, error);
+  apps_fd = open_folder (AT_FDCWD, apps_path, apps_path, SR_SPOOL_TOP_MODE, NULL, 0, NULL, error);
   if (apps_fd < 0)
     return NULL;
 
@@ -395,54 +516,86 @@ rename_noreplace (int from_fd, const char *from, int to_fd, const char *to)
   return 0;
 }
 
+/* Creates @dir/@name (never an existing entry: no link followed, no FIFO
+ * opened) and writes @data into it.  Returns 1 when written, 0 when the
+ * name exists (nothing done, errno EEXIST), -1 with @error set. */
+static int
+create_file (SrSpoolApp *a, SrSpoolDir dir, const char *name, const void *data, gsize len,
+             SrSpoolFlags flags, GError **error)
+{
+  int fd = openat (a->fds[dir], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+
+  if (fd < 0 && errno == ENOENT)
+    {
+      if (!reopen_if_removed (a, dir, error))
+        {
+          if (error == NULL || *error == NULL)
+            sr_spool_set_errno (error, ENOENT, _("create"), a, dir, name);
+          return -1;
+        }
+      fd = openat (a->fds[dir], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+    }
+  if (fd < 0)
+    {
+      if (errno == EEXIST)
+        return 0;
+      sr_spool_set_errno (error, errno, _("create"), a, dir, name);
+      return -1;
+    }
+  if (!write_all (fd, data, len) || ((flags & SR_SPOOL_FSYNC) && fsync (fd) < 0))
+    {
+      sr_spool_set_errno (error, errno, _("write"), a, dir, name);
+      close (fd);
+      unlinkat (a->fds[dir], name, 0);
+      return -1;
+    }
+  if (close (fd) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("write"), a, dir, name);
+      unlinkat (a->fds[dir], name, 0);
+      return -1;
+    }
+  return 1;
+}
+
+static const SrSpoolDir box_tmp_dirs[] = {
+  [SR_SPOOL_BOX_OUTBOX] = SR_SPOOL_DIR_OUTBOX_TMP,
+  [SR_SPOOL_BOX_RECEIPTS] = SR_SPOOL_DIR_RECEIPTS_TMP,
+  [SR_SPOOL_BOX_INBOX] = SR_SPOOL_DIR_INBOX_TMP,
+};
+
 gboolean
 sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
                   const void *data, gsize len, SrSpoolFlags flags,
                   char **name_out, GError **error)
 {
-  static const SrSpoolDir tmp_dirs[] = {
-    [SR_SPOOL_BOX_OUTBOX] = SR_SPOOL_DIR_OUTBOX_TMP,
-    [SR_SPOOL_BOX_RECEIPTS] = SR_SPOOL_DIR_RECEIPTS_TMP,
-    [SR_SPOOL_BOX_INBOX] = SR_SPOOL_DIR_INBOX_TMP,
-  };
   SrSpoolApp *a;
   SrSpoolDir tmp_dir, new_dir;
   g_autofree char *name = NULL;
   g_autofree char *final = NULL;
-  int fd = -1;
+  int created = 0;
 
   g_return_val_if_fail (spool != NULL && app != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail ((guint) box < G_N_ELEMENTS (tmp_dirs), FALSE);
+  g_return_val_if_fail ((guint) box < G_N_ELEMENTS (box_tmp_dirs), FALSE);
 
   if ((a = sr_spool_lookup_app (spool, app, error)) == NULL)
     return FALSE;
-  tmp_dir = tmp_dirs[box];
+  tmp_dir = box_tmp_dirs[box];
   new_dir = tmp_dir + 1;   /* tmp, new, cur follow each other */
 
-  for (guint attempt = 0; fd < 0; attempt++)
+  for (guint attempt = 0; created == 0; attempt++)
     {
       g_free (name);
       name = sr_spool_unique_name ();
-      fd = openat (a->fds[tmp_dir], name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
-      if (fd < 0 && (errno != EEXIST || attempt >= 10))
+      created = create_file (a, tmp_dir, name, data, len, flags, error);
+      if (created < 0)
+        return FALSE;
+      if (created == 0 && attempt >= 10)
         {
-          sr_spool_set_errno (error, errno, _("create"), a, tmp_dir, name);
+          sr_spool_set_errno (error, EEXIST, _("create"), a, tmp_dir, name);
           return FALSE;
         }
-    }
-  if (!write_all (fd, data, len) || ((flags & SR_SPOOL_FSYNC) && fsync (fd) < 0))
-    {
-      sr_spool_set_errno (error, errno, _("write"), a, tmp_dir, name);
-      close (fd);
-      unlinkat (a->fds[tmp_dir], name, 0);
-      return FALSE;
-    }
-  if (close (fd) < 0)
-    {
-      sr_spool_set_errno (error, errno, _("write"), a, tmp_dir, name);
-      unlinkat (a->fds[tmp_dir], name, 0);
-      return FALSE;
     }
 
   final = g_strdup (name);
@@ -470,6 +623,61 @@ sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
 }
 
 gboolean
+sr_spool_deliver_named (SrSpool *spool, const char *app, SrSpoolBox box, const char *name,
+                        const void *data, gsize len, SrSpoolFlags flags, GError **error)
+{
+  SrSpoolApp *a;
+  SrSpoolDir tmp_dir, new_dir, cur_dir;
+  struct stat st;
+  int created;
+
+  g_return_val_if_fail (spool != NULL && app != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail ((guint) box < G_N_ELEMENTS (box_tmp_dirs), FALSE);
+
+  if (!sr_spool_check_name (name, error) || (a = sr_spool_lookup_app (spool, app, error)) == NULL)
+    return FALSE;
+  tmp_dir = box_tmp_dirs[box];
+  new_dir = tmp_dir + 1;
+  cur_dir = tmp_dir + 2;
+
+  /* Delivered before a crash (the app may have moved it to cur/ already). */
+  if (fstatat (a->fds[new_dir], name, &st, AT_SYMLINK_NOFOLLOW) == 0
+      || fstatat (a->fds[cur_dir], name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return TRUE;
+  created = create_file (a, tmp_dir, name, data, len, flags, error);
+  if (created == 0)
+    {
+      /* Half written before a crash (or planted): the name is ours. */
+      if (unlinkat (a->fds[tmp_dir], name, 0) < 0 && errno != ENOENT)
+        {
+          sr_spool_set_errno (error, errno, _("remove"), a, tmp_dir, name);
+          return FALSE;
+        }
+      created = create_file (a, tmp_dir, name, data, len, flags, error);
+      if (created == 0)
+        sr_spool_set_errno (error, EEXIST, _("create"), a, tmp_dir, name);
+    }
+  if (created <= 0)
+    return FALSE;
+  if (rename_noreplace (a->fds[tmp_dir], name, a->fds[new_dir], name) < 0)
+    {
+      int errsv = errno;
+      unlinkat (a->fds[tmp_dir], name, 0);
+      if (errsv == EEXIST)
+        return TRUE;
+      sr_spool_set_errno (error, errsv, _("move a file into"), a, new_dir, name);
+      return FALSE;
+    }
+  if ((flags & SR_SPOOL_FSYNC) && fsync (a->fds[new_dir]) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("sync the folder"), a, new_dir, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 sr_spool_claim (SrSpool *spool, const char *app, const char *name, GError **error)
 {
   SrSpoolApp *a;
@@ -491,16 +699,47 @@ sr_spool_claim (SrSpool *spool, const char *app, const char *name, GError **erro
   return FALSE;
 }
 
-/* Opens a regular file of @dir for reading; -1 with @error set otherwise. */
+/* Errors about a message file itself name it by its name alone: it is
+ * the message's identity, and the error travels with the file into dead/. */
+static void
+set_not_regular (GError **error, const char *name, mode_t mode)
+{
+  g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_NOT_REGULAR,
+               _("The file %s is %s, not a regular file: the router does not open it."),
+               name, sr_spool_kind_name (mode));
+}
+
+/* Opens a regular file of @dir for reading; -1 with @error set otherwise.
+ * Never follows a link, and never blocks: a FIFO is opened without
+ * waiting for a writer and then refused; a socket fails to open. */
 static int
 open_regular (SrSpoolApp *a, SrSpoolDir dir, const char *name, struct stat *st,
               GError **error)
 {
-  int fd = openat (a->fds[dir], name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  int fd = openat (a->fds[dir], name,
+                   O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 
   if (fd < 0)
     {
-      sr_spool_set_errno (error, errno, _("open"), a, dir, name);
+      int errsv = errno;
+
+      if (errsv != ENOENT && fstatat (a->fds[dir], name, st, AT_SYMLINK_NOFOLLOW) == 0)
+        {
+          if (!S_ISREG (st->st_mode))
+            {
+              set_not_regular (error, name, st->st_mode);
+              return -1;
+            }
+          if (errsv == EACCES || errsv == EPERM)
+            {
+              g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNREADABLE,
+                           _("The file %s may not be read by the router (mode %04o, owner %u): %s."),
+                           name, (guint) (st->st_mode & 07777), (guint) st->st_uid,
+                           g_strerror (errsv));
+              return -1;
+            }
+        }
+      sr_spool_set_errno (error, errsv, _("open"), a, dir, name);
       return -1;
     }
   if (fstat (fd, st) < 0)
@@ -511,9 +750,7 @@ open_regular (SrSpoolApp *a, SrSpoolDir dir, const char *name, struct stat *st,
     }
   if (!S_ISREG (st->st_mode))
     {
-      g_autofree char *path = g_build_filename (a->path, sr_spool_dir_names[dir], name, NULL);
-      g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_NOT_REGULAR,
-                   _("%s is not a regular file."), path);
+      set_not_regular (error, name, st->st_mode);
       close (fd);
       return -1;
     }
@@ -591,12 +828,8 @@ read_file (SrSpoolApp *a, SrSpoolDir dir, const char *name, gsize max_size,
 too_large:
   close (fd);
 too_large_closed:
-  {
-    g_autofree char *path = g_build_filename (a->path, sr_spool_dir_names[dir], name, NULL);
-    g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_TOO_LARGE,
-                 _("%s is larger than the limit of %zu bytes."),
-                 path, max_size);
-  }
+  g_set_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_TOO_LARGE,
+               _("The file %s is larger than the limit of %zu bytes."), name, max_size);
   return NULL;
 }
 
@@ -692,6 +925,25 @@ finish_in_place (SrSpoolApp *a, SrSpoolDir dest, const char *name, const char *f
   return 1;
 }
 
+/* Moves a claimed entry the router cannot read (not a regular file, or
+ * not readable by it) into dead/ as it is: a link is renamed, not its
+ * target; a FIFO is never opened.  Its reasons are in the journal only. */
+static gboolean
+finish_as_is (SrSpoolApp *a, const char *name, SrSpoolFlags flags, GError **error)
+{
+  if (renameat (a->fds[SR_SPOOL_DIR_OUTBOX_CUR], name, a->fds[SR_SPOOL_DIR_DEAD], name) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("rename into place"), a, SR_SPOOL_DIR_DEAD, name);
+      return FALSE;
+    }
+  if ((flags & SR_SPOOL_FSYNC) && fsync (a->fds[SR_SPOOL_DIR_DEAD]) < 0)
+    {
+      sr_spool_set_errno (error, errno, _("sync the folder"), a, SR_SPOOL_DIR_DEAD, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 sr_spool_finish (SrSpool *spool, const char *app, const char *name,
                  SrSpoolOutcome outcome, const void *data, gsize len,
@@ -716,10 +968,18 @@ sr_spool_finish (SrSpool *spool, const char *app, const char *name,
     {
       struct stat st;
       gsize n = 0;
+      g_autoptr (GError) local = NULL;
 
-      src = open_regular (a, SR_SPOOL_DIR_OUTBOX_CUR, name, &st, error);
+      src = open_regular (a, SR_SPOOL_DIR_OUTBOX_CUR, name, &st, &local);
+      if (src < 0 && outcome == SR_SPOOL_FINISH_DEAD
+          && (g_error_matches (local, SR_SPOOL_ERROR, SR_SPOOL_ERROR_NOT_REGULAR)
+              || g_error_matches (local, SR_SPOOL_ERROR, SR_SPOOL_ERROR_UNREADABLE)))
+        return finish_as_is (a, name, flags, error);
       if (src < 0)
-        return FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
       chunk = read_fd (src, MIN ((gsize) st.st_size, SR_SPOOL_CHUNK), SR_SPOOL_CHUNK, &n);
       if (chunk == NULL)
         {
@@ -741,8 +1001,18 @@ sr_spool_finish (SrSpool *spool, const char *app, const char *name,
   }
 
   tmp_name = g_strconcat (SR_SPOOL_FINISH_PREFIX, name, NULL);
-  out = openat (a->fds[dest], tmp_name,
-                O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0660);
+  /* The temporary is always a new file: an entry of that name (a crash's
+   * leftover, or a FIFO or link an app put there) is removed, never opened,
+   * so nothing the app controls can block this thread or redirect a write. */
+  for (guint attempt = 0;; attempt++)
+    {
+      out = openat (a->fds[dest], tmp_name,
+                    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0660);
+      if (out >= 0 || errno != EEXIST || attempt >= 2)
+        break;
+      if (unlinkat (a->fds[dest], tmp_name, 0) < 0 && errno != ENOENT)
+        break;
+    }
   if (out < 0)
     {
       sr_spool_set_errno (error, errno, _("create"), a, dest, tmp_name);

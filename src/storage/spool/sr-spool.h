@@ -14,6 +14,14 @@
  * The hot path works on directory descriptors opened once (openat, renameat,
  * unlinkat).  Nothing here fsyncs unless asked: the journal is the durable
  * record of the router; `sms-router send` asks with SR_SPOOL_FSYNC.
+ *
+ * An app may write its own folder, so every folder from apps/ down is opened
+ * one name at a time with O_NOFOLLOW and checked: a real folder, owned by
+ * the router's user or by the owner of apps/<app> (whoever the operator gave
+ * the app folder to).  Everything after that goes through the descriptors
+ * held from then on, never a path: a link swapped in later is not followed.
+ * Nothing an app names is opened in a way that could block (FIFOs) or
+ * follow a link; temporaries are always created anew (O_EXCL).
  */
 #pragma once
 
@@ -35,6 +43,8 @@ typedef enum {
   SR_SPOOL_ERROR_TOO_LARGE,     /* the file is over the size limit */
   SR_SPOOL_ERROR_NOT_REGULAR,   /* a symlink, directory or device where a file should be */
   SR_SPOOL_ERROR_LOCKED,        /* another process holds SPOOL/router/lock */
+  SR_SPOOL_ERROR_UNSAFE_FOLDER, /* a spool folder that is a link, not a folder, or someone else's */
+  SR_SPOOL_ERROR_UNREADABLE,    /* the router may not read the file (its mode or owner) */
 } SrSpoolError;
 
 /* The maildir boxes something can be delivered into (tmp/, then new/). */
@@ -73,7 +83,9 @@ typedef enum {
 typedef struct _SrSpool SrSpool;
 
 /* Opens SPOOL, creating the tree for each app (apps/<app> folders mode 0770
- * when created here; existing modes are the operator's and are left alone). */
+ * when created here; existing modes are the operator's and are left alone).
+ * SR_SPOOL_ERROR_UNSAFE_FOLDER, naming the folder, if one is a link, not a
+ * folder, or owned by someone else (see above). */
 SrSpool *sr_spool_open (const char *root, const char *const *apps, GError **error);
 void sr_spool_free (SrSpool *spool);
 const char *sr_spool_get_root (const SrSpool *spool);
@@ -91,6 +103,14 @@ char *sr_spool_unique_name (void);
 gboolean sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
                            const void *data, gsize len, SrSpoolFlags flags,
                            char **name, GError **error);
+
+/* Writes @data to <box>/tmp/@name and renames it into <box>/new/@name, for
+ * writers whose name must be the same after a crash (inbound messages).
+ * Nothing is written, and TRUE returned, when <box>/new/ or <box>/cur/
+ * already holds @name: it was delivered before. */
+gboolean sr_spool_deliver_named (SrSpool *spool, const char *app, SrSpoolBox box,
+                                 const char *name, const void *data, gsize len,
+                                 SrSpoolFlags flags, GError **error);
 
 /* Moves outbox/new/NAME to outbox/cur/NAME.  SR_SPOOL_ERROR_CLAIMED if it is
  * gone (someone else claimed it, or the app took it back). */
@@ -111,7 +131,10 @@ GBytes *sr_spool_read (SrSpool *spool, const char *app, SrSpoolFolder folder,
  * or when the router may not write the app's file, it is copied (a
  * temporary dot-file in the destination, then rename) and outbox/cur/NAME
  * removed.  @data/@len: the whole file's bytes if the caller has them
- * (saves a read); NULL to read the file (any size, streamed). */
+ * (saves a read); NULL to read the file (any size, streamed).  A dead
+ * letter given as NULL that is not a regular file (a link, FIFO, socket,
+ * directory) or that the router may not read moves into dead/ as it is,
+ * without @extra_headers: it is never opened or followed. */
 gboolean sr_spool_finish (SrSpool *spool, const char *app, const char *name,
                           SrSpoolOutcome outcome, const void *data, gsize len,
                           const char *const *extra_headers, SrSpoolFlags flags,
@@ -139,7 +162,9 @@ typedef struct _SrSpoolScan SrSpoolScan;
 SrSpoolScan *sr_spool_scan_new (SrSpool *spool, const char *app,
                                 SrSpoolFolder folder, GError **error);
 /* Appends up to @max names (g_free'd by the array) to @names, skipping dot
- * files and anything but regular files.  Returns FALSE on error; no names
+ * files.  Entries that are not regular files are listed too: whatever an
+ * app drops into its outbox is the router's to dead-letter, never to leave
+ * there silently.  Returns FALSE on error; no names
  * appended and TRUE means the listing is complete. */
 gboolean sr_spool_scan_next (SrSpoolScan *scan, GPtrArray *names, guint max,
                              GError **error);
