@@ -9,9 +9,11 @@
 #define G_LOG_DOMAIN "sms-router"
 
 #include "sr-build-config.h"
+#include "sr-broker.h"
 #include "sr-cli.h"
 #include "sr-config.h"
 #include "sr-console-remote.h"
+#include "sr-http.h"
 #include "sr-router.h"
 
 #include <errno.h>
@@ -25,6 +27,7 @@
 typedef struct {
   GMainLoop *loop;
   SrRouter *router;
+  SrBroker *broker;           /* NULL without [broker] */
   char *config_path;
   char *config_text;          /* the running configuration's file, to report what a reload changes */
   const char *spool;
@@ -123,6 +126,7 @@ on_reload_signal (gpointer user_data)
       g_warning (_("configuration not reloaded, the running one is kept: %s"), error->message);
       return G_SOURCE_CONTINUE;
     }
+  sr_broker_reload_for_router (&d->broker, d->router);
   g_autofree char *changed = changed_groups (d->config_text, text);
   if (changed != NULL)
     g_message (_("configuration reloaded; changed groups: %s"), changed);
@@ -197,6 +201,14 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
   SrConsoleServer *server = sr_console_server_new_for_router (d.router, &server_error);
   if (server == NULL)
     g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
+  /* The HTTP front end is optional: the router runs on without it. */
+  g_autoptr(GError) http_error = NULL;
+  SrHttp *http = sr_http_new (d.router, &http_error);
+  if (http == NULL && http_error != NULL)
+    g_warning (_("the HTTP front end is not running: %s"), http_error->message);
+
+  /* A front end over the spool: when it cannot start, the router still serves the spool. */
+  d.broker = sr_broker_start_for_router (d.router);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);
@@ -209,7 +221,9 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
   g_source_remove (sig_int);
   g_source_remove (sig_hup);
 
+  g_clear_pointer (&http, sr_http_free);
   g_clear_pointer (&server, sr_console_server_free);
+  g_clear_pointer (&d.broker, sr_broker_free);
   sr_router_free (d.router);
   g_main_loop_unref (d.loop);
   if (pidfile != NULL)

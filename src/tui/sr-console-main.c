@@ -9,9 +9,11 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+#include "sr-broker.h"
 #include "sr-console-remote.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
+#include "sr-http.h"
 #include "sr-notify.h"
 
 static FILE *log_file;
@@ -98,14 +100,22 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
       fprintf (stderr, "sms-router: %s\n", error->message);
       return 1;
     }
+  /* The HTTP front end is optional: the console runs on without it. */
+  g_autoptr (GError) http_error = NULL;
+  g_autoptr (SrHttp) http = sr_http_new (router, &http_error);
+  if (http == NULL && http_error != NULL)
+    g_warning (_("the HTTP front end is not running: %s"), http_error->message);
   g_autoptr (SrNotify) notify = sr_notify_new (5000);
   sr_router_set_event_func (router, notify_event, notify);
+  g_autoptr (SrBroker) broker = sr_broker_start_for_router (router);
   g_autoptr (SrConsoleRouterModel) model = sr_console_router_model_new (router, NULL);
   SrConsoleOptions options = { .title = console_title };
   g_autoptr (SrConsole) console = sr_console_new (sr_console_router_model_get (model), &options);
   SrConsoleExit why = sr_console_run (console, &error);
   g_clear_pointer (&console, sr_console_free);
   g_clear_pointer (&model, sr_console_router_model_free);
+  g_clear_pointer (&broker, sr_broker_free);
+  g_clear_pointer (&http, sr_http_free);
   sr_console_stop_router (router, 10000);
   sr_router_set_event_func (router, NULL, NULL);
   if (why == SR_CONSOLE_EXIT_ERROR)

@@ -17,6 +17,9 @@
 
 G_BEGIN_DECLS
 
+/* A loopback TCP port free at the moment (for a server a test starts). */
+guint16 sr_test_free_port (void);
+
 /* A running simulator subprocess. */
 typedef struct _SrTestSim SrTestSim;
 

@@ -148,7 +148,51 @@ static const BadCase bad_cases[] = {
   { "limit", "[policy]\nmax-per-destination-day=-1\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[policy] max-per-destination-day" },
   { "log", "[router]\nlog=syslog2\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'syslog2' is not auto" },
   { "log-relative", "[router]\nlog=router.log\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[router] log: 'router.log'" },
+  { "http-listen", "[http]\nlisten=localhost\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http] listen: 'localhost'" },
+  { "http-port", "[http]\nport=0\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http] port: '0'" },
+  { "http-max-body", "[http]\nmax-body=10\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http] max-body: '10'" },
+  { "http-tls-half", "[http]\ntls-certificate=/c.pem\n[app:a]\n", SR_CONFIG_ERROR_MISSING, "[http] tls-key" },
+  { "http-enabled", "[http]\nenabled=perhaps\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http] enabled: 'perhaps'" },
+  { "http-user-password", "[http-user:u]\napp=a\n[app:a]\n", SR_CONFIG_ERROR_MISSING, "[http-user:u] password: is required" },
+  { "http-user-app", "[http-user:u]\npassword=p\napp=b\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http-user:u] app: 'b'" },
+  { "http-user-allow", "[http-user:u]\npassword=p\nallow-from=10.0.0.0/33\n[app:a]\n", SR_CONFIG_ERROR_INVALID,
+    "[http-user:u] allow-from: '10.0.0.0/33'" },
+  { "http-user-name", "[http-user:a b]\npassword=p\n[app:a]\n", SR_CONFIG_ERROR_INVALID, "[http-user:a b]" },
+  { "app-inbound-url", "[app:a]\ninbound-url=mailto:x@y\n", SR_CONFIG_ERROR_INVALID, "[app:a] inbound-url: 'mailto:x@y'" },
+  { "app-inbound-format", "[app:a]\ninbound-format=xml\n", SR_CONFIG_ERROR_INVALID, "[app:a] inbound-format: 'xml'" },
 };
+
+/* [http] is off unless its group is there; users default to the default app. */
+static void
+test_http (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrConfig) off = sr_config_load_data (minimal, -1, "mem", &error);
+  g_assert_no_error (error);
+  g_assert_false (off->http.enabled);
+  g_assert_cmpuint (off->http.users->len, ==, 0);
+  g_autoptr(SrConfig) c = sr_config_load_data ("[http]\n[http-user:shop]\npassword = pw\n"
+                                               "allow-from = 192.0.2.7;10.0.0.0/8\n"
+                                               "[app:default]\ninbound-url = https://app.example/mo\n"
+                                               "inbound-format = json\n", -1, "mem", &error);
+  g_assert_no_error (error);
+  g_assert_true (c->http.enabled);
+  g_assert_cmpstr (c->http.listen, ==, "127.0.0.1");
+  g_assert_cmpuint (c->http.port, ==, 13013);
+  g_assert_cmpuint (c->http.max_body, ==, 65536);
+  g_assert_cmpuint (c->http.callback_attempts, ==, 10);
+  g_assert_cmpuint (c->http.callback_retry, ==, 5);
+  g_assert_cmpuint (c->http.auth_failures, ==, 5);
+  g_assert_null (c->http.tls_certificate);
+  const SrHttpUserConfig *u = sr_config_find_http_user (c, "shop");
+  g_assert_nonnull (u);
+  g_assert_cmpstr (u->app, ==, "default");
+  g_assert_cmpstr (u->allow_from[1], ==, "10.0.0.0/8");
+  g_assert_null (sr_config_find_http_user (c, "nobody"));
+  const SrAppConfig *app = sr_config_find_app (c, "default");
+  g_assert_cmpstr (app->inbound_url, ==, "https://app.example/mo");
+  g_assert_true (app->inbound_json);
+}
 
 static void
 test_bad (gconstpointer data)
@@ -283,6 +327,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/sample-file", test_sample_file);
   g_test_add_func ("/config/full", test_full);
+  g_test_add_func ("/config/http", test_http);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/config/bad/%s", bad_cases[i].name);

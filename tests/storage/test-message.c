@@ -21,6 +21,8 @@ typedef struct {
 static const ValidCase valid_cases[] = {
   { "minimal", "To: +41791234567\n\nHello\n",
     "+41791234567", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "Hello" },
+  { "tab-in-value", "To: +41791234567\nReference: a\tb\n\nHello\n",
+    "+41791234567", NULL, "a\tb", SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "Hello" },
   { "smstools3-easy", "To: 491721234567\n\nHello, this is the sms.\n",
     "491721234567", NULL, NULL, SR_MESSAGE_ALPHABET_AUTO, 0, 0, -1, "Hello, this is the sms." },
   { "smstools3-complex", "To: 491721234567\nFlash: yes\nAlphabet: ISO\n\nHello Stefan, how are you?\n",
@@ -332,7 +334,7 @@ test_header_value (void)
 {
   static const struct { const char *in; gssize len; const char *out; } cases[] = {
     { "plain", -1, "plain" },
-    { "a\r\nb\tc", -1, "a  b c" },
+    { "a\r\nb\tc", -1, "a  b\tc" },
     { "fs\x1cgs\x1drs\x1evt\x0b" "ff\x0c" "del\x7f" "end", -1, "fs gs rs vt ff del end" },
     { "nel\xc2\x85" "c1\xc2\x9f" "ls\xe2\x80\xa8" "ps\xe2\x80\xa9" "ok\xc2\xa0", -1, "nel c1 ls ps ok\xc2\xa0" },
     { "bad\xff\xfe" "cut\xe2\x80", -1, "bad\\xFF\\xFEcut\\xE2\\x80" },

@@ -231,6 +231,33 @@ test_deliver_boxes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_files (f, "billing", SR_SPOOL_OUTBOX_NEW), ==, 0);
 }
 
+/* SR_SPOOL_KEEP_NAME: the file gets the caller's name, and an existing one
+ * is an error, never another name. */
+static void
+test_deliver_keep_name (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = sr_spool_unique_name ();
+  char *chosen = name;
+  g_assert_true (sr_spool_deliver (f->spool, "iot", SR_SPOOL_BOX_OUTBOX, "To: 1\n\nx\n", 9,
+                                   SR_SPOOL_KEEP_NAME, &chosen, &error));
+  g_assert_no_error (error);
+  g_assert_true (chosen == name);
+  g_autofree char *text = slurp (f, "iot", SR_SPOOL_OUTBOX_NEW, name, NULL);
+  g_assert_cmpstr (text, ==, "To: 1\n\nx\n");
+  g_assert_false (sr_spool_deliver (f->spool, "iot", SR_SPOOL_BOX_OUTBOX, "To: 2\n\ny\n", 9,
+                                    SR_SPOOL_KEEP_NAME, &chosen, &error));
+  g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_IO);
+  g_autoptr (GPtrArray) names = list_all (f, "iot", SR_SPOOL_OUTBOX_NEW);
+  g_assert_cmpuint (names->len, ==, 1);
+  g_autofree char *still = slurp (f, "iot", SR_SPOOL_OUTBOX_NEW, name, NULL);
+  g_assert_cmpstr (still, ==, "To: 1\n\nx\n");
+  g_autofree char *bad = g_strdup ("../escape");
+  g_clear_error (&error);
+  g_assert_false (sr_spool_deliver (f->spool, "iot", SR_SPOOL_BOX_OUTBOX, "x", 1, SR_SPOOL_KEEP_NAME, &bad, &error));
+  g_assert_error (error, SR_SPOOL_ERROR, SR_SPOOL_ERROR_INVALID_NAME);
+}
+
 static void
 test_deliver_claim_finish (Fixture *f, gconstpointer data)
 {
@@ -1015,6 +1042,7 @@ main (int argc, char **argv)
   ADD ("/spool/open-errors", test_open_errors);
   g_test_add_func ("/spool/unique-names", test_unique_names);
   ADD ("/spool/deliver-boxes", test_deliver_boxes);
+  ADD ("/spool/deliver-keep-name", test_deliver_keep_name);
   ADD ("/spool/deliver-claim-finish", test_deliver_claim_finish);
   ADD ("/spool/finish-dead-large", test_finish_dead_large);
   ADD ("/spool/finish-in-place", test_finish_in_place);

@@ -12,6 +12,7 @@
 #include "sr-number.h"
 #include "sr-policy.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static const char *const provider_keys[] = {
 static const char *const app_keys[] = {
   "region", "from", "allow-destinations", "inbound-numbers", "inbound-keywords",
   "inbound-allow", "inbound-deny", "smstools3-compat", "smstools3-settle",
-  "smstools3-empty-limit", NULL
+  "smstools3-empty-limit", "outbox-queue", "inbox-queue", "receipts-queue",
+  "failed-queue", "inbound-url", "inbound-format", NULL
 };
 static const char *const policy_keys[] = {
   "blacklist-countries", "blacklist-numbers", "blacklist-prefixes",
@@ -43,7 +45,16 @@ static const char *const policy_keys[] = {
 };
 static const char *const broker_keys[] = {
   "enabled", "host", "port", "login", "passcode", "vhost", "outbox-queue",
-  "inbox-queue", "receipts-queue", "failed-queue", "app", NULL
+  "inbox-queue", "receipts-queue", "failed-queue", "app", "tls", "tls-verify",
+  "heart-beat", "prefetch", "reconnect-max", NULL
+};
+
+static const char *const http_keys[] = {
+  "enabled", "listen", "port", "tls-certificate", "tls-key", "max-body",
+  "callback-attempts", "callback-retry", "auth-failures", NULL
+};
+static const char *const http_user_keys[] = {
+  "password", "app", "allow-from", NULL
 };
 
 /* Carries the key file and its origin through the readers. */
@@ -280,7 +291,39 @@ app_free (gpointer p)
   g_strfreev (c->inbound_keywords);
   g_strfreev (c->inbound_allow);
   g_strfreev (c->inbound_deny);
+  g_free (c->outbox_queue);
+  g_free (c->inbox_queue);
+  g_free (c->receipts_queue);
+  g_free (c->failed_queue);
+  g_free (c->inbound_url);
   g_free (c);
+}
+
+static void
+http_user_free (gpointer p)
+{
+  SrHttpUserConfig *u = p;
+  g_free (u->name);
+  if (u->password != NULL)
+    explicit_bzero (u->password, strlen (u->password));
+  g_free (u->password);
+  g_free (u->app);
+  g_strfreev (u->allow_from);
+  g_free (u);
+}
+
+/* An http(s) URL with a host: callbacks go nowhere else. */
+static gboolean
+check_http_url (const Reader *r, const char *group, const char *key, const char *value, GError **error)
+{
+  g_autoptr(GUri) uri = value != NULL ? g_uri_parse (value, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (value == NULL)
+    return TRUE;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+      || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, key,
+                 _("'%s' is not an http:// or https:// URL"), value);
+  return TRUE;
 }
 
 static gboolean
@@ -399,6 +442,11 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
   a->inbound_keywords = read_list (r, group, "inbound-keywords");
   a->inbound_allow = read_list (r, group, "inbound-allow");
   a->inbound_deny = read_list (r, group, "inbound-deny");
+  if (!read_string (r, group, "outbox-queue", NULL, &a->outbox_queue, error) ||
+      !read_string (r, group, "inbox-queue", NULL, &a->inbox_queue, error) ||
+      !read_string (r, group, "receipts-queue", NULL, &a->receipts_queue, error) ||
+      !read_string (r, group, "failed-queue", NULL, &a->failed_queue, error))
+    return FALSE;
   if (!check_prefixes (r, group, "allow-destinations", a->allow_destinations, error) ||
       !check_prefixes (r, group, "inbound-numbers", a->inbound_numbers, error) ||
       !check_prefixes (r, group, "inbound-allow", a->inbound_allow, error) ||
@@ -408,6 +456,16 @@ load_app (Reader *r, const char *group, SrConfig *c, GError **error)
     return FALSE;
   READ_UINT (r, group, "smstools3-settle", 1, 0, 3600, a->smstools3_settle, error);
   READ_UINT (r, group, "smstools3-empty-limit", 60, 1, 86400, a->smstools3_empty_limit, error);
+  static const char *const formats[] = { "form", "json", NULL };
+  int format;
+  if (!read_string (r, group, "inbound-url", NULL, &a->inbound_url, error) ||
+      !read_enum (r, group, "inbound-format", formats, 0, &format, error))
+    return FALSE;
+  if (a->inbound_url != NULL && *a->inbound_url == '\0')
+    g_clear_pointer (&a->inbound_url, g_free);
+  if (!check_http_url (r, group, "inbound-url", a->inbound_url, error))
+    return FALSE;
+  a->inbound_json = format == 1;
   warn_unknown_keys (r, group, app_keys);
   return TRUE;
 }
@@ -465,13 +523,71 @@ load_broker (Reader *r, SrConfig *c, GError **error)
       !read_string (r, g, "inbox-queue", "/queue/smsrouter.inbox", &b->inbox_queue, error) ||
       !read_string (r, g, "receipts-queue", "/queue/smsrouter.receipts", &b->receipts_queue, error) ||
       !read_string (r, g, "failed-queue", "/queue/smsrouter.outbox.failed", &b->failed_queue, error) ||
-      !read_string (r, g, "app", NULL, &b->app, error))
+      !read_string (r, g, "app", NULL, &b->app, error) ||
+      !read_bool (r, g, "tls", FALSE, &b->tls, error) ||
+      !read_bool (r, g, "tls-verify", TRUE, &b->tls_verify, error))
     return FALSE;
   READ_UINT (r, g, "port", 61613, 1, 65535, b->port, error);
+  READ_UINT (r, g, "heart-beat", 10000, 0, 3600000, b->heartbeat, error);
+  READ_UINT (r, g, "prefetch", 100, 1, 65535, b->prefetch, error);
+  READ_UINT (r, g, "reconnect-max", 60, 1, 3600, b->reconnect_max, error);
   if (*b->passcode != '\0')
     r->has_secret = TRUE;
   if (present)
     warn_unknown_keys (r, g, broker_keys);
+  return TRUE;
+}
+
+static gboolean
+load_http (Reader *r, SrConfig *c, GError **error)
+{
+  const char *g = "http";
+  SrHttpConfig *h = &c->http;
+  gboolean present = g_key_file_has_group (r->kf, g);
+  if (!read_bool (r, g, "enabled", present, &h->enabled, error) ||
+      !read_string (r, g, "listen", "127.0.0.1", &h->listen, error) ||
+      !read_string (r, g, "tls-certificate", NULL, &h->tls_certificate, error) ||
+      !read_string (r, g, "tls-key", NULL, &h->tls_key, error))
+    return FALSE;
+  READ_UINT (r, g, "port", 13013, 1, 65535, h->port, error);
+  READ_UINT (r, g, "max-body", 65536, 1024, 16 * 1024 * 1024, h->max_body, error);
+  READ_UINT (r, g, "callback-attempts", 10, 1, 1000, h->callback_attempts, error);
+  READ_UINT (r, g, "callback-retry", 5, 1, 3600, h->callback_retry, error);
+  READ_UINT (r, g, "auth-failures", 5, 1, 1000, h->auth_failures, error);
+  g_autoptr(GInetAddress) listen = g_inet_address_new_from_string (h->listen);
+  if (listen == NULL)
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, g, "listen",
+                 _("'%s' is not an IP address such as 127.0.0.1 or ::"), h->listen);
+  if ((h->tls_certificate == NULL || *h->tls_certificate == '\0') != (h->tls_key == NULL || *h->tls_key == '\0'))
+    return fail (error, SR_CONFIG_ERROR_MISSING, r, g, h->tls_key == NULL ? "tls-key" : "tls-certificate",
+                 _("tls-certificate and tls-key go together"));
+  if (present)
+    warn_unknown_keys (r, g, http_keys);
+  return TRUE;
+}
+
+static gboolean
+load_http_user (Reader *r, const char *group, SrConfig *c, GError **error)
+{
+  SrHttpUserConfig *u = g_new0 (SrHttpUserConfig, 1);
+  g_ptr_array_add (c->http.users, u);
+  u->name = g_strdup (group + strlen ("http-user:"));
+  if (!is_plain_name (u->name))
+    return fail (error, SR_CONFIG_ERROR_INVALID, r, group, NULL,
+                 _("user name '%s' may only hold letters, digits, '-', '_' and '.'"), u->name);
+  if (!read_required (r, group, "password", &u->password, error) ||
+      !read_string (r, group, "app", NULL, &u->app, error))
+    return FALSE;
+  r->has_secret = TRUE;
+  u->allow_from = read_list (r, group, "allow-from");
+  for (guint i = 0; u->allow_from[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddressMask) mask = g_inet_address_mask_new_from_string (u->allow_from[i], NULL);
+      if (mask == NULL)
+        return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "allow-from",
+                     _("'%s' is not an address or prefix such as 192.0.2.7 or 10.0.0.0/8"), u->allow_from[i]);
+    }
+  warn_unknown_keys (r, group, http_user_keys);
   return TRUE;
 }
 
@@ -494,10 +610,16 @@ load_groups (Reader *r, SrConfig *c, GError **error)
           if (!load_app (r, g, c, error))
             return FALSE;
         }
-      else if (!g_str_equal (g, "router") && !g_str_equal (g, "policy") && !g_str_equal (g, "broker"))
+      else if (g_str_has_prefix (g, "http-user:"))
+        {
+          if (!load_http_user (r, g, c, error))
+            return FALSE;
+        }
+      else if (!g_str_equal (g, "router") && !g_str_equal (g, "policy") && !g_str_equal (g, "broker")
+               && !g_str_equal (g, "http"))
         g_warning (_("%s: [%s]: unknown group, ignored"), r->origin, g);
     }
-  if (!load_policy (r, c, error) || !load_broker (r, c, error))
+  if (!load_policy (r, c, error) || !load_broker (r, c, error) || !load_http (r, c, error))
     return FALSE;
 
   if (c->apps->len == 0)
@@ -515,6 +637,19 @@ load_groups (Reader *r, SrConfig *c, GError **error)
   if (c->broker.enabled && c->broker.app != NULL && sr_config_find_app (c, c->broker.app) == NULL)
     return fail (error, SR_CONFIG_ERROR_INVALID, r, "broker", "app",
                  _("'%s' is not a configured [app:NAME]"), c->broker.app);
+  for (guint i = 0; i < c->http.users->len; i++)
+    {
+      SrHttpUserConfig *u = c->http.users->pdata[i];
+      g_autofree char *group = g_strconcat ("http-user:", u->name, NULL);
+      if (u->app == NULL || *u->app == '\0')
+        {
+          g_free (u->app);
+          u->app = g_strdup (c->default_app);
+        }
+      else if (sr_config_find_app (c, u->app) == NULL)
+        return fail (error, SR_CONFIG_ERROR_INVALID, r, group, "app",
+                     _("'%s' is not a configured [app:NAME]"), u->app);
+    }
   return TRUE;
 }
 
@@ -525,6 +660,7 @@ config_new (const char *path)
   c->path = g_strdup (path);
   c->providers = g_ptr_array_new_with_free_func (provider_free);
   c->apps = g_ptr_array_new_with_free_func (app_free);
+  c->http.users = g_ptr_array_new_with_free_func (http_user_free);
   c->policy.source_overrides = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_source_override_free);
   return c;
 }
@@ -674,6 +810,10 @@ sr_config_free (SrConfig *c)
   g_free (c->broker.receipts_queue);
   g_free (c->broker.failed_queue);
   g_free (c->broker.app);
+  g_free (c->http.listen);
+  g_free (c->http.tls_certificate);
+  g_free (c->http.tls_key);
+  g_ptr_array_unref (c->http.users);
   g_free (c);
 }
 
@@ -699,6 +839,19 @@ sr_config_find_provider (const SrConfig *c, const char *name)
       const SrProviderConfig *p = c->providers->pdata[i];
       if (g_str_equal (p->name, name))
         return p;
+    }
+  return NULL;
+}
+
+const SrHttpUserConfig *
+sr_config_find_http_user (const SrConfig *c, const char *name)
+{
+  g_return_val_if_fail (c != NULL && name != NULL, NULL);
+  for (guint i = 0; i < c->http.users->len; i++)
+    {
+      const SrHttpUserConfig *u = c->http.users->pdata[i];
+      if (g_str_equal (u->name, name))
+        return u;
     }
   return NULL;
 }

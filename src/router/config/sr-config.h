@@ -1,7 +1,8 @@
 /* sr-config.h — the router's configuration, loaded from a GKeyFile.
  *
  * Groups: [router], [smpp:NAME] (one per provider), [app:NAME] (one per
- * application), [policy], optional [broker].  data/sms-router.conf documents
+ * application), [policy], optional [broker], optional [http] with its
+ * [http-user:NAME] clients.  data/sms-router.conf documents
  * every key with its default.  Loading fails with SR_CONFIG_ERROR and a
  * message naming file, group and key; unknown keys only warn.
  */
@@ -90,6 +91,12 @@ typedef struct {
   gboolean smstools3_compat; /* its files are smstools3's (written in place, To without '+') */
   guint smstools3_settle;    /* seconds a compat file must stay unchanged before the claim */
   guint smstools3_empty_limit; /* seconds after which an empty compat file is a dead letter */
+  char *outbox_queue;        /* broker destinations of this app; NULL = not set */
+  char *inbox_queue;
+  char *receipts_queue;
+  char *failed_queue;
+  char *inbound_url;         /* HTTP front end: inbound SMS are also POSTed here (NULL = not) */
+  gboolean inbound_json;     /* POST them as JSON instead of a form */
 } SrAppConfig;
 
 /* One per-country sender override: countries (ISO 3166 alpha-2) → sender. */
@@ -123,7 +130,34 @@ typedef struct {
   char *receipts_queue;
   char *failed_queue;
   char *app;                 /* app whose spool receives broker messages */
+  gboolean tls;
+  gboolean tls_verify;
+  guint heartbeat;           /* milliseconds offered both ways; 0 = none */
+  guint prefetch;            /* unacknowledged MESSAGEs the broker may send ahead */
+  guint reconnect_max;       /* seconds, backoff ceiling (starts at 1 s) */
 } SrBrokerConfig;
+
+/* One [http-user:NAME] group: a client of the HTTP front end. */
+typedef struct {
+  char *name;
+  char *password;            /* never logged */
+  char *app;                 /* app whose outbox receives its messages */
+  char **allow_from;         /* addresses or prefixes ("10.0.0.0/8"); empty = any */
+} SrHttpUserConfig;
+
+/* The optional [http] group (the HTTP front end, off by default). */
+typedef struct {
+  gboolean enabled;
+  char *listen;              /* address to listen on */
+  guint16 port;
+  char *tls_certificate;     /* PEM files; both or neither */
+  char *tls_key;
+  gsize max_body;            /* bytes; larger requests get 413 */
+  guint callback_attempts;   /* callbacks tried this often, then dead */
+  guint callback_retry;      /* seconds before the first retry (doubles, at most an hour) */
+  guint auth_failures;       /* failed logins from one address before it is slowed down */
+  GPtrArray *users;          /* of SrHttpUserConfig */
+} SrHttpConfig;
 
 /* The whole configuration. */
 typedef struct {
@@ -147,6 +181,7 @@ typedef struct {
   GPtrArray *apps;           /* of SrAppConfig */
   SrPolicyConfig policy;
   SrBrokerConfig broker;
+  SrHttpConfig http;
 } SrConfig;
 
 /* Loads and validates @path.  Warnings (unknown keys, a world-readable file
@@ -164,6 +199,7 @@ void sr_config_free (SrConfig *config);
 
 const SrAppConfig *sr_config_find_app (const SrConfig *config, const char *name);
 const SrProviderConfig *sr_config_find_provider (const SrConfig *config, const char *name);
+const SrHttpUserConfig *sr_config_find_http_user (const SrConfig *config, const char *name);
 
 const char *sr_bind_mode_to_string (SrBindMode mode);
 const char *sr_split_method_to_string (SrSplitMethod method);

@@ -228,8 +228,6 @@ typedef struct {
 
 /* sr-router.c */
 void sr_router_changed (SrRouter *router);
-void sr_router_system_event (SrRouter *router, SrJournalLevel level, const char *kind,
-                             const char *text);
 void sr_router_schedule_seal (SrRouter *router);
 void sr_router_seal_now (SrRouter *router);
 SrRouterApp *sr_router_find_app (SrRouter *router, const char *name);

@@ -93,6 +93,10 @@ void sr_router_reconnect (SrRouter *router);
 
 void sr_router_get_status (SrRouter *router, SrRouterStatus *status);
 void sr_router_set_event_func (SrRouter *router, SrRouterEventFunc func, gpointer user_data);
+/* Records a system-wide event (journal, status line, log, the event
+ * function): for the router's own parts and the front ends over its spool. */
+void sr_router_system_event (SrRouter *router, SrJournalLevel level, const char *kind,
+                             const char *text);
 
 /* Called after every change the console should show (coalesced). */
 void sr_router_set_changed_func (SrRouter *router, GSourceFunc func, gpointer user_data);

@@ -169,7 +169,7 @@ sr_message_set_header (SrMessage *msg, const char *name, const char *value)
 gboolean
 sr_message_char_breaks_line (gunichar c)
 {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+  return (c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
 }
 
 void

@@ -53,9 +53,9 @@ SrMessage *sr_message_alloc (gsize buf_len);
 KnownHeader sr_message_known_header (const char *name);
 void sr_message_add_header (SrMessage *msg, const char *name, const char *value);
 
-/* Characters that end or break a line for some reader (C0 and C1 controls
- * with DEL: NEL U+0085, the file/group/record separators, vertical tab;
- * the Unicode line and paragraph separators).  The parser refuses them in
+/* Characters that end or break a line for some reader (C0 controls but
+ * the tab, C1 controls with DEL: NEL U+0085, the file/group/record
+ * separators, vertical tab; the Unicode line and paragraph separators).  The parser refuses them in
  * header values and the writer turns them into spaces, so a value reads
  * back as it was written. */
 gboolean sr_message_char_breaks_line (gunichar c);

@@ -402,7 +402,7 @@ parse_headers (SrMessage *msg, gsize end, GError **error)
       while (le > value && is_blank (le[-1]))
         le--;
       for (const char *c = value; c < le; c = g_utf8_next_char (c))
-        if (*c != '\t' && sr_message_char_breaks_line (g_utf8_get_char (c)))
+        if (sr_message_char_breaks_line (g_utf8_get_char (c)))
           {
             /* A bare CR or NEL would end the line for some readers and
              * not for others: the same file must not mean two things. */

@@ -578,8 +578,10 @@ sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
   g_return_val_if_fail (spool != NULL && app != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail ((guint) box < G_N_ELEMENTS (box_tmp_dirs), FALSE);
+  g_return_val_if_fail (!(flags & SR_SPOOL_KEEP_NAME) || (name_out != NULL && *name_out != NULL), FALSE);
 
-  if ((a = sr_spool_lookup_app (spool, app, error)) == NULL)
+  gboolean keep = (flags & SR_SPOOL_KEEP_NAME) != 0;
+  if ((keep && !sr_spool_check_name (*name_out, error)) || (a = sr_spool_lookup_app (spool, app, error)) == NULL)
     return FALSE;
   tmp_dir = box_tmp_dirs[box];
   new_dir = tmp_dir + 1;   /* tmp, new, cur follow each other */
@@ -587,11 +589,11 @@ sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
   for (guint attempt = 0; created == 0; attempt++)
     {
       g_free (name);
-      name = sr_spool_unique_name ();
+      name = keep ? g_strdup (*name_out) : sr_spool_unique_name ();
       created = create_file (a, tmp_dir, name, data, len, flags, error);
       if (created < 0)
         return FALSE;
-      if (created == 0 && attempt >= 10)
+      if (created == 0 && (attempt >= 10 || keep))
         {
           sr_spool_set_errno (error, EEXIST, _("create"), a, tmp_dir, name);
           return FALSE;
@@ -603,7 +605,7 @@ sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
     {
       if (rename_noreplace (a->fds[tmp_dir], name, a->fds[new_dir], final) == 0)
         break;
-      if (errno != EEXIST || attempt >= 10)
+      if (errno != EEXIST || attempt >= 10 || keep)
         {
           sr_spool_set_errno (error, errno, _("move a file into"), a, new_dir, final);
           unlinkat (a->fds[tmp_dir], name, 0);
@@ -617,7 +619,7 @@ sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
       sr_spool_set_errno (error, errno, _("sync the folder"), a, new_dir, NULL);
       return FALSE;
     }
-  if (name_out)
+  if (name_out && !keep)
     *name_out = g_steal_pointer (&final);
   return TRUE;
 }

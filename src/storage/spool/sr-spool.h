@@ -77,6 +77,9 @@ typedef enum {
 typedef enum {
   SR_SPOOL_NONE = 0,
   SR_SPOOL_FSYNC = 1 << 0,      /* fsync the file and its directory before returning */
+  SR_SPOOL_KEEP_NAME = 1 << 1,  /* sr_spool_deliver(): use the name in *name (from
+                                 * sr_spool_unique_name()), fail rather than pick another:
+                                 * for writers that record the name before the file appears */
 } SrSpoolFlags;
 
 /* An open spool: the tree and a cached descriptor for every folder. */
@@ -111,6 +114,10 @@ gboolean sr_spool_deliver (SrSpool *spool, const char *app, SrSpoolBox box,
 gboolean sr_spool_deliver_named (SrSpool *spool, const char *app, SrSpoolBox box,
                                  const char *name, const void *data, gsize len,
                                  SrSpoolFlags flags, GError **error);
+/* Makes every file delivered so far durable (syncfs of the file system
+ * holding @app's folder): deliver a batch without SR_SPOOL_FSYNC, then call
+ * this once before acknowledging any of it. */
+gboolean sr_spool_sync (SrSpool *spool, const char *app, GError **error);
 
 /* Moves outbox/new/NAME to outbox/cur/NAME.  SR_SPOOL_ERROR_CLAIMED if it is
  * gone (someone else claimed it, or the app took it back). */

@@ -1,0 +1,259 @@
+/* sr-broker-intake.c — MESSAGE → outbox file → ACK.
+ *
+ * The frames of one read form a batch: each becomes a file (tmp/, rename
+ * into new/), one syncfs makes them all durable, one transaction records
+ * the broker message-ids, and only then are the MESSAGEs ACKed.  A MESSAGE the
+ * broker delivers again (we died before the ACK reached it) is found in
+ * that record and ACKed without a second file.
+ *
+ * Checking the message is the router's job: a MESSAGE without a number, with
+ * a bad number, invalid UTF-8 or a body over max-file-size still becomes a
+ * file, the router dead-letters it with class input and the reason, and the
+ * bridge publishes the dead letter to the app's failed queue.  Only what
+ * cannot become a file of any app — an app header naming no configured app
+ * — is refused here, on the failed queue, before the ACK.
+ */
+#define G_LOG_DOMAIN "sr-broker"
+
+#include "sr-broker-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* STOMP header → message-file header: the original project's names first,
+ * then this project's own (lower-case, as STOMP clients write them). */
+static const char *const header_map[][2] = {
+  { "SMSDestination", "To" },
+  { "to", "To" },
+  { "SMSOrigin", "From" },
+  { "from", "From" },
+  { "reference", "Reference" },
+  { "alphabet", "Alphabet" },
+  { "report", "Report" },
+  { "validity", "Validity" },
+  { "flash", "Flash" },
+};
+
+void
+sr_broker_intake_free (gpointer p)
+{
+  SrBrokerIntake *in = p;
+  g_free (in->ack);
+  g_free (in->message_id);
+  g_free (in->name);
+  g_string_free (in->file, TRUE);
+  g_free (in);
+}
+
+/* Header values are one line: a CR or LF in a STOMP header (escaped on the
+ * wire) must not start a header line of its own in the file. */
+static void
+append_header (GString *out, const char *name, const char *value)
+{
+  g_string_append (out, name);
+  g_string_append (out, ": ");
+  for (const char *p = value; *p; p++)
+    g_string_append_c (out, *p == '\r' || *p == '\n' ? ' ' : *p);
+  g_string_append_c (out, '\n');
+}
+
+/* The message file for @frame: mapped headers, the broker's ids, the body. */
+static GString *
+format_file (const SrStompFrame *frame)
+{
+  GString *out = g_string_sized_new (256 + g_bytes_get_size (frame->body));
+  for (guint i = 0; i < G_N_ELEMENTS (header_map); i++)
+    {
+      const char *file_name = header_map[i][1];
+      /* The first STOMP name that is present wins for each file header. */
+      gboolean earlier = FALSE;
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (header_map[j][1], file_name)
+            && sr_stomp_frame_get_header (frame, header_map[j][0]) != NULL)
+          earlier = TRUE;
+      const char *v = sr_stomp_frame_get_header (frame, header_map[i][0]);
+      if (v != NULL && !earlier)
+        append_header (out, file_name, v);
+    }
+  const char *id = sr_stomp_frame_get_header (frame, "message-id");
+  append_header (out, "X-Broker-Message-Id", id ? id : "");
+  const char *dest = sr_stomp_frame_get_header (frame, "destination");
+  if (dest != NULL)
+    append_header (out, "X-Broker-Destination", dest);
+  g_string_append_c (out, '\n');
+  gsize len = 0;
+  const char *body = g_bytes_get_data (frame->body, &len);
+  if (len > 0)
+    g_string_append_len (out, body, len);
+  return out;
+}
+
+/* Sends @frame's content to @app's failed queue with the error; the MESSAGE
+ * is ACKed when the broker confirms (on_receipt). */
+static void
+reject (SrBroker *b, SrBrokerApp *app, const SrStompFrame *frame, const char *ack, const char *error_text)
+{
+  g_autofree char *text = g_strdup_printf (_("broker message %s refused: %s"),
+                                           sr_stomp_frame_get_header (frame, "message-id"), error_text);
+  SrJournal *journal = sr_router_get_journal (b->router);
+  if (journal != NULL)
+    sr_journal_event_add (journal, g_get_real_time (), SR_SCOPE_MESSAGE, SR_LEVEL_WARNING,
+                          "broker-input", 0, app->name, "broker", text, NULL);
+  g_message ("%s", text);
+  if (app->failed_queue == NULL || ack == NULL)
+    return;
+  g_autoptr(SrStompFrame) send = sr_stomp_frame_new ("SEND");
+  sr_stomp_frame_add_header (send, "destination", app->failed_queue);
+  sr_stomp_frame_add_header (send, "persistent", "true");
+  SrBrokerSend *s = g_new0 (SrBrokerSend, 1);
+  s->app = app;
+  s->ack = g_strdup (ack);
+  sr_stomp_frame_add_header (send, "receipt", sr_broker_track (b, s));
+  sr_stomp_frame_add_header (send, "X-Error-Class", "input");
+  sr_stomp_frame_add_header (send, "X-Error", error_text);
+  for (guint i = 0; i + 1 < frame->headers->len; i += 2)
+    {
+      const char *name = frame->headers->pdata[i];
+      if (g_str_equal (name, "message-id"))
+        name = "X-Broker-Message-Id";
+      else if (sr_broker_reserved_header (name))
+        continue;
+      sr_stomp_frame_add_header (send, name, frame->headers->pdata[i + 1]);
+    }
+  gsize len = 0;
+  const void *body = g_bytes_get_data (frame->body, &len);
+  sr_stomp_frame_set_body (send, body, len);
+  sr_stomp_client_send_frame (b->client, send);
+}
+
+void
+sr_broker_intake_message (SrBroker *b, const SrStompFrame *frame)
+{
+  const char *ack = sr_stomp_frame_get_header (frame, "ack");
+  const char *message_id = sr_stomp_frame_get_header (frame, "message-id");
+  const char *sub = sr_stomp_frame_get_header (frame, "subscription");
+  SrBrokerApp *app = sub ? sr_broker_find_app (b, sub) : NULL;
+  if (ack == NULL || message_id == NULL || app == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("a MESSAGE without ack, message-id or a known subscription (%s) was ignored"),
+                                               sub ? sub : "-");
+      sr_broker_event (b, SR_LEVEL_WARNING, text);
+      return;
+    }
+  /* An app header on the [broker] queue picks the app; on an app's own
+   * queue it must name that app. */
+  const char *wanted = sr_stomp_frame_get_header (frame, "app");
+  if (wanted != NULL && !g_str_equal (wanted, app->name))
+    {
+      const SrConfig *config = sr_router_get_config (b->router);
+      if (!app->main || sr_config_find_app (config, wanted) == NULL)
+        {
+          g_autofree char *why = app->main
+            ? g_strdup_printf (_("unknown application '%s'"), wanted)
+            : g_strdup_printf (_("application '%s' may not send through the queue of '%s'"),
+                               wanted, app->name);
+          reject (b, app, frame, ack, why);
+          return;
+        }
+      SrBrokerApp *other = sr_broker_find_app (b, wanted);
+      if (other == NULL)
+        {
+          /* A configured app the bridge does not publish for: the file still
+           * goes to its outbox; its results stay in its spool folders. */
+          other = g_new0 (SrBrokerApp, 1);
+          other->name = g_strdup (wanted);
+          other->since = g_get_real_time () / G_USEC_PER_SEC;
+          g_ptr_array_add (b->apps, other);
+        }
+      app = other;
+    }
+  SrBrokerIntake *in = g_new0 (SrBrokerIntake, 1);
+  in->app = app;
+  in->ack = g_strdup (ack);
+  in->message_id = g_strdup (message_id);
+  in->file = format_file (frame);
+  g_ptr_array_add (b->batch, in);
+}
+
+/* Writes the batch's files and makes them durable with one sync per app;
+ * returns how many of @batch (in order) are now in the spool. */
+static guint
+write_files (SrBroker *b, GPtrArray *batch, GError **error)
+{
+  guint written = 0;
+  g_autoptr(GHashTable) apps = g_hash_table_new (g_str_hash, g_str_equal);
+  for (; written < batch->len; written++)
+    {
+      SrBrokerIntake *in = batch->pdata[written];
+      g_autofree char *known = sr_broker_state_intake_lookup (b->state, in->message_id);
+      if (known != NULL)
+        {
+          in->duplicate = TRUE;
+          continue;
+        }
+      if (!sr_spool_deliver (b->spool, in->app->name, SR_SPOOL_BOX_OUTBOX, in->file->str,
+                             in->file->len, SR_SPOOL_NONE, &in->name, error))
+        break;
+      g_hash_table_add (apps, in->app->name);
+    }
+  GHashTableIter it;
+  gpointer app;
+  g_hash_table_iter_init (&it, apps);
+  while (g_hash_table_iter_next (&it, &app, NULL))
+    if (!sr_spool_sync (b->spool, app, error))
+      return 0;
+  return written;
+}
+
+void
+sr_broker_intake_flush (SrBroker *b)
+{
+  if (b->batch->len == 0)
+    return;
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&b->batch);
+  b->batch = g_ptr_array_new_with_free_func (sr_broker_intake_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) write_error = NULL;
+  guint written = write_files (b, batch, &write_error);
+  if (write_error != NULL)
+    {
+      /* Disk full, permissions: a system-wide problem.  What was not
+       * written goes back to the broker with the connection, to be
+       * delivered again once the bridge has reconnected. */
+      g_autofree char *text = g_strdup_printf (_("broker messages wait: %s"), write_error->message);
+      sr_broker_event (b, SR_LEVEL_ERROR, text);
+    }
+  if (!sr_broker_state_begin (b->state, &error))
+    {
+      /* Not ACKed: the broker delivers them again after the reconnect. */
+      sr_broker_event (b, SR_LEVEL_ERROR, error->message);
+      sr_stomp_client_reconnect (b->client, error->message);
+      return;
+    }
+  for (guint i = 0; i < written; i++)
+    {
+      SrBrokerIntake *in = batch->pdata[i];
+      if (!in->duplicate
+          && !sr_broker_state_intake_add (b->state, in->message_id, in->app->name, in->name, &error))
+        break;
+    }
+  if (error != NULL || !sr_broker_state_commit (b->state, &error))
+    {
+      sr_broker_event (b, SR_LEVEL_ERROR, error->message);
+      sr_broker_state_commit (b->state, NULL);
+      sr_stomp_client_reconnect (b->client, error->message);
+      return;
+    }
+  for (guint i = 0; i < written; i++)
+    {
+      SrBrokerIntake *in = batch->pdata[i];
+      if (!sr_stomp_client_ack (b->client, in->ack))
+        break;
+      if (in->duplicate)
+        b->counts.duplicates++;
+      else
+        b->counts.taken++;
+    }
+  if (write_error != NULL)
+    sr_stomp_client_reconnect (b->client, write_error->message);
+}

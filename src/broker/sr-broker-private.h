@@ -1,0 +1,79 @@
+/* sr-broker-private.h — internals shared by the bridge's files. */
+#pragma once
+
+#include "sr-broker.h"
+#include "sr-broker-state.h"
+#include "sr-spool.h"
+
+/* One application the bridge serves. */
+typedef struct {
+  char *name;
+  char *outbox_queue;           /* subscribed; NULL when the app has none */
+  char *inbox_queue;
+  char *receipts_queue;
+  char *failed_queue;
+  gboolean main;                /* the [broker] app: its queue honours the app header */
+  gboolean served;              /* still in the configuration (reload) */
+  gint64 since;                 /* files older than this are history, not published */
+  gint64 scanned_mtime[SR_SPOOL_N_FOLDERS];   /* ns; folder unchanged since a full scan: skip it */
+} SrBrokerApp;
+
+/* A MESSAGE turned into a file, waiting for the batch's durability. */
+typedef struct {
+  SrBrokerApp *app;
+  char *ack;
+  char *message_id;
+  GString *file;
+  char *name;                   /* the outbox file, once written */
+  gboolean duplicate;           /* message_id was taken before: ACK only */
+} SrBrokerIntake;
+
+/* A SEND waiting for its RECEIPT: a result, or a rejection whose MESSAGE
+ * is ACKed once the failed queue has it. */
+typedef struct {
+  SrBrokerApp *app;
+  const char *kind;             /* "receipt", "inbox", "dead", or NULL for a rejection */
+  char *name;                   /* spool file name (results) */
+  char *ack;                    /* ack id (rejections) */
+  char *key;                    /* app/kind/name, the de-duplication id */
+} SrBrokerSend;
+
+struct _SrBroker {
+  SrRouter *router;
+  SrSpool *spool;
+  SrBrokerState *state;
+  SrStompClient *client;
+  SrBrokerOptions options;
+  GPtrArray *apps;              /* SrBrokerApp */
+  guint prefetch;
+  char *connection_key;         /* the [broker] settings the client was made with */
+  GPtrArray *batch;             /* SrBrokerIntake of the current read */
+  GHashTable *inflight;         /* receipt id -> SrBrokerSend */
+  GHashTable *inflight_keys;    /* keys of results in flight (borrowed from inflight) */
+  GHashTable *done;             /* keys known published (or too old to publish) */
+  GPtrArray *confirmed;         /* SrBrokerSend confirmed, to record at the next flush */
+  guint64 receipt_seq;
+  guint scan_id;
+  SrBrokerStatus counts;
+};
+
+/* sr-broker.c */
+SrBrokerApp *sr_broker_find_app (SrBroker *broker, const char *name);
+void sr_broker_event (SrBroker *broker, SrJournalLevel level, const char *text);
+/* Registers @send under a new receipt id and returns that id (owned by the table). */
+const char *sr_broker_track (SrBroker *broker, SrBrokerSend *send);
+void sr_broker_send_free (gpointer p);
+
+/* sr-broker-intake.c */
+void sr_broker_intake_message (SrBroker *broker, const SrStompFrame *frame);
+void sr_broker_intake_flush (SrBroker *broker);
+void sr_broker_intake_free (gpointer p);
+
+/* sr-broker-publish.c */
+gboolean sr_broker_publish_scan (gpointer broker);
+void sr_broker_publish_confirmed (SrBroker *broker);
+/* Whether a header of that name must not be copied into a SEND. */
+gboolean sr_broker_reserved_header (const char *name);
+/* The STOMP headers a spool file's header lines become. */
+void sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len,
+                                     gsize *body_offset);
