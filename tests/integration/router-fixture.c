@@ -254,6 +254,42 @@ router_fixture_header (const char *file, const char *name)
   return NULL;
 }
 
+static const char *const *expected_warnings;
+
+static gboolean
+is_expected_warning (const char *message)
+{
+  for (guint i = 0; expected_warnings && expected_warnings[i]; i++)
+    if (strstr (message, expected_warnings[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+fatal_unless_expected (const char *domain, GLogLevelFlags level, const char *message,
+                       gpointer user_data)
+{
+  return !(level & G_LOG_LEVEL_WARNING) || !is_expected_warning (message);
+}
+
+static void
+log_expected (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (is_expected_warning (message))
+    g_test_message ("expected warning: %s", message);
+  else
+    g_log_default_handler (domain, level, message, data);
+}
+
+void
+router_fixture_expect_warnings (const char *domain, const char *const *needles)
+{
+  expected_warnings = needles;
+  g_test_log_set_fatal_handler (fatal_unless_expected, NULL);
+  g_log_set_handler (domain, G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     log_expected, NULL);
+}
+
 gboolean
 router_fixture_private_mounts (void)
 {

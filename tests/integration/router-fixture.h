@@ -52,6 +52,11 @@ void router_fixture_run (guint ms);
 /* The value of header @name in file text @file, or NULL (newly allocated). */
 char *router_fixture_header (const char *file, const char *name);
 
+/* Warnings of @domain that contain one of @needles (NULL-terminated, kept
+ * by reference: static strings) are expected: they become test messages
+ * instead of failing the test.  Other warnings still fail it. */
+void router_fixture_expect_warnings (const char *domain, const char *const *needles);
+
 /* ---- small file systems, for disk-full tests (need root) ---- */
 
 /* Gives the process a mount namespace of its own; call it first in main(),

@@ -339,39 +339,13 @@ check_recovered (RouterFixture *fx, guint n, guint again)
   check_journal (fx, n);
 }
 
-/* Whether a log message is about the full disk. */
-static gboolean
-about_full_disk (const char *message)
-{
-  return strstr (message, "No space left") != NULL || strstr (message, "disk is full") != NULL;
-}
-
-/* Warnings the router logs about the full disk are expected here; others
- * still fail the test. */
-static gboolean
-allow_full_warnings (const char *domain, GLogLevelFlags level, const char *message,
-                     gpointer user_data)
-{
-  return !(level & G_LOG_LEVEL_WARNING) || !about_full_disk (message);
-}
-
-static void
-log_full_warnings (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  if (about_full_disk (message))
-    g_test_message ("expected warning: %s", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
 static void
 setup (RouterFixture *fx)
 {
   const char *sim_args[] = { "--receipt-delay", "50", "--deliver-retry-ms", "200", NULL };
+  static const char *const full[] = { "No space left", "disk is full", NULL };
 
-  g_test_log_set_fatal_handler (allow_full_warnings, NULL);
-  g_log_set_handler ("sr-router", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     log_full_warnings, NULL);
+  router_fixture_expect_warnings ("sr-router", full);
   router_fixture_setup_no_start (fx, sim_args, NULL, "window = 10", NULL, NULL);
 }
 

@@ -566,30 +566,6 @@ count_dir (const char *spool, const char *sub)
   return count;
 }
 
-/* The journal's test hook makes its commits fail: the router's warnings
- * about it are expected; others still fail the test. */
-static gboolean
-is_hooked_commit (const char *message)
-{
-  return strstr (message, "Could not commit in the journal") != NULL;
-}
-
-static gboolean
-allow_hooked_commits (const char *domain, GLogLevelFlags level, const char *message,
-                      gpointer user_data)
-{
-  return !(level & G_LOG_LEVEL_WARNING) || !is_hooked_commit (message);
-}
-
-static void
-log_hooked_commits (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  if (is_hooked_commit (message))
-    g_test_message ("expected warning: %s", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
 /* A message the SMSC refuses, whose outcome is lost as in a crash before
  * the commit (the journal's test hook rolls back every commit from the
  * submit on): it must not be in dead/ while the journal has it queued.
@@ -604,9 +580,10 @@ test_dead_before_commit (void)
   g_autoptr(SrJournalMessage) m = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_test_log_set_fatal_handler (allow_hooked_commits, NULL);
-  g_log_set_handler ("sr-router", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     log_hooked_commits, NULL);
+  static const char *const hooked[] = { "Could not commit in the journal", NULL };
+
+  /* the router warns about the commits the hook makes fail */
+  router_fixture_expect_warnings ("sr-router", hooked);
   router_fixture_setup (&fx, sim_args, NULL, NULL, NULL, NULL);
   name = router_fixture_drop (&fx, "To: +41798000001\nReference: refused\n\nHi\n");
   submits = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 1, 10000);

@@ -458,28 +458,11 @@ test_receipt_disk_full (void)
   router_fixture_teardown (&fx);
 }
 
-/* The inbound module warns about each refused delivery: expected here. */
-static gboolean
-allow_inbox_warning (const char *domain, GLogLevelFlags level, const char *message,
-                     gpointer user_data)
-{
-  return !(level & G_LOG_LEVEL_WARNING) || g_strcmp0 (domain, "sr-inbound") != 0
-         || strstr (message, "could not be stored") == NULL;
-}
-
-static void
-log_inbox_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  if (strstr (message, "could not be stored") != NULL)
-    g_test_message ("expected warning: %s", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
 /* The same for an MO message and a full inbox/. */
 static void
 test_inbox_disk_full (void)
 {
+  static const char *const not_stored[] = { "could not be stored", NULL };
   RouterFixture fx;
   const char *sim_args[] = { "--deliver-retry-ms", "200", NULL };
   g_autofree char *filler = NULL;
@@ -491,9 +474,8 @@ test_inbox_disk_full (void)
       g_test_skip ("needs a mount namespace (run as root)");
       return;
     }
-  g_test_log_set_fatal_handler (allow_inbox_warning, NULL);
-  g_log_set_handler ("sr-inbound", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     log_inbox_warning, NULL);
+  /* the inbound module warns about each refused delivery */
+  router_fixture_expect_warnings ("sr-inbound", not_stored);
   router_fixture_setup_no_start (&fx, sim_args, "default-app = default", NULL,
                                  "inbound-numbers = +41791234560", NULL);
   filler = fill_box (&fx, "inbox");
