@@ -378,6 +378,9 @@ test_message_events_logged (Fixture *f, gconstpointer data)
     g_error ("the log lacks the retry or the dead letter:\n%s", f->log->str);
   g_assert_nonnull (strstr (f->log->str, "attempt 1 of 2 failed"));
   g_assert_nonnull (strstr (f->log->str, "ESME_RSUBMITFAIL"));
+  /* the file moves in the file worker once the journal holds it as dead:
+   * just after the log line */
+  g_assert_true (wait_for (one_dead, f, 10));
   g_assert_cmpuint (count_app (f, "dead"), ==, 1);
 }
 

@@ -1,8 +1,13 @@
 /* router-fixture.c — see router-fixture.h. */
 #include "router-fixture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "sr-config.h"
 
@@ -247,4 +252,89 @@ router_fixture_header (const char *file, const char *name)
     if (g_ascii_strncasecmp (*l, name, nlen) == 0 && (*l)[nlen] == ':')
       return g_strstrip (g_strdup (*l + nlen + 1));
   return NULL;
+}
+
+static const char *const *expected_warnings;
+
+static gboolean
+is_expected_warning (const char *message)
+{
+  for (guint i = 0; expected_warnings && expected_warnings[i]; i++)
+    if (strstr (message, expected_warnings[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+fatal_unless_expected (const char *domain, GLogLevelFlags level, const char *message,
+                       gpointer user_data)
+{
+  return !(level & G_LOG_LEVEL_WARNING) || !is_expected_warning (message);
+}
+
+static void
+log_expected (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (is_expected_warning (message))
+    g_test_message ("expected warning: %s", message);
+  else
+    g_log_default_handler (domain, level, message, data);
+}
+
+void
+router_fixture_expect_warnings (const char *domain, const char *const *needles)
+{
+  expected_warnings = needles;
+  g_test_log_set_fatal_handler (fatal_unless_expected, NULL);
+  g_log_set_handler (domain, G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     log_expected, NULL);
+}
+
+gboolean
+router_fixture_private_mounts (void)
+{
+  return unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+}
+
+void
+router_fixture_mount_tmpfs (RouterFixture *fx, const char *sub, const char *size)
+{
+  g_autofree char *dir = g_build_filename (fx->spool, sub, NULL);
+  g_autofree char *options = g_strdup_printf ("size=%s,mode=0770", size);
+
+  g_clear_pointer (&fx->router, sr_router_free);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0770), ==, 0);
+  g_assert_cmpint (mount ("tmpfs", dir, "tmpfs", 0, options), ==, 0);
+  router_fixture_new_router (fx);
+}
+
+char *
+router_fixture_fill (const char *dir)
+{
+  char *filler = g_build_filename (dir, "filler", NULL);
+  static const char zeros[4096];
+  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (;;)
+    {
+      ssize_t w = write (fd, zeros, sizeof zeros);
+
+      if (w < 0)
+        {
+          g_assert_cmpint (errno, ==, ENOSPC);
+          break;
+        }
+    }
+  close (fd);
+  return filler;
+}
+
+void
+router_fixture_unmount (RouterFixture *fx, const char *sub)
+{
+  g_autofree char *dir = g_build_filename (fx->spool, sub, NULL);
+
+  router_fixture_stop_router (fx);
+  g_assert_cmpint (umount2 (dir, MNT_DETACH), ==, 0);
 }

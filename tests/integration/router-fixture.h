@@ -51,3 +51,24 @@ GPtrArray *router_fixture_read_all (RouterFixture *fx, SrSpoolFolder folder);
 void router_fixture_run (guint ms);
 /* The value of header @name in file text @file, or NULL (newly allocated). */
 char *router_fixture_header (const char *file, const char *name);
+
+/* Warnings of @domain that contain one of @needles (NULL-terminated, kept
+ * by reference: static strings) are expected: they become test messages
+ * instead of failing the test.  Other warnings still fail it. */
+void router_fixture_expect_warnings (const char *domain, const char *const *needles);
+
+/* ---- small file systems, for disk-full tests (need root) ---- */
+
+/* Gives the process a mount namespace of its own; call it first in main(),
+ * before any thread starts.  The file systems the tests mount vanish with
+ * the process.  FALSE when that is not allowed (not root). */
+gboolean router_fixture_private_mounts (void);
+/* Mounts a tmpfs of @size ("64k", "2m") on @sub of the spool ("" for the
+ * whole spool, journal included) and creates the router again (not
+ * started) so that it opens its folders and files there. */
+void router_fixture_mount_tmpfs (RouterFixture *fx, const char *sub, const char *size);
+/* Fills the file system that holds directory @dir with one file and
+ * returns its path: remove it to make room again. */
+char *router_fixture_fill (const char *dir);
+/* Stops the router and unmounts what router_fixture_mount_tmpfs() put on @sub. */
+void router_fixture_unmount (RouterFixture *fx, const char *sub);

@@ -4,13 +4,8 @@
  * sends that must not reach a header as it is. */
 #include "router-fixture.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 /* Whether this process may mount (its own mount namespace, set up in main). */
 static gboolean can_mount;
@@ -358,46 +353,26 @@ test_sent_ids (void)
 
 /* ---- deliveries refused while their file cannot be written --------------- */
 
-/* A full disk under apps/default/@box: a small tmpfs there, filled up.
- * The router is created again so that it opens the folders on it.
- * Returns the filler's path (remove it to make room), or NULL to skip. */
+/* A full disk under apps/default/@box: a small tmpfs there, filled up,
+ * and the router started on it.  Returns the filler's path (remove it to
+ * make room). */
 static char *
 fill_box (RouterFixture *fx, const char *box)
 {
-  g_autofree char *dir = g_build_filename (fx->spool, "apps", "default", box, NULL);
-  char *filler = g_build_filename (dir, "filler", NULL);
-  static const char zeros[4096];
-  int fd;
+  g_autofree char *sub = g_build_filename ("apps", "default", box, NULL);
+  g_autofree char *dir = g_build_filename (fx->spool, sub, NULL);
 
-  g_clear_pointer (&fx->router, sr_router_free);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0770), ==, 0);
-  g_assert_cmpint (mount ("tmpfs", dir, "tmpfs", 0, "size=64k,mode=0770"), ==, 0);
-  router_fixture_new_router (fx);
+  router_fixture_mount_tmpfs (fx, sub, "64k");
   router_fixture_start (fx);
-
-  fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  for (;;)
-    {
-      ssize_t w = write (fd, zeros, sizeof zeros);
-
-      if (w < 0)
-        {
-          g_assert_cmpint (errno, ==, ENOSPC);
-          break;
-        }
-    }
-  close (fd);
-  return filler;
+  return router_fixture_fill (dir);
 }
 
 static void
 unmount_box (RouterFixture *fx, const char *box)
 {
-  g_autofree char *dir = g_build_filename (fx->spool, "apps", "default", box, NULL);
+  g_autofree char *sub = g_build_filename ("apps", "default", box, NULL);
 
-  router_fixture_stop_router (fx);
-  g_assert_cmpint (umount2 (dir, MNT_DETACH), ==, 0);
+  router_fixture_unmount (fx, sub);
 }
 
 /* Every deliver_sm_resp so far, by status. */
@@ -483,28 +458,11 @@ test_receipt_disk_full (void)
   router_fixture_teardown (&fx);
 }
 
-/* The inbound module warns about each refused delivery: expected here. */
-static gboolean
-allow_inbox_warning (const char *domain, GLogLevelFlags level, const char *message,
-                     gpointer user_data)
-{
-  return !(level & G_LOG_LEVEL_WARNING) || g_strcmp0 (domain, "sr-inbound") != 0
-         || strstr (message, "could not be stored") == NULL;
-}
-
-static void
-log_inbox_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  if (strstr (message, "could not be stored") != NULL)
-    g_test_message ("expected warning: %s", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
 /* The same for an MO message and a full inbox/. */
 static void
 test_inbox_disk_full (void)
 {
+  static const char *const not_stored[] = { "could not be stored", NULL };
   RouterFixture fx;
   const char *sim_args[] = { "--deliver-retry-ms", "200", NULL };
   g_autofree char *filler = NULL;
@@ -516,9 +474,8 @@ test_inbox_disk_full (void)
       g_test_skip ("needs a mount namespace (run as root)");
       return;
     }
-  g_test_log_set_fatal_handler (allow_inbox_warning, NULL);
-  g_log_set_handler ("sr-inbound", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     log_inbox_warning, NULL);
+  /* the inbound module warns about each refused delivery */
+  router_fixture_expect_warnings ("sr-inbound", not_stored);
   router_fixture_setup_no_start (&fx, sim_args, "default-app = default", NULL,
                                  "inbound-numbers = +41791234560", NULL);
   filler = fill_box (&fx, "inbox");
@@ -546,8 +503,7 @@ main (int argc, char **argv)
 {
   /* A private mount namespace (before any thread starts): the small
    * file systems of the disk-full tests vanish with the process. */
-  can_mount = unshare (CLONE_NEWNS) == 0
-              && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+  can_mount = router_fixture_private_mounts ();
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/router-receipts/auto/ambiguous", test_auto_ambiguous);

@@ -98,6 +98,8 @@ struct SrRouterMsg {
   gboolean fail_requeue;
   guint requeue_after_ms;     /* the longest wait a requeue of this round asked for */
   SrRouterBind *affinity;     /* the session its parts go on */
+  SrErrorClass dead_class;    /* FINISHING with dead_text: it goes into dead/ */
+  char *dead_text;
 };
 
 /* A claimed file as the file worker (or the recovery) loaded it: what needs

@@ -162,33 +162,53 @@ finish_sent_file (SrRouter *router, SrRouterMsg *msg)
   finish_file (router, msg, SR_SPOOL_FINISH_SENT, headers);
 }
 
+/* Moves a dead letter, then tells the operator: the file is on its way
+ * and the journal holds it as dead. */
+static void
+finish_dead_file (SrRouter *router, SrRouterMsg *msg)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+
+  g_ptr_array_add (headers, (char *) "X-Error-Class");
+  g_ptr_array_add (headers, (char *) sr_error_class_to_string (msg->dead_class));
+  g_ptr_array_add (headers, (char *) "X-Error");
+  g_ptr_array_add (headers, msg->dead_text);
+  finish_file (router, msg, SR_SPOOL_FINISH_DEAD, headers);
+  if (router->event_func)
+    {
+      g_autofree char *line = g_strdup_printf ("%s/%s: %s: %s", msg->app->name, msg->file,
+                                               sr_error_class_to_string (msg->dead_class),
+                                               msg->dead_text);
+      router->event_func (router, SR_SCOPE_MESSAGE, "dead-letter", line, router->event_data);
+    }
+}
+
 void
 sr_router_finish_batch (SrRouter *router, GPtrArray *batch, const GError *error)
 {
   if (error)
     sr_router_system_event (router, SR_LEVEL_ERROR, "journal", error->message);
-  /* A file in sent/ is one the journal knows as sent.  Its outcome lost
-   * (the journal closed while it could not commit), the file stays claimed:
-   * the next start sends the parts the journal has not recorded. */
+  /* A file in sent/ or dead/ is one the journal knows as sent or dead.
+   * Its outcome lost (a crash, or the journal closed while it could not
+   * commit), the file stays claimed: the next start sends the parts the
+   * journal has not recorded, or finds the message dead again. */
   for (guint i = 0; i < batch->len; i++)
     {
       SrRouterMsg *msg = g_ptr_array_index (batch, i);
 
-      if (error == NULL)
+      if (error == NULL && msg->dead_text != NULL)
+        finish_dead_file (router, msg);
+      else if (error == NULL)
         finish_sent_file (router, msg);
       msg_done (router, msg);
     }
 }
 
-void
-sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg)
+/* The outcome is written: the file moves after the commit. */
+static void
+finish_after_commit (SrRouter *router, SrRouterMsg *msg)
 {
-  g_autoptr(GError) error = NULL;
-
   msg->stage = SR_MSG_FINISHING;
-  if (!sr_journal_message_set_state (router->journal, msg->id, SR_MESSAGE_SENT,
-                                     g_get_real_time (), &error))
-    g_warning ("%s", error->message);
   if (router->open_finish == NULL)
     router->open_finish = g_ptr_array_new ();
   g_ptr_array_add (router->open_finish, msg);
@@ -196,10 +216,20 @@ sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg)
 }
 
 void
+sr_router_finish_sent (SrRouter *router, SrRouterMsg *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_journal_message_set_state (router->journal, msg->id, SR_MESSAGE_SENT,
+                                     g_get_real_time (), &error))
+    g_warning ("%s", error->message);
+  finish_after_commit (router, msg);
+}
+
+void
 sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint code,
                 const char *text)
 {
-  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
   gint64 now = g_get_real_time ();
 
   if (msg->id == 0)
@@ -226,25 +256,17 @@ sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint cod
     }
   g_debug ("%s/%s: dead (%s): %s", msg->app->name, msg->file,
            sr_error_class_to_string (klass), text);
-  if (router->event_func)
-    {
-      g_autofree char *line = g_strdup_printf ("%s/%s: %s: %s", msg->app->name, msg->file,
-                                               sr_error_class_to_string (klass), text);
-      router->event_func (router, SR_SCOPE_MESSAGE, "dead-letter", line, router->event_data);
-    }
-
-  /* A dead letter moves at once: after a crash before the commit, the file
-   * is in dead/ and the row is missing, which loses nothing. */
-  g_ptr_array_add (headers, (char *) "X-Error-Class");
-  g_ptr_array_add (headers, (char *) sr_error_class_to_string (klass));
-  g_ptr_array_add (headers, (char *) "X-Error");
-  g_ptr_array_add (headers, (char *) text);
-  finish_file (router, msg, SR_SPOOL_FINISH_DEAD, headers);
+  /* Like a sent one, a dead letter moves once the journal holds it as
+   * dead: a crash before that leaves it claimed with its row as it was
+   * committed (or none), and the next start finds it dead again. */
   if (msg->stage == SR_MSG_READY)
     g_queue_unlink (&msg->provider->queue, &msg->link);
   else if (msg->stage == SR_MSG_RETRY)
     g_queue_unlink (&router->retry, &msg->link);
-  msg_done (router, msg);
+  sr_router_late_detach (msg);
+  msg->dead_class = klass;
+  msg->dead_text = g_strdup (text);
+  finish_after_commit (router, msg);
   sr_router_changed (router);
 }
 

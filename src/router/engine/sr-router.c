@@ -709,6 +709,7 @@ sr_router_msg_free (SrRouterMsg *msg)
   g_clear_pointer (&msg->split, sr_split_free);
   g_clear_pointer (&msg->parsed, sr_message_free);
   g_clear_pointer (&msg->raw, g_bytes_unref);
+  g_free (msg->dead_text);
   g_free (msg->file);
   g_free (msg->key);
   g_free (msg);
