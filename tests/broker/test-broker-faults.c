@@ -240,11 +240,19 @@ events_contain (FaultFixture *ff, const char *text)
   return FALSE;
 }
 
-/* Every file of the default app that holds @message_id, wherever the router moved it. */
+/* Every file of the default app that holds @message_id, once the router
+ * has finished with what the bridge wrote: the file worker threads move
+ * files while the folders are read, so the outbox must be empty first. */
 static guint
 files_with_id (FaultFixture *ff, const char *message_id)
 {
-  static const SrSpoolFolder folders[] = { SR_SPOOL_OUTBOX_NEW, SR_SPOOL_OUTBOX_CUR, SR_SPOOL_SENT, SR_SPOOL_DEAD };
+  static const SrSpoolFolder folders[] = { SR_SPOOL_SENT, SR_SPOOL_DEAD };
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (router_fixture_count (&ff->fx, SR_SPOOL_OUTBOX_NEW) + router_fixture_count (&ff->fx, SR_SPOOL_OUTBOX_CUR) > 0)
+    {
+      g_assert_true (g_get_monotonic_time () < end);
+      router_fixture_run (20);
+    }
   guint n = 0;
   for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
     {
