@@ -67,7 +67,7 @@ tmux_stop () {
 
 # tmux_window NAME: a new window of the same size; the next calls act on it.
 tmux_window () {
-  tmux_cmd new-window -d -t t -n "$1" "$(tmux_shell)"
+  tmux_cmd new-window -d -t "t:" -n "$1" "$(tmux_shell)"
   tmux_target "$1"
   tmux_wait 'sr-test\$' 5
 }
