@@ -65,6 +65,7 @@ call (SrConsoleClient *c, const char *method, GVariant *args, const char *result
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (c->connection));
   g_autoptr (GError) local = NULL;
   g_autoptr (GVariant) answer = NULL;
+  g_autoptr (GByteArray) buf = g_byte_array_new ();
   guint8 head[4];
   gsize got = 0;
   /* A daemon that serves too many consoles answers a new one at once and
@@ -81,20 +82,21 @@ call (SrConsoleClient *c, const char *method, GVariant *args, const char *result
         }
       goto lost;
     }
-  guint32 be;
-  memcpy (&be, head, 4);
-  guint32 n = GUINT32_FROM_BE (be);
-  if (n > SR_CONSOLE_REMOTE_MAX_FRAME)
-    goto lost;
-  guint8 *body = g_malloc (n ? n : 1);
-  if (!g_input_stream_read_all (in, body, n, &got, NULL, &local) || got != n)
+  /* The frame is checked (its length before the body is read, then the
+   * variant) by the reader the daemon uses too. */
+  g_byte_array_append (buf, head, 4);
+  SrRemoteFrameResult r = sr_remote_frame_take (buf, G_VARIANT_TYPE ("(busv)"), &answer);
+  if (r == SR_REMOTE_FRAME_MORE)
     {
-      g_free (body);
-      goto lost;
+      guint32 be;
+      memcpy (&be, head, 4);
+      gsize n = GUINT32_FROM_BE (be);
+      g_byte_array_set_size (buf, 4 + n);
+      if (!g_input_stream_read_all (in, buf->data + 4, n, &got, NULL, &local) || got != n)
+        goto lost;
+      r = sr_remote_frame_take (buf, G_VARIANT_TYPE ("(busv)"), &answer);
     }
-  answer = g_variant_ref_sink (g_variant_new_from_bytes (
-    G_VARIANT_TYPE ("(busv)"), g_bytes_new_take (body, n), FALSE));
-  if (!g_variant_is_normal_form (answer))
+  if (r != SR_REMOTE_FRAME_OK)
     goto lost;
   gboolean ok;
   guint32 code;
