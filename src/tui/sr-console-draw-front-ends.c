@@ -1,7 +1,7 @@
 /* sr-console-draw-front-ends.c — the Overview's "Front ends" section: the
  * broker bridge's connection and its queues, the HTTP front end's listener,
- * requests and callbacks.  Compact (at most nine lines for one set of
- * queues) so that it fits 80×24 next to binds and apps. */
+ * requests and callbacks.  Compact (eight lines for one set of queues,
+ * nine while the broker is down) so that it fits 80×24 beside binds and apps. */
 #define G_LOG_DOMAIN "sr-tui"
 
 #include "sr-build-config.h"
@@ -76,8 +76,10 @@ draw_broker (const SrConsoleBrokerStatus *b, GPtrArray *lines, GArray *attrs)
            g_strdup_printf ("  %s %s %*llu %*s", label, queue, COUNT_W, (unsigned long long) q->count,
                             COUNT_W, waiting));
     }
-  if (b->last_event)
-    add (lines, attrs, up ? SR_ATTR_DIM : SR_ATTR_ERROR, labelled ("", b->last_event));
+  /* Why it is not connected; once connected the state line says it all
+   * (the connect text is in the Log view) and the line is left for others. */
+  if (b->last_event && !up)
+    add (lines, attrs, SR_ATTR_ERROR, labelled ("", b->last_event));
 }
 
 static void

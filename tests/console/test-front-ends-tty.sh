@@ -2,7 +2,8 @@
 # test-front-ends-tty.sh — the Overview's "Front ends" section in a real
 # terminal (80x24): the broker bridge on a real ActiveMQ and the HTTP front
 # end with a callback URL nobody answers, attached to `sms-router --daemon`
-# and embedded in `sms-router`, against the real simulator.
+# and embedded in `sms-router`, against the real simulator; then a broker
+# nobody answers (down, and a dead letter waiting for the failed queue).
 #   SR_ACTIVEMQ_PORT=P test-front-ends-tty.sh PATH/TO/sms-router   (and $SR_SIM)
 # Run by test-broker-activemq, which starts the one private ActiveMQ its
 # cases share.
@@ -67,7 +68,6 @@ front_ends () {
   tmux_wait "^  receipts +$Q\.receipts +[0-9]+ +[0-9]+$"
   tmux_wait "^  inbox +$Q\.inbox +[0-9]+ +[0-9]+$"
   tmux_wait "^  failed +$Q\.failed +0 +0$"
-  tmux_wait 'connected to broker 127\.0\.0\.1'
   tmux_wait "^HTTP +127\.0\.0\.1:$HTTP_PORT · requests accepted 0 · refused 0$"
   tmux_wait "^ +callbacks pending 0 · retrying 0 · dead $1"
   ok "$MODE: the front ends, before any traffic"
@@ -121,3 +121,16 @@ MODE=embedded
 front_ends 1
 tmux_keys q
 tmux_wait 'embedded-exit=0' 15
+
+# A broker nobody answers: down, and why; a dead letter waits for the failed queue.
+sed -i "s/^port = $SR_ACTIVEMQ_PORT\$/port = $DEAD_PORT/" "$WORK/conf"
+tmux_run "clear; $SR_ROUTER --config $WORK/conf; echo down-exit=\$?"
+tmux_wait "^Broker +down since [0-9:]+ · 127\.0\.0\.1:$DEAD_PORT" 20
+tmux_wait "cannot connect to broker 127\.0\.0\.1:$DEAD_PORT"
+tmux_wait "^  failed +$Q\.failed +0 +0$"
+printf 'To: no number\n\nnever sent\n' > "$WORK/spool/apps/default/outbox/tmp/bad"
+mv "$WORK/spool/apps/default/outbox/tmp/bad" "$WORK/spool/apps/default/outbox/new/bad"
+tmux_wait "^  failed +$Q\.failed +0 +1$" 20
+tmux_keys q
+tmux_wait 'down-exit=0' 15
+ok "embedded: a broker that is down, and a result waiting for it"
