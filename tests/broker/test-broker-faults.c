@@ -134,6 +134,17 @@ fake_login (FakeBroker *fb, FakeConn *c)
   g_assert_true (fake_expect (fb, c, "SUBSCRIBE"));
 }
 
+/* The next connection gets ERROR instead of CONNECTED, then is closed. */
+static void
+fake_refuse_login (FakeBroker *fb)
+{
+  FakeConn *c = fake_accept (fb);
+  g_assert_true (fake_expect (fb, c, "CONNECT"));
+  static const char error_frame[] = "ERROR\nmessage:login refused\n\nUser name [router] or password is invalid.";
+  fake_write (c, error_frame, sizeof error_frame, FALSE);
+  fake_close (c);
+}
+
 static gpointer
 fake_thread (gpointer data)
 {
@@ -311,12 +322,8 @@ static void
 script_error_then_cut (gpointer data)
 {
   FakeBroker *fb = data;
+  fake_refuse_login (fb);
   FakeConn *c = fake_accept (fb);
-  g_assert_true (fake_expect (fb, c, "CONNECT"));
-  static const char error_frame[] = "ERROR\nmessage:login refused\n\nUser name [router] or password is invalid.";
-  fake_write (c, error_frame, sizeof error_frame, FALSE);
-  fake_close (c);
-  c = fake_accept (fb);
   fake_login (fb, c);
   static const char half[] = "MESSAGE\nsubscription:default\nmessage-id:m-9\nack:a-9\n\nHal";
   fake_write (c, half, sizeof half - 1, FALSE);
@@ -437,13 +444,9 @@ static void
 script_refuse_then_confirm (gpointer data)
 {
   FakeBroker *fb = data;
-  FakeConn *c = fake_accept (fb);
-  g_assert_true (fake_expect (fb, c, "CONNECT"));
-  static const char error_frame[] = "ERROR\nmessage:login refused\n\n";
-  fake_write (c, error_frame, sizeof error_frame, FALSE);
-  fake_close (c);
+  fake_refuse_login (fb);
   g_async_queue_pop (fb->go);   /* the test looked at the bridge while it was down */
-  c = fake_accept (fb);
+  FakeConn *c = fake_accept (fb);
   g_assert_true (fake_expect (fb, c, "CONNECT"));
   fake_write (c, CONNECTED, sizeof CONNECTED, FALSE);
   /* What waited is sent at once, maybe before the SUBSCRIBE. */
