@@ -122,15 +122,18 @@ front_ends 1
 tmux_keys q
 tmux_wait 'embedded-exit=0' 15
 
-# A broker nobody answers: down, and why; a dead letter waits for the failed queue.
-sed -i "s/^port = $SR_ACTIVEMQ_PORT\$/port = $DEAD_PORT/" "$WORK/conf"
+# A broker nobody answers: down, and why; a dead letter waits for the failed
+# queue.  HTTP on a port ActiveMQ holds: off, and why.
+sed -i -e "s/^port = $SR_ACTIVEMQ_PORT\$/port = $DEAD_PORT/" \
+       -e "s/^port = $HTTP_PORT\$/port = $SR_ACTIVEMQ_PORT/" "$WORK/conf"
 tmux_run "clear; $SR_ROUTER --config $WORK/conf; echo down-exit=\$?"
 tmux_wait "^Broker +down since [0-9:]+ · 127\.0\.0\.1:$DEAD_PORT" 20
 tmux_wait "cannot connect to broker 127\.0\.0\.1:$DEAD_PORT"
+tmux_wait "^HTTP +off: \[http\] cannot listen on 127\.0\.0\.1 port $SR_ACTIVEMQ_PORT"
 tmux_wait "^  failed +$Q\.failed +0 +0$"
 printf 'To: no number\n\nnever sent\n' > "$WORK/spool/apps/default/outbox/tmp/bad"
 mv "$WORK/spool/apps/default/outbox/tmp/bad" "$WORK/spool/apps/default/outbox/new/bad"
 tmux_wait "^  failed +$Q\.failed +0 +1$" 20
 tmux_keys q
 tmux_wait 'down-exit=0' 15
-ok "embedded: a broker that is down, and a result waiting for it"
+ok "embedded: a broker that is down, a result waiting for it, HTTP off"
