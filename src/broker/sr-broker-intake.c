@@ -252,7 +252,10 @@ sr_broker_intake_flush (SrBroker *b)
       if (in->duplicate)
         b->counts.duplicates++;
       else
-        b->counts.taken++;
+        {
+          b->counts.taken++;
+          in->app->taken++;
+        }
     }
   if (write_error != NULL)
     sr_stomp_client_reconnect (b->client, write_error->message);

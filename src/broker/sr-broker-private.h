@@ -5,6 +5,14 @@
 #include "sr-broker-state.h"
 #include "sr-spool.h"
 
+/* The kinds of results, as indexes of an app's counters. */
+typedef enum {
+  SR_BROKER_KIND_RECEIPT,
+  SR_BROKER_KIND_INBOX,
+  SR_BROKER_KIND_DEAD,
+  SR_BROKER_N_KINDS
+} SrBrokerKind;
+
 /* One application the bridge serves. */
 typedef struct {
   char *name;
@@ -16,6 +24,10 @@ typedef struct {
   gboolean served;              /* still in the configuration (reload) */
   gint64 since;                 /* files older than this are history, not published */
   gint64 scanned_mtime[SR_SPOOL_N_FOLDERS];   /* ns; folder unchanged since a full scan: skip it */
+  gint64 counted_mtime[SR_SPOOL_N_FOLDERS];   /* ns; its waiting files are counted */
+  guint64 taken;                              /* MESSAGEs of its outbox queue, since start */
+  guint64 published[SR_BROKER_N_KINDS];       /* confirmed by a RECEIPT, since start */
+  guint64 waiting[SR_BROKER_N_KINDS];         /* found unpublished, not confirmed yet */
 } SrBrokerApp;
 
 /* A MESSAGE turned into a file, waiting for the batch's durability. */
@@ -55,6 +67,8 @@ struct _SrBroker {
   guint64 receipt_seq;
   guint scan_id;
   SrBrokerStatus counts;
+  GHashTable *waiting;          /* keys of results found unpublished, not confirmed yet */
+  char *last_event;             /* the last connect or loss text, for the overview */
 };
 
 /* sr-broker.c */
@@ -70,6 +84,9 @@ void sr_broker_intake_flush (SrBroker *broker);
 void sr_broker_intake_free (gpointer p);
 
 /* sr-broker-publish.c */
+SrBrokerKind sr_broker_kind (const char *kind);
+/* A result is published or cannot be: it waits no more. */
+void sr_broker_waiting_remove (SrBroker *broker, SrBrokerApp *app, const char *kind, const char *key);
 gboolean sr_broker_publish_scan (gpointer broker);
 void sr_broker_publish_confirmed (SrBroker *broker);
 /* Whether a header of that name must not be copied into a SEND. */

@@ -32,6 +32,28 @@ static const ResultKind result_kinds[] = {
   { "dead", { SR_SPOOL_DEAD }, 1 },
 };
 
+SrBrokerKind
+sr_broker_kind (const char *kind)
+{
+  return g_str_equal (kind, "receipt") ? SR_BROKER_KIND_RECEIPT
+       : g_str_equal (kind, "inbox") ? SR_BROKER_KIND_INBOX : SR_BROKER_KIND_DEAD;
+}
+
+/* A result found unpublished: counted as waiting once, until it is confirmed. */
+static void
+waiting_add (SrBroker *b, SrBrokerApp *a, const char *kind, const char *key)
+{
+  if (g_hash_table_add (b->waiting, g_strdup (key)))
+    a->waiting[sr_broker_kind (kind)]++;
+}
+
+void
+sr_broker_waiting_remove (SrBroker *b, SrBrokerApp *a, const char *kind, const char *key)
+{
+  if (g_hash_table_remove (b->waiting, key))
+    a->waiting[sr_broker_kind (kind)]--;
+}
+
 static const char *
 queue_of (const SrBrokerApp *a, const char *kind)
 {
@@ -167,30 +189,38 @@ folder_mtime (SrBroker *b, SrBrokerApp *a, SrSpoolFolder folder)
   return (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
 }
 
-/* Publishes the unpublished files of one folder; FALSE when the window is
- * full.  A folder whose time did not change since its last complete scan
- * holds nothing new and is not listed again: the scan costs nothing while
- * the spool is quiet, however many files it keeps. */
+/* Publishes the unpublished files of one folder (when @publish) and counts
+ * them as waiting; FALSE when the window is full or the connection went.
+ * A folder whose time did not change since its last complete scan holds
+ * nothing new and is not listed again: the scan costs nothing while the
+ * spool is quiet, however many files it keeps.  Without a connection (or
+ * with a full window) the folder is still listed once per change, so the
+ * overview counts what waits for the broker. */
 static gboolean
-scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder)
+scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder, gboolean publish)
 {
   gint64 mtime = folder_mtime (b, a, folder);
   if (mtime != 0 && mtime == a->scanned_mtime[folder])
+    return TRUE;
+  if (!publish && mtime != 0 && mtime == a->counted_mtime[folder])
     return TRUE;
   g_autoptr(GError) error = NULL;
   g_autoptr(SrSpoolScan) scan = sr_spool_scan_new (b->spool, a->name, folder, &error);
   if (scan == NULL)
     return TRUE;
+  gboolean blocked = !publish;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   for (;;)
     {
       g_ptr_array_set_size (names, 0);
       if (!sr_spool_scan_next (scan, names, 256, &error))
-        return TRUE;
+        return publish && !blocked;
       if (names->len == 0)
         {
-          a->scanned_mtime[folder] = mtime;
-          return TRUE;
+          a->counted_mtime[folder] = mtime;
+          if (!blocked)
+            a->scanned_mtime[folder] = mtime;
+          return publish && !blocked;
         }
       for (guint i = 0; i < names->len; i++)
         {
@@ -200,14 +230,24 @@ scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder
             continue;
           if (sr_broker_state_is_published (b->state, a->name, kind, name) || !recent (b, a, folder, name))
             {
+              sr_broker_waiting_remove (b, a, kind, key);
               g_hash_table_add (b->done, g_steal_pointer (&key));
               continue;
             }
-          if (g_hash_table_size (b->inflight) >= MAX_IN_FLIGHT)
-            return FALSE;
-          publish_file (b, a, kind, folder, name, key);
+          waiting_add (b, a, kind, key);
+          if (!blocked && g_hash_table_size (b->inflight) >= MAX_IN_FLIGHT)
+            blocked = TRUE;
+          if (blocked)
+            {
+              /* Counted already since the folder last changed: stop here, as before. */
+              if (mtime != 0 && mtime == a->counted_mtime[folder])
+                return FALSE;
+              continue;
+            }
+          if (!publish_file (b, a, kind, folder, name, key))
+            sr_broker_waiting_remove (b, a, kind, key);
           if (sr_stomp_client_get_state (b->client) != SR_STOMP_STATE_CONNECTED)
-            return FALSE;
+            blocked = TRUE;
         }
     }
 }
@@ -216,8 +256,7 @@ gboolean
 sr_broker_publish_scan (gpointer data)
 {
   SrBroker *b = data;
-  if (sr_stomp_client_get_state (b->client) != SR_STOMP_STATE_CONNECTED)
-    return G_SOURCE_CONTINUE;
+  gboolean publish = sr_stomp_client_get_state (b->client) == SR_STOMP_STATE_CONNECTED;
   for (guint i = 0; i < b->apps->len; i++)
     {
       SrBrokerApp *a = b->apps->pdata[i];
@@ -227,8 +266,8 @@ sr_broker_publish_scan (gpointer data)
           if (queue_of (a, rk->kind) == NULL)
             continue;
           for (guint f = 0; f < rk->n_folders; f++)
-            if (!scan_folder (b, a, rk->kind, rk->folders[f]))
-              return G_SOURCE_CONTINUE;
+            if (!scan_folder (b, a, rk->kind, rk->folders[f], publish))
+              publish = FALSE;
         }
     }
   return G_SOURCE_CONTINUE;

@@ -136,10 +136,26 @@ forget_in_flight (SrBroker *b)
             sizeof ((SrBrokerApp *) b->apps->pdata[i])->scanned_mtime);
 }
 
+/* What the overview shows: since when the connection is up or down, and why. */
+static void
+note_state (SrBroker *b, SrStompState state, const char *text)
+{
+  gboolean up = state == SR_STOMP_STATE_CONNECTED;
+  if (b->counts.since == 0 || up != (b->counts.state == SR_STOMP_STATE_CONNECTED))
+    b->counts.since = g_get_real_time ();
+  b->counts.state = state;
+  if (state == SR_STOMP_STATE_CONNECTING)
+    return;   /* a retry: still down for the same reason */
+  b->counts.failing = state == SR_STOMP_STATE_WAITING;
+  g_free (b->last_event);
+  b->last_event = g_strdup (text);
+}
+
 static void
 on_state_changed (SrStompClient *client, SrStompState state, const char *text, gpointer data)
 {
   SrBroker *b = data;
+  note_state (b, state, text);
   switch (state)
     {
     case SR_STOMP_STATE_CONNECTED:
@@ -184,6 +200,8 @@ on_receipt (SrStompClient *client, const char *receipt_id, gpointer data)
   else
     {
       g_hash_table_remove (b->inflight_keys, send->key);
+      sr_broker_waiting_remove (b, send->app, send->kind, send->key);
+      send->app->published[sr_broker_kind (send->kind)]++;
       g_ptr_array_add (b->confirmed, send);
       b->counts.published++;
     }
@@ -301,6 +319,7 @@ sr_broker_new (SrRouter *router, const SrBrokerOptions *options, GError **error)
   b->inflight_keys = g_hash_table_new (g_str_hash, g_str_equal);
   b->done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   b->confirmed = g_ptr_array_new_with_free_func (sr_broker_send_free);
+  b->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!update_apps (b, config, error))
     {
       sr_broker_free (b);
@@ -334,6 +353,8 @@ sr_broker_free (SrBroker *b)
   g_clear_pointer (&b->inflight, g_hash_table_unref);
   g_clear_pointer (&b->done, g_hash_table_unref);
   g_clear_pointer (&b->confirmed, g_ptr_array_unref);
+  g_clear_pointer (&b->waiting, g_hash_table_unref);
+  g_free (b->last_event);
   g_clear_pointer (&b->apps, g_ptr_array_unref);
   g_clear_pointer (&b->state, sr_broker_state_free);
   g_free (b);
@@ -345,6 +366,62 @@ sr_broker_get_status (SrBroker *b, SrBrokerStatus *status)
   *status = b->counts;
   status->state = b->client ? sr_stomp_client_get_state (b->client) : SR_STOMP_STATE_IDLE;
   status->connects = b->client ? sr_stomp_client_connects (b->client) : 0;
+  status->last_event = b->last_event;
+  status->host = sr_router_get_config (b->router)->broker.host;
+  status->port = sr_router_get_config (b->router)->broker.port;
+}
+
+static void
+queue_status_free (gpointer p)
+{
+  SrBrokerQueueStatus *q = p;
+  g_free (q->queue);
+  g_free (q);
+}
+
+/* Adds @count and @waiting to the entry of (@kind, @queue), made if needed. */
+static void
+add_queue (GPtrArray *out, const char *kind, const char *queue, guint64 count, guint64 waiting)
+{
+  if (queue == NULL)
+    return;
+  SrBrokerQueueStatus *q = NULL;
+  for (guint i = 0; i < out->len && q == NULL; i++)
+    {
+      SrBrokerQueueStatus *e = out->pdata[i];
+      if (g_str_equal (e->kind, kind) && g_str_equal (e->queue, queue))
+        q = e;
+    }
+  if (q == NULL)
+    {
+      q = g_new0 (SrBrokerQueueStatus, 1);
+      q->queue = g_strdup (queue);
+      q->kind = kind;
+      g_ptr_array_add (out, q);
+    }
+  q->count += count;
+  q->waiting += waiting;
+}
+
+GPtrArray *
+sr_broker_get_queues (SrBroker *b)
+{
+  static const char *const kinds[SR_BROKER_N_KINDS] = { "receipt", "inbox", "dead" };
+  GPtrArray *out = g_ptr_array_new_with_free_func (queue_status_free);
+  for (guint i = 0; i < b->apps->len; i++)
+    {
+      SrBrokerApp *a = b->apps->pdata[i];
+      add_queue (out, "outbox", a->outbox_queue, a->taken, 0);
+    }
+  for (guint k = 0; k < SR_BROKER_N_KINDS; k++)
+    for (guint i = 0; i < b->apps->len; i++)
+      {
+        SrBrokerApp *a = b->apps->pdata[i];
+        const char *queue = k == SR_BROKER_KIND_RECEIPT ? a->receipts_queue
+                          : k == SR_BROKER_KIND_INBOX ? a->inbox_queue : a->failed_queue;
+        add_queue (out, kinds[k], queue, a->published[k], a->waiting[k]);
+      }
+  return out;
 }
 
 SrBroker *

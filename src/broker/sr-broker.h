@@ -34,7 +34,22 @@ typedef struct {
   guint64 duplicates;           /* redelivered MESSAGEs found already queued */
   guint64 published;            /* results confirmed by a RECEIPT */
   guint64 connects;
+  gint64 since;                 /* real time (µs) the connection last came up or went down */
+  gboolean failing;             /* lost or refused since it was last connected */
+  const char *last_event;       /* NULL or the last connect / loss text (borrowed: read it at once) */
+  const char *host;             /* [broker] host and port (borrowed) */
+  guint16 port;
 } SrBrokerStatus;
+
+/* One queue of the bridge for the overview: an outbox queue counts the
+ * MESSAGEs taken from it, a result queue the SENDs the broker confirmed
+ * and the result files still waiting for that (found, sent or not). */
+typedef struct {
+  char *queue;                  /* the destination */
+  const char *kind;             /* "outbox", "receipt", "inbox" or "dead" */
+  guint64 count;                /* taken (outbox) or published */
+  guint64 waiting;              /* 0 for an outbox queue */
+} SrBrokerQueueStatus;
 
 /* Creates the bridge for @router's [broker] configuration (which must be
  * enabled) and opens SPOOL/router/broker.db.  @options may be NULL. */
@@ -43,6 +58,9 @@ SrBroker *sr_broker_new (SrRouter *router, const SrBrokerOptions *options, GErro
 void sr_broker_start (SrBroker *broker);
 void sr_broker_free (SrBroker *broker);
 void sr_broker_get_status (SrBroker *broker, SrBrokerStatus *status);
+/* The served queues, one SrBrokerQueueStatus per kind and destination
+ * (apps sharing a queue are added up), outbox queues first. */
+GPtrArray *sr_broker_get_queues (SrBroker *broker);
 
 /* Applies the router's configuration after sr_router_reload(): queues that
  * changed are subscribed again on the running connection; changed

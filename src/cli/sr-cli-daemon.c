@@ -12,6 +12,7 @@
 #include "sr-broker.h"
 #include "sr-cli.h"
 #include "sr-config.h"
+#include "sr-console-front-ends.h"
 #include "sr-console-remote.h"
 #include "sr-http.h"
 #include "sr-router.h"
@@ -196,11 +197,6 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
       return 1;
     }
 
-  /* Consoles started on the same spool attach through this socket. */
-  g_autoptr(GError) server_error = NULL;
-  SrConsoleServer *server = sr_console_server_new_for_router (d.router, &server_error);
-  if (server == NULL)
-    g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
   /* The HTTP front end is optional: the router runs on without it. */
   g_autoptr(GError) http_error = NULL;
   SrHttp *http = sr_http_new (d.router, &http_error);
@@ -209,6 +205,15 @@ sr_cli_daemon (const char *config_arg, const char *spool, const char *pidfile, c
 
   /* A front end over the spool: when it cannot start, the router still serves the spool. */
   d.broker = sr_broker_start_for_router (d.router);
+
+  /* Consoles started on the same spool attach through this socket; their
+   * Overview shows the front ends too (d.broker changes on a reload). */
+  SrConsoleFrontEnds front_ends = { &d.broker, &http, http_error ? http_error->message : NULL };
+  g_autoptr(GError) server_error = NULL;
+  SrConsoleServer *server = sr_console_server_new_for_router_full (d.router, sr_console_front_ends_fill,
+                                                                   &front_ends, &server_error);
+  if (server == NULL)
+    g_warning (_("consoles cannot attach to this daemon: %s"), server_error->message);
 
   d.loop = g_main_loop_new (NULL, FALSE);
   guint sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &d);

@@ -98,6 +98,8 @@ gboolean sr_http_store_finish (SrHttp *http, gint64 id, gboolean ok, guint attem
                                gint64 next_at, gboolean dead, const char *error_text);
 /* Counts of callbacks by state (pending, dead). */
 void sr_http_store_count (SrHttp *http, guint64 *pending, guint64 *dead);
+/* The pending ones split into not tried yet and retrying. */
+void sr_http_store_count_tries (SrHttp *http, guint64 *fresh, guint64 *retrying, guint64 *dead);
 /* Dead callbacks as JSON-ready rows: id, kind, url, attempts, error. */
 typedef void (*SrHttpDeadFunc) (gint64 id, const char *kind, const char *url, guint attempts,
                                 const char *error_text, gint64 created, gpointer user_data);

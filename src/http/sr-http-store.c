@@ -238,14 +238,25 @@ sr_http_store_finish (SrHttp *http, gint64 id, gboolean ok, guint attempts, gint
 void
 sr_http_store_count (SrHttp *http, guint64 *pending, guint64 *dead)
 {
-  *pending = *dead = 0;
-  sqlite3_stmt *st = prepare (http, "SELECT state, count(*) FROM callbacks GROUP BY state");
+  guint64 retrying = 0;
+  sr_http_store_count_tries (http, pending, &retrying, dead);
+  *pending += retrying;
+}
+
+void
+sr_http_store_count_tries (SrHttp *http, guint64 *fresh, guint64 *retrying, guint64 *dead)
+{
+  *fresh = *retrying = *dead = 0;
+  sqlite3_stmt *st = prepare (http, "SELECT state, attempts > 0, count(*) FROM callbacks GROUP BY 1, 2");
   while (st != NULL && sqlite3_step (st) == SQLITE_ROW)
     {
+      guint64 n = sqlite3_column_int64 (st, 2);
       if (sqlite3_column_int (st, 0) == SR_HTTP_CALLBACK_DEAD)
-        *dead = sqlite3_column_int64 (st, 1);
+        *dead += n;
+      else if (sqlite3_column_int (st, 1))
+        *retrying += n;
       else
-        *pending += sqlite3_column_int64 (st, 1);
+        *fresh += n;
     }
   sqlite3_finalize (st);
 }

@@ -308,3 +308,31 @@ sr_http_free (SrHttp *http)
   g_clear_pointer (&http->counters.inbound, g_hash_table_unref);
   g_free (http);
 }
+
+void
+sr_http_get_status (SrHttp *http, SrHttpStatus *status)
+{
+  const SrHttpConfig *hc = &sr_http_config (http)->http;
+  *status = (SrHttpStatus) {
+    .listen = hc->listen,
+    .port = hc->port,
+    .tls = hc->tls_certificate != NULL && *hc->tls_certificate != '\0',
+  };
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, http->counters.requests);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      /* "endpoint\tcode": a scraper's /metrics is no client's request */
+      const char *tab = strchr (key, '\t');
+      if (tab == NULL || g_str_has_prefix (key, "metrics\t"))
+        continue;
+      guint code = (guint) g_ascii_strtoull (tab + 1, NULL, 10);
+      if (SOUP_STATUS_IS_SUCCESSFUL (code))
+        status->accepted += *(guint64 *) value;
+      else if (code >= 400)
+        status->refused += *(guint64 *) value;
+    }
+  sr_http_store_count_tries (http, &status->callbacks_pending, &status->callbacks_retrying,
+                             &status->callbacks_dead);
+}

@@ -36,6 +36,20 @@ typedef struct _SrHttp SrHttp;
 SrHttp *sr_http_new (SrRouter *router, GError **error);
 void sr_http_free (SrHttp *http);
 
+/* The front end's state for the overview. */
+typedef struct {
+  const char *listen;           /* [http] listen and port (borrowed) */
+  guint16 port;
+  gboolean tls;
+  guint64 accepted;             /* requests answered 2xx since start (all but /metrics) */
+  guint64 refused;              /* requests answered 4xx or 5xx since start (all but /metrics) */
+  guint64 callbacks_pending;    /* callbacks not tried yet */
+  guint64 callbacks_retrying;   /* tried and failed, to be tried again */
+  guint64 callbacks_dead;       /* given up after callback-attempts tries */
+} SrHttpStatus;
+
+void sr_http_get_status (SrHttp *http, SrHttpStatus *status);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrHttp, sr_http_free)
 
 G_END_DECLS

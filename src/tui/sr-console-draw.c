@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "sr-tui"
 
 #include "sr-console-private.h"
+#include "sr-console-draw-front-ends.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -362,6 +363,7 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
                (unsigned long long) q->in_flight, (unsigned long long) q->dead);
         }
       ADD (SR_ATTR_NORMAL, "%s", "");
+      sr_console_draw_front_ends (o, lines, attrs);
       ADD (SR_ATTR_HEADER, "%s", _("Last system errors"));
       if (o->errors->len == 0)
         ADD (SR_ATTR_DIM, "%s", _("None."));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "sr-broker.h"
+#include "sr-console-front-ends.h"
 #include "sr-console-remote.h"
 #include "sr-console-router-model.h"
 #include "sr-console.h"
@@ -109,6 +110,8 @@ sr_console_main (SrConfig *config, const char *spool, const char *console_title)
   sr_router_set_event_func (router, notify_event, notify);
   g_autoptr (SrBroker) broker = sr_broker_start_for_router (router);
   g_autoptr (SrConsoleRouterModel) model = sr_console_router_model_new (router, NULL);
+  SrConsoleFrontEnds front_ends = { &broker, &http, http_error ? http_error->message : NULL };
+  sr_console_router_model_set_front_ends (model, sr_console_front_ends_fill, &front_ends);
   SrConsoleOptions options = { .title = console_title };
   g_autoptr (SrConsole) console = sr_console_new (sr_console_router_model_get (model), &options);
   SrConsoleExit why = sr_console_run (console, &error);

@@ -5,7 +5,9 @@
  *   sms-router --daemon                   after sr_router_start():
  *       g_autoptr (SrConsoleServer) server = sr_console_server_new_for_router (router, &error);
  *                                         (sr-console-remote.h; a failure is worth a warning,
- *                                          the daemon works without consoles)
+ *                                          the daemon works without consoles; with front ends
+ *                                          next to the router, sr_console_server_new_for_router_full
+ *                                          and sr-console-front-ends.h show them on the Overview)
  */
 #pragma once
 

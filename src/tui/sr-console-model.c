@@ -200,5 +200,7 @@ sr_console_overview_free (SrConsoleOverview *o)
   g_ptr_array_unref (o->binds);
   g_ptr_array_unref (o->queues);
   g_ptr_array_unref (o->errors);
+  sr_console_broker_status_free (o->broker);
+  sr_console_http_status_free (o->http);
   g_free (o);
 }

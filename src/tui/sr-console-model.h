@@ -23,6 +23,8 @@
 
 #include <glib.h>
 
+#include "sr-console-model-front-ends.h"
+
 G_BEGIN_DECLS
 
 #define SR_CONSOLE_MODEL_ERROR (sr_console_model_error_quark ())
@@ -161,6 +163,8 @@ typedef struct {
   guint64 total_in;
   guint64 total_out;
   gboolean paused;      /* sending paused by an operator */
+  SrConsoleBrokerStatus *broker;  /* NULL: no broker bridge runs next to the router */
+  SrConsoleHttpStatus *http;      /* NULL: no [http] front end configured */
 } SrConsoleOverview;
 
 SrConsoleOverview *sr_console_overview_new (void);

@@ -39,21 +39,24 @@ sr_remote_overview_to_variant (const SrConsoleOverview *o)
   g_variant_builder_init (&errors, G_VARIANT_TYPE ("as"));
   for (guint i = 0; i < o->errors->len; i++)
     g_variant_builder_add (&errors, "s", nn (g_ptr_array_index (o->errors, i)));
-  return g_variant_new ("(a(sss)a(sttt)asddttb)", &binds, &queues, &errors, o->rate_in,
-                        o->rate_out, (guint64) o->total_in, (guint64) o->total_out, o->paused);
+  return g_variant_new ("(a(sss)a(sttt)asddttb@" SR_REMOTE_FRONT_ENDS_TYPE ")", &binds, &queues,
+                        &errors, o->rate_in, o->rate_out, (guint64) o->total_in,
+                        (guint64) o->total_out, o->paused, sr_remote_front_ends_to_variant (o));
 }
 
 SrConsoleOverview *
 sr_remote_overview_from_variant (GVariant *v)
 {
-  if (!g_variant_is_of_type (v, G_VARIANT_TYPE ("(a(sss)a(sttt)asddttb)")))
+  if (!g_variant_is_of_type (v, G_VARIANT_TYPE (SR_REMOTE_OVERVIEW_TYPE)))
     return NULL;
   SrConsoleOverview *o = sr_console_overview_new ();
   g_autoptr (GVariantIter) binds = NULL, queues = NULL, errors = NULL;
+  g_autoptr (GVariant) front_ends = NULL;
   guint64 total_in, total_out;
   gboolean paused;
-  g_variant_get (v, "(a(sss)a(sttt)asddttb)", &binds, &queues, &errors, &o->rate_in,
-                 &o->rate_out, &total_in, &total_out, &paused);
+  g_variant_get (v, "(a(sss)a(sttt)asddttb@" SR_REMOTE_FRONT_ENDS_TYPE ")", &binds, &queues,
+                 &errors, &o->rate_in, &o->rate_out, &total_in, &total_out, &paused, &front_ends);
+  sr_remote_front_ends_fill (o, front_ends);
   o->total_in = total_in;
   o->total_out = total_out;
   o->paused = paused;

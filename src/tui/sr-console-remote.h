@@ -66,6 +66,13 @@ gboolean sr_console_server_set_access (SrConsoleServer *server, const char *grou
 /* The daemon's case: serves a router model of @router on SPOOL/router/control,
  * with the access its configuration gives ([router] control-group, control-users). */
 SrConsoleServer *sr_console_server_new_for_router (SrRouter *router, GError **error);
+/* The same, with the front ends the daemon runs next to @router shown on
+ * the Overview: @front_ends (with @data) fills their parts at each overview
+ * (sr-console-router-model.h); @data must outlive the server. */
+SrConsoleServer *sr_console_server_new_for_router_full (SrRouter *router,
+                                                        void (*front_ends) (SrConsoleOverview *o,
+                                                                            gpointer data),
+                                                        gpointer data, GError **error);
 /* Changes the limits for connections and answers from now on. */
 void sr_console_server_set_limits (SrConsoleServer *server, const SrConsoleServerLimits *limits);
 /* Stops listening, closes the connections and removes the socket file. */

@@ -139,6 +139,8 @@ model_overview (gpointer user_data, GError **error)
   o->total_out = st.total_out;
   o->paused = st.paused;
   sr_router_status_clear (&st);
+  if (self->front_ends)
+    self->front_ends (o, self->front_ends_data);
   return o;
 }
 
@@ -682,6 +684,15 @@ sr_console_router_model_set_actor (SrConsoleRouterModel *self, const char *actor
   g_return_if_fail (self != NULL);
   g_free (self->actor);
   self->actor = g_strdup (actor && *actor ? actor : sr_control_default_actor ());
+}
+
+void
+sr_console_router_model_set_front_ends (SrConsoleRouterModel *self, SrConsoleFrontEndsFunc func,
+                                        gpointer user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->front_ends = func;
+  self->front_ends_data = user_data;
 }
 
 const SrConsoleModel *

@@ -24,6 +24,12 @@ void sr_console_router_model_free (SrConsoleRouterModel *model);
 /* The actor written to the audit log from now on (the control socket sets
  * the peer's user before each action). */
 void sr_console_router_model_set_actor (SrConsoleRouterModel *model, const char *actor);
+/* Fills the front ends' parts of an Overview (o->broker, o->http). */
+typedef void (*SrConsoleFrontEndsFunc) (SrConsoleOverview *overview, gpointer user_data);
+/* Whoever runs front ends next to the router (the daemon, the embedded
+ * console) registers here what the Overview shows of them; @func NULL: none. */
+void sr_console_router_model_set_front_ends (SrConsoleRouterModel *model,
+                                             SrConsoleFrontEndsFunc func, gpointer user_data);
 /* The function table; valid as long as @model. */
 const SrConsoleModel *sr_console_router_model_get (SrConsoleRouterModel *model);
 

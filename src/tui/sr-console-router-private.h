@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "sr-console-model.h"
+#include "sr-console-router-model.h"
 #include "sr-router.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,8 @@ struct _SrConsoleRouterModel {
   char *actor;
   SrConsoleChangedFunc changed;
   gpointer changed_data;
+  SrConsoleFrontEndsFunc front_ends;
+  gpointer front_ends_data;
 };
 
 /* "14:03:07" today, "2026-11-21 14:03" before, "" for 0. */

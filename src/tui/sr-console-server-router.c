@@ -16,8 +16,16 @@ router_model_set_actor (gpointer user_data, const char *actor)
 SrConsoleServer *
 sr_console_server_new_for_router (SrRouter *router, GError **error)
 {
+  return sr_console_server_new_for_router_full (router, NULL, NULL, error);
+}
+
+SrConsoleServer *
+sr_console_server_new_for_router_full (SrRouter *router, SrConsoleFrontEndsFunc front_ends,
+                                       gpointer data, GError **error)
+{
   g_return_val_if_fail (router != NULL, NULL);
   SrConsoleRouterModel *rm = sr_console_router_model_new (router, NULL);
+  sr_console_router_model_set_front_ends (rm, front_ends, data);
   g_autofree char *path = sr_console_remote_socket_path (sr_spool_get_root (sr_router_get_spool (router)));
   SrConsoleServer *server = sr_console_server_new (sr_console_router_model_get (rm), path,
                                                    router_model_set_actor, error);

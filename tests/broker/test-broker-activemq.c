@@ -316,6 +316,32 @@ test_two_routers_kill (void)
   fixture_rm_rf (dir);
 }
 
+/* The console's Overview and Log view show the bridge and the HTTP front
+ * end, attached and embedded, in a real terminal: a tmux script run on
+ * this program's broker. */
+static void
+test_console_front_ends (void)
+{
+  g_autofree char *tmux = g_find_program_in_path ("tmux");
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  if (tmux == NULL || curl == NULL)
+    {
+      g_test_skip ("tmux or curl is not installed");
+      return;
+    }
+  g_autofree char *script = g_build_filename (SR_TEST_SRCDIR, "console", "test-front-ends-tty.sh", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", mq->port);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "SR_ACTIVEMQ_PORT", port, TRUE);
+  const char *argv[] = { "/bin/sh", script, g_getenv ("SR_ROUTER"), NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,6 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/activemq/bad-input", test_bad_input);
   g_test_add_func ("/broker/activemq/app-queues", test_app_queues);
   g_test_add_func ("/broker/activemq/two-routers-kill", test_two_routers_kill);
+  g_test_add_func ("/broker/activemq/console-front-ends", test_console_front_ends);
   int rc = g_test_run ();
   activemq_stop (mq);
   return rc;

@@ -134,6 +134,17 @@ fake_login (FakeBroker *fb, FakeConn *c)
   g_assert_true (fake_expect (fb, c, "SUBSCRIBE"));
 }
 
+/* The next connection gets ERROR instead of CONNECTED, then is closed. */
+static void
+fake_refuse_login (FakeBroker *fb)
+{
+  FakeConn *c = fake_accept (fb);
+  g_assert_true (fake_expect (fb, c, "CONNECT"));
+  static const char error_frame[] = "ERROR\nmessage:login refused\n\nUser name [router] or password is invalid.";
+  fake_write (c, error_frame, sizeof error_frame, FALSE);
+  fake_close (c);
+}
+
 static gpointer
 fake_thread (gpointer data)
 {
@@ -311,12 +322,8 @@ static void
 script_error_then_cut (gpointer data)
 {
   FakeBroker *fb = data;
+  fake_refuse_login (fb);
   FakeConn *c = fake_accept (fb);
-  g_assert_true (fake_expect (fb, c, "CONNECT"));
-  static const char error_frame[] = "ERROR\nmessage:login refused\n\nUser name [router] or password is invalid.";
-  fake_write (c, error_frame, sizeof error_frame, FALSE);
-  fake_close (c);
-  c = fake_accept (fb);
   fake_login (fb, c);
   static const char half[] = "MESSAGE\nsubscription:default\nmessage-id:m-9\nack:a-9\n\nHal";
   fake_write (c, half, sizeof half - 1, FALSE);
@@ -428,6 +435,93 @@ test_write_failure_not_acked (void)
   SrBrokerStatus st;
   sr_broker_get_status (ff.broker, &st);
   g_assert_cmpuint (st.taken, ==, 0);
+  fault_teardown (&ff);
+}
+
+/* ---- what the overview reads: down and why, results waiting, then published ---- */
+
+static void
+script_refuse_then_confirm (gpointer data)
+{
+  FakeBroker *fb = data;
+  fake_refuse_login (fb);
+  g_async_queue_pop (fb->go);   /* the test looked at the bridge while it was down */
+  FakeConn *c = fake_accept (fb);
+  g_assert_true (fake_expect (fb, c, "CONNECT"));
+  fake_write (c, CONNECTED, sizeof CONNECTED, FALSE);
+  /* What waited is sent at once, maybe before the SUBSCRIBE. */
+  SrStompFrame *f;
+  while ((f = fake_read (fb, c)) != NULL && !g_str_equal (f->command, "SEND"))
+    sr_stomp_frame_free (f);
+  g_assert_nonnull (f);
+  g_autofree char *receipt = g_strdup_printf ("RECEIPT\nreceipt-id:%s\n\n",
+                                              sr_stomp_frame_get_header (f, "receipt"));
+  sr_stomp_frame_free (f);
+  fake_write (c, receipt, strlen (receipt) + 1, FALSE);
+  fake_expect (fb, c, "DISCONNECT");
+  fake_close (c);
+}
+
+/* The bridge's queue of @kind (there is one of each here). */
+static SrBrokerQueueStatus *
+find_queue (GPtrArray *queues, const char *kind)
+{
+  for (guint i = 0; i < queues->len; i++)
+    if (g_str_equal (((SrBrokerQueueStatus *) queues->pdata[i])->kind, kind))
+      return queues->pdata[i];
+  g_error ("no %s queue", kind);
+}
+
+/* Runs the main loop until the failed queue has @published and @waiting. */
+static void
+wait_failed_queue (FaultFixture *ff, guint64 published, guint64 waiting)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) queues = sr_broker_get_queues (ff->broker);
+      SrBrokerQueueStatus *q = find_queue (queues, "dead");
+      if (q->count == published && q->waiting == waiting)
+        return;
+      if (g_get_monotonic_time () > end)
+        g_error ("the failed queue has %" G_GUINT64_FORMAT " published, %" G_GUINT64_FORMAT
+                 " waiting", q->count, q->waiting);
+      router_fixture_run (20);
+    }
+}
+
+static void
+test_status_while_down (void)
+{
+  FaultFixture ff = { 0 };
+  fault_setup (&ff, script_refuse_then_confirm);
+  wait_seen (ff.fake, "CONNECT");
+  /* A dead letter for the failed queue while the broker refuses the login. */
+  g_free (router_fixture_drop (&ff.fx, "To: no number\n\nnever sent"));
+  g_assert_true (router_fixture_wait_count (&ff.fx, SR_SPOOL_DEAD, 1, 10000));
+  wait_failed_queue (&ff, 0, 1);
+  SrBrokerStatus st;
+  sr_broker_get_status (ff.broker, &st);
+  g_assert_cmpint (st.state, !=, SR_STOMP_STATE_CONNECTED);
+  g_assert_true (st.failing);
+  g_assert_cmpint (st.since, >, 0);
+  g_assert_nonnull (strstr (st.last_event, "login refused"));
+  g_assert_cmpstr (st.host, ==, "127.0.0.1");
+  g_assert_cmpuint (st.port, ==, ff.fake->port);
+  gint64 down_since = st.since;
+  g_autoptr(GPtrArray) queues = sr_broker_get_queues (ff.broker);
+  g_assert_cmpstr (find_queue (queues, "outbox")->queue, ==, "/queue/smsrouter.outbox");
+  g_assert_cmpuint (find_queue (queues, "outbox")->count, ==, 0);
+  g_assert_cmpuint (find_queue (queues, "receipt")->waiting, ==, 0);
+
+  /* Logged in: the dead letter is sent, and counted once the RECEIPT came. */
+  g_async_queue_push (ff.fake->go, GINT_TO_POINTER (1));
+  wait_failed_queue (&ff, 1, 0);
+  sr_broker_get_status (ff.broker, &st);
+  g_assert_cmpint (st.state, ==, SR_STOMP_STATE_CONNECTED);
+  g_assert_false (st.failing);
+  g_assert_cmpint (st.since, >, down_since);
+  g_assert_nonnull (strstr (st.last_event, "connected to broker"));
   fault_teardown (&ff);
 }
 
@@ -544,6 +638,7 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/faults/byte-by-byte-and-redelivery", test_byte_by_byte_and_redelivery);
   g_test_add_func ("/broker/faults/error-and-close-mid-frame", test_error_and_close_mid_frame);
   g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
+  g_test_add_func ("/broker/faults/status-while-down", test_status_while_down);
   g_test_add_func ("/broker/faults/heartbeat-silence", test_heartbeat_silence);
   g_test_add_func ("/broker/faults/write-failure-not-acked", test_write_failure_not_acked);
   g_test_add_data_func ("/broker/faults/tls", GINT_TO_POINTER (FALSE), test_tls);

@@ -432,6 +432,85 @@ test_connection_limit (Fixture *f, gconstpointer data)
   sr_console_overview_free (o);
 }
 
+/* One overview through its wire form: a frame written and taken as the
+ * socket does. */
+static SrConsoleOverview *
+overview_round_trip (const SrConsoleOverview *o)
+{
+  /* Boxed as in an answer's result. */
+  g_autoptr (GBytes) frame = sr_remote_frame (g_variant_new_variant (sr_remote_overview_to_variant (o)));
+  g_autoptr (GByteArray) in = g_byte_array_new ();
+  g_byte_array_append (in, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+  g_autoptr (GVariant) boxed = NULL;
+  g_assert_cmpint (sr_remote_frame_take (in, G_VARIANT_TYPE_VARIANT, &boxed), ==, SR_REMOTE_FRAME_OK);
+  g_autoptr (GVariant) v = g_variant_get_variant (boxed);
+  SrConsoleOverview *back = sr_remote_overview_from_variant (v);
+  g_assert_nonnull (back);
+  return back;
+}
+
+/* The front ends travel whole (every field, NULL for what is not
+ * configured), and their absence travels as absence. */
+static void
+test_overview_front_ends (void)
+{
+  g_autoptr (SrConsoleOverview) none = sr_console_overview_new ();
+  g_autoptr (SrConsoleOverview) none_back = overview_round_trip (none);
+  g_assert_null (none_back->broker);
+  g_assert_null (none_back->http);
+
+  g_autoptr (SrConsoleOverview) o = sr_console_overview_new ();
+  sr_console_overview_add_bind (o, "main#1", "bound", NULL);
+  o->total_in = 7;
+  o->broker = sr_console_broker_status_new ("down", G_GINT64_CONSTANT (1764800000123456), "mq.example:61613",
+                                            "cannot connect to broker mq.example:61613: refused");
+  sr_console_broker_status_add_queue (o->broker, "outbox", "/queue/smsrouter.outbox", 12, 0);
+  sr_console_broker_status_add_queue (o->broker, "receipt", "/queue/smsrouter.receipts", 9, 3);
+  sr_console_broker_status_add_queue (o->broker, "dead", "/queue/smsrouter.outbox.failed", 1, 0);
+  o->http = sr_console_http_status_new ("127.0.0.1:13013", NULL);
+  o->http->accepted = 5;
+  o->http->refused = 2;
+  o->http->callbacks_pending = 4;
+  o->http->callbacks_retrying = 6;
+  o->http->callbacks_dead = G_MAXUINT64;
+  g_autoptr (SrConsoleOverview) back = overview_round_trip (o);
+  g_assert_cmpuint (back->total_in, ==, 7);
+  g_assert_cmpuint (back->binds->len, ==, 1);
+  g_assert_nonnull (back->broker);
+  g_assert_cmpstr (back->broker->state, ==, "down");
+  g_assert_cmpint (back->broker->since, ==, G_GINT64_CONSTANT (1764800000123456));
+  g_assert_cmpstr (back->broker->address, ==, "mq.example:61613");
+  g_assert_cmpstr (back->broker->last_event, ==, "cannot connect to broker mq.example:61613: refused");
+  g_assert_cmpuint (back->broker->queues->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      SrConsoleBrokerQueue *a = g_ptr_array_index (back->broker->queues, i);
+      SrConsoleBrokerQueue *b = g_ptr_array_index (o->broker->queues, i);
+      g_assert_cmpstr (a->kind, ==, b->kind);
+      g_assert_cmpstr (a->queue, ==, b->queue);
+      g_assert_cmpuint (a->count, ==, b->count);
+      g_assert_cmpuint (a->waiting, ==, b->waiting);
+    }
+  g_assert_nonnull (back->http);
+  g_assert_cmpstr (back->http->listen, ==, "127.0.0.1:13013");
+  g_assert_null (back->http->error);
+  g_assert_cmpuint (back->http->accepted, ==, 5);
+  g_assert_cmpuint (back->http->refused, ==, 2);
+  g_assert_cmpuint (back->http->callbacks_pending, ==, 4);
+  g_assert_cmpuint (back->http->callbacks_retrying, ==, 6);
+  g_assert_cmpuint (back->http->callbacks_dead, ==, G_MAXUINT64);
+
+  /* A broker with no event yet and an HTTP front end that could not start. */
+  g_autoptr (SrConsoleOverview) off = sr_console_overview_new ();
+  off->broker = sr_console_broker_status_new ("connecting", 0, "127.0.0.1:61613", NULL);
+  off->http = sr_console_http_status_new (NULL, "[http] cannot listen on 127.0.0.1 port 80");
+  g_autoptr (SrConsoleOverview) off_back = overview_round_trip (off);
+  g_assert_null (off_back->broker->last_event);
+  g_assert_cmpuint (off_back->broker->queues->len, ==, 0);
+  g_assert_null (off_back->http->listen);
+  g_assert_cmpstr (off_back->http->error, ==, "[http] cannot listen on 127.0.0.1 port 80");
+}
+
 static void
 test_no_server (void)
 {
@@ -447,6 +526,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/remote/socket-mode", Fixture, NULL, fixture_setup, test_mode, fixture_teardown);
+  g_test_add_func ("/remote/overview-front-ends", test_overview_front_ends);
   g_test_add ("/remote/same-answers", Fixture, NULL, fixture_setup, test_same_answers, fixture_teardown);
   g_test_add ("/remote/detail-and-actions", Fixture, NULL, fixture_setup, test_detail_and_actions,
               fixture_teardown);

@@ -330,6 +330,67 @@ test_overview (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (s, "Messages/s in 12.5"));
   g_assert_nonnull (strstr (s, "billing"));
   g_assert_nonnull (strstr (s, "bind failed"));
+  /* No front end configured: nothing of them. */
+  g_assert_null (strstr (s, "Front ends"));
+  g_assert_null (strstr (s, "Broker"));
+  g_assert_null (strstr (s, "HTTP"));
+}
+
+/* The fixture's overview plus a broker that is down and an HTTP front end
+ * with dead callbacks. */
+static SrConsoleModel front_ends_model;
+
+static SrConsoleOverview *
+overview_with_front_ends (gpointer user_data, GError **error)
+{
+  const SrConsoleModel *plain = sr_fixture_model_get (user_data);
+  SrConsoleOverview *o = plain->overview (user_data, error);
+  o->broker = sr_console_broker_status_new ("down", g_get_real_time (), "mq.example.org:61613",
+                                            "cannot connect to broker mq.example.org:61613: refused");
+  sr_console_broker_status_add_queue (o->broker, "outbox", "/queue/smsrouter.outbox", 12, 0);
+  sr_console_broker_status_add_queue (o->broker, "receipt", "/queue/smsrouter.receipts", 20, 3);
+  sr_console_broker_status_add_queue (o->broker, "dead", "/queue/a.very.long.name.for.the.failed.queue", 1, 0);
+  o->http = sr_console_http_status_new ("127.0.0.1:13013", NULL);
+  o->http->accepted = 7;
+  o->http->refused = 1;
+  o->http->callbacks_retrying = 1;
+  o->http->callbacks_dead = 2;
+  return o;
+}
+
+static void
+test_overview_front_ends (Fixture *f, gconstpointer data)
+{
+  front_ends_model = *sr_fixture_model_get (f->model);
+  front_ends_model.overview = overview_with_front_ends;
+  sr_console_free (f->console);
+  f->console = sr_console_new (&front_ends_model, &(SrConsoleOptions) { .title = "test" });
+  sr_console_set_size (f->console, 30, 80);
+  sr_term_free (f->term);
+  f->term = sr_term_buffer_new (30, 80);
+  sr_console_refresh (f->console);
+  g_autofree char *s = screen (f);
+  g_auto (GStrv) lines = g_strsplit (s, "\n", -1);
+  static const char *const want[] = {
+    "^Front ends +Messages +Waiting$",
+    "^Broker +down since [0-9:]+ · mq\\.example\\.org:61613$",
+    "^  intake +/queue/smsrouter\\.outbox +12$",
+    "^  receipts +/queue/smsrouter\\.receipts +20 +3$",
+    "^  failed +/queue/a\\.very\\.long\\.name\\.for\\.the… +1 +0$",
+    "^ +cannot connect to broker mq\\.example\\.org:61613: refused$",
+    "^HTTP +127\\.0\\.0\\.1:13013 · requests accepted 7 · refused 1$",
+    "^ +callbacks pending 0 · retrying 1 · dead 2 \\(8 Log: /dead\\)$",
+  };
+  guint at = 0;
+  for (guint i = 0; lines[i] && at < G_N_ELEMENTS (want); i++)
+    {
+      g_strchomp (lines[i]);
+      if (g_regex_match_simple (want[at], lines[i], 0, 0))
+        at++;
+    }
+  if (at < G_N_ELEMENTS (want))
+    g_error ("no line /%s/ (in order) on:\n%s", want[at], s);
+  g_assert_nonnull (strstr (s, "Last system errors"));
 }
 
 static void
@@ -370,6 +431,7 @@ main (int argc, char **argv)
   ADD ("/console/screen/detail", test_detail_pane, 0);
   ADD ("/console/screen/detail-scroll", test_detail_scroll, 1000);
   ADD ("/console/screen/overview", test_overview, 1000);
+  ADD ("/console/screen/overview-front-ends", test_overview_front_ends, 1000);
   ADD ("/console/screen/form-error-wraps", test_form_error_wraps, 1000);
 #undef ADD
   return g_test_run ();
