@@ -145,7 +145,7 @@ static SrConsoleOverview *
 client_overview (gpointer user_data, GError **error)
 {
   g_autoptr (GVariant) r = call (user_data, "overview", g_variant_new ("()"),
-                                 "(a(sss)a(sttt)asddttb)", error);
+                                 SR_REMOTE_OVERVIEW_TYPE, error);
   return r ? sr_remote_overview_from_variant (r) : NULL;
 }
 

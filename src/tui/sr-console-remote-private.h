@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The overview on the wire: binds with their traffic counters, queues,
+ * errors, rates, totals, paused, receipts delivered and failed. */
+#define SR_REMOTE_OVERVIEW_TYPE "(a(sssuutt)a(sttt)asddttbtt)"
 GVariant *sr_remote_overview_to_variant (const SrConsoleOverview *o);
 SrConsoleOverview *sr_remote_overview_from_variant (GVariant *v);
 GVariant *sr_remote_rows_to_variant (GPtrArray *rows);
