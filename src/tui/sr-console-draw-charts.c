@@ -221,17 +221,27 @@ draw_header (SrConsole *c, SrTerm *term, int y, const Geometry *g)
   put (term, y, 0, c->cols, t, SR_ATTR_HEADER);
 }
 
+/* One column per chart cell of a series, and their largest value. */
+static double *
+series_columns (SrConsole *c, const Geometry *g, const char *series, SrHistoryReduce reduce,
+                double *max)
+{
+  double *v = g_new (double, g->chart_w);
+  sr_console_history_columns (c->history, series, reduce, g->step, v, g->chart_w);
+  *max = 0;
+  for (int i = 0; i < g->chart_w; i++)
+    if (v[i] > *max)
+      *max = v[i];
+  return v;
+}
+
 static void
 draw_traffic (SrConsole *c, SrTerm *term, int y, const Geometry *g, const Item *it)
 {
   gboolean out = it->kind == ITEM_OUT;
   g_autofree char *series = g_strconcat (out ? "out:" : "in:", it->name, NULL);
-  g_autofree double *v = g_new (double, g->chart_w);
-  sr_console_history_columns (c->history, series, SR_HISTORY_RATE, g->step, v, g->chart_w);
-  double max = 0;
-  for (int i = 0; i < g->chart_w; i++)
-    if (v[i] > max)
-      max = v[i];
+  double max;
+  g_autofree double *v = series_columns (c, g, series, SR_HISTORY_RATE, &max);
   g_auto (GStrv) rows = sr_chart_columns (v, g->chart_w, g->chart_w, it->height, max, g->glyphs);
   g_autofree char *now = format_number (v[g->chart_w - 1], FALSE);
   g_autofree char *top = format_number (max, FALSE);
@@ -277,12 +287,8 @@ static void
 draw_queue (SrConsole *c, SrTerm *term, int y, const Geometry *g, const char *app)
 {
   g_autofree char *series = g_strconcat ("queue:", app, NULL);
-  g_autofree double *v = g_new (double, g->chart_w);
-  sr_console_history_columns (c->history, series, SR_HISTORY_MAX, g->step, v, g->chart_w);
-  double max = 0;
-  for (int i = 0; i < g->chart_w; i++)
-    if (v[i] > max)
-      max = v[i];
+  double max;
+  g_autofree double *v = series_columns (c, g, series, SR_HISTORY_MAX, &max);
   g_autofree char *line = sr_chart_sparkline (v, g->chart_w, g->chart_w, max, g->glyphs);
   g_autofree char *now = format_number (v[g->chart_w - 1], TRUE);
   g_autofree char *top = format_number (max, TRUE);
