@@ -102,7 +102,8 @@ sr_console_charts_min_rows (SrConsole *c)
     return 0;
   g_autoptr (GPtrArray) providers = g_ptr_array_new_with_free_func (g_free);
   providers_of (c->overview, providers);
-  /* A blank line, the title, the receipts and the traffic out. */
+  /* A blank line, the title, the receipts and a row per provider (the
+   * traffic out of the first, then the next most important charts). */
   return MIN (3 + (int) providers->len, 6);
 }
 

@@ -46,7 +46,7 @@ tmux_wait "^demo#1 window +[$BLOCKS▏▎▍▌▋▊▉░]{46} +[0-9]+/10\$"
 tmux_wait "^demo out {10,}[$BLOCKS]" 20
 tmux_wait "^demo in {10,}[$BLOCKS]" 20
 # Receipts of the simulator, in shares.
-tmux_wait '^Receipts [0-9]+ (s|min) +[█▒░]+ delivered [0-9]+%  failed [0-9]+%  pending [0-9]+%$' 20
+tmux_wait '^Receipts [0-9]+ (s|min) +[█▒░]+ delivered [1-9][0-9]*%  failed [0-9]+%  pending [0-9]+%$' 20
 tmux_wait '^default queue '
 tmux_expect_no 'Terminal too small'
 check_layout 80 24
@@ -91,7 +91,7 @@ tmux_run "clear; LANG=C $ROUTER --demo; echo demo-exit=\$?"
 tmux_wait 'Traffic, last 4 min' 15
 tmux_wait '^demo#1 window +[#.]{46} +[0-9]+/10$'
 tmux_wait '^demo out {10,}[_.:=+*#-]' 20
-tmux_wait '^Receipts [0-9]+ (s|min) +[#x.]+ delivered [0-9]+%' 20
+tmux_wait '^Receipts [0-9]+ (s|min) +[#x.]+ delivered [1-9][0-9]*%' 20
 # Every chart line is plain ASCII.
 tmux_capture | sed -n '/^Traffic, last/,/queue/p' > "$WORK/ascii.txt"
 [ "$(wc -l < "$WORK/ascii.txt")" -ge 5 ] || tmux_fail "chart section not found"
@@ -114,7 +114,7 @@ tmux_wait 'Traffic, last 4 min' 15
 tmux_wait "^demo#1 window +[$BLOCKS▏▎▍▌▋▊▉░]{46} +[0-9]+/10\$"
 # Sampled on this side from the daemon's counters.
 tmux_wait "^demo out {10,}[$BLOCKS]" 20
-tmux_wait '^Receipts [0-9]+ (s|min) +[█▒░]+ delivered [0-9]+%' 20
+tmux_wait '^Receipts [0-9]+ (s|min) +[█▒░]+ delivered [1-9][0-9]*%' 20
 check_layout 80 24
 tmux_resize 100 30
 tmux_wait 'Traffic, last [0-9]+ min \(5 s a column\)'

@@ -480,6 +480,27 @@ test_section_sizes (Fixture *f, gconstpointer data)
 }
 
 static void
+test_section_long_text (Fixture *f, gconstpointer data)
+{
+  /* Twenty system errors: the text gives up its last lines, the first
+   * charts keep theirs. */
+  feed (f, 300);
+  for (int i = 0; i < 19; i++)
+    g_ptr_array_add (f->console->overview->errors, g_strdup_printf ("error %d", i));
+  g_autofree char *all = screen (f);
+  g_test_message ("%s", all);
+  int title_y = row_of (f, "Traffic, last 4 min");
+  g_assert_cmpint (title_y, ==, 24 - 1 - 4);
+  g_autofree char *blank = row_text (f, title_y - 1);
+  g_assert_cmpstr (blank, ==, "");
+  g_assert_cmpint (row_of (f, "Receipts 5 min"), ==, title_y + 1);
+  g_assert_cmpint (row_of (f, "main out"), ==, title_y + 2);
+  g_assert_cmpint (row_of (f, "main#1 window"), ==, title_y + 3);
+  g_assert_cmpint (row_of (f, "error 0"), >, 0);
+  g_assert_cmpint (row_of (f, "error 18"), ==, -1);
+}
+
+static void
 test_section_zero (Fixture *f, gconstpointer data)
 {
   /* A console that has just started: one sample, nothing to show yet. */
@@ -512,6 +533,8 @@ main (int argc, char **argv)
               test_section_ascii, fixture_teardown);
   g_test_add ("/charts/sizes", Fixture, GINT_TO_POINTER (1000), fixture_setup,
               test_section_sizes, fixture_teardown);
+  g_test_add ("/charts/long-text", Fixture, GINT_TO_POINTER (1000), fixture_setup,
+              test_section_long_text, fixture_teardown);
   g_test_add ("/charts/zero", Fixture, GINT_TO_POINTER (1000), fixture_setup,
               test_section_zero, fixture_teardown);
   return g_test_run ();
