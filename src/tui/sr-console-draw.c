@@ -7,6 +7,7 @@
 
 #include "sr-console-private.h"
 #include "sr-console-draw-front-ends.h"
+#include "sr-console-chart.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -371,14 +372,12 @@ draw_overview (SrConsole *c, SrTerm *term, int top, int bottom)
         ADD (SR_ATTR_ERROR, "%s", (const char *) g_ptr_array_index (o->errors, i));
     }
 #undef ADD
-  for (int y = top; y < bottom; y++)
-    {
-      guint i = y - top;
-      if (i < lines->len)
-        print_line (c, term, y, g_ptr_array_index (lines, i), g_array_index (attrs, SrAttr, i));
-      else
-        print_line (c, term, y, "", SR_ATTR_NORMAL);
-    }
+  /* The charts below keep their first rows however long the text is. */
+  int text_end = top + MIN ((int) lines->len, MAX (bottom - top - sr_console_charts_min_rows (c), 0));
+  for (int y = top; y < text_end; y++)
+    print_line (c, term, y, g_ptr_array_index (lines, y - top),
+                g_array_index (attrs, SrAttr, y - top));
+  sr_console_draw_charts (c, term, text_end, bottom);
 }
 
 static void

@@ -181,6 +181,18 @@ sr_console_overview_add_bind (SrConsoleOverview *o, const char *name,
 }
 
 void
+sr_console_overview_set_bind_traffic (SrConsoleOverview *o, guint window, guint window_used,
+                                      guint64 parts_out, guint64 pdus_in)
+{
+  g_return_if_fail (o != NULL && o->binds->len > 0);
+  SrConsoleBind *b = g_ptr_array_index (o->binds, o->binds->len - 1);
+  b->window = window;
+  b->window_used = window_used;
+  b->parts_out = parts_out;
+  b->pdus_in = pdus_in;
+}
+
+void
 sr_console_overview_add_queue (SrConsoleOverview *o, const char *app,
                                guint64 queued, guint64 in_flight, guint64 dead)
 {

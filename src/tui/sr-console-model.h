@@ -143,6 +143,11 @@ typedef struct {
   char *name;           /* e.g. "main#1" */
   char *state;          /* e.g. "bound", "connecting" */
   char *last_error;     /* NULL or the last error text */
+  /* For the traffic charts (cumulative counters: the console samples them). */
+  guint window;         /* submits it may have outstanding; 0: none (a receiver) */
+  guint window_used;    /* submits outstanding now */
+  guint64 parts_out;    /* submits the SMSC accepted since the router started */
+  guint64 pdus_in;      /* deliver_sm (receipts and inbound SMS) since the router started */
 } SrConsoleBind;
 
 /* Queue depths of one application. */
@@ -165,11 +170,16 @@ typedef struct {
   gboolean paused;      /* sending paused by an operator */
   SrConsoleBrokerStatus *broker;  /* NULL: no broker bridge runs next to the router */
   SrConsoleHttpStatus *http;      /* NULL: no [http] front end configured */
+  guint64 receipts_delivered; /* final receipts since the router started (charts) */
+  guint64 receipts_failed;
 } SrConsoleOverview;
 
 SrConsoleOverview *sr_console_overview_new (void);
 void sr_console_overview_add_bind (SrConsoleOverview *o, const char *name,
                                    const char *state, const char *last_error);
+/* Sets the traffic counters of the bind added last. */
+void sr_console_overview_set_bind_traffic (SrConsoleOverview *o, guint window, guint window_used,
+                                          guint64 parts_out, guint64 pdus_in);
 void sr_console_overview_add_queue (SrConsoleOverview *o, const char *app,
                                     guint64 queued, guint64 in_flight, guint64 dead);
 void sr_console_overview_free (SrConsoleOverview *o);

@@ -162,6 +162,8 @@ struct _SrConsole {
   SrConsoleView view;
   SrConsoleList lists[SR_CONSOLE_N_VIEWS];
   SrConsoleOverview *overview;
+  struct _SrConsoleHistory *history; /* samples of the overviews, for the charts */
+  gboolean ascii_charts;        /* the locale is not UTF-8: charts in ASCII */
   SrConsoleDetail *detail;      /* of the selected row of the current view */
   int detail_scroll;            /* first detail line shown */
 

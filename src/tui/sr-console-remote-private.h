@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 GVariant *sr_remote_front_ends_to_variant (const SrConsoleOverview *o);
 void sr_remote_front_ends_fill (SrConsoleOverview *o, GVariant *v);
 
-/* The overview's form: binds, queues, errors, rates, totals, paused, front ends. */
-#define SR_REMOTE_OVERVIEW_TYPE "(a(sss)a(sttt)asddttb" SR_REMOTE_FRONT_ENDS_TYPE ")"
+/* The overview on the wire: binds with their traffic counters, queues,
+ * errors, rates, totals, paused, receipts delivered and failed, front ends. */
+#define SR_REMOTE_OVERVIEW_TYPE "(a(sssuutt)a(sttt)asddttbtt" SR_REMOTE_FRONT_ENDS_TYPE ")"
 GVariant *sr_remote_overview_to_variant (const SrConsoleOverview *o);
 SrConsoleOverview *sr_remote_overview_from_variant (GVariant *v);
 GVariant *sr_remote_rows_to_variant (GPtrArray *rows);

@@ -24,11 +24,13 @@ GVariant *
 sr_remote_overview_to_variant (const SrConsoleOverview *o)
 {
   GVariantBuilder binds, queues, errors;
-  g_variant_builder_init (&binds, G_VARIANT_TYPE ("a(sss)"));
+  g_variant_builder_init (&binds, G_VARIANT_TYPE ("a(sssuutt)"));
   for (guint i = 0; i < o->binds->len; i++)
     {
       SrConsoleBind *b = g_ptr_array_index (o->binds, i);
-      g_variant_builder_add (&binds, "(sss)", nn (b->name), nn (b->state), nn (b->last_error));
+      g_variant_builder_add (&binds, "(sssuutt)", nn (b->name), nn (b->state), nn (b->last_error),
+                             b->window, b->window_used, (guint64) b->parts_out,
+                             (guint64) b->pdus_in);
     }
   g_variant_builder_init (&queues, G_VARIANT_TYPE ("a(sttt)"));
   for (guint i = 0; i < o->queues->len; i++)
@@ -39,9 +41,10 @@ sr_remote_overview_to_variant (const SrConsoleOverview *o)
   g_variant_builder_init (&errors, G_VARIANT_TYPE ("as"));
   for (guint i = 0; i < o->errors->len; i++)
     g_variant_builder_add (&errors, "s", nn (g_ptr_array_index (o->errors, i)));
-  return g_variant_new ("(a(sss)a(sttt)asddttb@" SR_REMOTE_FRONT_ENDS_TYPE ")", &binds, &queues,
-                        &errors, o->rate_in, o->rate_out, (guint64) o->total_in,
-                        (guint64) o->total_out, o->paused, sr_remote_front_ends_to_variant (o));
+  return g_variant_new (SR_REMOTE_OVERVIEW_TYPE, &binds, &queues, &errors, o->rate_in,
+                        o->rate_out, (guint64) o->total_in, (guint64) o->total_out, o->paused,
+                        (guint64) o->receipts_delivered, (guint64) o->receipts_failed,
+                        sr_remote_front_ends_to_variant (o));
 }
 
 SrConsoleOverview *
@@ -52,17 +55,25 @@ sr_remote_overview_from_variant (GVariant *v)
   SrConsoleOverview *o = sr_console_overview_new ();
   g_autoptr (GVariantIter) binds = NULL, queues = NULL, errors = NULL;
   g_autoptr (GVariant) front_ends = NULL;
-  guint64 total_in, total_out;
+  guint64 total_in, total_out, delivered, failed;
   gboolean paused;
-  g_variant_get (v, "(a(sss)a(sttt)asddttb@" SR_REMOTE_FRONT_ENDS_TYPE ")", &binds, &queues,
-                 &errors, &o->rate_in, &o->rate_out, &total_in, &total_out, &paused, &front_ends);
+  g_variant_get (v, SR_REMOTE_OVERVIEW_TYPE, &binds, &queues, &errors, &o->rate_in,
+                 &o->rate_out, &total_in, &total_out, &paused, &delivered, &failed, &front_ends);
   sr_remote_front_ends_fill (o, front_ends);
   o->total_in = total_in;
   o->total_out = total_out;
   o->paused = paused;
+  o->receipts_delivered = delivered;
+  o->receipts_failed = failed;
   const char *name, *state, *err, *s;
-  while (g_variant_iter_next (binds, "(&s&s&s)", &name, &state, &err))
-    sr_console_overview_add_bind (o, name, state, *err ? err : NULL);
+  guint window, window_used;
+  guint64 parts_out, pdus_in;
+  while (g_variant_iter_next (binds, "(&s&s&suutt)", &name, &state, &err, &window, &window_used,
+                              &parts_out, &pdus_in))
+    {
+      sr_console_overview_add_bind (o, name, state, *err ? err : NULL);
+      sr_console_overview_set_bind_traffic (o, window, window_used, parts_out, pdus_in);
+    }
   guint64 queued, in_flight, dead;
   while (g_variant_iter_next (queues, "(&sttt)", &name, &queued, &in_flight, &dead))
     sr_console_overview_add_queue (o, name, queued, in_flight, dead);

@@ -120,6 +120,8 @@ model_overview (gpointer user_data, GError **error)
     {
       SrRouterBindStatus *b = g_ptr_array_index (st.binds, i);
       sr_console_overview_add_bind (o, b->name, b->state, b->last_error);
+      sr_console_overview_set_bind_traffic (o, b->window, b->outstanding, b->accepted,
+                                            b->delivered);
     }
   const SrConfig *config = sr_router_get_config (self->router);
   SrJournal *journal = sr_router_get_journal (self->router);
@@ -138,6 +140,8 @@ model_overview (gpointer user_data, GError **error)
   o->total_in = st.total_in;
   o->total_out = st.total_out;
   o->paused = st.paused;
+  o->receipts_delivered = st.receipts[SR_RECEIPT_DELIVERED];
+  o->receipts_failed = st.receipts[SR_RECEIPT_FAILED];
   sr_router_status_clear (&st);
   if (self->front_ends)
     self->front_ends (o, self->front_ends_data);

@@ -200,6 +200,7 @@ sr_console_run (SrConsole *console, GError **error)
   struct sigaction sa = { 0 }, old_winch;
 
   setlocale (LC_ALL, "");
+  console->ascii_charts = !g_get_charset (NULL);
   if (pipe2 (winch_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
     {
       int e = errno;

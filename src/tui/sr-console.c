@@ -7,6 +7,8 @@
 
 #include "sr-console-private.h"
 
+#include "sr-console-chart.h"
+
 #include <glib/gi18n-lib.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +25,7 @@ sr_console_new (const SrConsoleModel *model, const SrConsoleOptions *options)
   c->default_app = g_strdup (options ? options->default_app : NULL);
   c->refresh_ms = options && options->refresh_ms ? options->refresh_ms : 500;
   c->no_colors = options ? options->no_colors : FALSE;
+  c->history = sr_console_history_new ();
   for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
     sr_console_list_init (&c->lists[v], v);
   c->view = SR_CONSOLE_VIEW_OVERVIEW;
@@ -39,6 +42,7 @@ sr_console_free (SrConsole *c)
   for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
     sr_console_list_clear (&c->lists[v]);
   sr_console_overview_free (c->overview);
+  sr_console_history_free (c->history);
   sr_console_detail_free (c->detail);
   sr_console_form_free (c->form);
   g_free (c->confirm_text);
@@ -128,6 +132,7 @@ sr_console_refresh (SrConsole *c)
     {
       sr_console_overview_free (c->overview);
       c->overview = o;
+      sr_console_history_add_overview (c->history, o, g_get_monotonic_time ());
       if (c->status_from_refresh)
         {
           /* The router answers again: its old failure is no news any more. */

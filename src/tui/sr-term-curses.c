@@ -160,6 +160,9 @@ sr_term_curses_new (gboolean use_colors)
   t->attrs[SR_ATTR_DIM] = A_DIM;
   t->attrs[SR_ATTR_FIELD] = A_UNDERLINE;
   t->attrs[SR_ATTR_FIELD_FOCUS] = A_REVERSE;
+  t->attrs[SR_ATTR_CHART] = A_NORMAL;
+  t->attrs[SR_ATTR_GOOD] = A_NORMAL;
+  t->attrs[SR_ATTR_WARN] = A_BOLD;
 
   if (use_colors && has_colors () && start_color () == OK)
     {
@@ -175,6 +178,10 @@ sr_term_curses_new (gboolean use_colors)
       t->attrs[SR_ATTR_ERROR] = COLOR_PAIR (3) | A_BOLD;
       t->attrs[SR_ATTR_NOTICE] = COLOR_PAIR (4);
       t->attrs[SR_ATTR_FIELD_FOCUS] = COLOR_PAIR (5);
+      init_pair (6, COLOR_YELLOW, -1);          /* chart warnings, pending */
+      t->attrs[SR_ATTR_CHART] = COLOR_PAIR (2);
+      t->attrs[SR_ATTR_GOOD] = COLOR_PAIR (4);
+      t->attrs[SR_ATTR_WARN] = COLOR_PAIR (6) | A_BOLD;
     }
   return &t->base;
 }

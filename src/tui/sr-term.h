@@ -23,6 +23,9 @@ typedef enum {
   SR_ATTR_DIM,
   SR_ATTR_FIELD,        /* a form's input field */
   SR_ATTR_FIELD_FOCUS,  /* the focused input field */
+  SR_ATTR_CHART,        /* chart bars */
+  SR_ATTR_GOOD,         /* delivered */
+  SR_ATTR_WARN,         /* pending, a full window */
   SR_N_ATTRS
 } SrAttr;
 

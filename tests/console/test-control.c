@@ -393,6 +393,14 @@ test_model (void)
   g_assert_no_error (error);
   g_assert_cmpuint (o->binds->len, >=, 1);
   g_assert_cmpuint (o->queues->len, ==, 2);
+  /* The counters the charts sample: the demo's messages went out on its bind. */
+  SrConsoleBind *b = g_ptr_array_index (o->binds, 0);
+  const SrProviderConfig *pc = g_ptr_array_index (sr_router_get_config (router ())->providers, 0);
+  g_assert_cmpuint (b->window, ==, pc->window);
+  g_assert_cmpuint (b->window, >, 0);
+  g_assert_cmpuint (b->window_used, <=, b->window);
+  g_assert_cmpuint (b->parts_out, >, 0);
+  g_assert_cmpuint (b->parts_out, <=, o->total_out);
 
   for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
     {

@@ -203,6 +203,7 @@ struct SrRouter {
   guint64 last_in, last_out;
   gint64 last_rate_at;
   double rate_in, rate_out;
+  guint64 receipts[4];        /* recorded receipts by SrReceiptState (the console's chart) */
   GQueue system_errors;       /* char*, newest first */
 
   SrRouterEventFunc event_func;

@@ -275,6 +275,8 @@ handle_receipt (SrRouter *router, SrRouterBind *bind, SrSmppSession *session,
       refuse (router, session, token, "journal", error);
       return;
     }
+  if (match == SR_RECEIPT_MATCHED && !info->repeated)
+    router->receipts[MIN ((guint) jr.state, G_N_ELEMENTS (router->receipts) - 1)]++;
   if (match == SR_RECEIPT_MATCHED && info->repeated)
     record_conflict (router, &r, info);
   else if (match != SR_RECEIPT_MATCHED)

@@ -587,6 +587,11 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
               s->rate = st.accept_rate;
               s->throttle_pause_ms = st.throttle_pause_ms;
               s->throttled = st.throttled;
+              s->accepted = st.accepted;
+              s->delivered = st.delivered;
+              s->outstanding = sr_smpp_session_outstanding (b->session);
+              if (sr_smpp_session_get_bind_as (b->session) != SR_SMPP_BIND_AS_RECEIVER)
+                s->window = p->config->window;
             }
           g_ptr_array_add (status->binds, s);
         }
@@ -603,6 +608,7 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
   for (guint i = 0; i < router->providers->len; i++)
     status->waiting += ((SrRouterProvider *) g_ptr_array_index (router->providers, i))->queue.length;
   status->paused = router->paused;
+  memcpy (status->receipts, router->receipts, sizeof status->receipts);
 }
 
 void

@@ -42,6 +42,10 @@ typedef struct {
   double rate;                /* submits/s the SMSC accepted on it (last second or so) */
   guint throttle_pause_ms;    /* its current pause after ESME_RTHROTTLED; 0 = not throttled */
   guint64 throttled;          /* ESME_RTHROTTLED answers since start */
+  guint window;               /* submits it may have outstanding; 0 for a receiver */
+  guint outstanding;          /* submits sent, no response yet */
+  guint64 accepted;           /* submits the SMSC accepted on it since start */
+  guint64 delivered;          /* deliver_sm / data_sm it received since start */
 } SrRouterBindStatus;
 
 /* A snapshot of the engine for the Overview and the control socket. */
@@ -55,6 +59,7 @@ typedef struct {
   guint64 in_flight;          /* parts submitted, no response yet */
   guint64 waiting;            /* messages claimed and not yet submitted */
   gboolean paused;
+  guint64 receipts[4];        /* receipts recorded since start, by SrReceiptState */
 } SrRouterStatus;
 
 void sr_router_status_clear (SrRouterStatus *status);
