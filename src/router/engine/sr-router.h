@@ -42,6 +42,15 @@ typedef struct {
   double rate;                /* submits/s the SMSC accepted on it (last second or so) */
   guint throttle_pause_ms;    /* its current pause after ESME_RTHROTTLED; 0 = not throttled */
   guint64 throttled;          /* ESME_RTHROTTLED answers since start */
+  char *provider;             /* its [smpp:NAME] */
+  gint64 state_since;         /* real time (µs) it entered its state */
+  guint64 reconnects;         /* connection attempts after the first */
+  guint window_used;          /* submits waiting for their response */
+  guint window_size;
+  double throughput;          /* the provider's configured submits/s; 0 = unlimited */
+  guint64 latency_count;      /* submit_sm_resp in the last minute; 0: no latency figures */
+  double latency_p50_ms;      /* submit → submit_sm_resp, last minute */
+  double latency_p99_ms;
 } SrRouterBindStatus;
 
 /* A snapshot of the engine for the Overview and the control socket. */
