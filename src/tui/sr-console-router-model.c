@@ -661,6 +661,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .reconnect = model_reconnect,
     .count_text = model_count_text,
     .set_changed_handler = model_set_changed_handler,
+    .providers = sr_rm_providers,
   };
   return self;
 }
@@ -672,6 +673,7 @@ sr_console_router_model_free (SrConsoleRouterModel *self)
     return;
   if (self->changed)
     sr_router_set_changed_func (self->router, NULL, NULL);
+  sr_console_delivery_free (self->delivery);
   g_free (self->actor);
   g_free (self);
 }
