@@ -88,6 +88,8 @@ expect_rows country unknown > "$WORK/countries"
 expect_rows provider none > "$WORK/providers"
 [ "$(wc -l < "$WORK/countries")" -ge 3 ] || { echo "FAIL: fewer than 3 countries in the journal" >&2; exit 1; }
 grep -q '^CH ' "$WORK/countries" || { echo "FAIL: no CH row in the journal" >&2; exit 1; }
+# Réunion is blacklisted: its dead letter still counts for its country.
+grep -q '^RE 1 0 1 0 0%$' "$WORK/countries" || { echo "FAIL: no failed RE row in the journal" >&2; exit 1; }
 check_rows () {
   while read -r key sent delivered failed pending rate; do
     tmux_wait "^$key +$sent +$delivered +$failed +$pending +$rate" 5
