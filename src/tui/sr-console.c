@@ -290,7 +290,9 @@ key_find (SrConsole *c, const SrConsoleBinding *b)
   SrConsoleList *list = current_list (c);
   if (!list)
     {
-      sr_console_set_status (c, TRUE, _("The Overview has nothing to search; pick a list (keys 2–8)."));
+      sr_console_set_status (c, TRUE, "%s", c->view == SR_CONSOLE_VIEW_PROVIDERS
+                             ? _("The Providers view has nothing to search; pick a list (keys 2–8).")
+                             : _("The Overview has nothing to search; pick a list (keys 2–8)."));
       return;
     }
   if (!list->pattern)
@@ -568,7 +570,9 @@ key_filter (SrConsole *c, const SrConsoleBinding *b)
   SrConsoleList *list = current_list (c);
   if (!list)
     {
-      sr_console_set_status (c, TRUE, _("The Overview has nothing to filter; pick a list (keys 2–8)."));
+      sr_console_set_status (c, TRUE, "%s", c->view == SR_CONSOLE_VIEW_PROVIDERS
+                             ? _("The Providers view has nothing to filter; pick a list (keys 2–8).")
+                             : _("The Overview has nothing to filter; pick a list (keys 2–8)."));
       return;
     }
   g_autofree char *title = g_strdup_printf (_("Filter %s by number, text, class, provider or country (empty: all)"),
