@@ -9,6 +9,7 @@
 #include "sr-journal-stats.h"
 
 #define INTERVAL_US ((gint64) SR_CONSOLE_DELIVERY_INTERVAL_S * G_USEC_PER_SEC)
+#define DAY_INTERVAL_US ((gint64) SR_CONSOLE_DELIVERY_DAY_INTERVAL_S * G_USEC_PER_SEC)
 #define HOUR_US ((gint64) 3600 * G_USEC_PER_SEC)
 
 /* The worker, its journal connection and the last figures. */
@@ -19,6 +20,7 @@ struct _SrConsoleDelivery {
   GCond cond;
   gboolean stop;
   gint64 last_run;              /* monotonic µs of the last computation; 0 = none */
+  gint64 last_day;              /* ... of the last one that counted the whole day */
   gint64 last_asked;            /* monotonic µs of the last fill */
   SrConsoleProviders *figures;  /* only the delivery part is used */
 };
@@ -50,30 +52,41 @@ add_count (GPtrArray *rows, const char *key, const SrJournalDeliveryCount *c)
     }
 }
 
-/* One computation: the last day in one pass, its last hour flagged. */
-static SrConsoleProviders *
-compute (SrJournal **journal, const char *path)
+/* One computation into @p: the last hour, and with @day the last day in
+ * the same pass (its last hour flagged).  FALSE with @p's error set. */
+static gboolean
+compute (SrJournal **journal, const char *path, gboolean day, SrConsoleProviders *p)
 {
-  SrConsoleProviders *p = sr_console_providers_new ();
   g_autoptr (GError) error = NULL;
   if (!*journal)
     *journal = sr_journal_open (path, SR_JOURNAL_OPEN_READ_ONLY, &error);
   gint64 now = g_get_real_time ();
-  g_autoptr (GPtrArray) counts = *journal ? sr_journal_delivery_counts (*journal, now - 24 * HOUR_US,
+  g_autoptr (GPtrArray) counts = *journal ? sr_journal_delivery_counts (*journal,
+                                                                        now - (day ? 24 : 1) * HOUR_US,
                                                                         now - HOUR_US, &error)
                                           : NULL;
-  p->delivery_at = now;
+  g_clear_pointer (&p->delivery_error, g_free);
   if (!counts)
     {
       p->delivery_error = g_strdup (error ? error->message : _("the journal could not be read"));
       g_clear_pointer (journal, sr_journal_close);   /* opened again next time */
-      return p;
+      return FALSE;
+    }
+  guint windows[] = { SR_CONSOLE_DELIVERY_HOUR, SR_CONSOLE_DELIVERY_DAY };
+  for (guint i = 0; i < (day ? 2u : 1u); i++)
+    {
+      g_ptr_array_set_size (p->countries[windows[i]], 0);
+      g_ptr_array_set_size (p->providers[windows[i]], 0);
+      p->delivery_at[windows[i]] = now;
     }
   for (guint i = 0; i < counts->len; i++)
     {
       SrJournalDeliveryCount *c = g_ptr_array_index (counts, i);
-      add_count (p->countries[SR_CONSOLE_DELIVERY_DAY], c->country, c);
-      add_count (p->providers[SR_CONSOLE_DELIVERY_DAY], c->provider, c);
+      if (day)
+        {
+          add_count (p->countries[SR_CONSOLE_DELIVERY_DAY], c->country, c);
+          add_count (p->providers[SR_CONSOLE_DELIVERY_DAY], c->provider, c);
+        }
       if (c->recent)
         {
           add_count (p->countries[SR_CONSOLE_DELIVERY_HOUR], c->country, c);
@@ -85,7 +98,36 @@ compute (SrJournal **journal, const char *path)
       sr_console_delivery_rows_sort (p->countries[w]);
       sr_console_delivery_rows_sort (p->providers[w]);
     }
-  return p;
+  return TRUE;
+}
+
+static void
+copy_rows (GPtrArray *to, GPtrArray *from)
+{
+  g_ptr_array_set_size (to, 0);
+  for (guint i = 0; i < from->len; i++)
+    {
+      const SrConsoleDeliveryRow *r = g_ptr_array_index (from, i);
+      SrConsoleDeliveryRow *c = sr_console_delivery_row_add (to, r->key);
+      c->sent = r->sent;
+      c->delivered = r->delivered;
+      c->failed = r->failed;
+      c->pending = r->pending;
+    }
+}
+
+/* The delivery part of @from into @to. */
+static void
+copy_figures (SrConsoleProviders *to, const SrConsoleProviders *from)
+{
+  for (guint w = 0; w < SR_CONSOLE_DELIVERY_N_WINDOWS; w++)
+    {
+      copy_rows (to->countries[w], from->countries[w]);
+      copy_rows (to->providers[w], from->providers[w]);
+      to->delivery_at[w] = from->delivery_at[w];
+    }
+  g_free (to->delivery_error);
+  to->delivery_error = g_strdup (from->delivery_error);
 }
 
 static gpointer
@@ -102,12 +144,17 @@ worker (gpointer data)
       gboolean wanted = now - d->last_asked < 2 * INTERVAL_US;
       if (due && wanted)
         {
+          gboolean day = d->last_day == 0 || now - d->last_day >= DAY_INTERVAL_US;
+          /* Computed into a copy: fill() reads the figures meanwhile. */
+          g_autoptr (SrConsoleProviders) p = sr_console_providers_new ();
+          copy_figures (p, d->figures);
           g_mutex_unlock (&d->lock);
-          SrConsoleProviders *p = compute (&journal, d->path);
+          gboolean ok = compute (&journal, d->path, day, p);
           g_mutex_lock (&d->lock);
-          sr_console_providers_free (d->figures);
-          d->figures = p;
+          copy_figures (d->figures, p);
           d->last_run = g_get_monotonic_time ();
+          if (day && ok)
+            d->last_day = d->last_run;
           continue;
         }
       if (!wanted)
@@ -125,6 +172,7 @@ sr_console_delivery_new (const char *journal_path)
 {
   SrConsoleDelivery *d = g_new0 (SrConsoleDelivery, 1);
   d->path = g_strdup (journal_path);
+  d->figures = sr_console_providers_new ();
   g_mutex_init (&d->lock);
   g_cond_init (&d->cond);
   return d;
@@ -150,20 +198,6 @@ sr_console_delivery_free (SrConsoleDelivery *d)
   g_free (d);
 }
 
-static void
-copy_rows (GPtrArray *to, GPtrArray *from)
-{
-  for (guint i = 0; i < from->len; i++)
-    {
-      const SrConsoleDeliveryRow *r = g_ptr_array_index (from, i);
-      SrConsoleDeliveryRow *c = sr_console_delivery_row_add (to, r->key);
-      c->sent = r->sent;
-      c->delivered = r->delivered;
-      c->failed = r->failed;
-      c->pending = r->pending;
-    }
-}
-
 void
 sr_console_delivery_fill (SrConsoleDelivery *d, SrConsoleProviders *p)
 {
@@ -172,16 +206,6 @@ sr_console_delivery_fill (SrConsoleDelivery *d, SrConsoleProviders *p)
   if (!d->thread)
     d->thread = g_thread_new ("sr-delivery", worker, d);
   g_cond_signal (&d->cond);
-  if (d->figures)
-    {
-      for (guint w = 0; w < SR_CONSOLE_DELIVERY_N_WINDOWS; w++)
-        {
-          copy_rows (p->countries[w], d->figures->countries[w]);
-          copy_rows (p->providers[w], d->figures->providers[w]);
-        }
-      p->delivery_at = d->figures->delivery_at;
-      g_free (p->delivery_error);
-      p->delivery_error = g_strdup (d->figures->delivery_error);
-    }
+  copy_figures (p, d->figures);
   g_mutex_unlock (&d->lock);
 }

@@ -1,6 +1,6 @@
 /* sr-console-delivery.h — delivery rates by country and provider, computed
- * from the journal on a worker thread (its own read-only connection) every
- * few seconds while someone looks, so neither the console's drawing nor the
+ * from the journal on a worker thread (its own read-only connection) on an
+ * interval while someone looks, so neither the console's drawing nor the
  * router's main loop ever waits for the query.
  */
 #pragma once
@@ -11,8 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* Seconds between two computations while the figures are asked for. */
+/* Seconds between two countings of the last hour, and of the last day (its
+ * rows are 24 times as many, and minutes matter less to it), while the
+ * figures are asked for. */
 #define SR_CONSOLE_DELIVERY_INTERVAL_S 10
+#define SR_CONSOLE_DELIVERY_DAY_INTERVAL_S 300
 
 typedef struct _SrConsoleDelivery SrConsoleDelivery;
 

@@ -56,7 +56,8 @@ struct _SrConsoleProviders {
   /* SrConsoleDeliveryRow, most sent first, per window */
   GPtrArray *countries[SR_CONSOLE_DELIVERY_N_WINDOWS];
   GPtrArray *providers[SR_CONSOLE_DELIVERY_N_WINDOWS];
-  gint64 delivery_at;     /* real time (µs) the rates were computed; 0 = not yet */
+  /* real time (µs) each window's rates were computed; 0 = not yet */
+  gint64 delivery_at[SR_CONSOLE_DELIVERY_N_WINDOWS];
   char *delivery_error;   /* NULL, or why the rates could not be computed */
 };
 

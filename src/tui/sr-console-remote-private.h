@@ -21,7 +21,7 @@ SrConsoleDetail *sr_remote_detail_from_variant (GVariant *v);
 #define SR_REMOTE_DELIVERY_TYPE "(stttt)"
 #define SR_REMOTE_PROVIDERS_TYPE \
   "(a" SR_REMOTE_BIND_TYPE "a" SR_REMOTE_DELIVERY_TYPE "a" SR_REMOTE_DELIVERY_TYPE \
-  "a" SR_REMOTE_DELIVERY_TYPE "a" SR_REMOTE_DELIVERY_TYPE "xs)"
+  "a" SR_REMOTE_DELIVERY_TYPE "a" SR_REMOTE_DELIVERY_TYPE "xxs)"
 GVariant *sr_remote_providers_to_variant (const SrConsoleProviders *p);
 SrConsoleProviders *sr_remote_providers_from_variant (GVariant *v);
 

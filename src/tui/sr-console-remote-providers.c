@@ -47,13 +47,14 @@ sr_remote_providers_to_variant (const SrConsoleProviders *p)
                              nn (b->last_error));
     }
   /* The same type as PROVIDERS_TYPE, with the delivery arrays passed built. */
-  return g_variant_new ("(a" BIND_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "xs)",
+  return g_variant_new ("(a" BIND_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "@a" ROW_TYPE "xxs)",
                         &binds,
                         rows_variant (p->countries[SR_CONSOLE_DELIVERY_HOUR]),
                         rows_variant (p->countries[SR_CONSOLE_DELIVERY_DAY]),
                         rows_variant (p->providers[SR_CONSOLE_DELIVERY_HOUR]),
                         rows_variant (p->providers[SR_CONSOLE_DELIVERY_DAY]),
-                        (gint64) p->delivery_at, nn (p->delivery_error));
+                        (gint64) p->delivery_at[SR_CONSOLE_DELIVERY_HOUR],
+                        (gint64) p->delivery_at[SR_CONSOLE_DELIVERY_DAY], nn (p->delivery_error));
 }
 
 static void
@@ -113,9 +114,12 @@ sr_remote_providers_from_variant (GVariant *v)
       g_autoptr (GVariant) rows = g_variant_get_child_value (v, 1 + i);
       rows_fill (tables[i], rows);
     }
-  g_autoptr (GVariant) at = g_variant_get_child_value (v, 5);
-  g_autoptr (GVariant) err = g_variant_get_child_value (v, 6);
-  p->delivery_at = g_variant_get_int64 (at);
+  for (guint w = 0; w < SR_CONSOLE_DELIVERY_N_WINDOWS; w++)
+    {
+      g_autoptr (GVariant) at = g_variant_get_child_value (v, 5 + w);
+      p->delivery_at[w] = g_variant_get_int64 (at);
+    }
+  g_autoptr (GVariant) err = g_variant_get_child_value (v, 7);
   const char *e = g_variant_get_string (err, NULL);
   p->delivery_error = *e ? g_strdup (e) : NULL;
   return p;

@@ -268,9 +268,9 @@ sr_console_draw_providers (SrConsole *c, SrTerm *term, int top, int bottom)
       guint w = day ? SR_CONSOLE_DELIVERY_DAY : SR_CONSOLE_DELIVERY_HOUR;
       GString *title = g_string_new (day ? _("Delivery of the messages of the last day (w: last hour)")
                                          : _("Delivery of the messages of the last hour (w: last day)"));
-      if (p->delivery_at > 0)
+      if (p->delivery_at[w] > 0)
         {
-          g_autoptr (GDateTime) at = g_date_time_new_from_unix_local (p->delivery_at / G_USEC_PER_SEC);
+          g_autoptr (GDateTime) at = g_date_time_new_from_unix_local (p->delivery_at[w] / G_USEC_PER_SEC);
           g_autofree char *stamp = at ? g_date_time_format (at, "%H:%M:%S") : g_strdup ("?");
           g_string_append_printf (title, _("%sas of %s"), MIDDOT, stamp);
         }
@@ -278,7 +278,7 @@ sr_console_draw_providers (SrConsole *c, SrTerm *term, int top, int bottom)
       if (p->delivery_error)
         add (&rates, SR_ATTR_ERROR, g_strdup_printf (_("The delivery rates could not be computed: %s"),
                                                      p->delivery_error));
-      else if (p->delivery_at == 0)
+      else if (p->delivery_at[w] == 0)
         add (&rates, SR_ATTR_DIM, g_strdup (_("Counting the journal's messages…")));
       else
         {

@@ -380,7 +380,8 @@ fixture_providers (gpointer data, GError **error)
       SrConsoleDeliveryRow *r = sr_console_delivery_row_add (p->providers[w], "main");
       r->sent = r->delivered = 1000 * (w + 1);
     }
-  p->delivery_at = g_get_real_time ();
+  p->delivery_at[SR_CONSOLE_DELIVERY_HOUR] = g_get_real_time ();
+  p->delivery_at[SR_CONSOLE_DELIVERY_DAY] = g_get_real_time () - (gint64) 60 * G_USEC_PER_SEC;
   return p;
 }
 

@@ -224,7 +224,9 @@ test_providers (Fixture *f, gconstpointer data)
       assert_rows_equal (got->countries[w], want->countries[w]);
       assert_rows_equal (got->providers[w], want->providers[w]);
     }
-  g_assert_cmpint (got->delivery_at, >, 0);
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_HOUR], >, 0);
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_DAY], <=, want->delivery_at[SR_CONSOLE_DELIVERY_DAY]);
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_DAY], >, 0);
   g_assert_null (got->delivery_error);
 
   SrConsoleQuery q = { .view = SR_CONSOLE_VIEW_PROVIDERS, .cursor = SR_CONSOLE_CURSOR_NEWEST,
