@@ -36,7 +36,7 @@ typedef enum {
   SR_CONSOLE_MODEL_ERROR_UNAVAILABLE, /* the router or daemon cannot be reached */
 } SrConsoleModelError;
 
-/* The console's views, in tab order (keys 1–8). */
+/* The console's views, in tab order (keys 1–9). */
 typedef enum {
   SR_CONSOLE_VIEW_OVERVIEW = 0,
   SR_CONSOLE_VIEW_QUEUE,      /* waiting and in flight */
