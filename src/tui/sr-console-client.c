@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sr-console-providers.h"
 #include "sr-console-remote-private.h"
 #include "sr-console.h"
 #include "sr-spool.h"
@@ -236,6 +237,14 @@ client_reconnect (gpointer user_data, guint *not_bound, GError **error)
   return TRUE;
 }
 
+static SrConsoleProviders *
+client_providers (gpointer user_data, GError **error)
+{
+  g_autoptr (GVariant) r = call (user_data, "providers", g_variant_new ("()"),
+                                 SR_REMOTE_PROVIDERS_TYPE, error);
+  return r ? sr_remote_providers_from_variant (r) : NULL;
+}
+
 SrConsoleClient *
 sr_console_client_new (const char *path, GError **error)
 {
@@ -255,6 +264,7 @@ sr_console_client_new (const char *path, GError **error)
     .blacklist_remove = client_blacklist_remove,
     .set_paused = client_set_paused,
     .reconnect = client_reconnect,
+    .providers = client_providers,
   };
   if (!client_connect (c, error))
     return NULL;

@@ -44,6 +44,7 @@ sr_console_view_title (SrConsoleView view)
     case SR_CONSOLE_VIEW_INBOX: return _("Inbox");
     case SR_CONSOLE_VIEW_BLACKLISTS: return _("Blacklists");
     case SR_CONSOLE_VIEW_LOG: return _("Log");
+    case SR_CONSOLE_VIEW_PROVIDERS: return _("Providers");
     default: return "";
     }
 }
@@ -59,19 +60,20 @@ sr_console_view_short_title (SrConsoleView view)
 
 /* --- Tab bar --------------------------------------------------------------- */
 
-/* Text of each tab for a width: full titles, short titles, or numbers only
- * (the active tab keeps its title).  The active tab is in [brackets] so it
- * shows without colours too. */
+/* Text of each tab for a width: full titles, short titles, then short
+ * titles with more and more of the other tabs, from the right, as numbers
+ * only (the active tab keeps its title).  The active tab is in [brackets]
+ * so it shows without colours too. */
 static void
 tab_labels (SrConsoleView active, int width, char **labels)
 {
-  for (int level = 0; level < 3; level++)
+  for (int level = 0; level <= SR_CONSOLE_N_VIEWS + 1; level++)
     {
-      int total = 0;
-      for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
+      int total = 0, bare = 0;
+      for (int v = SR_CONSOLE_N_VIEWS - 1; v >= 0; v--)
         {
           const char *t = level == 0 ? sr_console_view_title (v) : sr_console_view_short_title (v);
-          if (level == 2 && v != (int) active)
+          if (v != (int) active && bare < level - 1 && ++bare)
             labels[v] = g_strdup_printf (" %d ", v + 1);
           else if (v == (int) active)
             labels[v] = g_strdup_printf ("[%d %s]", v + 1, t);
@@ -79,7 +81,7 @@ tab_labels (SrConsoleView active, int width, char **labels)
             labels[v] = g_strdup_printf (" %d %s ", v + 1, t);
           total += sr_text_width (labels[v]);
         }
-      if (total <= width || level == 2)
+      if (total <= width || level == SR_CONSOLE_N_VIEWS + 1)
         return;
       for (int v = 0; v < SR_CONSOLE_N_VIEWS; v++)
         g_clear_pointer (&labels[v], g_free);
@@ -735,6 +737,8 @@ sr_console_draw (SrConsole *c, SrTerm *term)
     draw_lost (c, term, l.header_y, l.status_y);
   else if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
     draw_overview (c, term, l.header_y, l.status_y);
+  else if (c->view == SR_CONSOLE_VIEW_PROVIDERS)
+    sr_console_draw_providers (c, term, l.header_y, l.status_y);
   else
     draw_list (c, term, &l);
   draw_status (c, term, l.status_y);

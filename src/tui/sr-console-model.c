@@ -34,6 +34,12 @@ sr_console_view_column_keys (SrConsoleView view)
     }
 }
 
+gboolean
+sr_console_view_is_list (SrConsoleView view)
+{
+  return sr_console_view_column_keys (view) != NULL;
+}
+
 guint
 sr_console_view_n_columns (SrConsoleView view)
 {
@@ -45,7 +51,7 @@ const char *
 sr_console_view_to_string (SrConsoleView view)
 {
   static const char *const names[SR_CONSOLE_N_VIEWS] = {
-    "overview", "queue", "sent", "dead", "receipts", "inbox", "blacklists", "log",
+    "overview", "queue", "sent", "dead", "receipts", "inbox", "blacklists", "log", "providers",
   };
   g_return_val_if_fail (view < SR_CONSOLE_N_VIEWS, NULL);
   return names[view];

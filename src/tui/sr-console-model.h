@@ -38,7 +38,7 @@ typedef enum {
   SR_CONSOLE_MODEL_ERROR_UNAVAILABLE, /* the router or daemon cannot be reached */
 } SrConsoleModelError;
 
-/* The console's views, in tab order (keys 1–8). */
+/* The console's views, in tab order (keys 1–9). */
 typedef enum {
   SR_CONSOLE_VIEW_OVERVIEW = 0,
   SR_CONSOLE_VIEW_QUEUE,      /* waiting and in flight */
@@ -48,6 +48,7 @@ typedef enum {
   SR_CONSOLE_VIEW_INBOX,      /* inbound SMS */
   SR_CONSOLE_VIEW_BLACKLISTS, /* countries, numbers, prefixes */
   SR_CONSOLE_VIEW_LOG,        /* the audit log (journal events) */
+  SR_CONSOLE_VIEW_PROVIDERS,  /* binds' figures and delivery rates: not a list (sr-console-providers.h) */
   SR_CONSOLE_N_VIEWS
 } SrConsoleView;
 
@@ -63,6 +64,8 @@ typedef enum {
  *   log         time scope text
  */
 const char *const *sr_console_view_column_keys (SrConsoleView view);
+/* Whether the view is a paged list (it has column keys). */
+gboolean sr_console_view_is_list (SrConsoleView view);
 guint sr_console_view_n_columns (SrConsoleView view);
 /* Stable, untranslated name of a view ("queue", "dead", ...). */
 const char *sr_console_view_to_string (SrConsoleView view);
@@ -208,6 +211,9 @@ typedef struct {
   guint max_parts;      /* the most parts the router sends (max-parts); 0 = not known */
 } SrConsoleTextCount;
 
+/* The Providers view's figures (sr-console-providers.h). */
+typedef struct _SrConsoleProviders SrConsoleProviders;
+
 /* Called by the model when something the console shows changed. */
 typedef void (*SrConsoleChangedFunc) (gpointer data);
 
@@ -253,6 +259,10 @@ typedef struct {
    * change handler.  Without it the console still refreshes on its timer. */
   void (*set_changed_handler) (gpointer user_data, SrConsoleChangedFunc func,
                                gpointer data);
+
+  /* Optional: every bind's figures and the delivery rates (Providers view);
+   * cheap: a model computes the rates off this call and keeps them. */
+  SrConsoleProviders *(*providers) (gpointer user_data, GError **error);
 } SrConsoleModel;
 
 G_END_DECLS

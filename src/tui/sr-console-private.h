@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sr-console.h"
+#include "sr-console-providers.h"
 #include "sr-term.h"
 
 G_BEGIN_DECLS
@@ -164,6 +165,9 @@ struct _SrConsole {
   SrConsoleOverview *overview;
   struct _SrConsoleHistory *history; /* samples of the overviews, for the charts */
   gboolean ascii_charts;        /* the locale is not UTF-8: charts in ASCII */
+  SrConsoleProviders *providers;/* the Providers view's figures, NULL until asked for */
+  int provider_selected;        /* bind row selected there */
+  gboolean delivery_day;        /* its delivery rates cover the last day, else the last hour */
   SrConsoleDetail *detail;      /* of the selected row of the current view */
   int detail_scroll;            /* first detail line shown */
 
@@ -209,6 +213,19 @@ void sr_console_bulk_run (SrConsole *console, SrConsoleList *list, gboolean disc
 /* Writes the marked dead letters to path as CSV (whole or not at all). */
 gboolean sr_console_bulk_export (SrConsole *console, SrConsoleList *list, const char *path,
                                  guint *written, GError **error);
+
+/* --- Providers view (sr-console-view-providers.c) ---------------------- */
+
+/* Re-reads the figures from the model; FALSE (status set) when it failed. */
+gboolean sr_console_providers_refresh (SrConsole *console);
+/* Moves the bind selection (SR_KEY_UP, _DOWN, _PGUP, _PGDN, _HOME, _END). */
+void sr_console_providers_move (SrConsole *console, SrKeyCode code);
+/* Enter: the Log view filtered to the selected bind's events. */
+void sr_console_key_provider_events (SrConsole *console, const SrConsoleBinding *binding);
+/* w: the delivery rates of the last hour or of the last day. */
+void sr_console_key_delivery_window (SrConsole *console, const SrConsoleBinding *binding);
+/* Composes the view between rows top and bottom (exclusive). */
+void sr_console_draw_providers (SrConsole *console, SrTerm *term, int top, int bottom);
 
 /* --- Drawing (sr-console-draw.c) ---------------------------------------- */
 

@@ -23,6 +23,15 @@ GVariant *sr_remote_rows_to_variant (GPtrArray *rows);
 GPtrArray *sr_remote_rows_from_variant (GVariant *v);
 GVariant *sr_remote_detail_to_variant (const SrConsoleDetail *d);
 SrConsoleDetail *sr_remote_detail_from_variant (GVariant *v);
+/* sr-console-remote-providers.c: each bind, then the delivery rows (countries
+ * hour, day; providers hour, day), when they were computed and why not. */
+#define SR_REMOTE_BIND_TYPE "(sssxtuuddtutdds)"
+#define SR_REMOTE_DELIVERY_TYPE "(stttt)"
+#define SR_REMOTE_PROVIDERS_TYPE \
+  "(a" SR_REMOTE_BIND_TYPE "a" SR_REMOTE_DELIVERY_TYPE "a" SR_REMOTE_DELIVERY_TYPE \
+  "a" SR_REMOTE_DELIVERY_TYPE "a" SR_REMOTE_DELIVERY_TYPE "xxs)"
+GVariant *sr_remote_providers_to_variant (const SrConsoleProviders *p);
+SrConsoleProviders *sr_remote_providers_from_variant (GVariant *v);
 
 /* A frame: 4-byte big-endian length, then the variant's normal-form bytes. */
 GBytes *sr_remote_frame (GVariant *v);

@@ -120,7 +120,7 @@ model_overview (gpointer user_data, GError **error)
     {
       SrRouterBindStatus *b = g_ptr_array_index (st.binds, i);
       sr_console_overview_add_bind (o, b->name, b->state, b->last_error);
-      sr_console_overview_set_bind_traffic (o, b->window, b->outstanding, b->accepted,
+      sr_console_overview_set_bind_traffic (o, b->window_size, b->window_used, b->accepted,
                                             b->delivered);
     }
   const SrConfig *config = sr_router_get_config (self->router);
@@ -667,6 +667,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .reconnect = model_reconnect,
     .count_text = model_count_text,
     .set_changed_handler = model_set_changed_handler,
+    .providers = sr_rm_providers,
   };
   return self;
 }
@@ -678,6 +679,7 @@ sr_console_router_model_free (SrConsoleRouterModel *self)
     return;
   if (self->changed)
     sr_router_set_changed_func (self->router, NULL, NULL);
+  sr_console_delivery_free (self->delivery);
   g_free (self->actor);
   g_free (self);
 }

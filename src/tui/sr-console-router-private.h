@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "sr-console-delivery.h"
 #include "sr-console-model.h"
 #include "sr-console-router-model.h"
 #include "sr-router.h"
@@ -18,6 +19,7 @@ struct _SrConsoleRouterModel {
   gpointer changed_data;
   SrConsoleFrontEndsFunc front_ends;
   gpointer front_ends_data;
+  SrConsoleDelivery *delivery;  /* started by the first providers call */
 };
 
 /* "14:03:07" today, "2026-11-21 14:03" before, "" for 0. */
@@ -35,5 +37,7 @@ GPtrArray *sr_rm_blacklist_all (SrConsoleRouterModel *self, GError **error);
 /* Turns a control / journal error into a console model error (takes @cause). */
 void sr_rm_set_error_from (GError **error, GError *cause);
 SrConsoleDetail *sr_rm_detail (gpointer user_data, SrConsoleView view, gint64 id, GError **error);
+/* The Providers view (sr-console-router-providers.c). */
+SrConsoleProviders *sr_rm_providers (gpointer user_data, GError **error);
 
 G_END_DECLS

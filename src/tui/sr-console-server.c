@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sr-console-providers.h"
 #include "sr-console-remote-private.h"
 
 /* The listening socket and the model it serves. */
@@ -137,7 +138,7 @@ dispatch (Conn *c, const char *method, GVariant *args)
   SrConsoleModel *m = &c->server->model;
   g_autoptr (GError) error = NULL;
   gboolean action = strcmp (method, "overview") != 0 && strcmp (method, "list") != 0
-                    && strcmp (method, "detail") != 0;
+                    && strcmp (method, "detail") != 0 && strcmp (method, "providers") != 0;
   if (action && c->server->actor_func)
     c->server->actor_func (m->user_data, c->actor);
 
@@ -153,7 +154,7 @@ dispatch (Conn *c, const char *method, GVariant *args)
       gint32 view, dir;
       guint32 count;
       g_variant_get (args, "(i&sxiu)", &view, &q.filter, &q.cursor, &dir, &count);
-      if (view <= SR_CONSOLE_VIEW_OVERVIEW || view >= SR_CONSOLE_N_VIEWS)
+      if (view < 0 || view >= SR_CONSOLE_N_VIEWS || !sr_console_view_is_list (view))
         goto bad;
       q.view = view;
       q.direction = dir == SR_CONSOLE_PAGE_NEWER ? SR_CONSOLE_PAGE_NEWER : SR_CONSOLE_PAGE_OLDER;
@@ -166,7 +167,7 @@ dispatch (Conn *c, const char *method, GVariant *args)
       gint32 view;
       gint64 id;
       g_variant_get (args, "(ix)", &view, &id);
-      if (view <= SR_CONSOLE_VIEW_OVERVIEW || view >= SR_CONSOLE_N_VIEWS)
+      if (view < 0 || view >= SR_CONSOLE_N_VIEWS || !sr_console_view_is_list (view))
         goto bad;
       g_autoptr (SrConsoleDetail) d = m->detail (m->user_data, view, id, &error);
       return d ? answer_ok (sr_remote_detail_to_variant (d)) : answer_error (error);
@@ -212,6 +213,11 @@ dispatch (Conn *c, const char *method, GVariant *args)
       g_variant_get (args, "(b)", &paused);
       gboolean ok = m->set_paused (m->user_data, paused, &error);
       return answer_bool (ok, error);
+    }
+  if (strcmp (method, "providers") == 0 && ARGS ("()") && m->providers)
+    {
+      g_autoptr (SrConsoleProviders) p = m->providers (m->user_data, &error);
+      return p ? answer_ok (sr_remote_providers_to_variant (p)) : answer_error (error);
     }
   if (strcmp (method, "reconnect") == 0 && ARGS ("()") && m->reconnect)
     {

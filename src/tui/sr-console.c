@@ -43,6 +43,7 @@ sr_console_free (SrConsole *c)
     sr_console_list_clear (&c->lists[v]);
   sr_console_overview_free (c->overview);
   sr_console_history_free (c->history);
+  sr_console_providers_free (c->providers);
   sr_console_detail_free (c->detail);
   sr_console_form_free (c->form);
   g_free (c->confirm_text);
@@ -70,7 +71,7 @@ sr_console_set_status (SrConsole *c, gboolean is_error, const char *fmt, ...)
 static gboolean
 is_list_view (SrConsoleView view)
 {
-  return view != SR_CONSOLE_VIEW_OVERVIEW;
+  return sr_console_view_is_list (view);
 }
 
 static SrConsoleList *
@@ -161,6 +162,8 @@ sr_console_refresh (SrConsole *c)
   gboolean failed = o == NULL;
   g_clear_error (&error);
 
+  if (c->view == SR_CONSOLE_VIEW_PROVIDERS && o)
+    failed |= !sr_console_providers_refresh (c);
   SrConsoleList *list = current_list (c);
   if (list)
     {
@@ -264,6 +267,8 @@ key_move (SrConsole *c, const SrConsoleBinding *b)
   SrConsoleList *list = current_list (c);
   g_autoptr (GError) error = NULL;
   gboolean ok = TRUE;
+  if (c->view == SR_CONSOLE_VIEW_PROVIDERS)
+    sr_console_providers_move (c, move_code (b));
   if (!list)
     return;
   int page = (int) list->page_size;
@@ -290,7 +295,9 @@ key_find (SrConsole *c, const SrConsoleBinding *b)
   SrConsoleList *list = current_list (c);
   if (!list)
     {
-      sr_console_set_status (c, TRUE, _("The Overview has nothing to search; pick a list (keys 2–8)."));
+      sr_console_set_status (c, TRUE, "%s", c->view == SR_CONSOLE_VIEW_PROVIDERS
+                             ? _("The Providers view has nothing to search; pick a list (keys 2–8).")
+                             : _("The Overview has nothing to search; pick a list (keys 2–8)."));
       return;
     }
   if (!list->pattern)
@@ -568,7 +575,9 @@ key_filter (SrConsole *c, const SrConsoleBinding *b)
   SrConsoleList *list = current_list (c);
   if (!list)
     {
-      sr_console_set_status (c, TRUE, _("The Overview has nothing to filter; pick a list (keys 2–8)."));
+      sr_console_set_status (c, TRUE, "%s", c->view == SR_CONSOLE_VIEW_PROVIDERS
+                             ? _("The Providers view has nothing to filter; pick a list (keys 2–8).")
+                             : _("The Overview has nothing to filter; pick a list (keys 2–8)."));
       return;
     }
   g_autofree char *title = g_strdup_printf (_("Filter %s by number, text, class, provider or country (empty: all)"),
@@ -598,7 +607,7 @@ key_redraw (SrConsole *c, const SrConsoleBinding *b)
   sr_console_refresh (c);
 }
 
-#define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "8", N_("Switch view (tab bar)"), key_view }
+#define VIEW_KEY(n) { SR_KEY_CHAR, '0' + (n), "1\xe2\x80\x93" "9", N_("Switch view (tab bar)"), key_view }
 #define V(view) (1u << SR_CONSOLE_VIEW_##view)
 #define LISTS (V (QUEUE) | V (SENT) | V (DEAD) | V (RECEIPTS) | V (INBOX) | V (BLACKLISTS) | V (LOG))
 #define NEEDS(func) offsetof (SrConsoleModel, func)
@@ -607,7 +616,7 @@ key_redraw (SrConsole *c, const SrConsoleBinding *b)
  * first, and the help lists the keys. */
 static const SrConsoleBinding bindings[] = {
   VIEW_KEY (1), VIEW_KEY (2), VIEW_KEY (3), VIEW_KEY (4),
-  VIEW_KEY (5), VIEW_KEY (6), VIEW_KEY (7), VIEW_KEY (8),
+  VIEW_KEY (5), VIEW_KEY (6), VIEW_KEY (7), VIEW_KEY (8), VIEW_KEY (9),
   { SR_KEY_TAB, 0, N_("Tab"), N_("Next view"), key_next_view },
   { SR_KEY_BTAB, 0, N_("Shift-Tab"), N_("Previous view"), key_next_view },
   { SR_KEY_UP, 0, N_("Up/Down j/k"), N_("Previous / next row"), key_move },
@@ -635,6 +644,8 @@ static const SrConsoleBinding bindings[] = {
   { SR_KEY_CHAR, 'x', "x", N_("Remove blacklist entry"), key_blacklist_remove, N_("x remove"), V (BLACKLISTS), NEEDS (blacklist_remove) },
   { SR_KEY_CHAR, 'p', "p", N_("Pause / resume sending"), key_pause, N_("p pause"), V (OVERVIEW), NEEDS (set_paused) },
   { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect, N_("b reconnect"), V (OVERVIEW), NEEDS (reconnect) },
+  { SR_KEY_ENTER, 0, N_("Enter"), N_("A bind's events (Log)"), sr_console_key_provider_events, N_("Enter events"), V (PROVIDERS), NEEDS (providers) },
+  { SR_KEY_CHAR, 'w', "w", N_("Delivery: hour / day"), sr_console_key_delivery_window, N_("w hour/day"), V (PROVIDERS), NEEDS (providers) },
   { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter, N_("/ filter"), LISTS },
   { SR_KEY_CHAR, 'n', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },
   { SR_KEY_CHAR, 'N', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "sr-tui-fixture"
 
 #include "sr-console-fixture-model.h"
+#include "sr-console-providers.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -343,6 +344,47 @@ fixture_overview (gpointer data, GError **error)
   return o;
 }
 
+/* Two binds, one of them failing, and the delivery rates of 30 countries
+ * (XA has most messages and no delivered one) and two providers. */
+static SrConsoleProviders *
+fixture_providers (gpointer data, GError **error)
+{
+  SrFixtureModel *m = data;
+  if (failing (m, error))
+    return NULL;
+  SrConsoleProviders *p = sr_console_providers_new ();
+  SrConsoleBindStats *b = sr_console_providers_add_bind (p, "main#1", "main", "bound", NULL);
+  b->state_since = g_get_real_time () - (gint64) 3600 * G_USEC_PER_SEC;
+  b->reconnects = 2;
+  b->window_used = 3;
+  b->window_size = 10;
+  b->rate = 19.5;
+  b->throughput = 20;
+  b->throttled = 7;
+  b->latency_count = 120;
+  b->latency_p50_ms = 1.25;
+  b->latency_p99_ms = 480;
+  b = sr_console_providers_add_bind (p, "main#2", "main", "connecting", "Connection refused by 127.0.0.1:2775");
+  b->window_size = 10;
+  for (guint w = 0; w < SR_CONSOLE_DELIVERY_N_WINDOWS; w++)
+    {
+      for (guint i = 0; i < 30; i++)
+        {
+          char key[3] = { 'X', (char) ('A' + i), 0 };
+          SrConsoleDeliveryRow *r = sr_console_delivery_row_add (p->countries[w], key);
+          r->delivered = i == 0 ? 0 : (100 - i) * (w + 1);
+          r->failed = i == 0 ? 50 : i;
+          r->pending = 1;
+          r->sent = r->delivered + r->failed + r->pending;
+        }
+      SrConsoleDeliveryRow *r = sr_console_delivery_row_add (p->providers[w], "main");
+      r->sent = r->delivered = 1000 * (w + 1);
+    }
+  p->delivery_at[SR_CONSOLE_DELIVERY_HOUR] = g_get_real_time ();
+  p->delivery_at[SR_CONSOLE_DELIVERY_DAY] = g_get_real_time () - (gint64) 60 * G_USEC_PER_SEC;
+  return p;
+}
+
 /* --- Actions ----------------------------------------------------------------- */
 
 static void
@@ -575,6 +617,7 @@ sr_fixture_model_new (gint64 rows_per_view)
     .set_paused = fixture_set_paused,
     .reconnect = fixture_reconnect,
     .set_changed_handler = fixture_set_changed_handler,
+    .providers = fixture_providers,
   };
   return m;
 }

@@ -540,7 +540,7 @@ test_help_lists_every_key (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (s, p[1]));
     }
   /* Every key of the specification has a binding. */
-  static const char *const required[] = { "[ ]", "1–8", "Tab", "Shift-Tab", "Up/Down j/k", "PgUp/PgDn ^B/^F",
+  static const char *const required[] = { "[ ]", "1–9", "Tab", "Shift-Tab", "Up/Down j/k", "PgUp/PgDn ^B/^F",
                                           "Home/End g/G", "r", "e", "d", "c", "a", "x", "p", "/", "n/N",
                                           "?", "q" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)

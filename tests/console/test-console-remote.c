@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sr-console-fixture-model.h"
+#include "sr-console-providers.h"
 #include "sr-console-remote.h"
 #include "sr-console-remote-private.h"
 
@@ -138,7 +139,7 @@ test_same_answers (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (o->binds->len, >, 0);
 
-  for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
+  for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v <= SR_CONSOLE_VIEW_LOG; v++)
     {
       SrConsoleQuery q = { .view = v, .cursor = SR_CONSOLE_CURSOR_NEWEST,
                            .direction = SR_CONSOLE_PAGE_OLDER, .count = 7 };
@@ -167,6 +168,72 @@ test_same_answers (Fixture *f, gconstpointer data)
         }
       return;  /* one view is enough once the server is stopped */
     }
+}
+
+static void
+assert_rows_equal (GPtrArray *a, GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const SrConsoleDeliveryRow *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+      g_assert_cmpstr (x->key, ==, y->key);
+      g_assert_cmpuint (x->sent, ==, y->sent);
+      g_assert_cmpuint (x->delivered, ==, y->delivered);
+      g_assert_cmpuint (x->failed, ==, y->failed);
+      g_assert_cmpuint (x->pending, ==, y->pending);
+    }
+}
+
+/* The Providers view's figures arrive as the model gave them; it is no
+ * list, so the server refuses to page it. */
+static void
+test_providers (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SrConsoleClient) client = sr_console_client_new (f->path, &error);
+  const SrConsoleModel *m = sr_console_client_get_model (client);
+  g_autoptr (SrConsoleProviders) got = m->providers (m->user_data, &error);
+  g_assert_no_error (error);
+  const SrConsoleModel *direct = sr_fixture_model_get (f->fixture);
+  g_autoptr (SrConsoleProviders) want = direct->providers (direct->user_data, &error);
+  g_assert_cmpuint (got->binds->len, ==, want->binds->len);
+  for (guint i = 0; i < got->binds->len; i++)
+    {
+      const SrConsoleBindStats *a = g_ptr_array_index (got->binds, i), *b = g_ptr_array_index (want->binds, i);
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpstr (a->provider, ==, b->provider);
+      g_assert_cmpstr (a->state, ==, b->state);
+      g_assert_cmpstr (a->last_error, ==, b->last_error);
+      /* The fixture tells the time of each call (0: unknown): the later one is larger. */
+      g_assert_cmpint (a->state_since == 0, ==, b->state_since == 0);
+      g_assert_cmpint (a->state_since, <=, b->state_since);
+      g_assert_cmpuint (a->reconnects, ==, b->reconnects);
+      g_assert_cmpuint (a->window_used, ==, b->window_used);
+      g_assert_cmpuint (a->window_size, ==, b->window_size);
+      g_assert_cmpfloat (a->rate, ==, b->rate);
+      g_assert_cmpfloat (a->throughput, ==, b->throughput);
+      g_assert_cmpuint (a->throttled, ==, b->throttled);
+      g_assert_cmpuint (a->throttle_pause_ms, ==, b->throttle_pause_ms);
+      g_assert_cmpuint (a->latency_count, ==, b->latency_count);
+      g_assert_cmpfloat (a->latency_p50_ms, ==, b->latency_p50_ms);
+      g_assert_cmpfloat (a->latency_p99_ms, ==, b->latency_p99_ms);
+    }
+  for (guint w = 0; w < SR_CONSOLE_DELIVERY_N_WINDOWS; w++)
+    {
+      assert_rows_equal (got->countries[w], want->countries[w]);
+      assert_rows_equal (got->providers[w], want->providers[w]);
+    }
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_HOUR], >, 0);
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_DAY], <=, want->delivery_at[SR_CONSOLE_DELIVERY_DAY]);
+  g_assert_cmpint (got->delivery_at[SR_CONSOLE_DELIVERY_DAY], >, 0);
+  g_assert_null (got->delivery_error);
+
+  SrConsoleQuery q = { .view = SR_CONSOLE_VIEW_PROVIDERS, .cursor = SR_CONSOLE_CURSOR_NEWEST,
+                       .direction = SR_CONSOLE_PAGE_OLDER, .count = 5 };
+  g_autoptr (GPtrArray) rows = m->list (m->user_data, &q, &error);
+  g_assert_null (rows);
+  g_assert_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_INVALID);
 }
 
 static void
@@ -530,6 +597,7 @@ main (int argc, char **argv)
   g_test_add ("/remote/same-answers", Fixture, NULL, fixture_setup, test_same_answers, fixture_teardown);
   g_test_add ("/remote/detail-and-actions", Fixture, NULL, fixture_setup, test_detail_and_actions,
               fixture_teardown);
+  g_test_add ("/remote/providers", Fixture, NULL, fixture_setup, test_providers, fixture_teardown);
   g_test_add ("/remote/errors-travel", Fixture, NULL, fixture_setup, test_errors_travel, fixture_teardown);
   g_test_add ("/remote/bad-frames", Fixture, NULL, fixture_setup, test_bad_frames, fixture_teardown);
   g_test_add ("/remote/client-never-reads", Fixture, &pending_limits, fixture_setup, test_client_never_reads,

@@ -81,8 +81,15 @@ test_tab_bar (void)
 
   g_autofree char *narrow = sr_console_tab_bar (SR_CONSOLE_VIEW_INBOX, 45);
   g_assert_nonnull (strstr (narrow, "[6 Inbox]"));
-  g_assert_nonnull (strstr (narrow, " 1  2  3 "));
+  /* Tabs give up their titles from the right, as far as needed. */
+  g_assert_nonnull (strstr (narrow, " 1 Overview  2  3  4  5 [6 Inbox] 7  8  9 "));
   g_assert_cmpint (sr_text_width (narrow), ==, 45);
+  g_assert_nonnull (strstr (eighty, " 8  9 "));
+
+  g_autofree char *providers = sr_console_tab_bar (SR_CONSOLE_VIEW_PROVIDERS, 80);
+  g_assert_nonnull (strstr (providers, "[9 Providers]"));
+  g_assert_nonnull (strstr (providers, " 1 Overview "));
+  g_assert_cmpint (sr_text_width (providers), ==, 80);
 }
 
 static void
@@ -99,7 +106,9 @@ test_tab_switching (Fixture *f, gconstpointer data)
     { { SR_KEY_BTAB, 0 }, "[4 Dead]", "Class" },
     { { SR_KEY_CHAR, '7' }, "[7 Blacklists]", "Note" },
     { { SR_KEY_CHAR, '8' }, "[8 Log]", "Scope" },
+    { { SR_KEY_TAB, 0 }, "[9 Providers]", "p50/p99 ms" },
     { { SR_KEY_TAB, 0 }, "[1 Overview]", "Last system errors" },
+    { { SR_KEY_BTAB, 0 }, "[9 Providers]", "p50/p99 ms" },
     { { SR_KEY_BTAB, 0 }, "[8 Log]", "Scope" },
     { { SR_KEY_CHAR, '2' }, "[2 Queue]", "State" },
   };
@@ -119,7 +128,7 @@ static void
 test_column_widths (void)
 {
   static const int widths[] = { 40, 60, 80, 100, 200 };
-  for (int v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
+  for (int v = SR_CONSOLE_VIEW_QUEUE; v <= SR_CONSOLE_VIEW_LOG; v++)
     for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
       {
         int cols[16], sum = 0, kept = 0;
@@ -393,6 +402,58 @@ test_overview_front_ends (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (s, "Last system errors"));
 }
 
+/* The first screen row that holds @needle at its start, or -1. */
+static int
+row_starting (Fixture *f, const char *needle)
+{
+  for (int y = 0; y < 24; y++)
+    if (sr_term_buffer_find (f->term, y, needle) == 0)
+      return y;
+  return -1;
+}
+
+/* The Providers view at 80x24: a row per bind with its figures, its last
+ * error below it, the delivery rates (a low one as an error), scrolling,
+ * the hour/day switch, and Enter into the bind's events. */
+static void
+test_providers_view (Fixture *f, gconstpointer data)
+{
+  type (f, "9");
+  g_autofree char *s = screen (f);
+  g_assert_nonnull (strstr (s, "Bind       State        Since    Reconn Window  Rate/max Throttled   p50/p99 ms"));
+  g_assert_true (g_regex_match_simple ("main#1 +bound +[0-9]{2}:[0-9]{2}:[0-9]{2} +2 +3/10 +19\\.5/20 +7 +1\\.2/480", s, 0, 0));
+  g_assert_nonnull (strstr (s, "main#2     connecting"));
+  g_assert_nonnull (strstr (s, "  last error: Connection refused by 127.0.0.1:2775"));
+  g_assert_nonnull (strstr (s, "Delivery of the messages of the last hour (w: last day)"));
+  g_assert_true (g_regex_match_simple ("XB +101 +99 +1 +1 +99%", s, 0, 0));
+  int y = row_starting (f, "XA ");
+  g_assert_cmpint (y, >, 0);
+  g_assert_cmpint (sr_term_buffer_attr (f->term, y, 0), ==, SR_ATTR_ERROR);  /* 0 % */
+  g_assert_cmpint (sr_term_buffer_attr (f->term, row_starting (f, "main#1"), 0),
+                   ==, SR_ATTR_SELECTED);
+  /* 30 countries do not fit: ] scrolls to the providers below them. */
+  g_assert_null (strstr (s, "Provider         Sent"));
+  g_assert_nonnull (strstr (s, "[ ] lines 1–"));
+  for (int i = 0; i < 4; i++)
+    type (f, "]");
+  g_autofree char *s2 = screen (f);
+  g_assert_nonnull (strstr (s2, "Provider         Sent"));
+  g_assert_true (g_regex_match_simple ("main +1000 +1000 +0 +0 +100%", s2, 0, 0));
+  g_assert_nonnull (strstr (s2, "main#1 "));  /* the binds stay */
+  type (f, "w");
+  g_autofree char *s3 = screen (f);
+  g_assert_nonnull (strstr (s3, "Delivery of the messages of the last day (w: last hour)"));
+  g_assert_true (g_regex_match_simple ("XB +200 +198 +1 +1 +99%", s3, 0, 0));
+  g_autofree char *hint = sr_term_buffer_row_text (f->term, 23);
+  g_assert_nonnull (strstr (hint, "Enter events · w hour/day · ? help · q quit"));
+  /* j selects the second bind; Enter shows its events in the Log. */
+  type (f, "j");
+  press (f, SR_KEY_ENTER);
+  g_assert_cmpint (f->console->view, ==, SR_CONSOLE_VIEW_LOG);
+  g_assert_cmpstr (f->console->lists[SR_CONSOLE_VIEW_LOG].filter, ==, "main#2");
+  g_assert_true (screen_has (f, "Events of main#2"));
+}
+
 static void
 test_run_needs_terminal (void)
 {
@@ -425,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/console/columns/widths", test_column_widths);
   g_test_add_func ("/console/run/needs-terminal", test_run_needs_terminal);
   ADD ("/console/tabs/switching", test_tab_switching, 1000);
+  ADD ("/console/screen/providers", test_providers_view, 1000);
   ADD ("/console/columns/wide-rows-align", test_wide_rows_align, 1000);
   ADD ("/console/screen/every-cell-written", test_every_cell_written, 1000);
   ADD ("/console/screen/resize-keeps-selection", test_resize_keeps_selection, MILLION);

@@ -402,7 +402,7 @@ test_model (void)
   g_assert_cmpuint (b->parts_out, >, 0);
   g_assert_cmpuint (b->parts_out, <=, o->total_out);
 
-  for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v < SR_CONSOLE_N_VIEWS; v++)
+  for (SrConsoleView v = SR_CONSOLE_VIEW_QUEUE; v <= SR_CONSOLE_VIEW_LOG; v++)
     {
       SrConsoleQuery q = { .view = v, .cursor = SR_CONSOLE_CURSOR_NEWEST,
                            .direction = SR_CONSOLE_PAGE_OLDER, .count = 5 };

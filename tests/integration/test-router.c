@@ -186,20 +186,23 @@ test_split_tlvs (void)
     }
 }
 
-/* A dead letter's class, and the good files around bad ones go out. */
+/* A dead letter's class, what its journal row knows of its destination,
+ * and the good files around bad ones go out. */
 typedef struct {
   const char *name;
   const char *file;
   const char *error_class;
+  const char *country;        /* the row's country and provider: NULL = none (it never reached one) */
+  const char *provider;
 } DeadCase;
 
 static const DeadCase dead_cases[] = {
-  { "blacklisted-country", "To: +2250701234567\n\nHi\n", "policy" },
-  { "invalid-number", "To: 12\n\nHi\n", "input" },
-  { "missing-to", "From: ACME\n\nHi\n", "input" },
-  { "binary", "To: +41791234567\n\nH\001\377\376\n", "input" },
+  { "blacklisted-country", "To: +2250701234567\n\nHi\n", "policy", "CI", NULL },
+  { "invalid-number", "To: 12\n\nHi\n", "input", NULL, NULL },
+  { "missing-to", "From: ACME\n\nHi\n", "input", NULL, NULL },
+  { "binary", "To: +41791234567\n\nH\001\377\376\n", "input", NULL, NULL },
   { "too-long", "To: +41791234567\nAlphabet: UCS2\n\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n",
-    "too-long" },
+    "too-long", "CH", NULL },
 };
 
 static void
@@ -227,6 +230,19 @@ test_dead (gconstpointer data)
     g_assert_cmpstr (why, !=, "");
     /* The original file is kept: its body is still there. */
     g_assert_true (strstr (g_ptr_array_index (dead, 0), "\n\n") != NULL);
+  }
+  {
+    /* Counted by destination country (the console's delivery rates, the
+     * filter) like any other message. */
+    gint64 next = 0;
+    g_autoptr (GPtrArray) rows = sr_journal_messages_page (sr_router_get_journal (fx.router),
+                                                           SR_VIEW_DEAD, NULL, NULL, SR_PAGE_OLDER,
+                                                           0, 10, &next, NULL);
+    g_assert_nonnull (rows);
+    g_assert_cmpuint (rows->len, ==, 1);
+    const SrJournalMessage *m = g_ptr_array_index (rows, 0);
+    g_assert_cmpstr (m->country, ==, c->country);
+    g_assert_cmpstr (m->provider, ==, c->provider);
   }
   log = sr_test_sim_wait_log (fx.sim, "in", "submit_sm", 2, 1000);
   g_assert_cmpuint (log->len, ==, 2);

@@ -35,6 +35,16 @@ state_changed_cb (SrSmppSession *session, SrSmppState state,
           provider->system_error = FALSE;
           sr_router_system_event (router, SR_LEVEL_INFO, "bind-restored", text);
         }
+      else if (router->journal)
+        {
+          /* Not news worth an alarm, but the bind's history in the audit
+           * log (the console's Providers view shows it) starts here. */
+          g_autofree char *text = g_strdup_printf (_("Provider %s: %s is bound."),
+                                                   provider->config->name, bind->name);
+
+          sr_journal_event_add (router->journal, g_get_real_time (), SR_SCOPE_SYSTEM,
+                                SR_LEVEL_INFO, "bind-up", 0, NULL, NULL, text, NULL);
+        }
       g_clear_pointer (&bind->last_error, g_free);
       sr_router_kick (router);
     }

@@ -240,6 +240,10 @@ sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint cod
       m.file = msg->file;
       m.to_raw = msg->parsed ? (char *) sr_message_get_to (msg->parsed) : NULL;
       m.to_e164 = msg->to_e164[0] ? msg->to_e164 : NULL;
+      /* Where it was going, when known: a policy refusal counts against
+       * its country like any failure (not against the provider chosen,
+       * which never saw it). */
+      m.country = msg->country[0] ? msg->country : NULL;
       m.reference = msg->parsed ? (char *) sr_message_get_reference (msg->parsed) : NULL;
       m.state = SR_MESSAGE_QUEUED;
       m.created_at = now;

@@ -545,6 +545,7 @@ bind_status_free (SrRouterBindStatus *b)
   g_free (b->name);
   g_free (b->state);
   g_free (b->last_error);
+  g_free (b->provider);
   g_free (b);
 }
 
@@ -589,10 +590,17 @@ sr_router_get_status (SrRouter *router, SrRouterStatus *status)
               s->throttled = st.throttled;
               s->accepted = st.accepted;
               s->delivered = st.delivered;
-              s->outstanding = sr_smpp_session_outstanding (b->session);
+              s->state_since = st.state_since;
+              s->reconnects = st.reconnects;
+              s->window_used = st.window_used;
               if (sr_smpp_session_get_bind_as (b->session) != SR_SMPP_BIND_AS_RECEIVER)
-                s->window = p->config->window;
+                s->window_size = st.window_size;
+              s->latency_count = st.latency_count;
+              s->latency_p50_ms = st.latency_p50_ms;
+              s->latency_p99_ms = st.latency_p99_ms;
             }
+          s->provider = g_strdup (p->config->name);
+          s->throughput = p->config->throughput;
           g_ptr_array_add (status->binds, s);
         }
     }

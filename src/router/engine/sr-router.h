@@ -42,10 +42,17 @@ typedef struct {
   double rate;                /* submits/s the SMSC accepted on it (last second or so) */
   guint throttle_pause_ms;    /* its current pause after ESME_RTHROTTLED; 0 = not throttled */
   guint64 throttled;          /* ESME_RTHROTTLED answers since start */
-  guint window;               /* submits it may have outstanding; 0 for a receiver */
-  guint outstanding;          /* submits sent, no response yet */
   guint64 accepted;           /* submits the SMSC accepted on it since start */
   guint64 delivered;          /* deliver_sm / data_sm it received since start */
+  char *provider;             /* its [smpp:NAME] */
+  gint64 state_since;         /* real time (µs) it entered its state */
+  guint64 reconnects;         /* connection attempts after the first */
+  guint window_used;          /* submits sent, no response yet */
+  guint window_size;          /* submits it may have outstanding; 0 for a receiver */
+  double throughput;          /* the provider's configured submits/s; 0 = unlimited */
+  guint64 latency_count;      /* submit_sm_resp in the last minute; 0: no latency figures */
+  double latency_p50_ms;      /* submit → submit_sm_resp, last minute */
+  double latency_p99_ms;
 } SrRouterBindStatus;
 
 /* A snapshot of the engine for the Overview and the control socket. */

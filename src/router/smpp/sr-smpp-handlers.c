@@ -103,6 +103,11 @@ handle_submit_resp (SrSmppSession *s, const SrPdu *p)
       handle_late_resp (s, p);
       return;
     }
+  /* The request was sent one response timeout before its deadline (the
+   * timing cannot change while requests are outstanding). */
+  gint64 now = g_get_monotonic_time ();
+  sr_smpp_latency_add (&s->latency, now,
+                       now - (req.deadline - (gint64) s->timing.response_timeout_ms * 1000));
   if (p->command_status == ESME_ROK)
     {
       sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL, 0);

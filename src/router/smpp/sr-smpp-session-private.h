@@ -7,6 +7,7 @@
 
 #include "sr-smpp-session.h"
 #include "sr-smpp-framer.h"
+#include "sr-smpp-latency.h"
 #include "sr-smpp-throttle.h"
 #include "sr-smpp-window.h"
 
@@ -78,6 +79,8 @@ struct SrSmppSession {
   gint64 t_unbind;
 
   SrSmppSessionStats stats;
+  SrSmppLatency latency;     /* submit → submit_sm_resp over the last minute */
+  gboolean connected_once;   /* a later CONNECTING counts as a reconnect */
   SrPdu tx;                  /* scratch for outgoing PDUs */
   SrPdu rx;                  /* scratch for incoming PDUs */
 };

@@ -128,6 +128,8 @@ sr_smpp_session_new (const SrProviderConfig *config, SrSmppBindAs bind_as,
   sr_smpp_window_init (&s->window, s->timing.window);
   sr_smpp_late_init (&s->late, late_capacity (s->timing.window));
   sr_smpp_throttle_init (&s->throttle, g_get_monotonic_time ());
+  sr_smpp_latency_init (&s->latency);
+  s->stats.state_since = g_get_real_time ();
   sr_smpp_io_create_sources (s);
   s->timer_source = sr_smpp_ready_source_new (s->context, "sr-smpp timer", on_timer, s);
   return s;
@@ -209,6 +211,13 @@ sr_smpp_session_get_stats (SrSmppSession *s, SrSmppSessionStats *stats)
   stats->accept_rate = sr_smpp_throttle_rate (&s->throttle, s->stats.accepted,
                                               g_get_monotonic_time ());
   stats->throttle_pause_ms = s->throttle.pause_ms;
+  stats->window_used = s->window.count;
+  stats->window_size = s->window.capacity;
+  SrSmppLatencySummary lat;
+  sr_smpp_latency_summary (&s->latency, g_get_monotonic_time (), &lat);
+  stats->latency_count = lat.count;
+  stats->latency_p50_ms = lat.p50_ms;
+  stats->latency_p99_ms = lat.p99_ms;
 }
 
 SrSmppBindAs
@@ -446,6 +455,7 @@ sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange
   g_return_if_fail (transition_allowed (s->state, to));
   change->old_state = s->state;
   s->state = to;
+  s->stats.state_since = g_get_real_time ();
   SR_SMPP_DEBUG (s, "%s -> %s", sr_smpp_state_to_string (change->old_state),
                sr_smpp_state_to_string (to));
 
@@ -457,6 +467,9 @@ sr_smpp_session_enter_state (SrSmppSession *s, SrSmppState to, SrSmppStateChange
       return;   /* it reported the change itself */
     case SR_SMPP_STATE_CONNECTING:
       s->t_reconnect = 0;
+      if (s->connected_once)
+        s->stats.reconnects++;
+      s->connected_once = TRUE;
       s->t_connect = g_get_monotonic_time () + (gint64) s->timing.connect_timeout_ms * 1000;
       SR_SMPP_LOG (s, G_LOG_LEVEL_INFO, "connecting%s", s->tls ? " with TLS" : "");
       sr_smpp_io_connect (s);

@@ -187,6 +187,14 @@ typedef struct {
   guint throttle_pause_ms;   /* the current pause after a throttle; 0 = not throttled lately */
   guint64 delivered;         /* deliver_sm / data_sm handed to the caller */
   guint64 enquire_links;     /* enquire_link we sent */
+  guint64 reconnects;        /* connection attempts after the first (losses, failures, restarts) */
+  gint64 state_since;        /* real time (µs) the session entered its current state */
+  guint window_used;         /* submits waiting for their response */
+  guint window_size;
+  /* submit → submit_sm_resp over the last minute; latency_count 0: no answer in it */
+  guint64 latency_count;
+  double latency_p50_ms;
+  double latency_p99_ms;
 } SrSmppSessionStats;
 
 void sr_smpp_session_get_stats (SrSmppSession *session, SrSmppSessionStats *stats);
