@@ -16,7 +16,10 @@ void sr_remote_front_ends_fill (SrConsoleOverview *o, GVariant *v);
 
 /* The overview on the wire: binds with their traffic counters, queues,
  * errors, rates, totals, paused, receipts delivered and failed, front ends. */
-#define SR_REMOTE_OVERVIEW_TYPE "(a(sssuutt)a(sttt)asddttbtt" SR_REMOTE_FRONT_ENDS_TYPE ")"
+#define SR_REMOTE_OVERVIEW_HEAD "a(sssuutt)a(sttt)asddttbtt"
+#define SR_REMOTE_OVERVIEW_TYPE "(" SR_REMOTE_OVERVIEW_HEAD SR_REMOTE_FRONT_ENDS_TYPE ")"
+/* The same as a g_variant_new/get format: the front ends travel as one GVariant. */
+#define SR_REMOTE_OVERVIEW_FORMAT "(" SR_REMOTE_OVERVIEW_HEAD "@" SR_REMOTE_FRONT_ENDS_TYPE ")"
 GVariant *sr_remote_overview_to_variant (const SrConsoleOverview *o);
 SrConsoleOverview *sr_remote_overview_from_variant (GVariant *v);
 GVariant *sr_remote_rows_to_variant (GPtrArray *rows);

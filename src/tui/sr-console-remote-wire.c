@@ -41,7 +41,7 @@ sr_remote_overview_to_variant (const SrConsoleOverview *o)
   g_variant_builder_init (&errors, G_VARIANT_TYPE ("as"));
   for (guint i = 0; i < o->errors->len; i++)
     g_variant_builder_add (&errors, "s", nn (g_ptr_array_index (o->errors, i)));
-  return g_variant_new (SR_REMOTE_OVERVIEW_TYPE, &binds, &queues, &errors, o->rate_in,
+  return g_variant_new (SR_REMOTE_OVERVIEW_FORMAT, &binds, &queues, &errors, o->rate_in,
                         o->rate_out, (guint64) o->total_in, (guint64) o->total_out, o->paused,
                         (guint64) o->receipts_delivered, (guint64) o->receipts_failed,
                         sr_remote_front_ends_to_variant (o));
@@ -57,7 +57,7 @@ sr_remote_overview_from_variant (GVariant *v)
   g_autoptr (GVariant) front_ends = NULL;
   guint64 total_in, total_out, delivered, failed;
   gboolean paused;
-  g_variant_get (v, SR_REMOTE_OVERVIEW_TYPE, &binds, &queues, &errors, &o->rate_in,
+  g_variant_get (v, SR_REMOTE_OVERVIEW_FORMAT, &binds, &queues, &errors, &o->rate_in,
                  &o->rate_out, &total_in, &total_out, &paused, &delivered, &failed, &front_ends);
   sr_remote_front_ends_fill (o, front_ends);
   o->total_in = total_in;
