@@ -7,15 +7,19 @@
  * that record and ACKed without a second file.
  *
  * Checking the message is the router's job: a MESSAGE without a number, with
- * a bad number, invalid UTF-8 or a body over max-file-size still becomes a
- * file, the router dead-letters it with class input and the reason, and the
- * bridge publishes the dead letter to the app's failed queue.  Only what
- * cannot become a file of any app — an app header naming no configured app
- * — is refused here, on the failed queue, before the ACK.
+ * a bad number or invalid UTF-8 still becomes a file, the router dead-letters
+ * it with class input and the reason, and the bridge publishes the dead
+ * letter to the app's failed queue.  A body over max-file-size was never
+ * read whole (the frame reader skipped it): its file holds the start of the
+ * body and an X-Input-Error header with the reason, which the router turns
+ * into that same dead letter.  Only what cannot become a file of any app —
+ * an app header naming no configured app — is refused here, on the failed
+ * queue, before the ACK.
  */
 #define G_LOG_DOMAIN "sr-broker"
 
 #include "sr-broker-private.h"
+#include "sr-message.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -57,9 +61,51 @@ append_header (GString *out, const char *name, const char *value)
   g_string_append_c (out, '\n');
 }
 
-/* The message file for @frame: mapped headers, the broker's ids, the body. */
+/* The start of an oversized body as text: a character cut at the end is
+ * left out, NUL and invalid bytes become U+FFFD. */
+static char *
+body_start_text (const char *body, gsize len)
+{
+  const char *end = NULL;
+  if (!g_utf8_validate_len (body, len, &end) && body + len - end < 4
+      && g_utf8_get_char_validated (end, body + len - end) == (gunichar) -2)
+    len = end - body;
+  return g_utf8_make_valid (body, len);
+}
+
+/* Ends @out (the header lines so far) for a body that was not kept whole:
+ * X-Input-Error says so (the router dead-letters the file with that reason)
+ * and the file holds as much of the body's start as fits in @max_size. */
+static void
+append_oversized (GString *out, const SrStompFrame *frame, gsize max_size)
+{
+  gsize len = 0;
+  const char *body = g_bytes_get_data (frame->body, &len);
+  g_autofree char *text = body_start_text (body, len);
+  gsize keep = strlen (text);
+  g_autofree char *why = NULL;
+  /* The reason names the length kept, which its own length limits: twice settles it. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_free (why);
+      why = g_strdup_printf (_("The broker message's body of %llu bytes is over max-file-size and "
+                               "was not kept: this dead letter holds only its first %zu bytes."),
+                             (unsigned long long) (len + frame->body_skipped), keep);
+      gsize used = out->len + strlen (SR_MESSAGE_INPUT_ERROR_HEADER) + strlen (why) + 5;
+      gsize room = max_size > used ? max_size - used : 0;
+      while (keep > room || (keep > 0 && (text[keep] & 0xC0) == 0x80))
+        keep--;
+    }
+  append_header (out, SR_MESSAGE_INPUT_ERROR_HEADER, why);
+  g_string_append_c (out, '\n');
+  g_string_append_len (out, text, keep);
+  g_string_append_c (out, '\n');
+}
+
+/* The message file for @frame: mapped headers, the broker's ids, the body
+ * (or, when it was over the limit, what append_oversized() writes). */
 static GString *
-format_file (const SrStompFrame *frame)
+format_file (const SrStompFrame *frame, gsize max_size)
 {
   GString *out = g_string_sized_new (256 + g_bytes_get_size (frame->body));
   for (guint i = 0; i < G_N_ELEMENTS (header_map); i++)
@@ -80,9 +126,14 @@ format_file (const SrStompFrame *frame)
   const char *dest = sr_stomp_frame_get_header (frame, "destination");
   if (dest != NULL)
     append_header (out, "X-Broker-Destination", dest);
-  g_string_append_c (out, '\n');
+  if (frame->body_skipped > 0)
+    {
+      append_oversized (out, frame, max_size);
+      return out;
+    }
   gsize len = 0;
   const char *body = g_bytes_get_data (frame->body, &len);
+  g_string_append_c (out, '\n');
   if (len > 0)
     g_string_append_len (out, body, len);
   return out;
@@ -171,7 +222,7 @@ sr_broker_intake_message (SrBroker *b, const SrStompFrame *frame)
   in->app = app;
   in->ack = g_strdup (ack);
   in->message_id = g_strdup (message_id);
-  in->file = format_file (frame);
+  in->file = format_file (frame, sr_router_get_config (b->router)->max_file_size);
   g_ptr_array_add (b->batch, in);
 }
 

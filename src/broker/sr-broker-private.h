@@ -36,6 +36,8 @@ typedef struct {
   char *name;                   /* spool file name (results) */
   char *ack;                    /* ack id (rejections) */
   char *key;                    /* app/kind/name, the de-duplication id */
+  char *message;                /* final receipts: the message's file, published once */
+  char *final_key;              /* final receipts: app/final/message */
 } SrBrokerSend;
 
 struct _SrBroker {
@@ -69,11 +71,22 @@ void sr_broker_intake_message (SrBroker *broker, const SrStompFrame *frame);
 void sr_broker_intake_flush (SrBroker *broker);
 void sr_broker_intake_free (gpointer p);
 
+/* sr-broker-receipt.c */
+extern const char *const sr_broker_receipt_replaced[];
+/* Whether the receipt file @data is to be published: only the one that made
+ * its message final, once per message.  Adds the message-level headers
+ * (every part's SMSC-Id, Status, Error, Parts, Part-Status) to @send, which
+ * replace sr_broker_receipt_replaced of the file, and sets *@message to the
+ * message's file (NULL for a receipt of no known file: sent as it is). */
+gboolean sr_broker_receipt_final (SrBroker *broker, SrBrokerApp *app, const char *data, gsize len,
+                                  SrStompFrame *send, char **message);
+
 /* sr-broker-publish.c */
 gboolean sr_broker_publish_scan (gpointer broker);
 void sr_broker_publish_confirmed (SrBroker *broker);
 /* Whether a header of that name must not be copied into a SEND. */
 gboolean sr_broker_reserved_header (const char *name);
-/* The STOMP headers a spool file's header lines become. */
+/* The STOMP headers a spool file's header lines become, except those named
+ * in @skip (NULL-terminated, may be NULL). */
 void sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len,
-                                     gsize *body_offset);
+                                     const char *const *skip, gsize *body_offset);

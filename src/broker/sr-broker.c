@@ -32,6 +32,8 @@ sr_broker_send_free (gpointer p)
   g_free (s->name);
   g_free (s->ack);
   g_free (s->key);
+  g_free (s->message);
+  g_free (s->final_key);
   g_free (s);
 }
 
@@ -184,6 +186,8 @@ on_receipt (SrStompClient *client, const char *receipt_id, gpointer data)
   else
     {
       g_hash_table_remove (b->inflight_keys, send->key);
+      if (send->final_key != NULL)
+        g_hash_table_remove (b->inflight_keys, send->final_key);
       g_ptr_array_add (b->confirmed, send);
       b->counts.published++;
     }
@@ -204,6 +208,8 @@ sr_broker_track (SrBroker *b, SrBrokerSend *send)
   g_hash_table_insert (b->inflight, id, send);
   if (send->kind != NULL)
     g_hash_table_add (b->inflight_keys, send->key);
+  if (send->final_key != NULL)
+    g_hash_table_add (b->inflight_keys, send->final_key);
   return id;
 }
 
@@ -240,9 +246,9 @@ connect_client (SrBroker *b, const SrConfig *config)
     .heartbeat_ms = bc->heartbeat,
     .reconnect_min_ms = b->options.reconnect_min_ms,
     .reconnect_max_ms = bc->reconnect_max * 1000,
-    /* Room for a body over max-file-size: the router, not the wire,
-     * turns it into a dead letter with a clear reason. */
-    .limits = { .max_body_bytes = MAX ((gsize) 1024 * 1024, 2 * config->max_file_size + 65536) },
+    /* A longer body cannot be sent: the reader skips it, keeping its start
+     * for the dead letter (sr-broker-intake.c), and memory stays bounded. */
+    .limits = { .max_body_bytes = config->max_file_size },
   };
   SrStompCallbacks cb = {
     .state_changed = on_state_changed,

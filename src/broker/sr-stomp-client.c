@@ -462,6 +462,8 @@ on_readable (GObject *stream, gpointer data)
           client_lost (c, reason);
           return G_SOURCE_REMOVE;
         }
+      /* An oversized frame comes with the start of its body: the bridge
+       * makes such a MESSAGE bad input, and the connection goes on. */
       any = TRUE;
       if (!handle_frame (c, f))
         return G_SOURCE_REMOVE;

@@ -46,7 +46,7 @@ typedef struct {
   /* Every state change; @text says why (error text, server, ...). */
   void (*state_changed) (SrStompClient *client, SrStompState state, const char *text,
                          gpointer user_data);
-  /* A MESSAGE frame (borrowed). */
+  /* A MESSAGE frame (borrowed); body_skipped > 0 when its body was over the limit. */
   void (*message) (SrStompClient *client, const SrStompFrame *frame, gpointer user_data);
   /* A RECEIPT for a frame sent with a receipt header. */
   void (*receipt) (SrStompClient *client, const char *receipt_id, gpointer user_data);
