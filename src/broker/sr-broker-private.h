@@ -49,7 +49,9 @@ struct _SrBroker {
   GPtrArray *apps;              /* SrBrokerApp */
   guint prefetch;
   char *connection_key;         /* the [broker] settings the client was made with */
-  GPtrArray *batch;             /* SrBrokerIntake of the current read */
+  GPtrArray *batch;             /* SrBrokerIntake gathered for the next write */
+  gboolean writing;             /* a batch is being written by the worker thread */
+  guint64 generation;           /* connections so far: ACK ids are only good on theirs */
   GHashTable *inflight;         /* receipt id -> SrBrokerSend */
   GHashTable *inflight_keys;    /* keys of results in flight (borrowed from inflight) */
   GHashTable *done;             /* keys known published (or too old to publish) */
@@ -68,7 +70,10 @@ void sr_broker_send_free (gpointer p);
 
 /* sr-broker-intake.c */
 void sr_broker_intake_message (SrBroker *broker, const SrStompFrame *frame);
+/* Starts writing what was gathered, unless a batch is being written. */
 void sr_broker_intake_flush (SrBroker *broker);
+/* Runs the main loop until the batch being written is recorded. */
+void sr_broker_intake_wait (SrBroker *broker);
 void sr_broker_intake_free (gpointer p);
 
 /* sr-broker-receipt.c */

@@ -274,7 +274,9 @@ sr_broker_publish_scan (gpointer data)
   SrBroker *b = data;
   if (sr_stomp_client_get_state (b->client) != SR_STOMP_STATE_CONNECTED)
     return G_SOURCE_CONTINUE;
+  sr_stomp_client_cork (b->client);
   scan_all (b);
+  sr_stomp_client_uncork (b->client);
   sr_broker_publish_confirmed (b);   /* the receipt files seen and not sent */
   return G_SOURCE_CONTINUE;
 }

@@ -132,6 +132,7 @@ forget_in_flight (SrBroker *b)
   g_hash_table_remove_all (b->inflight_keys);
   g_hash_table_remove_all (b->inflight);
   g_ptr_array_set_size (b->batch, 0);
+  b->generation++;
   /* The SENDs that were skipped as in flight must be found again. */
   for (guint i = 0; i < b->apps->len; i++)
     memset (((SrBrokerApp *) b->apps->pdata[i])->scanned_mtime, 0,
@@ -331,6 +332,8 @@ sr_broker_free (SrBroker *b)
   if (b == NULL)
     return;
   g_clear_handle_id (&b->scan_id, g_source_remove);
+  /* The files being written are recorded (and ACKed) before the end. */
+  sr_broker_intake_wait (b);
   g_clear_pointer (&b->client, sr_stomp_client_free);
   free_key (b->connection_key);
   if (b->confirmed != NULL)

@@ -62,6 +62,23 @@ broker_teardown (BrokerFixture *bf)
   router_fixture_teardown (&bf->fx);
 }
 
+/* The bridge's counters once @taken MESSAGEs are ACKed: the ACK follows the
+ * sync, which a busy disk may make take a while after the router has sent
+ * the message. */
+static SrBrokerStatus
+wait_taken (BrokerFixture *bf, guint64 taken)
+{
+  SrBrokerStatus st;
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  sr_broker_get_status (bf->broker, &st);
+  while (st.taken < taken && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      sr_broker_get_status (bf->broker, &st);
+    }
+  return st;
+}
+
 static const char *
 header (JsonObject *frame, const char *name)
 {
@@ -127,8 +144,7 @@ test_end_to_end (void)
   /* The queues are an additional channel: the files stay in the spool. */
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_RECEIPTS_NEW), >=, 1);
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_INBOX_NEW), ==, 1);
-  SrBrokerStatus st;
-  sr_broker_get_status (bf.broker, &st);
+  SrBrokerStatus st = wait_taken (&bf, 1);
   g_assert_cmpuint (st.taken, ==, 1);
   g_assert_cmpuint (st.published, >=, 2);
   broker_teardown (&bf);
@@ -280,8 +296,7 @@ test_oversized (void)
   g_assert_cmpuint (again->len, ==, 0);
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_DEAD), ==, 1);
   g_assert_cmpint (sr_test_sim_stat (bf.fx.sim, "submits"), ==, 3);
-  SrBrokerStatus st;
-  sr_broker_get_status (bf.broker, &st);
+  SrBrokerStatus st = wait_taken (&bf, 4);
   g_assert_cmpuint (st.connects, ==, 1);
   g_assert_cmpuint (st.taken, ==, 4);
   broker_teardown (&bf);
