@@ -48,6 +48,8 @@ typedef struct {
   char *name;                   /* spool file name (results) */
   char *ack;                    /* ack id (rejections) */
   char *key;                    /* app/kind/name, the de-duplication id */
+  char *message;                /* final receipts: the message's file, published once */
+  char *final_key;              /* final receipts: app/final/message */
 } SrBrokerSend;
 
 struct _SrBroker {
@@ -59,7 +61,9 @@ struct _SrBroker {
   GPtrArray *apps;              /* SrBrokerApp */
   guint prefetch;
   char *connection_key;         /* the [broker] settings the client was made with */
-  GPtrArray *batch;             /* SrBrokerIntake of the current read */
+  GPtrArray *batch;             /* SrBrokerIntake gathered for the next write */
+  gboolean writing;             /* a batch is being written by the worker thread */
+  guint64 generation;           /* connections so far: ACK ids are only good on theirs */
   GHashTable *inflight;         /* receipt id -> SrBrokerSend */
   GHashTable *inflight_keys;    /* keys of results in flight (borrowed from inflight) */
   GHashTable *done;             /* keys known published (or too old to publish) */
@@ -80,8 +84,21 @@ void sr_broker_send_free (gpointer p);
 
 /* sr-broker-intake.c */
 void sr_broker_intake_message (SrBroker *broker, const SrStompFrame *frame);
+/* Starts writing what was gathered, unless a batch is being written. */
 void sr_broker_intake_flush (SrBroker *broker);
+/* Runs the main loop until the batch being written is recorded. */
+void sr_broker_intake_wait (SrBroker *broker);
 void sr_broker_intake_free (gpointer p);
+
+/* sr-broker-receipt.c */
+extern const char *const sr_broker_receipt_replaced[];
+/* Whether the receipt file @data is to be published: only the one that made
+ * its message final, once per message.  Adds the message-level headers
+ * (every part's SMSC-Id, Status, Error, Parts, Part-Status) to @send, which
+ * replace sr_broker_receipt_replaced of the file, and sets *@message to the
+ * message's file (NULL for a receipt of no known file: sent as it is). */
+gboolean sr_broker_receipt_final (SrBroker *broker, SrBrokerApp *app, const char *data, gsize len,
+                                  SrStompFrame *send, char **message);
 
 /* sr-broker-publish.c */
 SrBrokerKind sr_broker_kind (const char *kind);
@@ -91,6 +108,7 @@ gboolean sr_broker_publish_scan (gpointer broker);
 void sr_broker_publish_confirmed (SrBroker *broker);
 /* Whether a header of that name must not be copied into a SEND. */
 gboolean sr_broker_reserved_header (const char *name);
-/* The STOMP headers a spool file's header lines become. */
+/* The STOMP headers a spool file's header lines become, except those named
+ * in @skip (NULL-terminated, may be NULL). */
 void sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len,
-                                     gsize *body_offset);
+                                     const char *const *skip, gsize *body_offset);

@@ -5,6 +5,8 @@
  * broker.db once the broker's RECEIPT confirms the SEND.  A SEND that was
  * not confirmed (connection lost, router killed) is sent again later with
  * the same sms-router-id header, so consumers can drop the duplicate.
+ * Receipt files are published once per message, when it is final
+ * (sr-broker-receipt.c); the others are only remembered as seen.
  */
 #define G_LOG_DOMAIN "sr-broker"
 
@@ -85,8 +87,19 @@ free_string (gpointer p)
   g_string_free (p, TRUE);
 }
 
+/* Whether @name is one of @names (NULL-terminated, may be NULL). */
+static gboolean
+named (const char *const *names, const char *name)
+{
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (names[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 void
-sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len, gsize *body_offset)
+sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len,
+                                const char *const *skip, gsize *body_offset)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (free_string);
@@ -123,11 +136,22 @@ sr_broker_publish_copy_headers (SrStompFrame *frame, const char *data, gsize len
       pos = lf ? end + 1 : len;
     }
   for (guint k = 0; k < names->len; k++)
-    if (!sr_broker_reserved_header (names->pdata[k])
+    if (!sr_broker_reserved_header (names->pdata[k]) && !named (skip, names->pdata[k])
         && g_utf8_validate (names->pdata[k], -1, NULL)
         && g_utf8_validate (((GString *) values->pdata[k])->str, -1, NULL))
       sr_stomp_frame_add_header (frame, names->pdata[k], ((GString *) values->pdata[k])->str);
   *body_offset = pos;
+}
+
+static SrBrokerSend *
+send_new (SrBrokerApp *a, const char *kind, const char *name, const char *key)
+{
+  SrBrokerSend *s = g_new0 (SrBrokerSend, 1);
+  s->app = a;
+  s->kind = kind;
+  s->name = g_strdup (name);
+  s->key = g_strdup (key);
+  return s;
 }
 
 /* Reads and sends one file; FALSE when it could not be read (gone, racing
@@ -145,18 +169,32 @@ publish_file (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folde
   g_autoptr(SrStompFrame) send = sr_stomp_frame_new ("SEND");
   sr_stomp_frame_add_header (send, "destination", queue_of (a, kind));
   sr_stomp_frame_add_header (send, "persistent", "true");
-  SrBrokerSend *s = g_new0 (SrBrokerSend, 1);
-  s->app = a;
-  s->kind = kind;
-  s->name = g_strdup (name);
-  s->key = g_strdup (key);
+  g_autofree char *message = NULL;
+  if (g_str_equal (kind, "receipt") && !sr_broker_receipt_final (b, a, data, len, send, &message))
+    {
+      /* Not what makes its message final: recorded as seen with the next
+       * confirmations, never sent. */
+      g_ptr_array_add (b->confirmed, send_new (a, kind, name, key));
+      g_hash_table_add (b->done, g_strdup (key));
+      sr_broker_waiting_remove (b, a, kind, key);
+      return TRUE;
+    }
+  SrBrokerSend *s = send_new (a, kind, name, key);
+  if (message != NULL)
+    {
+      s->final_key = g_strdup_printf ("%s/final/%s", a->name, message);
+      s->message = g_steal_pointer (&message);
+    }
+  g_autofree char *id = s->message ? g_strdup_printf ("%s/%s/%s", a->name, kind, s->message)
+                                   : g_strdup (key);
   sr_stomp_frame_add_header (send, "receipt", sr_broker_track (b, s));
   sr_stomp_frame_add_header (send, "content-type", "text/plain;charset=utf-8");
-  sr_stomp_frame_add_header (send, "sms-router-id", key);
+  sr_stomp_frame_add_header (send, "sms-router-id", id);
   sr_stomp_frame_add_header (send, "sms-router-kind", kind);
   sr_stomp_frame_add_header (send, "sms-router-app", a->name);
   gsize body = 0;
-  sr_broker_publish_copy_headers (send, data, len, &body);
+  sr_broker_publish_copy_headers (send, data, len, s->message ? sr_broker_receipt_replaced : NULL,
+                                  &body);
   gsize body_len = len - body;
   /* Receipt and inbox files end their text with a line feed the SMS did not have. */
   if (!g_str_equal (kind, "dead") && body_len > 0 && data[len - 1] == '\n')
@@ -252,11 +290,11 @@ scan_folder (SrBroker *b, SrBrokerApp *a, const char *kind, SrSpoolFolder folder
     }
 }
 
-gboolean
-sr_broker_publish_scan (gpointer data)
+/* Scans every folder that has a queue: publishes (when @publish) until the
+ * window is full, and counts what waits. */
+static void
+scan_all (SrBroker *b, gboolean publish)
 {
-  SrBroker *b = data;
-  gboolean publish = sr_stomp_client_get_state (b->client) == SR_STOMP_STATE_CONNECTED;
   for (guint i = 0; i < b->apps->len; i++)
     {
       SrBrokerApp *a = b->apps->pdata[i];
@@ -270,6 +308,21 @@ sr_broker_publish_scan (gpointer data)
               publish = FALSE;
         }
     }
+}
+
+gboolean
+sr_broker_publish_scan (gpointer data)
+{
+  SrBroker *b = data;
+  if (sr_stomp_client_get_state (b->client) != SR_STOMP_STATE_CONNECTED)
+    {
+      scan_all (b, FALSE);   /* counts what waits while the broker is away */
+      return G_SOURCE_CONTINUE;
+    }
+  sr_stomp_client_cork (b->client);
+  scan_all (b, TRUE);
+  sr_stomp_client_uncork (b->client);
+  sr_broker_publish_confirmed (b);   /* the receipt files seen and not sent */
   return G_SOURCE_CONTINUE;
 }
 
@@ -284,8 +337,12 @@ sr_broker_publish_confirmed (SrBroker *b)
     {
       SrBrokerSend *s = b->confirmed->pdata[i];
       ok = sr_broker_state_mark_published (b->state, s->app->name, s->kind, s->name, &error);
+      if (ok && s->message != NULL)
+        ok = sr_broker_state_mark_published (b->state, s->app->name, "final", s->message, &error);
       if (ok)
         g_hash_table_add (b->done, g_strdup (s->key));
+      if (ok && s->final_key != NULL)
+        g_hash_table_add (b->done, g_strdup (s->final_key));
     }
   if (ok)
     ok = sr_broker_state_commit (b->state, &error);

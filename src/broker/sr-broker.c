@@ -32,6 +32,8 @@ sr_broker_send_free (gpointer p)
   g_free (s->name);
   g_free (s->ack);
   g_free (s->key);
+  g_free (s->message);
+  g_free (s->final_key);
   g_free (s);
 }
 
@@ -130,6 +132,7 @@ forget_in_flight (SrBroker *b)
   g_hash_table_remove_all (b->inflight_keys);
   g_hash_table_remove_all (b->inflight);
   g_ptr_array_set_size (b->batch, 0);
+  b->generation++;
   /* The SENDs that were skipped as in flight must be found again. */
   for (guint i = 0; i < b->apps->len; i++)
     memset (((SrBrokerApp *) b->apps->pdata[i])->scanned_mtime, 0,
@@ -202,6 +205,8 @@ on_receipt (SrStompClient *client, const char *receipt_id, gpointer data)
       g_hash_table_remove (b->inflight_keys, send->key);
       sr_broker_waiting_remove (b, send->app, send->kind, send->key);
       send->app->published[sr_broker_kind (send->kind)]++;
+      if (send->final_key != NULL)
+        g_hash_table_remove (b->inflight_keys, send->final_key);
       g_ptr_array_add (b->confirmed, send);
       b->counts.published++;
     }
@@ -222,6 +227,8 @@ sr_broker_track (SrBroker *b, SrBrokerSend *send)
   g_hash_table_insert (b->inflight, id, send);
   if (send->kind != NULL)
     g_hash_table_add (b->inflight_keys, send->key);
+  if (send->final_key != NULL)
+    g_hash_table_add (b->inflight_keys, send->final_key);
   return id;
 }
 
@@ -258,9 +265,9 @@ connect_client (SrBroker *b, const SrConfig *config)
     .heartbeat_ms = bc->heartbeat,
     .reconnect_min_ms = b->options.reconnect_min_ms,
     .reconnect_max_ms = bc->reconnect_max * 1000,
-    /* Room for a body over max-file-size: the router, not the wire,
-     * turns it into a dead letter with a clear reason. */
-    .limits = { .max_body_bytes = MAX ((gsize) 1024 * 1024, 2 * config->max_file_size + 65536) },
+    /* A longer body cannot be sent: the reader skips it, keeping its start
+     * for the dead letter (sr-broker-intake.c), and memory stays bounded. */
+    .limits = { .max_body_bytes = config->max_file_size },
   };
   SrStompCallbacks cb = {
     .state_changed = on_state_changed,
@@ -344,6 +351,8 @@ sr_broker_free (SrBroker *b)
   if (b == NULL)
     return;
   g_clear_handle_id (&b->scan_id, g_source_remove);
+  /* The files being written are recorded (and ACKed) before the end. */
+  sr_broker_intake_wait (b);
   g_clear_pointer (&b->client, sr_stomp_client_free);
   free_key (b->connection_key);
   if (b->confirmed != NULL)

@@ -34,6 +34,7 @@ struct _SrStompClient {
   GSource *in_source, *out_source;
   GByteArray *wbuf;
   gsize woff;
+  guint corked;                 /* > 0: frames are gathered, written at the last uncork */
   SrStompParser *parser;
 
   GPtrArray *subscriptions;     /* Subscription */
@@ -139,6 +140,7 @@ close_connection (SrStompClient *c)
     }
   c->in = NULL;
   c->out = NULL;
+  c->corked = 0;
   g_byte_array_set_size (c->wbuf, 0);
   c->woff = 0;
   g_clear_pointer (&c->parser, sr_stomp_parser_free);
@@ -230,6 +232,24 @@ queue_bytes (SrStompClient *c, const void *data, gsize len)
       c->woff = 0;
     }
   g_byte_array_append (c->wbuf, data, len);
+  if (c->out_source == NULL && c->corked == 0)
+    flush_output (c);
+}
+
+void
+sr_stomp_client_cork (SrStompClient *c)
+{
+  g_return_if_fail (c != NULL);
+  if (c->state == SR_STOMP_STATE_CONNECTED)
+    c->corked++;
+}
+
+void
+sr_stomp_client_uncork (SrStompClient *c)
+{
+  g_return_if_fail (c != NULL);
+  if (c->corked == 0 || --c->corked > 0)
+    return;
   if (c->out_source == NULL)
     flush_output (c);
 }
@@ -449,6 +469,8 @@ on_readable (GObject *stream, gpointer data)
   c->last_read = g_get_monotonic_time ();
   sr_stomp_parser_feed (c->parser, buf, n);
   gboolean any = FALSE;
+  /* What the frames of this read cause (ACKs, SENDs) goes out in one write. */
+  sr_stomp_client_cork (c);
   for (;;)
     {
       g_autoptr(SrStompFrame) f = NULL;
@@ -462,12 +484,15 @@ on_readable (GObject *stream, gpointer data)
           client_lost (c, reason);
           return G_SOURCE_REMOVE;
         }
+      /* An oversized frame comes with the start of its body: the bridge
+       * makes such a MESSAGE bad input, and the connection goes on. */
       any = TRUE;
       if (!handle_frame (c, f))
         return G_SOURCE_REMOVE;
     }
   if (any && c->cb.flush)
     c->cb.flush (c, c->user_data);
+  sr_stomp_client_uncork (c);
   return c->in != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 

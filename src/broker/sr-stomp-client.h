@@ -46,7 +46,7 @@ typedef struct {
   /* Every state change; @text says why (error text, server, ...). */
   void (*state_changed) (SrStompClient *client, SrStompState state, const char *text,
                          gpointer user_data);
-  /* A MESSAGE frame (borrowed). */
+  /* A MESSAGE frame (borrowed); body_skipped > 0 when its body was over the limit. */
   void (*message) (SrStompClient *client, const SrStompFrame *frame, gpointer user_data);
   /* A RECEIPT for a frame sent with a receipt header. */
   void (*receipt) (SrStompClient *client, const char *receipt_id, gpointer user_data);
@@ -70,6 +70,12 @@ void sr_stomp_client_unsubscribe (SrStompClient *client, const char *id);
 
 /* Queues a frame for writing; FALSE when not connected (nothing queued). */
 gboolean sr_stomp_client_send_frame (SrStompClient *client, const SrStompFrame *frame);
+/* Between cork and uncork (they nest) frames are gathered and written
+ * together at the last uncork: many ACKs or SENDs cost one write.  A lost
+ * connection ends the cork. */
+void sr_stomp_client_cork (SrStompClient *client);
+void sr_stomp_client_uncork (SrStompClient *client);
+
 /* ACK of a MESSAGE's ack header. */
 gboolean sr_stomp_client_ack (SrStompClient *client, const char *ack_id);
 

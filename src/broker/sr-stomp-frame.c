@@ -9,6 +9,7 @@ G_DEFINE_QUARK (sr-stomp-error-quark, sr_stomp_error)
 #define DEFAULT_MAX_HEADER_BYTES (64 * 1024)
 #define DEFAULT_MAX_HEADERS 128
 #define DEFAULT_MAX_BODY_BYTES (1024 * 1024)
+#define DEFAULT_OVERSIZED_KEEP 1024
 
 SrStompFrame *
 sr_stomp_frame_new (const char *command)
@@ -127,6 +128,9 @@ struct _SrStompParser {
   SrStompFrame *pending;        /* headers parsed, body not complete */
   gsize body_start;             /* offset of the body in buf when pending */
   gssize content_length;        /* -1: body ends at the first NUL */
+  gboolean skipping;            /* pending's body is over the limit: discarded as it comes */
+  GByteArray *kept;             /* while skipping: the first bytes of the body */
+  guint64 skipped;              /* while skipping: body bytes seen past those */
   guint64 heartbeats;
   GError *failed;               /* sticky: a broken stream stays broken */
 };
@@ -138,6 +142,9 @@ sr_stomp_parser_new (const SrStompLimits *limits)
   p->limits.max_header_bytes = limits && limits->max_header_bytes ? limits->max_header_bytes : DEFAULT_MAX_HEADER_BYTES;
   p->limits.max_headers = limits && limits->max_headers ? limits->max_headers : DEFAULT_MAX_HEADERS;
   p->limits.max_body_bytes = limits && limits->max_body_bytes ? limits->max_body_bytes : DEFAULT_MAX_BODY_BYTES;
+  p->limits.oversized_keep = MIN (limits && limits->oversized_keep ? limits->oversized_keep
+                                                                  : DEFAULT_OVERSIZED_KEEP,
+                                  p->limits.max_body_bytes);
   p->buf = g_byte_array_new ();
   return p;
 }
@@ -148,6 +155,8 @@ sr_stomp_parser_free (SrStompParser *parser)
   if (parser == NULL)
     return;
   g_byte_array_unref (parser->buf);
+  if (parser->kept != NULL)
+    g_byte_array_unref (parser->kept);
   sr_stomp_frame_free (parser->pending);
   g_clear_error (&parser->failed);
   g_free (parser);
@@ -159,7 +168,7 @@ sr_stomp_parser_feed (SrStompParser *parser, const void *data, gsize len)
   g_return_if_fail (parser != NULL && (data != NULL || len == 0));
   /* Drop what was parsed before growing: the buffer holds one frame at most
    * plus what came with it. */
-  if (parser->pos > 0 && parser->pending == NULL)
+  if (parser->pos > 0 && (parser->pending == NULL || parser->skipping))
     {
       g_byte_array_remove_range (parser->buf, 0, parser->pos);
       parser->pos = 0;
@@ -176,7 +185,8 @@ sr_stomp_parser_heartbeats (const SrStompParser *parser)
 gsize
 sr_stomp_parser_pending (const SrStompParser *parser)
 {
-  return parser->buf->len - parser->pos;
+  gsize n = parser->buf->len - parser->pos;
+  return parser->skipping ? MAX (n, 1) : n;
 }
 
 static SrStompParseResult
@@ -292,10 +302,6 @@ parse_head (SrStompParser *p, gsize start, gsize end, GError **error)
       guint64 n = 0;
       if (!g_ascii_string_to_unsigned (cl, 10, 0, G_MAXINT64, &n, NULL))
         return parse_fail (p, error, SR_STOMP_ERROR_SYNTAX, _("bad STOMP content-length “%s”"), cl);
-      if (n > p->limits.max_body_bytes)
-        return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                           _("STOMP frame body of %llu bytes is over the limit of %zu"),
-                           (unsigned long long) n, p->limits.max_body_bytes);
       p->content_length = (gssize) n;
     }
   return SR_STOMP_PARSE_NEED_MORE;
@@ -325,6 +331,65 @@ find_head_end (SrStompParser *p, gsize *head_end, gsize *body_start)
     }
   p->scan = len - p->pos;
   return FALSE;
+}
+
+/* Discards what is buffered of an oversized body, keeping its first bytes;
+ * returns the frame once the body and its NUL are through. */
+static SrStompParseResult
+skip_body (SrStompParser *p, SrStompFrame **frame, GError **error)
+{
+  const guint8 *b = p->buf->data + p->pos;
+  gsize avail = p->buf->len - p->pos, take;
+  gboolean end = FALSE;
+  if (p->content_length >= 0)
+    {
+      guint64 seen = p->kept->len + p->skipped;
+      take = (gsize) MIN ((guint64) avail, (guint64) p->content_length - seen);
+      if (take < avail)
+        {
+          if (b[take] != '\0')
+            return parse_fail (p, error, SR_STOMP_ERROR_SYNTAX,
+                               _("STOMP %s frame does not end with NUL after content-length bytes"),
+                               p->pending->command);
+          end = TRUE;
+        }
+    }
+  else
+    {
+      const guint8 *nul = memchr (b, '\0', avail);
+      take = nul != NULL ? (gsize) (nul - b) : avail;
+      end = nul != NULL;
+    }
+  gsize keep = MIN (take, p->limits.oversized_keep - p->kept->len);
+  g_byte_array_append (p->kept, b, keep);
+  p->skipped += take - keep;
+  p->pos += take + (end ? 1 : 0);
+  /* Nothing before pos is needed any more: the buffer stays one read long. */
+  g_byte_array_remove_range (p->buf, 0, p->pos);
+  p->pos = 0;
+  if (!end)
+    return SR_STOMP_PARSE_NEED_MORE;
+  sr_stomp_frame_set_body (p->pending, p->kept->data, p->kept->len);
+  p->pending->body_skipped = p->skipped;
+  *frame = g_steal_pointer (&p->pending);
+  g_clear_pointer (&p->kept, g_byte_array_unref);
+  p->skipping = FALSE;
+  p->skipped = 0;
+  p->scan = 0;
+  return SR_STOMP_PARSE_OVERSIZED;
+}
+
+/* The pending frame's body is over the limit: from its first byte on, it is
+ * skipped instead of buffered. */
+static SrStompParseResult
+start_skipping (SrStompParser *p, SrStompFrame **frame, GError **error)
+{
+  p->skipping = TRUE;
+  p->kept = g_byte_array_sized_new (p->limits.oversized_keep);
+  p->skipped = 0;
+  p->pos = p->body_start;
+  p->scan = 0;
+  return skip_body (p, frame, error);
 }
 
 SrStompParseResult
@@ -378,9 +443,13 @@ sr_stomp_parser_next (SrStompParser *p, SrStompFrame **frame, GError **error)
     }
 
   gsize body_len;
+  if (p->skipping)
+    return skip_body (p, frame, error);
   if (p->content_length >= 0)
     {
       body_len = (gsize) p->content_length;
+      if (body_len > p->limits.max_body_bytes)
+        return start_skipping (p, frame, error);
       if (len - p->body_start < body_len + 1)
         return SR_STOMP_PARSE_NEED_MORE;
       if (b[p->body_start + body_len] != '\0')
@@ -395,16 +464,12 @@ sr_stomp_parser_next (SrStompParser *p, SrStompFrame **frame, GError **error)
         {
           p->scan = len - p->body_start;
           if (p->scan > p->limits.max_body_bytes)
-            return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                               _("STOMP frame body over the limit of %zu bytes"),
-                               p->limits.max_body_bytes);
+            return start_skipping (p, frame, error);
           return SR_STOMP_PARSE_NEED_MORE;
         }
       body_len = nul - (b + p->body_start);
       if (body_len > p->limits.max_body_bytes)
-        return parse_fail (p, error, SR_STOMP_ERROR_TOO_LARGE,
-                           _("STOMP frame body over the limit of %zu bytes"),
-                           p->limits.max_body_bytes);
+        return start_skipping (p, frame, error);
     }
   sr_stomp_frame_set_body (p->pending, b + p->body_start, body_len);
   *frame = g_steal_pointer (&p->pending);

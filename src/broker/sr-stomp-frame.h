@@ -28,6 +28,7 @@ typedef struct {
   char *command;
   GPtrArray *headers;           /* char*: name, value, name, value ... */
   GBytes *body;                 /* never NULL (empty when there is none) */
+  guint64 body_skipped;         /* body bytes the parser discarded (over the limit), 0 normally */
 } SrStompFrame;
 
 SrStompFrame *sr_stomp_frame_new (const char *command);
@@ -46,7 +47,8 @@ GBytes *sr_stomp_frame_serialize (const SrStompFrame *frame);
 typedef struct {
   gsize max_header_bytes;       /* command + header lines (default 64 KiB) */
   guint max_headers;            /* header lines (default 128) */
-  gsize max_body_bytes;         /* default 1 MiB */
+  gsize max_body_bytes;         /* default 1 MiB; a longer body is skipped, not an error */
+  gsize oversized_keep;         /* bytes kept of a skipped body (default 1 KiB, at most max_body_bytes) */
 } SrStompLimits;
 
 /* The state of one incoming byte stream. */
@@ -61,16 +63,23 @@ void sr_stomp_parser_feed (SrStompParser *parser, const void *data, gsize len);
 typedef enum {
   SR_STOMP_PARSE_NEED_MORE,     /* no complete frame buffered */
   SR_STOMP_PARSE_FRAME,         /* *frame is set */
+  SR_STOMP_PARSE_OVERSIZED,     /* *frame is set with its headers, but its body was over
+                                 * max_body_bytes: it holds only the first oversized_keep
+                                 * bytes, body_skipped says how many more there were.  The
+                                 * stream goes on with the next frame. */
   SR_STOMP_PARSE_ERROR,         /* *error is set; the stream cannot be trusted after it */
 } SrStompParseResult;
 
 /* Takes the next complete frame.  Heart-beat EOLs are consumed and counted
- * (sr_stomp_parser_heartbeats) but produce no frame. */
+ * (sr_stomp_parser_heartbeats) but produce no frame.  A body over the limit
+ * is never buffered: with a content-length exactly that many bytes and the
+ * NUL are discarded as they arrive, without one everything up to the NUL. */
 SrStompParseResult sr_stomp_parser_next (SrStompParser *parser, SrStompFrame **frame,
                                          GError **error);
 /* EOLs seen between frames so far. */
 guint64 sr_stomp_parser_heartbeats (const SrStompParser *parser);
-/* Bytes buffered and not yet returned as frames. */
+/* Bytes buffered and not yet returned as frames; at least 1 while an
+ * oversized body is being skipped (the stream is in the middle of a frame). */
 gsize sr_stomp_parser_pending (const SrStompParser *parser);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrStompFrame, sr_stomp_frame_free)

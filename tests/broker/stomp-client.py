@@ -2,6 +2,7 @@
 """A STOMP application as the tests see one: stomp.py (Debian python3-stomp).
 
   stomp-client.py PORT send DEST BODY [NAME=VALUE ...]   SEND persistent, inside a transaction
+  stomp-client.py PORT send DEST @N [NAME=VALUE ...]     the same with a body of N bytes "A", "B" ...
   stomp-client.py PORT send-many DEST COUNT TO            COUNT messages "msg-I", reference I
   stomp-client.py PORT receive DEST COUNT SECONDS         prints one JSON object per MESSAGE
 """
@@ -35,6 +36,9 @@ def main():
     conn = stomp.Connection12([("127.0.0.1", port)])
     if sys.argv[2] == "send":
         dest, body = sys.argv[3], sys.argv[4]
+        if body.startswith("@"):
+            size = int(body[1:])
+            body = "".join(chr(ord("A") + (i // 100) % 26) for i in range(size))
         headers = dict(a.split("=", 1) for a in sys.argv[5:])
         conn.connect(wait=True)
         conn.begin(transaction="tx1")

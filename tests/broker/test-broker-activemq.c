@@ -23,12 +23,15 @@ typedef struct {
 } BrokerFixture;
 
 static void
-broker_setup (BrokerFixture *bf, const char *app_extra, const char *broker_extra)
+broker_setup_full (BrokerFixture *bf, const char *const *sim_args, const char *router_extra,
+                   const char *app_extra, const char *broker_extra)
 {
-  const char *sim_args[] = { "--receipt-delay", "300", NULL };
+  static const char *const default_sim_args[] = { "--receipt-delay", "300", NULL };
+  if (sim_args == NULL)
+    sim_args = default_sim_args;
   g_autofree char *tail = g_strdup_printf ("\n[broker]\nenabled = yes\nport = %u\nheart-beat = 2000\n%s\n",
                                            mq->port, broker_extra ? broker_extra : "");
-  router_fixture_setup (&bf->fx, sim_args, NULL, NULL, app_extra, tail);
+  router_fixture_setup (&bf->fx, sim_args, router_extra, NULL, app_extra, tail);
   g_autoptr(GError) error = NULL;
   SrBrokerOptions options = { .scan_ms = 100, .reconnect_min_ms = 200 };
   bf->broker = sr_broker_new (bf->fx.router, &options, &error);
@@ -47,10 +50,33 @@ broker_setup (BrokerFixture *bf, const char *app_extra, const char *broker_extra
 }
 
 static void
+broker_setup (BrokerFixture *bf, const char *app_extra, const char *broker_extra)
+{
+  broker_setup_full (bf, NULL, NULL, app_extra, broker_extra);
+}
+
+static void
 broker_teardown (BrokerFixture *bf)
 {
   g_clear_pointer (&bf->broker, sr_broker_free);
   router_fixture_teardown (&bf->fx);
+}
+
+/* The bridge's counters once @taken MESSAGEs are ACKed: the ACK follows the
+ * sync, which a busy disk may make take a while after the router has sent
+ * the message. */
+static SrBrokerStatus
+wait_taken (BrokerFixture *bf, guint64 taken)
+{
+  SrBrokerStatus st;
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  sr_broker_get_status (bf->broker, &st);
+  while (st.taken < taken && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      sr_broker_get_status (bf->broker, &st);
+    }
+  return st;
 }
 
 static const char *
@@ -118,8 +144,7 @@ test_end_to_end (void)
   /* The queues are an additional channel: the files stay in the spool. */
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_RECEIPTS_NEW), >=, 1);
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_INBOX_NEW), ==, 1);
-  SrBrokerStatus st;
-  sr_broker_get_status (bf.broker, &st);
+  SrBrokerStatus st = wait_taken (&bf, 1);
   g_assert_cmpuint (st.taken, ==, 1);
   g_assert_cmpuint (st.published, >=, 2);
   broker_teardown (&bf);
@@ -166,6 +191,114 @@ test_bad_input (void)
   g_assert_true (seen[0] && seen[1] && seen[2] && seen[3]);
   g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_DEAD), ==, 3);
   g_assert_cmpint (sr_test_sim_stat (bf.fx.sim, "submits"), ==, 0);
+  broker_teardown (&bf);
+}
+
+/* The SMSC ids the simulator gave, in the order of the submits. */
+static GPtrArray *
+smsc_ids (SrTestSim *sim, guint n)
+{
+  g_autoptr(GPtrArray) log = sr_test_sim_wait_log (sim, "out", "submit_sm_resp", n, 15000);
+  g_assert_nonnull (log);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < log->len; i++)
+    g_ptr_array_add (ids, g_strdup (sr_test_log_str (log->pdata[i], "message_id")));
+  return ids;
+}
+
+/* The receipts queue gets one message per message, once it is final: not the
+ * intermediate receipts (ENROUTE) nor one per part of a long message; that
+ * one carries the SMSC id of every part.  The spool keeps every receipt file. */
+static void
+test_final_receipts_only (void)
+{
+  BrokerFixture bf = { 0 };
+  const char *sim_args[] = { "--receipt-stat", "ENROUTE", "--log-sent", NULL };
+  broker_setup_full (&bf, sim_args, NULL, NULL, NULL);
+  g_autofree char *long_text = g_strnfill (200, 'x');   /* two parts */
+  const char *send[] = { "send", "/queue/smsrouter.outbox", long_text,
+                         "SMSDestination=+41791112233", "reference=long-1", NULL };
+  g_free (stomp_app (mq->port, send));
+  g_autoptr(GPtrArray) ids = smsc_ids (bf.fx.sim, 2);
+  g_assert_cmpuint (ids->len, ==, 2);
+  /* Both parts report ENROUTE; then the first part is delivered. */
+  g_assert_true (router_fixture_wait_count (&bf.fx, SR_SPOOL_RECEIPTS_NEW, 2, 15000));
+  g_autofree char *cmd1 = g_strdup_printf ("receipt %s DELIVRD", (char *) ids->pdata[0]);
+  g_free (sr_test_sim_command (bf.fx.sim, cmd1));
+  g_assert_true (router_fixture_wait_count (&bf.fx, SR_SPOOL_RECEIPTS_NEW, 3, 15000));
+  g_autoptr(GPtrArray) early = stomp_app_receive (mq->port, "/queue/smsrouter.receipts", 1, 3);
+  g_assert_cmpuint (early->len, ==, 0);
+
+  /* The last part's final receipt completes the message. */
+  g_autofree char *cmd2 = g_strdup_printf ("receipt %s DELIVRD", (char *) ids->pdata[1]);
+  g_free (sr_test_sim_command (bf.fx.sim, cmd2));
+  g_autoptr(GPtrArray) receipts = stomp_app_receive (mq->port, "/queue/smsrouter.receipts", 1, 20);
+  g_assert_cmpuint (receipts->len, ==, 1);
+  JsonObject *r = receipts->pdata[0];
+  g_autofree char *both = g_strdup_printf ("%s, %s", (char *) ids->pdata[0], (char *) ids->pdata[1]);
+  g_assert_cmpstr (header (r, "Reference"), ==, "long-1");
+  g_assert_cmpstr (header (r, "To"), ==, "+41791112233");
+  g_assert_cmpstr (header (r, "SMSC-Id"), ==, both);
+  g_assert_cmpstr (header (r, "Status"), ==, "DELIVRD");
+  g_assert_cmpstr (header (r, "Parts"), ==, "2");
+  g_assert_cmpstr (header (r, "Part-Status"), ==, "DELIVRD, DELIVRD");
+  g_assert_cmpstr (header (r, "Final"), ==, "yes");
+  g_assert_cmpstr (header (r, "Message-Status"), ==, "delivered");
+  g_assert_nonnull (header (r, "Submitted"));
+  g_assert_nonnull (header (r, "Done"));
+  g_assert_nonnull (header (r, "Error"));
+  /* A receipt that comes after the end does not make a second one. */
+  g_free (sr_test_sim_command (bf.fx.sim, cmd2));
+  g_autofree char *enroute = g_strdup_printf ("receipt %s ENROUTE", (char *) ids->pdata[0]);
+  g_free (sr_test_sim_command (bf.fx.sim, enroute));
+  g_assert_true (router_fixture_wait_count (&bf.fx, SR_SPOOL_RECEIPTS_NEW, 5, 15000));
+  g_autoptr(GPtrArray) late = stomp_app_receive (mq->port, "/queue/smsrouter.receipts", 1, 3);
+  g_assert_cmpuint (late->len, ==, 0);
+  broker_teardown (&bf);
+}
+
+/* A MESSAGE whose body is over max-file-size (and over the 1 MiB the frame
+ * reader once held at most) costs neither the connection nor the messages
+ * behind it: it lands once on the failed queue and once in dead/, with
+ * class input, a reason and the start of its body, and is ACKed. */
+static void
+test_oversized (void)
+{
+  BrokerFixture bf = { 0 };
+  const char *sim_args[] = { "--no-receipts", NULL };
+  broker_setup_full (&bf, sim_args, "max-file-size = 4096\n", NULL, NULL);
+  const char *big[] = { "send", "/queue/smsrouter.outbox", "@1500000", "SMSDestination=+41791112233",
+                        "reference=big-1", NULL };
+  g_autofree char *out = stomp_app (mq->port, big);
+  g_assert_nonnull (out);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("after the big one %u", i);
+      g_autofree char *ref = g_strdup_printf ("reference=small-%u", i);
+      const char *send[] = { "send", "/queue/smsrouter.outbox", text, "SMSDestination=+41791112233",
+                             ref, NULL };
+      g_free (stomp_app (mq->port, send));
+    }
+  g_assert_true (sr_test_sim_wait_stat (bf.fx.sim, "submits", 3, 20000));
+
+  g_autoptr(GPtrArray) failed = stomp_app_receive (mq->port, "/queue/smsrouter.outbox.failed", 1, 20);
+  g_assert_cmpuint (failed->len, ==, 1);
+  JsonObject *f = failed->pdata[0];
+  g_assert_cmpstr (header (f, "Reference"), ==, "big-1");
+  g_assert_cmpstr (header (f, "X-Error-Class"), ==, "input");
+  g_test_message ("X-Error: %s", header (f, "X-Error"));
+  g_assert_nonnull (strstr (header (f, "X-Error"), "1500000 bytes"));
+  const char *body = json_object_get_string_member (f, "body");
+  g_assert_true (g_str_has_prefix (body, "AAAAAAAAAA"));
+  g_assert_cmpuint (strlen (body), <=, 4096);
+  /* Once: nothing more comes, and the broker does not deliver it again. */
+  g_autoptr(GPtrArray) again = stomp_app_receive (mq->port, "/queue/smsrouter.outbox.failed", 1, 3);
+  g_assert_cmpuint (again->len, ==, 0);
+  g_assert_cmpuint (router_fixture_count (&bf.fx, SR_SPOOL_DEAD), ==, 1);
+  g_assert_cmpint (sr_test_sim_stat (bf.fx.sim, "submits"), ==, 3);
+  SrBrokerStatus st = wait_taken (&bf, 4);
+  g_assert_cmpuint (st.connects, ==, 1);
+  g_assert_cmpuint (st.taken, ==, 4);
   broker_teardown (&bf);
 }
 
@@ -359,6 +492,8 @@ main (int argc, char **argv)
   g_test_add_func ("/broker/activemq/end-to-end", test_end_to_end);
   g_test_add_func ("/broker/activemq/bad-input", test_bad_input);
   g_test_add_func ("/broker/activemq/app-queues", test_app_queues);
+  g_test_add_func ("/broker/activemq/oversized", test_oversized);
+  g_test_add_func ("/broker/activemq/final-receipts-only", test_final_receipts_only);
   g_test_add_func ("/broker/activemq/two-routers-kill", test_two_routers_kill);
   g_test_add_func ("/broker/activemq/console-front-ends", test_console_front_ends);
   int rc = g_test_run ();

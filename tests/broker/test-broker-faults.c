@@ -211,13 +211,13 @@ typedef struct {
 
 static void
 fault_setup_full (FaultFixture *ff, void (*script) (gpointer fake), guint heartbeat_ms,
-                  GTlsCertificate *cert, const char *tls_keys)
+                  GTlsCertificate *cert, const char *tls_keys, const char *router_extra)
 {
   ff->fake = fake_start (script, cert);
   g_autofree char *tail = g_strdup_printf ("\n[broker]\nenabled = yes\nport = %u\nlogin = router\n"
                                            "passcode = " PASSCODE "\nheart-beat = %u\n%s", ff->fake->port,
                                            heartbeat_ms, tls_keys ? tls_keys : "");
-  router_fixture_setup (&ff->fx, NULL, NULL, NULL, NULL, tail);
+  router_fixture_setup (&ff->fx, NULL, router_extra, NULL, NULL, tail);
   g_autoptr(GError) error = NULL;
   SrBrokerOptions options = { .scan_ms = 100, .reconnect_min_ms = 100 };
   ff->broker = sr_broker_new (ff->fx.router, &options, &error);
@@ -228,7 +228,7 @@ fault_setup_full (FaultFixture *ff, void (*script) (gpointer fake), guint heartb
 static void
 fault_setup (FaultFixture *ff, void (*script) (gpointer fake))
 {
-  fault_setup_full (ff, script, 0, NULL, NULL);
+  fault_setup_full (ff, script, 0, NULL, NULL, NULL);
 }
 
 static void
@@ -316,6 +316,92 @@ test_byte_by_byte_and_redelivery (void)
   fault_teardown (&ff);
 }
 
+/* ---- bodies over max-file-size, byte by byte ---- */
+
+#define BIG_BODY_BYTES 700
+#define NORMAL(id, ack) "MESSAGE\nsubscription:default\nmessage-id:" id "\nack:" ack \
+  "\ndestination:/queue/smsrouter.outbox\nto:+41791112233\n\nsmall " id
+
+/* A MESSAGE of BIG_BODY_BYTES ('A', then 'B' ...), with or without content-length. */
+static char *
+big_message (const char *id, const char *ack, gboolean content_length, gsize *len)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "MESSAGE\nsubscription:default\nmessage-id:%s\nack:%s\n"
+                          "destination:/queue/smsrouter.outbox\nSMSDestination:+41791112233\n"
+                          "reference:%s\n", id, ack, id);
+  if (content_length)
+    g_string_append_printf (s, "content-length:%u\n", BIG_BODY_BYTES);
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < BIG_BODY_BYTES; i++)
+    g_string_append_c (s, 'A' + i / 100);
+  *len = s->len + 1;   /* with the NUL */
+  return g_string_free (s, FALSE);
+}
+
+static void
+script_oversized (gpointer data)
+{
+  FakeBroker *fb = data;
+  FakeConn *c = fake_accept (fb);
+  fake_login (fb, c);
+  gsize len = 0;
+  g_autofree char *big1 = big_message ("m-big1", "a-big1", TRUE, &len);
+  fake_write (c, big1, len, TRUE);
+  fake_write (c, NORMAL ("m-n1", "a-n1"), sizeof NORMAL ("m-n1", "a-n1"), TRUE);
+  g_autofree char *big2 = big_message ("m-big2", "a-big2", FALSE, &len);
+  fake_write (c, big2, len, TRUE);
+  fake_write (c, NORMAL ("m-n2", "a-n2"), sizeof NORMAL ("m-n2", "a-n2"), FALSE);
+  fake_expect (fb, c, "DISCONNECT");   /* ACKs and SENDs are reported on the way */
+  fake_close (c);
+}
+
+/* A body over max-file-size, sent a byte at a time, with and without
+ * content-length, does not cost the connection: the MESSAGE is ACKed and
+ * becomes a dead letter of class input holding the start of the body, and
+ * the MESSAGEs after it are sent. */
+static void
+test_oversized_byte_by_byte (void)
+{
+  FaultFixture ff = { 0 };
+  fault_setup_full (&ff, script_oversized, 0, NULL, NULL, "max-file-size = 512\n");
+  wait_seen (ff.fake, "ACK a-big1");
+  wait_seen (ff.fake, "ACK a-n1");
+  wait_seen (ff.fake, "ACK a-big2");
+  wait_seen (ff.fake, "ACK a-n2");
+  g_assert_true (router_fixture_wait_count (&ff.fx, SR_SPOOL_DEAD, 2, 10000));
+  g_autoptr(GPtrArray) dead = router_fixture_read_all (&ff.fx, SR_SPOOL_DEAD);
+  g_assert_cmpuint (dead->len, ==, 2);
+  for (guint i = 0; i < dead->len; i++)
+    {
+      const char *file = dead->pdata[i];
+      g_autofree char *cls = router_fixture_header (file, "X-Error-Class");
+      g_autofree char *why = router_fixture_header (file, "X-Error");
+      g_autofree char *mid = router_fixture_header (file, "X-Broker-Message-Id");
+      g_test_message ("%s: %s", mid, why);
+      g_assert_cmpstr (cls, ==, "input");
+      g_assert_true (g_str_equal (mid, "m-big1") || g_str_equal (mid, "m-big2"));
+      g_assert_nonnull (strstr (why, "700 bytes"));
+      g_assert_nonnull (strstr (why, "max-file-size"));
+      /* The start of the body is kept, and no more than the limit. */
+      const char *body = strstr (file, "\n\n");
+      g_assert_nonnull (body);
+      g_assert_true (g_str_has_prefix (body + 2, "AAAAAAAAAA"));
+      g_assert_cmpuint (strlen (body + 2), <=, 512 + 1);
+    }
+  g_assert_true (sr_test_sim_wait_stat (ff.fx.sim, "submits", 2, 10000));
+  g_assert_cmpuint (files_with_id (&ff, "m-n1") + files_with_id (&ff, "m-n2"), ==, 2);
+  guint64 counts[SR_MESSAGE_N_STATES] = { 0 };
+  sr_journal_count_states (sr_router_get_journal (ff.fx.router), "default", counts);
+  g_assert_cmpuint (counts[SR_MESSAGE_DEAD], ==, 2);
+  SrBrokerStatus st;
+  sr_broker_get_status (ff.broker, &st);
+  g_assert_cmpuint (st.connects, ==, 1);
+  g_assert_cmpuint (st.taken, ==, 4);
+  g_assert_false (events_contain (&ff, "connection to broker"));
+  fault_teardown (&ff);
+}
+
 /* ---- ERROR instead of CONNECTED, then a close in the middle of a frame ---- */
 
 static void
@@ -374,7 +460,7 @@ static void
 test_heartbeat_silence (void)
 {
   FaultFixture ff = { 0 };
-  fault_setup_full (&ff, script_silent, 200, NULL, NULL);
+  fault_setup_full (&ff, script_silent, 200, NULL, NULL, NULL);
   wait_seen (ff.fake, "SUBSCRIBE");
   wait_seen (ff.fake, "SUBSCRIBE");   /* the bridge gave up on the silent connection and came back */
   g_assert_true (events_contain (&ff, "nothing from the broker"));
@@ -614,7 +700,7 @@ test_tls (gconstpointer data)
   g_assert_no_error (error);
   FaultFixture ff = { 0 };
   fault_setup_full (&ff, verify ? script_tls_refused : script_tls_ok, 0, cert,
-                    verify ? "tls = yes\n" : "tls = yes\ntls-verify = no\n");
+                    verify ? "tls = yes\n" : "tls = yes\ntls-verify = no\n", NULL);
   if (verify)
     {
       wait_seen (ff.fake, "HANDSHAKE-FAILED");
@@ -637,6 +723,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/broker/faults/byte-by-byte-and-redelivery", test_byte_by_byte_and_redelivery);
   g_test_add_func ("/broker/faults/error-and-close-mid-frame", test_error_and_close_mid_frame);
+  g_test_add_func ("/broker/faults/oversized-byte-by-byte", test_oversized_byte_by_byte);
   g_test_add_func ("/broker/faults/reload-moves-subscription", test_reload_moves_subscription);
   g_test_add_func ("/broker/faults/status-while-down", test_status_while_down);
   g_test_add_func ("/broker/faults/heartbeat-silence", test_heartbeat_silence);

@@ -3,7 +3,9 @@
  * The first byte chooses how the stream is cut into reads (a frame may
  * arrive a byte at a time); the rest is the stream.  Every frame taken out
  * is serialised again and must parse back to the same command, headers and
- * body: what the bridge reads it can also write. */
+ * body: what the bridge reads it can also write.  A body over the limit is
+ * skipped: its frame keeps the headers and a bounded start of the body, and
+ * the stream goes on. */
 #include <glib.h>
 #include <string.h>
 
@@ -44,7 +46,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   data++, size--;
 
   /* Small limits, so the fuzzer reaches them. */
-  SrStompLimits limits = { .max_header_bytes = 512, .max_headers = 16, .max_body_bytes = 2048 };
+  SrStompLimits limits = { .max_header_bytes = 512, .max_headers = 16, .max_body_bytes = 2048,
+                           .oversized_keep = 64 };
   g_autoptr (SrStompParser) parser = sr_stomp_parser_new (&limits);
   gsize off = 0;
   gboolean broken = FALSE;
@@ -64,7 +67,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
               g_assert_no_error (error);
               g_assert_true (frame->headers->len % 2 == 0);
               g_assert_cmpuint (g_bytes_get_size (frame->body), <=, limits.max_body_bytes);
+              g_assert_cmpuint (frame->body_skipped, ==, 0);
               round_trip (frame);
+              continue;
+            }
+          if (r == SR_STOMP_PARSE_OVERSIZED)
+            {
+              g_assert_nonnull (frame);
+              g_assert_no_error (error);
+              g_assert_cmpuint (frame->body_skipped, >, 0);
+              g_assert_cmpuint (g_bytes_get_size (frame->body), ==, limits.oversized_keep);
+              g_assert_cmpuint (g_bytes_get_size (frame->body) + frame->body_skipped, >, limits.max_body_bytes);
               continue;
             }
           if (r == SR_STOMP_PARSE_ERROR)

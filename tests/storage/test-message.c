@@ -128,6 +128,8 @@ static const BadCase bad_cases[] = {
   { "del-in-value", "To: 1\nReference: a\x7f\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 2 has a control character" },
   { "nel-in-value", "To: 1\nFrom: AC\xc2\x85ME\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 2 has a control character" },
   { "line-separator-in-value", "To: 1\xe2\x80\xa8\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_HEADER_VALUE, "line 1 has a control character" },
+  { "marked-bad-by-front-end", "To: 1\nX-Input-Error: The body was cut.\n\nb\n", 0, 0, SR_MESSAGE_ERROR_MARKED_BAD, "The body was cut." },
+  { "marked-bad-without-to", "x-input-error: cut\n\nb\n", 0, 0, SR_MESSAGE_ERROR_MARKED_BAD, "cut" },
 };
 
 static void

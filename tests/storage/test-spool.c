@@ -917,6 +917,28 @@ test_dead_edit_retry (Fixture *f, gconstpointer data)
   g_assert_null (sr_message_lookup (msg, "X-Error"));
 }
 
+/* A file a front end marked as bad stays bad on a plain retry (its text is
+ * not the whole message); new text from an edit lifts the mark. */
+static void
+test_dead_retry_marked (Fixture *f, gconstpointer data)
+{
+  static const char orig[] = "To: +41791234567\nX-Input-Error: cut\n\nAAAA\n";
+  g_autofree char *name = make_dead (f, orig);
+  g_autofree char *retried = NULL, *edited = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (sr_spool_retry_dead (f->spool, "billing", name, NULL, NULL, NULL, 0, &retried, &error));
+  g_assert_no_error (error);
+  g_autofree char *back = slurp (f, "billing", SR_SPOOL_OUTBOX_NEW, retried, NULL);
+  g_assert_cmpstr (back, ==, orig);
+  g_autofree char *again = make_dead (f, orig);
+  g_assert_true (sr_spool_retry_dead (f->spool, "billing", again, NULL, NULL, "the whole text", 0,
+                                      &edited, &error));
+  g_assert_no_error (error);
+  g_autofree char *fixed = slurp (f, "billing", SR_SPOOL_OUTBOX_NEW, edited, NULL);
+  g_assert_cmpstr (fixed, ==, "To: +41791234567\n\nthe whole text\n");
+}
+
 static void
 test_dead_discard (Fixture *f, gconstpointer data)
 {
@@ -1061,6 +1083,7 @@ main (int argc, char **argv)
   ADD ("/spool/recovery", test_recovery);
   ADD ("/spool/dead-retry", test_dead_retry);
   ADD ("/spool/dead-edit-retry", test_dead_edit_retry);
+  ADD ("/spool/dead-retry-marked", test_dead_retry_marked);
   ADD ("/spool/dead-discard", test_dead_discard);
   ADD ("/spool/bad-among-good", test_bad_among_good);
   ADD ("/spool/clean-temporaries", test_clean_temporaries);

@@ -523,6 +523,16 @@ sr_message_parse (const char *data, gsize len, gsize max_size, GError **error)
 
   if (!parse_headers (msg, header_end, error))
     return NULL;
+  /* A front end that could not take the message whole (the broker bridge
+   * with a body over the limit) still hands it over, to be a dead letter
+   * with its reason instead of vanishing. */
+  const char *marked = sr_message_lookup (msg, SR_MESSAGE_INPUT_ERROR_HEADER);
+  if (marked != NULL)
+    {
+      g_set_error_literal (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_MARKED_BAD,
+                           *marked ? marked : _("The message file is marked as bad input."));
+      return NULL;
+    }
   if (msg->to == NULL)
     {
       g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_MISSING_TO,

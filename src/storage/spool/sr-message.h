@@ -33,6 +33,10 @@ GQuark sr_message_error_quark (void);
 /* The longest validity an SMS can carry (63 weeks, TP-VP relative 255), seconds. */
 #define SR_MESSAGE_VALIDITY_MAX ((gint64) 63 * 7 * 24 * 3600)
 
+/* A header a front end writes into a file it could not take whole: the
+ * parser refuses the file with the header's value as the reason (input). */
+#define SR_MESSAGE_INPUT_ERROR_HEADER "X-Input-Error"
+
 /* Why a message file was rejected; every one is an input error (dead/). */
 typedef enum {
   SR_MESSAGE_ERROR_TOO_LARGE,        /* larger than the caller's limit */
@@ -51,6 +55,7 @@ typedef enum {
   SR_MESSAGE_ERROR_EMPTY_FILE,       /* zero bytes: nothing was written */
   SR_MESSAGE_ERROR_BAD_ENCODING,     /* a body that is not in the charset its Alphabet names */
   SR_MESSAGE_ERROR_BAD_HEADER_VALUE, /* a control character (a bare CR, ...) inside a value */
+  SR_MESSAGE_ERROR_MARKED_BAD,       /* X-Input-Error: a front end found it bad (the value says why) */
 } SrMessageError;
 
 /* Whose file format a message file follows (an app's smstools3-compat). */

@@ -1068,7 +1068,10 @@ sr_spool_retry_dead (SrSpool *spool, const char *app, const char *name,
                      const char *to, const char *from, const char *body,
                      SrSpoolFlags flags, char **new_name, GError **error)
 {
-  static const char *const strip[] = { "X-Error*", NULL };
+  /* New text replaces what a front end marked as bad; a plain retry does not. */
+  static const char *const strip_retry[] = { "X-Error*", NULL };
+  static const char *const strip_edit[] = { "X-Error*", SR_MESSAGE_INPUT_ERROR_HEADER, NULL };
+  const char *const *strip = body != NULL ? strip_edit : strip_retry;
   const char *set[5] = { NULL };
   guint n = 0;
   SrSpoolApp *a;
