@@ -101,7 +101,7 @@ front_ends () {
 
 # Wide enough to see the title say "(attached)"; then the design size.
 daemon_start
-tmux_start front-ends-tty 120 24
+tmux_start front-ends-tty 130 24
 tmux_run "$SR_ROUTER --config $WORK/conf; echo attach-exit=\$?"
 tmux_wait '\(attached\)'
 tmux_resize 80 24
