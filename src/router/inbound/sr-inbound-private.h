@@ -7,7 +7,7 @@
  * file, their inbox files and one journal commit for all of them.  A group of parts is one message being put
  * together; its key names the sender, our number and the concatenation
  * reference (or, for a single message, a hash of its content).  The time
- * the group was first seen travels with every part file: it makes the inbox
+ * the group was first seen travels with every held part: it makes the inbox
  * file name and the journal's dedup key stable across a crash and the
  * SMSC's redelivery.
  */
@@ -28,7 +28,7 @@ G_BEGIN_DECLS
 /* Recovered after a crash: wait this long for the SMSC's redelivery of the
  * unanswered part before forgetting the group. */
 #define SR_INBOUND_RECOVERED_GRACE_S 600
-/* The part files of a delivered single message stay this long: if the
+/* The held parts of a delivered single message stay this long: if the
  * router dies before its answer reached the SMSC, the restarted router
  * finds the message delivered when the SMSC sends it again. */
 #define SR_INBOUND_LINGER_S 120
@@ -82,8 +82,8 @@ typedef struct {
 typedef struct {
   SrInbound *inbound;
   char *key;               /* provider, sender, our number, reference / content hash */
-  char *hash;              /* hex SHA-1 of key: part file names, dedup key, inbox name */
-  gint64 first_seen;       /* µs; stable across restarts (stored in each part file) */
+  char *hash;              /* hex SHA-1 of key: dedup key, inbox name */
+  gint64 first_seen;       /* µs; stable across restarts (stored with each held part) */
   SrInboundConcat concat;
   guint16 ref;
   guint total;             /* 1 for a single message */
@@ -95,8 +95,8 @@ typedef struct {
   char *dest_addr;
   guint8 dest_ton;
   SrGroupState state;
-  gboolean recovered;      /* rebuilt from part files at start */
-  gboolean was_delivered;  /* recovered with its delivered mark: never written again */
+  gboolean recovered;      /* rebuilt from the holding area at start */
+  gboolean was_delivered;  /* recovered with its journal row: never written again */
   gboolean detached;       /* recovered twin of a group in the table: freed after delivery */
   gboolean delivered_incomplete;
   gboolean deliver_due;    /* deliver at the next group even if incomplete (timeout, retry) */

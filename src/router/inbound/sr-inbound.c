@@ -225,7 +225,7 @@ sr_inbound_group_forget (SrInboundGroup *group)
     g_hash_table_remove (group->inbound->groups, group->key);
 }
 
-/* A delivered group is done with: its part files go too. */
+/* A delivered group is done with: its held parts are released. */
 static void
 retire_group (SrInboundGroup *group)
 {
@@ -360,7 +360,7 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     inbound->notify (c->app, c->sender, c->text, inbound->notify_data);
 
   /* A single message is recognised by its content, which a person may well
-   * send twice: forget it at once (its part file lingers for a crash
+   * send twice: forget it at once (its held part lingers for a crash
    * before our answer went out).  Parts carry a reference: keep the group
    * a while so a part the SMSC sends again is answered, not reassembled.
    * A recovered group waits for the redelivery of its unanswered part. */

@@ -16,7 +16,7 @@
  *     (disk, journal): the SMSC delivers it again.
  * Answers still waiting when the SrInbound is freed are never given (flush
  * the journal first to let them out): the SMSC redelivers those, and the
- * held part files make the redelivery produce the same single inbox file.
+ * held parts make the redelivery produce the same single inbox file.
  *
  * Everything but the file writes runs on the thread of the journal, from
  * its main context; sr_inbound_free() waits for a write in progress.
