@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Messages injected in all; every fifth is split in three parts. */
@@ -260,6 +261,77 @@ written_unanswered (Fixture *f, GPtrArray *inbox)
   return n;
 }
 
+/* A clean stop, then: exactly one inbox file and one journal row per
+ * injected message, the row naming the file. */
+static void
+check_exactly_once (Fixture *f)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *db_path = NULL;
+  guint seen[N_MESSAGES] = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  guint rows = 0;
+
+  /* a clean stop: the journal is complete on disk */
+  g_subprocess_send_signal (f->daemon, SIGTERM);
+  g_assert_true (g_subprocess_wait (f->daemon, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (f->daemon));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 0);
+  g_clear_object (&f->daemon);
+
+  /* exactly one inbox file per message */
+  names = inbox_names (f);
+  for (guint i = 0; i < names->len; i++)
+    {
+      guint m = mark_of (f, names->pdata[i]);
+
+      if (seen[m]++ != 0)
+        g_error ("message K%04u is in the inbox twice (%s)", m, (char *) names->pdata[i]);
+      g_hash_table_add (files, g_strdup (names->pdata[i]));
+    }
+  for (guint m = 0; m < N_MESSAGES; m++)
+    if (seen[m] != 1)
+      g_error ("message K%04u is not in the inbox", m);
+  g_assert_cmpuint (names->len, ==, N_MESSAGES);
+
+  /* and exactly one journal row per message, naming its file */
+  db_path = g_build_filename (f->spool, "router", "journal.db", NULL);
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT verdict, app, file, text, dedup_key FROM inbound",
+                                       -1, &st, NULL), ==, SQLITE_OK);
+  memset (seen, 0, sizeof seen);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      const char *verdict = (const char *) sqlite3_column_text (st, 0);
+      const char *app = (const char *) sqlite3_column_text (st, 1);
+      const char *file = (const char *) sqlite3_column_text (st, 2);
+      const char *text = (const char *) sqlite3_column_text (st, 3);
+      guint64 m = 0;
+
+      rows++;
+      g_assert_cmpstr (verdict, ==, "inbox");
+      g_assert_cmpstr (app, ==, APP);
+      g_assert_nonnull (sqlite3_column_text (st, 4));
+      g_assert_nonnull (text);
+      g_assert_true (text[0] == 'K');
+      {
+        g_autofree char *digits = g_strndup (text + 1, 4);
+        g_assert_true (g_ascii_string_to_unsigned (digits, 10, 0, N_MESSAGES - 1, &m, NULL));
+      }
+      if (seen[m]++ != 0)
+        g_error ("message K%04" G_GUINT64_FORMAT " has two journal rows", m);
+      if (file == NULL || !g_hash_table_remove (files, file))
+        g_error ("the journal row of K%04" G_GUINT64_FORMAT " names %s, not a file of the inbox",
+                 m, file ? file : "no file");
+    }
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  g_assert_cmpuint (rows, ==, N_MESSAGES);
+  g_assert_cmpuint (g_hash_table_size (files), ==, 0);
+}
+
 static void
 test_kill (Fixture *f, gconstpointer data)
 {
@@ -268,12 +340,6 @@ test_kill (Fixture *f, gconstpointer data)
   static const guint kill_after[N_KILLS] = { 40, 3, 150 };
   static const guint batch[N_KILLS + 1] = { 160, 60, 140, 60 };
   g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *db_path = NULL;
-  guint seen[N_MESSAGES] = { 0 };
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  guint rows = 0;
   guint next = 0;
   guint caught_total = 0;
 
@@ -352,62 +418,152 @@ test_kill (Fixture *f, gconstpointer data)
                   sr_test_sim_stat (f->sim, "deliver_redelivered"),
                   sr_test_sim_stat (f->sim, "deliver_nacked"));
 
-  /* a clean stop: the journal is complete on disk */
-  g_subprocess_send_signal (f->daemon, SIGTERM);
-  g_assert_true (g_subprocess_wait (f->daemon, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (f->daemon));
-  g_assert_cmpint (g_subprocess_get_exit_status (f->daemon), ==, 0);
-  g_clear_object (&f->daemon);
+  check_exactly_once (f);
+}
 
-  /* exactly one inbox file per message */
-  names = inbox_names (f);
-  for (guint i = 0; i < names->len; i++)
+/* The messages of which every part was answered with status 0 on some
+ * connection: what the SMSC considers delivered.  A part is told apart by
+ * its octets (a copy sent again after a kill has a new sequence number);
+ * a message by its mark, or for the three-part ones, by their sender. */
+static GHashTable *
+answered_messages (Fixture *f)
+{
+  g_autoptr(GPtrArray) log = sr_test_sim_read_log (f->sim);
+  g_autoptr(GHashTable) sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *complete = g_hash_table_new (NULL, NULL);
+  guint answered[N_MESSAGES] = { 0 };
+
+  for (guint i = 0; i < log->len; i++)
     {
-      guint m = mark_of (f, names->pdata[i]);
+      JsonObject *e = log->pdata[i];
+      const char *cmd = sr_test_log_str (e, "command");
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                             sr_test_log_int (e, "conn"),
+                                             sr_test_log_int (e, "sequence"));
 
-      if (seen[m]++ != 0)
-        g_error ("message K%04u is in the inbox twice (%s)", m, (char *) names->pdata[i]);
-      g_hash_table_add (files, g_strdup (names->pdata[i]));
+      if (g_strcmp0 (cmd, "deliver_sm") == 0)
+        {
+          const char *from = sr_test_log_str (e, "source_addr");
+          gint mark = g_str_has_prefix (from, "4179200")
+                      ? (gint) g_ascii_strtoll (from + 7, NULL, 10)
+                      : mark_in_hex (sr_test_log_str (e, "short_message"));
+
+          g_assert_cmpint (mark, >=, 0);
+          g_hash_table_replace (sent, g_steal_pointer (&id),
+                                g_strdup_printf ("%d %s %s", mark, sr_test_log_str (e, "udh") ?: "",
+                                                 sr_test_log_str (e, "short_message")));
+        }
+      else if (g_strcmp0 (cmd, "deliver_sm_resp") == 0 && sr_test_log_int (e, "status") == 0)
+        {
+          const char *part = g_hash_table_lookup (sent, id);
+
+          g_assert_nonnull (part);
+          if (g_hash_table_add (parts, g_strdup (part)))
+            answered[atoi (part)]++;
+        }
     }
   for (guint m = 0; m < N_MESSAGES; m++)
-    if (seen[m] != 1)
-      g_error ("message K%04u is not in the inbox", m);
-  g_assert_cmpuint (names->len, ==, N_MESSAGES);
+    if (answered[m] == (m % 5 == 4 ? 3u : 1u))
+      g_hash_table_add (complete, GUINT_TO_POINTER (m));
+  return complete;
+}
 
-  /* and exactly one journal row per message, naming its file */
-  db_path = g_build_filename (f->spool, "router", "journal.db", NULL);
+/* The marks of the messages in the journal, read while no router runs. */
+static GHashTable *
+journal_marks (Fixture *f)
+{
+  g_autofree char *db_path = g_build_filename (f->spool, "router", "journal.db", NULL);
+  GHashTable *marks = g_hash_table_new (NULL, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
   g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT verdict, app, file, text, dedup_key FROM inbound",
-                                       -1, &st, NULL), ==, SQLITE_OK);
-  memset (seen, 0, sizeof seen);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT text FROM inbound", -1, &st, NULL), ==, SQLITE_OK);
   while (sqlite3_step (st) == SQLITE_ROW)
     {
-      const char *verdict = (const char *) sqlite3_column_text (st, 0);
-      const char *app = (const char *) sqlite3_column_text (st, 1);
-      const char *file = (const char *) sqlite3_column_text (st, 2);
-      const char *text = (const char *) sqlite3_column_text (st, 3);
-      guint64 m = 0;
-
-      rows++;
-      g_assert_cmpstr (verdict, ==, "inbox");
-      g_assert_cmpstr (app, ==, APP);
-      g_assert_nonnull (sqlite3_column_text (st, 4));
-      g_assert_nonnull (text);
-      g_assert_true (text[0] == 'K');
-      {
-        g_autofree char *digits = g_strndup (text + 1, 4);
-        g_assert_true (g_ascii_string_to_unsigned (digits, 10, 0, N_MESSAGES - 1, &m, NULL));
-      }
-      if (seen[m]++ != 0)
-        g_error ("message K%04" G_GUINT64_FORMAT " has two journal rows", m);
-      if (file == NULL || !g_hash_table_remove (files, file))
-        g_error ("the journal row of K%04" G_GUINT64_FORMAT " names %s, not a file of the inbox",
-                 m, file ? file : "no file");
+      const char *text = (const char *) sqlite3_column_text (st, 0);
+      if (text != NULL && text[0] == 'K')
+        g_hash_table_add (marks, GUINT_TO_POINTER ((guint) g_ascii_strtoull (text + 1, NULL, 10)));
     }
   sqlite3_finalize (st);
   sqlite3_close (db);
-  g_assert_cmpuint (rows, ==, N_MESSAGES);
-  g_assert_cmpuint (g_hash_table_size (files), ==, 0);
+  return marks;
+}
+
+/* Many messages in flight (the simulator's window of 64 full), so the
+ * router answers them in groups; killed at random moments.  Right after
+ * each kill, every message the SMSC saw answered in full is a file of the
+ * inbox and a row of the journal: no answer went out before its message
+ * was durable.  Parts answered of messages not complete are held: the
+ * simulator never sends them again, and every message still ends in the
+ * inbox once, whole. */
+static void
+test_kill_groups (Fixture *f, gconstpointer data)
+{
+  guint next = 0;
+  guint checked = 0;
+
+  while (next < N_MESSAGES / 2)
+    inject (f, next++);
+  for (guint k = 0; k < N_KILLS + 1; k++)
+    {
+      g_autoptr(GHashTable) complete = NULL;
+      g_autoptr(GHashTable) in_journal = NULL;
+      g_autoptr(GPtrArray) names = NULL;
+      g_autoptr(GHashTable) in_inbox = g_hash_table_new (NULL, NULL);
+      gint64 acked0 = sr_test_sim_stat (f->sim, "deliver_acked");
+      guint wait = (guint) g_test_rand_int_range (1, 60);
+      GHashTableIter iter;
+      gpointer m;
+      gint64 inflight;
+
+      start_daemon (f);
+      g_assert_true (wait_stat (f, "binds_ok", k + 1, 15000));
+      /* a random number of answers into the stream, with more in flight */
+      if (!wait_stat (f, "deliver_acked", acked0 + wait, 10000))
+        g_error ("no %u answers after the start", wait);
+      g_usleep ((gulong) g_test_rand_int_range (0, 3000));
+      inflight = sr_test_sim_stat (f->sim, "deliver_inflight");
+      kill_daemon (f);
+      g_assert_true (wait_stat_zero (f, "connections_open", 5000));
+      if (k == 1)
+        while (next < N_MESSAGES)
+          inject (f, next++);
+
+      complete = answered_messages (f);
+      in_journal = journal_marks (f);
+      names = inbox_names (f);
+      for (guint i = 0; i < names->len; i++)
+        g_hash_table_add (in_inbox, GUINT_TO_POINTER (mark_of (f, names->pdata[i])));
+      g_hash_table_iter_init (&iter, complete);
+      while (g_hash_table_iter_next (&iter, &m, NULL))
+        {
+          if (!g_hash_table_contains (in_inbox, m))
+            g_error ("kill %u: message K%04u was answered but is not in the inbox", k + 1,
+                     GPOINTER_TO_UINT (m));
+          if (!g_hash_table_contains (in_journal, m))
+            g_error ("kill %u: message K%04u was answered but is not in the journal", k + 1,
+                     GPOINTER_TO_UINT (m));
+        }
+      g_test_message ("kill %u after %u answers and %u more: %u messages answered in full, "
+                      "%u inbox files, %" G_GINT64_FORMAT " deliver_sm in flight at the kill",
+                      k + 1, wait, (guint) (sr_test_sim_stat (f->sim, "deliver_acked") - acked0 - wait),
+                      g_hash_table_size (complete), names->len, inflight);
+      checked = g_hash_table_size (complete);
+    }
+  g_assert_cmpuint (checked, >, 0);
+  g_assert_cmpuint (f->injected, ==, N_MESSAGES);
+  start_daemon (f);
+  if (!wait_stat (f, "deliver_acked", f->injected_parts, 60000)
+      && sr_test_sim_stat (f->sim, "deliver_pending") + sr_test_sim_stat (f->sim, "deliver_inflight") > 0)
+    g_error ("%" G_GINT64_FORMAT " deliver_sm pending, %" G_GINT64_FORMAT " in flight",
+             sr_test_sim_stat (f->sim, "deliver_pending"), sr_test_sim_stat (f->sim, "deliver_inflight"));
+  g_assert_true (wait_stat_zero (f, "deliver_pending", 30000));
+  g_assert_true (wait_stat_zero (f, "deliver_inflight", 30000));
+  g_test_message ("%" G_GINT64_FORMAT " deliver_sm sent again after the kills",
+                  sr_test_sim_stat (f->sim, "deliver_redelivered"));
+  check_exactly_once (f);
 }
 
 int
@@ -415,5 +571,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/inbound/kill9", Fixture, NULL, fixture_setup, test_kill, fixture_teardown);
+  g_test_add ("/inbound/kill9-groups", Fixture, NULL, fixture_setup, test_kill_groups,
+              fixture_teardown);
   return g_test_run ();
 }

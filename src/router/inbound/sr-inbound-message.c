@@ -183,13 +183,3 @@ sr_inbound_format_file (const SrInboundFileInfo *info)
     g_string_append_c (out, '\n');
   return out;
 }
-
-gboolean
-sr_inbound_write_inbox (SrInbound *inbound, const char *app, const char *name,
-                        const char *data, gsize len, GError **error)
-{
-  /* Through the spool's held folders: a link the app put in place of its
-   * inbox is never followed.  A file written before a crash is kept. */
-  return sr_spool_deliver_named (inbound->spool, app, SR_SPOOL_BOX_INBOX, name, data, len,
-                                 SR_SPOOL_NONE, error);
-}

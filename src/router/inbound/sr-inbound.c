@@ -1,16 +1,18 @@
 /* sr-inbound.c — mobile-originated SMS: parts in, messages out.
  *
  * Order of work for each deliver_sm, and why:
- *   1. its part file is written to the holding area (SPOOL/router/inbound);
- *      only then may the SMSC be answered for a part that does not complete
- *      a message: a crash after the answer must not lose the part;
- *   2. when the last part is there (or the timeout passed) the inbox file is
- *      written under a name derived from the group and its first-seen time,
- *      then the journal row with a dedup key derived the same way;
- *   3. after the journal commit the waiting answers go out and the part
- *      files are removed.
- * A crash anywhere leaves part files that rebuild the group at start; the
- * inbox file name and dedup key come out the same, so the redelivered
+ *   1. its part joins the next group (sr-inbound-batch.c), whose holding
+ *      file (SPOOL/router/inbound) is written first; only then may the SMSC
+ *      be answered for a part that does not complete a message: a crash
+ *      after the answer must not lose the part;
+ *   2. a message whose last part is there (or whose timeout passed) has its
+ *      inbox file written in the same group, under a name derived from the
+ *      group and its first-seen time, then its journal row with a dedup key
+ *      derived the same way;
+ *   3. after the journal commit the waiting answers go out and the holding
+ *      records are released.
+ * A crash anywhere leaves holding files that rebuild the group at start;
+ * the inbox file name and dedup key come out the same, so the redelivered
  * deliver_sm finds the message already there: exactly one inbox file.
  */
 #define G_LOG_DOMAIN "sr-inbound"
@@ -33,8 +35,22 @@ typedef struct {
   char *text;
 } SrInboundCommit;
 
-static void group_deliver (SrInboundGroup *group);
-static void group_arm_timer (SrInboundGroup *group, gint64 at_us);
+/* What a delivery found, made on the main loop before the group is
+ * written, and recorded in the journal after. */
+struct SrInboundDelivery {
+  SrInboundGroup *group;
+  char *inbox_app;         /* NULL when the message goes to no inbox */
+  char *file;
+  GString *data;
+  char *app;               /* the app it was routed to (also when refused) */
+  char *sender;
+  char *recipient;
+  char *text;
+  char *verdict;
+  char *dedup;
+  char *event;             /* refused or unrouted: why */
+  char *problem;           /* what was wrong with the PDU */
+};
 
 SrInboundPart *
 sr_inbound_part_new (const guint8 *body, gsize len, guint8 data_coding, guint8 esm_class,
@@ -177,8 +193,8 @@ sr_inbound_group_add (SrInboundGroup *group, SrInboundPart *part)
   group->have++;
 }
 
-static void
-add_waiter (SrInboundGroup *group, SrInboundDoneFunc func, gpointer user_data)
+void
+sr_inbound_group_add_waiter (SrInboundGroup *group, SrInboundDoneFunc func, gpointer user_data)
 {
   SrInboundWaiter w = { func, user_data };
 
@@ -186,8 +202,8 @@ add_waiter (SrInboundGroup *group, SrInboundDoneFunc func, gpointer user_data)
     g_array_append_val (group->waiters, w);
 }
 
-static void
-answer_waiters (SrInboundGroup *group, guint32 status)
+void
+sr_inbound_group_answer (SrInboundGroup *group, guint32 status)
 {
   /* A callback may lead back here; work on a detached list. */
   g_autoptr(GArray) waiters = group->waiters;
@@ -200,23 +216,23 @@ answer_waiters (SrInboundGroup *group, guint32 status)
     }
 }
 
-static void
-forget_group (SrInboundGroup *group)
+void
+sr_inbound_group_forget (SrInboundGroup *group)
 {
-  g_hash_table_remove (group->inbound->groups, group->key);
+  if (group->detached)
+    g_ptr_array_remove_fast (group->inbound->detached, group);
+  else
+    g_hash_table_remove (group->inbound->groups, group->key);
 }
 
-/* A delivered group is done with: its part files go too. */
+/* A delivered group is done with: its held parts are released. */
 static void
 retire_group (SrInboundGroup *group)
 {
   SrInbound *inbound = group->inbound;
 
   sr_inbound_store_remove (inbound, group);
-  if (group->detached)
-    g_ptr_array_remove_fast (inbound->detached, group);
-  else
-    forget_group (group);
+  sr_inbound_group_forget (group);
 }
 
 static gint64
@@ -224,6 +240,12 @@ timeout_us (const SrInbound *inbound)
 {
   guint s = inbound->config->inbound_timeout > 0 ? inbound->config->inbound_timeout : 300;
   return (gint64) s * G_USEC_PER_SEC;
+}
+
+gint64
+sr_inbound_group_deadline (const SrInboundGroup *group)
+{
+  return group->first_seen + timeout_us (group->inbound);
 }
 
 static gboolean
@@ -235,7 +257,7 @@ on_group_timer (gpointer data)
   switch (group->state)
     {
     case SR_GROUP_COLLECTING:
-      group_deliver (group);
+      sr_inbound_batch_deliver (group->inbound, group);
       break;
     case SR_GROUP_DONE:
       retire_group (group);
@@ -246,8 +268,8 @@ on_group_timer (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-group_arm_timer (SrInboundGroup *group, gint64 at_us)
+void
+sr_inbound_group_arm_timer (SrInboundGroup *group, gint64 at_us)
 {
   gint64 delay_ms = (at_us - g_get_real_time ()) / 1000;
 
@@ -257,9 +279,9 @@ group_arm_timer (SrInboundGroup *group, gint64 at_us)
   group->timer = g_timeout_add ((guint) CLAMP (delay_ms, 0, G_MAXINT32), on_group_timer, group);
 }
 
-static void
-record_event (SrInbound *inbound, SrJournalLevel level, const char *kind, const char *app,
-              const char *text)
+void
+sr_inbound_record_event (SrInbound *inbound, SrJournalLevel level, const char *kind, const char *app,
+                         const char *text)
 {
   g_autoptr(GError) error = NULL;
 
@@ -271,8 +293,9 @@ record_event (SrInbound *inbound, SrJournalLevel level, const char *kind, const 
 /* Delivery could not be made durable: the SMSC will try again, and the
  * group stays in memory (its parts are held) to be delivered with the next
  * copy, or by the retry timer if no copy comes (recovered, timed out). */
-static void
-group_failed (SrInboundGroup *group, const char *what, gboolean journal_ok, const GError *error)
+void
+sr_inbound_group_failed (SrInboundGroup *group, const char *what, gboolean journal_ok,
+                         const GError *error)
 {
   g_autofree char *text = g_strdup_printf (_("Inbound message from %s to %s could not be stored "
                                              "(%s): %s; the SMSC will deliver it again"),
@@ -281,10 +304,10 @@ group_failed (SrInboundGroup *group, const char *what, gboolean journal_ok, cons
 
   g_warning ("%s", text);
   if (journal_ok)
-    record_event (group->inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
+    sr_inbound_record_event (group->inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
   group->state = SR_GROUP_COLLECTING;
-  answer_waiters (group, SR_INBOUND_STATUS_RETRY);
-  group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RETRY_S * G_USEC_PER_SEC);
+  sr_inbound_group_answer (group, SR_INBOUND_STATUS_RETRY);
+  sr_inbound_group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RETRY_S * G_USEC_PER_SEC);
 }
 
 static void
@@ -318,13 +341,12 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
     }
   if (error != NULL)
     {
-      group_failed (group, _("journal"), FALSE, error);
+      sr_inbound_group_failed (group, _("journal"), FALSE, error);
       commit_free (c);
       return;
     }
 
   group->state = SR_GROUP_DONE;
-  sr_inbound_store_mark_delivered (inbound, group);
   /* Only which parts came matters from now on. */
   for (guint i = 0; i < group->total; i++)
     if (group->parts[i] != NULL)
@@ -333,26 +355,26 @@ on_committed (SrJournal *journal, const GError *error, gpointer user_data)
         group->parts[i]->len = 0;
         group->parts[i]->udh_len = 0;
       }
-  answer_waiters (group, SR_SMPP_STATUS_OK);
+  sr_inbound_group_answer (group, SR_SMPP_STATUS_OK);
   if (c->app != NULL && inbound->notify != NULL)
     inbound->notify (c->app, c->sender, c->text, inbound->notify_data);
 
   /* A single message is recognised by its content, which a person may well
-   * send twice: forget it at once (its part file lingers for a crash
+   * send twice: forget it at once (its held part lingers for a crash
    * before our answer went out).  Parts carry a reference: keep the group
    * a while so a part the SMSC sends again is answered, not reassembled.
    * A recovered group waits for the redelivery of its unanswered part. */
   if (group->detached)
     retire_group (group);
   else if (group->recovered)
-    group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
+    sr_inbound_group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
   else if (group->concat == SR_INBOUND_SINGLE)
     {
       sr_inbound_store_linger (inbound, group);
-      forget_group (group);
+      sr_inbound_group_forget (group);
     }
   else
-    group_arm_timer (group, g_get_real_time () +
+    sr_inbound_group_arm_timer (group, g_get_real_time () +
                      MAX (timeout_us (inbound), (gint64) SR_INBOUND_RECENT_MIN_S * G_USEC_PER_SEC));
   commit_free (c);
 }
@@ -363,9 +385,10 @@ find_provider (SrInbound *inbound, const char *name)
   return name ? sr_config_find_provider (inbound->config, name) : NULL;
 }
 
-/* Writes the message (or records why not) and waits for the journal. */
-static void
-group_deliver (SrInboundGroup *group)
+/* Routes the message and makes its inbox file in memory; the group is
+ * DELIVERING from here until the journal commit. */
+SrInboundDelivery *
+sr_inbound_delivery_new (SrInboundGroup *group)
 {
   SrInbound *inbound = group->inbound;
   const SrProviderConfig *provider = find_provider (inbound, group->provider);
@@ -373,28 +396,21 @@ group_deliver (SrInboundGroup *group)
   const char *region = provider && provider->region && *provider->region
                        ? provider->region : inbound->config->region;
   g_autoptr(SrDecoded) decoded = sr_inbound_group_decode (group, dc0);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *verdict = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *dedup = NULL;
-  g_autofree char *event = NULL;
-  g_autofree char *sender_shown = NULL, *recipient_shown = NULL;
+  SrInboundDelivery *d = g_new0 (SrInboundDelivery, 1);
   SrAddress from = { 0 }, to = { 0 };
   const char *sender, *recipient;
   const char *keyword = NULL;
   const SrAppConfig *app;
   SrPolicyDecision decision;
-  SrJournalInbound row = { 0 };
-  gboolean duplicate = FALSE;
-  gboolean to_inbox = FALSE;
-  SrInboundCommit *c;
 
   if (group->timer)
     {
       g_source_remove (group->timer);
       group->timer = 0;
     }
+  group->state = SR_GROUP_DELIVERING;
   group->delivered_incomplete = group->have < group->total;
+  d->group = group;
 
   sender = group->source_addr;
   if (sr_number_normalise_inbound (group->source_addr, group->source_ton, region, &from, NULL))
@@ -404,31 +420,36 @@ group_deliver (SrInboundGroup *group)
     recipient = to.e164[0] ? to.e164 : to.addr;
   /* As sent when not a number: no control characters or broken UTF-8 in
    * the inbox file, the journal and the events. */
-  sender = sender_shown = sr_inbound_address_shown (sender);
-  recipient = recipient_shown = sr_inbound_address_shown (recipient);
+  d->sender = sr_inbound_address_shown (sender);
+  d->recipient = sr_inbound_address_shown (recipient);
 
-  app = sr_policy_route_inbound (inbound->policy, recipient, decoded->text, &keyword);
-  dedup = g_strdup_printf ("mo:%s:%" G_GINT64_FORMAT, group->hash, group->first_seen);
+  app = sr_policy_route_inbound (inbound->policy, d->recipient, decoded->text, &keyword);
+  d->app = app ? g_strdup (app->name) : NULL;
+  d->dedup = g_strdup_printf ("mo:%s:%" G_GINT64_FORMAT, group->hash, group->first_seen);
+  d->text = g_strdup (decoded->text);
+  if (decoded->problem != NULL)
+    d->problem = g_strdup_printf (_("Inbound message from %s to %s: %s"), d->sender, d->recipient,
+                                  decoded->problem);
 
   if (app == NULL)
     {
-      verdict = g_strdup ("unrouted");
-      event = g_strdup_printf (_("Inbound message from %s to %s matches no app and no default "
-                                 "app is configured; it is kept in the journal only"),
-                               sender, recipient);
+      d->verdict = g_strdup ("unrouted");
+      d->event = g_strdup_printf (_("Inbound message from %s to %s matches no app and no default "
+                                    "app is configured; it is kept in the journal only"),
+                                  d->sender, d->recipient);
     }
-  else if (!sr_policy_check_inbound (app, sender, &decision))
+  else if (!sr_policy_check_inbound (app, d->sender, &decision))
     {
-      verdict = g_strdup_printf ("denied: %s", sr_policy_rule_to_string (decision.rule));
-      event = g_strdup_printf (_("Inbound message from %s to %s refused by the inbound firewall "
-                                 "of app %s (%s): %s"), sender, recipient, app->name,
-                               sr_policy_rule_to_string (decision.rule), decision.text);
+      d->verdict = g_strdup_printf ("denied: %s", sr_policy_rule_to_string (decision.rule));
+      d->event = g_strdup_printf (_("Inbound message from %s to %s refused by the inbound firewall "
+                                    "of app %s (%s): %s"), d->sender, d->recipient, app->name,
+                                  sr_policy_rule_to_string (decision.rule), decision.text);
     }
   else
     {
       SrInboundFileInfo info = {
-        .sender = sender,
-        .recipient = recipient,
+        .sender = d->sender,
+        .recipient = d->recipient,
         .received_at = group->first_seen,
         .provider = group->provider,
         .keyword = keyword,
@@ -436,56 +457,96 @@ group_deliver (SrInboundGroup *group)
         .total = group->total,
       };
       g_autofree char *parts = group->delivered_incomplete ? sr_inbound_group_parts_list (group) : NULL;
-      GString *data;
 
       info.incomplete_parts = parts;
-      data = sr_inbound_format_file (&info);
-      file = sr_inbound_file_name (inbound, group);
-      if (!sr_inbound_write_inbox (inbound, app->name, file, data->str, data->len, &error))
-        {
-          g_string_free (data, TRUE);
-          group_failed (group, _("inbox"), TRUE, error);
-          return;
-        }
-      g_string_free (data, TRUE);
-      verdict = g_strdup (group->delivered_incomplete ? "inbox: incomplete" : "inbox");
-      to_inbox = TRUE;
+      d->data = sr_inbound_format_file (&info);
+      d->file = sr_inbound_file_name (inbound, group);
+      d->inbox_app = g_strdup (app->name);
+      d->verdict = g_strdup (group->delivered_incomplete ? "inbox: incomplete" : "inbox");
     }
+  return d;
+}
 
-  row.provider = group->provider;
-  row.sender = (char *) sender;
-  row.recipient = (char *) recipient;
-  row.app = app ? app->name : NULL;
-  row.text = decoded->text;
-  row.parts = group->total;
-  row.received_at = group->first_seen;
-  row.verdict = verdict;
-  row.dedup_key = dedup;
-  row.file = file;
-  if (sr_journal_inbound_insert (inbound->journal, &row, &duplicate, &error) == 0)
+SrInboundGroup *
+sr_inbound_delivery_group (const SrInboundDelivery *d)
+{
+  return d->group;
+}
+
+gboolean
+sr_inbound_delivery_file (const SrInboundDelivery *d, const char **app, const char **name,
+                          const GString **data)
+{
+  *app = d->inbox_app;
+  *name = d->file;
+  *data = d->data;
+  return d->inbox_app != NULL;
+}
+
+void
+sr_inbound_delivery_free (SrInboundDelivery *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->inbox_app);
+  g_free (d->file);
+  if (d->data != NULL)
+    g_string_free (d->data, TRUE);
+  g_free (d->app);
+  g_free (d->sender);
+  g_free (d->recipient);
+  g_free (d->text);
+  g_free (d->verdict);
+  g_free (d->dedup);
+  g_free (d->event);
+  g_free (d->problem);
+  g_free (d);
+}
+
+void
+sr_inbound_delivery_finish (SrInboundDelivery *d, const GError *write_error)
+{
+  SrInboundGroup *group = d->group;
+  SrInbound *inbound = group->inbound;
+  g_autoptr(GError) error = NULL;
+  SrJournalInbound row = { 0 };
+  gboolean duplicate = FALSE;
+  SrInboundCommit *c;
+
+  if (write_error != NULL)
     {
-      group_failed (group, _("journal"), FALSE, error);
+      sr_inbound_group_failed (group, _("inbox"), TRUE, write_error);
       return;
     }
-  if (event != NULL && !duplicate)
-    record_event (inbound, app ? SR_LEVEL_INFO : SR_LEVEL_WARNING,
-                  app ? "inbound-denied" : "inbound-unrouted", app ? app->name : NULL, event);
-  if (decoded->problem != NULL && !duplicate)
+  row.provider = group->provider;
+  row.sender = d->sender;
+  row.recipient = d->recipient;
+  row.app = d->app;
+  row.text = d->text;
+  row.parts = group->total;
+  row.received_at = group->first_seen;
+  row.verdict = d->verdict;
+  row.dedup_key = d->dedup;
+  row.file = d->file;
+  if (sr_journal_inbound_insert (inbound->journal, &row, &duplicate, &error) == 0)
     {
-      g_autofree char *text = g_strdup_printf (_("Inbound message from %s to %s: %s"),
-                                               sender, recipient, decoded->problem);
-      record_event (inbound, SR_LEVEL_WARNING, "inbound-malformed", app ? app->name : NULL, text);
+      sr_inbound_group_failed (group, _("journal"), FALSE, error);
+      return;
     }
+  if (d->event != NULL && !duplicate)
+    sr_inbound_record_event (inbound, d->app ? SR_LEVEL_INFO : SR_LEVEL_WARNING,
+                             d->app ? "inbound-denied" : "inbound-unrouted", d->app, d->event);
+  if (d->problem != NULL && !duplicate)
+    sr_inbound_record_event (inbound, SR_LEVEL_WARNING, "inbound-malformed", d->app, d->problem);
 
-  group->state = SR_GROUP_DELIVERING;
   c = g_new0 (SrInboundCommit, 1);
   c->inbound = inbound;
   c->group = group;
-  if (to_inbox && !duplicate)
+  if (d->inbox_app != NULL && !duplicate)
     {
-      c->app = g_strdup (app->name);
-      c->sender = g_strdup (sender);
-      c->text = g_strdup (decoded->text);
+      c->app = g_strdup (d->inbox_app);
+      c->sender = g_strdup (d->sender);
+      c->text = g_strdup (d->text);
     }
   g_hash_table_add (inbound->commits, c);
   sr_journal_when_committed (inbound->journal, on_committed, c);
@@ -509,12 +570,12 @@ sr_inbound_group_recovered (SrInbound *inbound, SrInboundGroup *group)
        * redelivered part is still to be answered */
       group->state = SR_GROUP_DONE;
       group->delivered_incomplete = group->have < group->total;
-      group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
+      sr_inbound_group_arm_timer (group, g_get_real_time () + (gint64) SR_INBOUND_RECOVERED_GRACE_S * G_USEC_PER_SEC);
     }
   else if (group->have == group->total)
-    group_deliver (group);
+    sr_inbound_batch_deliver (inbound, group);
   else
-    group_arm_timer (group, group->first_seen + timeout_us (inbound));
+    sr_inbound_group_arm_timer (group, sr_inbound_group_deadline (group));
 }
 
 SrInbound *
@@ -536,17 +597,19 @@ sr_inbound_new (const SrConfig *config, SrSpool *spool, SrJournal *journal, SrPo
   inbound->commits = g_hash_table_new (NULL, NULL);
   g_queue_init (&inbound->linger);
   inbound->detached = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_inbound_group_free);
+  inbound->holds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sr_inbound_store_hold_free);
   /* maildir: '/' and ':' may not appear in a host part */
   inbound->host = g_strdup (host);
   g_strdelimit (inbound->host, "/:.", '_');
   inbound->hold_dir = g_build_filename (sr_spool_get_root (spool), "router", SR_INBOUND_HOLD_DIR, NULL);
 
+  sr_inbound_batch_init (inbound);
   if (!sr_inbound_store_init (inbound, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Inbound parts cannot be held in %s: %s"),
                                                inbound->hold_dir, error->message);
       g_warning ("%s", text);
-      record_event (inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
+      sr_inbound_record_event (inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
     }
   else
     sr_inbound_store_load (inbound);
@@ -561,6 +624,7 @@ sr_inbound_free (SrInbound *inbound)
 
   if (inbound == NULL)
     return;
+  sr_inbound_batch_fini (inbound);
   /* Commits still pending run later: detach them from us. */
   g_hash_table_iter_init (&iter, inbound->commits);
   while (g_hash_table_iter_next (&iter, &c, NULL))
@@ -569,6 +633,7 @@ sr_inbound_free (SrInbound *inbound)
   g_hash_table_unref (inbound->groups);
   g_ptr_array_unref (inbound->detached);
   sr_inbound_store_clear (inbound);
+  g_hash_table_unref (inbound->holds);
   g_free (inbound->hold_dir);
   g_free (inbound->host);
   g_free (inbound);
@@ -594,12 +659,12 @@ void
 sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                    const SrPdu *deliver_sm, SrInboundDoneFunc done, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   const guint8 *body;
   gsize len;
   SrInboundPart *part;
   SrInboundGroup *group;
+  guint seq;
   gint64 now = g_get_real_time ();
 
   g_return_if_fail (inbound != NULL && provider != NULL && deliver_sm != NULL);
@@ -607,11 +672,12 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
   body = sr_pdu_body (deliver_sm, &len);
   part = sr_inbound_part_new (body, len, deliver_sm->data_coding, deliver_sm->esm_class, now);
   sr_inbound_part_classify (part, deliver_sm);
+  seq = part->seq;
   key = sr_inbound_part_key (provider->name, deliver_sm->source_addr,
                              deliver_sm->destination_addr, part);
 
   group = g_hash_table_lookup (inbound->groups, key);
-  if (group != NULL && group->state == SR_GROUP_DELIVERING && group->parts[part->seq - 1] == NULL)
+  if (group != NULL && group->state == SR_GROUP_DELIVERING && group->parts[seq - 1] == NULL)
     {
       /* A late part while what arrived before is being written: once that
        * is durable the part starts a new message; until then, later. */
@@ -620,13 +686,13 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
         done (SR_INBOUND_STATUS_RETRY, user_data);
       return;
     }
-  if (group != NULL && group->state == SR_GROUP_DONE && group->parts[part->seq - 1] == NULL)
+  if (group != NULL && group->state == SR_GROUP_DONE && group->parts[seq - 1] == NULL)
     {
       /* A late part of a message delivered incomplete: a new message. */
       retire_group (group);
       group = NULL;
     }
-  if (group != NULL && group->parts[part->seq - 1] != NULL)
+  if (group != NULL && group->parts[seq - 1] != NULL)
     {
       /* The SMSC sent this part again: it is stored already. */
       sr_inbound_part_free (part);
@@ -639,17 +705,24 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
             retire_group (group);
           return;
         case SR_GROUP_DELIVERING:
-          add_waiter (group, done, user_data);
+          sr_inbound_group_add_waiter (group, done, user_data);
           return;
         case SR_GROUP_COLLECTING:
-          if (group->have == group->total)
-            {
-              /* complete, but the last delivery attempt failed: try again */
-              add_waiter (group, done, user_data);
-              group_deliver (group);
-            }
-          else if (done)
-            done (SR_SMPP_STATUS_OK, user_data);
+          {
+            const SrInboundPart *held = group->parts[seq - 1];
+
+            /* Answered now when held and the message is still missing parts;
+             * otherwise with the next group: when its part is held, or, when
+             * the message is complete (its last delivery attempt failed), once
+             * it is recorded. */
+            if (held->hold != NULL && group->have < group->total)
+              {
+                if (done)
+                  done (SR_SMPP_STATUS_OK, user_data);
+              }
+            else
+              sr_inbound_batch_add (inbound, group, NULL, seq, done, user_data);
+          }
           return;
         }
       return;
@@ -662,36 +735,11 @@ sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
                                     deliver_sm->dest_addr_ton, now);
       g_hash_table_insert (inbound->groups, group->key, group);
     }
-
-  if (!sr_inbound_store_write (inbound, group, part->seq, part, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Inbound part from %s to %s could not be held "
-                                                 "in %s: %s; the SMSC will deliver it again"),
-                                               deliver_sm->source_addr,
-                                               deliver_sm->destination_addr,
-                                               inbound->hold_dir, error->message);
-      g_warning ("%s", text);
-      record_event (inbound, SR_LEVEL_ERROR, "inbound-store", NULL, text);
-      sr_inbound_part_free (part);
-      if (group->have == 0)
-        forget_group (group);
-      if (done)
-        done (SR_INBOUND_STATUS_RETRY, user_data);
-      return;
-    }
+  /* Held, and the message written if it is complete, with the next group. */
   sr_inbound_group_add (group, part);
-
-  if (group->have == group->total)
-    {
-      add_waiter (group, done, user_data);
-      group_deliver (group);
-      return;
-    }
-  /* Held durably: the SMSC may forget this part. */
-  if (done)
-    done (SR_SMPP_STATUS_OK, user_data);
-  if (group->timer == 0)
-    group_arm_timer (group, group->first_seen + timeout_us (inbound));
+  sr_inbound_batch_add (inbound, group, part, seq, done, user_data);
+  if (group->have < group->total && group->timer == 0)
+    sr_inbound_group_arm_timer (group, sr_inbound_group_deadline (group));
 }
 
 void
@@ -726,5 +774,6 @@ sr_inbound_expire (SrInbound *inbound, gint64 now_us)
       g_source_remove (group->timer);
       on_group_timer (group);
     }
+  sr_inbound_batch_drain (inbound);
   sr_inbound_store_expire (inbound, now_us);
 }

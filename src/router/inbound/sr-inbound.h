@@ -4,10 +4,10 @@
  * The engine hands every deliver_sm (or data_sm) that is not a delivery
  * receipt to sr_inbound_handle().  @done is called at most once with the
  * command_status for the deliver_sm_resp:
- *   - ESME_ROK for a part that does not complete a message, once its part
- *     file is in the holding area SPOOL/router/inbound/ (often before
- *     sr_inbound_handle() returns);
- *   - ESME_ROK for the part completing a message (or any part of one whose
+ *   - ESME_ROK for a part that does not complete a message, once it is in
+ *     a holding file of SPOOL/router/inbound/ (written by a worker thread
+ *     for all the deliver_sm read meanwhile: a group commit);
+ *   - ESME_ROK for the parts completing a message (or any part of one whose
  *     timeout passed) only after the message is durable: inbox file renamed
  *     into new/ and journal row committed, or the firewall's refusal
  *     committed to the journal;
@@ -16,9 +16,10 @@
  *     (disk, journal): the SMSC delivers it again.
  * Answers still waiting when the SrInbound is freed are never given (flush
  * the journal first to let them out): the SMSC redelivers those, and the
- * held part files make the redelivery produce the same single inbox file.
+ * held parts make the redelivery produce the same single inbox file.
  *
- * Everything runs on the thread of the journal, from the main context.
+ * Everything but the file writes runs on the thread of the journal, from
+ * its main context; sr_inbound_free() waits for a write in progress.
  */
 #pragma once
 
@@ -59,8 +60,10 @@ void sr_inbound_handle (SrInbound *inbound, const SrProviderConfig *provider,
 
 /* Runs what is due at @now_us (real time, µs): delivers incomplete
  * messages whose timeout passed, forgets delivered ones and removes their
- * held part files.  The engine need not call it (SrInbound runs its own
- * timers); tests may, with a time in the future. */
+ * held parts.  Returns once what was read and what this starts is written
+ * and in the journal (the answers wait for its commit, as always).  The
+ * engine need not call it (SrInbound runs its own timers); tests may, with
+ * a time in the future. */
 void sr_inbound_expire (SrInbound *inbound, gint64 now_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrInbound, sr_inbound_free)

@@ -334,6 +334,25 @@ sr_journal_message_find_by_file (SrJournal *journal, const char *app, const char
   return g_steal_pointer (&m);
 }
 
+gint64
+sr_journal_inbound_find (SrJournal *journal, const char *dedup_key, GError **error)
+{
+  g_return_val_if_fail (journal != NULL && dedup_key != NULL, -1);
+  sqlite3_stmt *st = sr_journal_stmt (journal, STMT_IN_BY_KEY, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, dedup_key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sr_journal_set_error (journal, error, rc, _("find an inbound message"));
+      return -1;
+    }
+  return id;
+}
+
 /* ---- export --------------------------------------------------------------- */
 
 static sqlite3_stmt *

@@ -414,6 +414,9 @@ SrReceiptState sr_journal_receipt_state_from_stat (const char *stat);
  * *duplicate is set and the existing id returned.  Returns 0 on error. */
 gint64 sr_journal_inbound_insert (SrJournal *journal, const SrJournalInbound *in,
                                   gboolean *duplicate, GError **error);
+/* The id of the inbound SMS recorded with @dedup_key, 0 if there is none,
+ * -1 on error. */
+gint64 sr_journal_inbound_find (SrJournal *journal, const char *dedup_key, GError **error);
 /* Appends to the audit log; message_id 0 = about no message, actor NULL = "router". */
 gboolean sr_journal_event_add (SrJournal *journal, gint64 now, SrScope scope, SrJournalLevel level,
                                const char *kind, gint64 message_id, const char *app,
