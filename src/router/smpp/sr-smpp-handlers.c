@@ -89,6 +89,8 @@ throttled (SrSmppSession *s)
                                                         s->timing.throttle_pause_ms, now,
                                                         &pause_ms);
   s->paused = TRUE;
+  s->pause_started = now;
+  s->stats.pauses++;
   s->t_pause_end = now + (gint64) pause_ms * 1000;
   SR_SMPP_DEBUG (s, "throttled: pausing submits for %u ms", pause_ms);
   sr_smpp_session_throttle_news (s, news, now);
@@ -103,6 +105,7 @@ handle_submit_resp (SrSmppSession *s, const SrPdu *p)
       handle_late_resp (s, p);
       return;
     }
+  sr_histogram_observe (&s->stats.submit_latency, g_get_monotonic_time () - req.sent_at);
   if (p->command_status == ESME_ROK)
     {
       sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL, 0);

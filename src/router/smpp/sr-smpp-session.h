@@ -23,6 +23,7 @@
 #include <glib.h>
 
 #include "sr-config.h"
+#include "sr-histogram.h"
 #include "sr-pdu.h"
 #include "sr-smpp-status.h"
 
@@ -187,6 +188,9 @@ typedef struct {
   guint throttle_pause_ms;   /* the current pause after a throttle; 0 = not throttled lately */
   guint64 delivered;         /* deliver_sm / data_sm handed to the caller */
   guint64 enquire_links;     /* enquire_link we sent */
+  guint64 pauses;            /* pauses after ESME_RTHROTTLED */
+  gint64 paused_us;          /* time spent in them (the current one so far included) */
+  SrHistogram submit_latency; /* submit to its response, for responses within the timeout */
 } SrSmppSessionStats;
 
 void sr_smpp_session_get_stats (SrSmppSession *session, SrSmppSessionStats *stats);
