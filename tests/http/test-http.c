@@ -196,9 +196,10 @@ static const BadCase bad_cases[] = {
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&coding=7", 400, "coding '7'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&coding=1", 400, "8-bit data) is not supported" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=%E2%82%AC%E4%B8%AD&coding=0", 400, "outside the GSM alphabet" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&udh=%05%00%03", 400, "udh" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&mclass=1", 400, "mclass=1 is not supported" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=10", 400, "deferred" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&udh=%05%00%03", 400, "udh (user data headers) is not supported" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&mclass=4", 400, "mclass '4' is not a whole number from 0 to 3" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=0", 400, "deferred '0' is not a whole number" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=soon", 400, "deferred 'soon'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&validity=abc", 400, "validity 'abc'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&dlr-mask=40&dlr-url=http%3A%2F%2Fa%2F", 400, "dlr-mask '40'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&dlr-mask=1", 400, "dlr-mask needs a dlr-url" },
@@ -269,6 +270,37 @@ test_bad_input (void)
   g_assert_nonnull (strstr (log, "[system] http: 3 failed logins from 127.0.0.1: its answers are slowed down"));
   g_assert_null (strstr (log, "guess"));
   g_assert_null (strstr (log, "wrong"));
+  http_fixture_teardown (&f);
+}
+
+/* mclass and deferred reach the SMSC: the class bits of data_coding, and a
+ * relative schedule_delivery_time (Kannel's deferred is in minutes). */
+static void
+test_sendsms_class_deferred (void)
+{
+  HttpFixture f = { 0 };
+  http_fixture_setup (&f, NULL);
+  static const struct {
+    const char *params;
+    gint64 data_coding;
+    const char *schedule;
+  } cases[] = {
+    { "&mclass=1", 0x11, "" },
+    { "&mclass=2&coding=2&deferred=10", 0x1A, "000000001000000R" },
+    { "&mclass=0&deferred=1500", 0x10, "000001010000000R" },   /* flash; 25 hours */
+    { "", 0x00, "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cgi-bin/sendsms?username=shop&password=s3cret&to=%%2B41791234568"
+                                               "&text=case%u%s", i, cases[i].params);
+      g_assert_cmpuint (http_fixture_request (&f, "GET", path, NULL, NULL, NULL, NULL), ==, 202);
+      g_autoptr(GPtrArray) log = sr_test_sim_wait_log (f.sim, "in", "submit_sm", i + 1, 10000);
+      g_assert_nonnull (log);
+      JsonObject *e = log->pdata[i];
+      g_assert_cmpint (sr_test_log_int (e, "data_coding"), ==, cases[i].data_coding);
+      g_assert_cmpstr (sr_test_log_str (e, "schedule_delivery_time"), ==, cases[i].schedule);
+    }
   http_fixture_teardown (&f);
 }
 
@@ -535,6 +567,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/bad-input", test_bad_input);
   g_test_add_func ("/http/metrics-promtool", test_metrics_promtool);
   g_test_add_func ("/http/metrics-values", test_metrics_values);
+  g_test_add_func ("/http/sendsms-class-deferred", test_sendsms_class_deferred);
   g_test_add_func ("/http/json-api", test_json_api);
   g_test_add_func ("/http/tls", test_tls);
   g_test_add_func ("/http/mo-inbound-url", test_mo_inbound_url);

@@ -94,7 +94,7 @@ fail_over (SrRouter *router, SrRouterProvider *from)
 
 /* ---- submit_sm ------------------------------------------------------------ */
 
-/* SMPP relative validity "YYMMDDhhmmss000R". */
+/* SMPP relative time "YYMMDDhhmmss000R" (validity_period, schedule_delivery_time). */
 static void
 format_validity (gint64 seconds, char out[SR_PDU_TIME_MAX + 2])
 {
@@ -130,10 +130,15 @@ build_submit (SrRouterMsg *msg, guint index, SrPdu *pdu)
   pdu->esm_class = seg->esm_class;
   pdu->registered_delivery = msg->report ? 1 : 0;
   pdu->data_coding = seg->data_coding;
-  if (msg->flash)
-    sr_data_coding_with_class (seg->data_coding, 0, &pdu->data_coding);
+  gint mclass = msg->flash ? 0 : msg->parsed != NULL ? sr_message_get_class (msg->parsed) : -1;
+  if (mclass >= 0)
+    sr_data_coding_with_class (seg->data_coding, (guint) mclass, &pdu->data_coding);
   if (msg->validity > 0)
     format_validity (msg->validity, pdu->validity_period);
+  /* Deferred: the SMSC holds it (relative to its arrival there). */
+  gint64 deferred = msg->parsed != NULL ? sr_message_get_deferred (msg->parsed) : -1;
+  if (deferred > 0)
+    format_validity (deferred, pdu->schedule_delivery_time);
   if (seg->payload)
     {
       pdu->tlv_mask |= SR_TLV_MESSAGE_PAYLOAD;
