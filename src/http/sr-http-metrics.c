@@ -112,6 +112,34 @@ histogram (GString *out, const char *name, const char *l1, const char *v1, const
   sample (out, count, l1, v1, NULL, NULL, h->count);
 }
 
+/* A family with one sample per provider: the guint64 at @offset of its
+ * SrRouterProviderMetrics, under label @l2 = @v2 when given. */
+static void
+per_provider (GString *out, const SrRouterMetrics *m, const char *name, const char *help, gsize offset,
+              const char *l2, const char *v2)
+{
+  if (help != NULL)
+    family (out, name, "counter", help);
+  for (guint i = 0; i < m->providers->len; i++)
+    {
+      SrRouterProviderMetrics *p = m->providers->pdata[i];
+      sample (out, name, "provider", p->name, l2, v2, G_STRUCT_MEMBER (guint64, p, offset));
+    }
+}
+
+/* A family with one sample per bind: the guint64 at @offset of its SrRouterBindMetrics. */
+static void
+per_bind (GString *out, const SrRouterMetrics *m, const char *name, const char *type, const char *help,
+          gsize offset)
+{
+  family (out, name, type, help);
+  for (guint i = 0; i < m->binds->len; i++)
+    {
+      SrRouterBindMetrics *b = m->binds->pdata[i];
+      sample (out, name, "bind", b->name, NULL, NULL, G_STRUCT_MEMBER (guint64, b, offset));
+    }
+}
+
 /* Dead letters, submits, windows, throttling and latency (sr-router-metrics.h). */
 static void
 engine_metrics (SrHttp *http, GString *out)
@@ -127,32 +155,17 @@ engine_metrics (SrHttp *http, GString *out)
         sample (out, "sms_router_dead_letters_total", "app", a->name, "class", sr_error_class_to_string (c), a->dead[c]);
     }
 
-  family (out, "sms_router_provider_parts_submitted_total", "counter", "Parts accepted by the SMSC since start, by provider.");
-  for (guint i = 0; i < m.providers->len; i++)
-    {
-      SrRouterProviderMetrics *p = m.providers->pdata[i];
-      sample (out, "sms_router_provider_parts_submitted_total", "provider", p->name, NULL, NULL, p->accepted);
-    }
-  family (out, "sms_router_provider_submit_sm_total", "counter", "submit_sm sent since start (resubmissions included), by provider.");
-  for (guint i = 0; i < m.providers->len; i++)
-    {
-      SrRouterProviderMetrics *p = m.providers->pdata[i];
-      sample (out, "sms_router_provider_submit_sm_total", "provider", p->name, NULL, NULL, p->submitted);
-    }
-  family (out, "sms_router_provider_submit_responses_total", "counter", "Outcomes of submit_sm since start, by provider and result.");
-  for (guint i = 0; i < m.providers->len; i++)
-    {
-      SrRouterProviderMetrics *p = m.providers->pdata[i];
-      sample (out, "sms_router_provider_submit_responses_total", "provider", p->name, "result", "accepted", p->accepted);
-      sample (out, "sms_router_provider_submit_responses_total", "provider", p->name, "result", "rejected", p->rejected);
-      sample (out, "sms_router_provider_submit_responses_total", "provider", p->name, "result", "unanswered", p->unanswered);
-    }
-  family (out, "sms_router_provider_rate_limit_waits_total", "counter", "Times the provider's throughput limit held ready parts back.");
-  for (guint i = 0; i < m.providers->len; i++)
-    {
-      SrRouterProviderMetrics *p = m.providers->pdata[i];
-      sample (out, "sms_router_provider_rate_limit_waits_total", "provider", p->name, NULL, NULL, p->bucket_waits);
-    }
+  per_provider (out, &m, "sms_router_provider_parts_submitted_total", "Parts accepted by the SMSC since start, by provider.",
+                G_STRUCT_OFFSET (SrRouterProviderMetrics, accepted), NULL, NULL);
+  per_provider (out, &m, "sms_router_provider_submit_sm_total", "submit_sm sent since start (resubmissions included), by provider.",
+                G_STRUCT_OFFSET (SrRouterProviderMetrics, submitted), NULL, NULL);
+  const char *responses = "sms_router_provider_submit_responses_total";
+  per_provider (out, &m, responses, "Outcomes of submit_sm since start, by provider and result.",
+                G_STRUCT_OFFSET (SrRouterProviderMetrics, accepted), "result", "accepted");
+  per_provider (out, &m, responses, NULL, G_STRUCT_OFFSET (SrRouterProviderMetrics, rejected), "result", "rejected");
+  per_provider (out, &m, responses, NULL, G_STRUCT_OFFSET (SrRouterProviderMetrics, unanswered), "result", "unanswered");
+  per_provider (out, &m, "sms_router_provider_rate_limit_waits_total", "Times the provider's throughput limit held ready parts back.",
+                G_STRUCT_OFFSET (SrRouterProviderMetrics, bucket_waits), NULL, NULL);
   family (out, "sms_router_provider_rate_limit_wait_seconds_total", "counter", "Time the provider's throughput limit held ready parts back.");
   for (guint i = 0; i < m.providers->len; i++)
     {
@@ -166,30 +179,14 @@ engine_metrics (SrHttp *http, GString *out)
       histogram (out, "sms_router_submit_latency_seconds", "provider", p->name, &p->latency);
     }
 
-  family (out, "sms_router_bind_window_used", "gauge", "Submits waiting for their response, by bind.");
-  for (guint i = 0; i < m.binds->len; i++)
-    {
-      SrRouterBindMetrics *b = m.binds->pdata[i];
-      sample (out, "sms_router_bind_window_used", "bind", b->name, NULL, NULL, b->window_used);
-    }
-  family (out, "sms_router_bind_window_size", "gauge", "The window: most submits a bind may have unanswered.");
-  for (guint i = 0; i < m.binds->len; i++)
-    {
-      SrRouterBindMetrics *b = m.binds->pdata[i];
-      sample (out, "sms_router_bind_window_size", "bind", b->name, NULL, NULL, b->window_size);
-    }
-  family (out, "sms_router_bind_throttled_total", "counter", "ESME_RTHROTTLED answers since start, by bind.");
-  for (guint i = 0; i < m.binds->len; i++)
-    {
-      SrRouterBindMetrics *b = m.binds->pdata[i];
-      sample (out, "sms_router_bind_throttled_total", "bind", b->name, NULL, NULL, b->throttled);
-    }
-  family (out, "sms_router_bind_throttle_pauses_total", "counter", "Pauses of a bind after ESME_RTHROTTLED since start.");
-  for (guint i = 0; i < m.binds->len; i++)
-    {
-      SrRouterBindMetrics *b = m.binds->pdata[i];
-      sample (out, "sms_router_bind_throttle_pauses_total", "bind", b->name, NULL, NULL, b->pauses);
-    }
+  per_bind (out, &m, "sms_router_bind_window_used", "gauge", "Submits waiting for their response, by bind.",
+            G_STRUCT_OFFSET (SrRouterBindMetrics, window_used));
+  per_bind (out, &m, "sms_router_bind_window_size", "gauge", "The window: most submits a bind may have unanswered.",
+            G_STRUCT_OFFSET (SrRouterBindMetrics, window_size));
+  per_bind (out, &m, "sms_router_bind_throttled_total", "counter", "ESME_RTHROTTLED answers since start, by bind.",
+            G_STRUCT_OFFSET (SrRouterBindMetrics, throttled));
+  per_bind (out, &m, "sms_router_bind_throttle_pauses_total", "counter", "Pauses of a bind after ESME_RTHROTTLED since start.",
+            G_STRUCT_OFFSET (SrRouterBindMetrics, pauses));
   family (out, "sms_router_bind_throttle_pause_seconds_total", "counter", "Time a bind paused after ESME_RTHROTTLED since start.");
   for (guint i = 0; i < m.binds->len; i++)
     {

@@ -37,8 +37,8 @@ typedef struct {
 typedef struct {
   char *name;                  /* "main#1" */
   char *provider;
-  guint window_used;           /* submits waiting for their response */
-  guint window_size;
+  guint64 window_used;         /* submits waiting for their response */
+  guint64 window_size;
   guint64 throttled;           /* ESME_RTHROTTLED answers */
   guint64 pauses;              /* pauses they caused */
   double pause_seconds;        /* … and their time in all */
