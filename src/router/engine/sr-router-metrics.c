@@ -24,7 +24,6 @@ static void
 bind_metrics_free (SrRouterBindMetrics *b)
 {
   g_free (b->name);
-  g_free (b->provider);
   g_free (b);
 }
 
@@ -65,7 +64,6 @@ add_provider (SrRouterMetrics *metrics, SrRouterProvider *p, gint64 now)
       SrRouterBindMetrics *bm = g_new0 (SrRouterBindMetrics, 1);
       sr_smpp_session_get_timing (b->session, &timing);
       bm->name = g_strdup (b->name);
-      bm->provider = g_strdup (p->config->name);
       bm->window_used = sr_smpp_session_outstanding (b->session);
       bm->window_size = timing.window;
       bm->throttled = st.throttled;

@@ -36,7 +36,6 @@ typedef struct {
 /* One SMPP session that can submit. */
 typedef struct {
   char *name;                  /* "main#1" */
-  char *provider;
   guint64 window_used;         /* submits waiting for their response */
   guint64 window_size;
   guint64 throttled;           /* ESME_RTHROTTLED answers */
