@@ -135,7 +135,9 @@ typedef struct {
   const char *reference;
   SrMessageAlphabet alphabet;
   gboolean flash;
+  guint message_class;         /* 1 to 3 (class 0 is flash); 0 = none */
   gint64 validity;             /* seconds, -1 = default */
+  gint64 deferred;             /* seconds the SMSC holds it; 0 = none */
   const char *dlr_url;
   guint dlr_mask;
 } SrHttpSubmit;

@@ -4,9 +4,10 @@
  * the query, the body being the text).  Every parameter is checked before
  * anything is written, so a 400 leaves no file behind; a 202 "0: Accepted
  * for delivery" comes only once each recipient's file is in the app's
- * outbox/new/, fsynced, exactly as `sms-router send` writes it.  What the
- * router cannot do yet (udh, 8-bit data, message classes 1-3, deferred
- * delivery) is refused with a 400 that says so rather than sent otherwise.
+ * outbox/new/, fsynced, exactly as `sms-router send` writes it.  mclass
+ * and deferred become the file's Flash/Class and Deferred headers.  What a
+ * message file cannot carry (udh, 8-bit data: the body is UTF-8 text) is
+ * refused with a 400 that says so rather than sent otherwise.
  */
 #define G_LOG_DOMAIN "sr-http"
 
@@ -81,8 +82,12 @@ prepare (SrHttp *http, const SrAppConfig *app, const SrHttpUserConfig *user, con
     sr_message_set_alphabet (msg, s->alphabet);
   if (s->flash)
     sr_message_set_flash (msg, SR_MESSAGE_OPTION_YES);
+  if (s->message_class > 0)
+    sr_message_set_class (msg, (gint) s->message_class);
   if (s->validity >= 0)
     sr_message_set_validity (msg, s->validity);
+  if (s->deferred > 0)
+    sr_message_set_deferred (msg, s->deferred);
   if (s->dlr_mask & (SR_HTTP_DLR_DELIVERED | SR_HTTP_DLR_FAILED | SR_HTTP_DLR_BUFFERED))
     sr_message_set_report (msg, SR_MESSAGE_OPTION_YES);
   sr_message_set_header (msg, "X-Http-User", user->name);
@@ -267,8 +272,7 @@ static gboolean
 read_params (GHashTable *p, SrHttpSubmit *s, char **text_out, GError **error)
 {
   static const char *const unsupported[][2] = {
-    { "udh", "udh (user data headers) is not supported" },
-    { "deferred", "deferred delivery is not supported" },
+    { "udh", "udh (user data headers) is not supported: a message file carries text only" },
     { "binfo", "binfo (billing) is not supported" },
     { "mwi", "mwi (message waiting) is not supported" },
     { "compress", "compress is not supported" },
@@ -284,10 +288,11 @@ read_params (GHashTable *p, SrHttpSubmit *s, char **text_out, GError **error)
   if (text == NULL || *text == '\0')
     return invalid (error, "Missing text (the text parameter is required)");
   const char *charset = param (p, "charset", NULL);
-  guint64 coding = 0, mclass = G_MAXUINT64, validity = 0, mask = 0;
+  guint64 coding = 0, mclass = G_MAXUINT64, validity = 0, deferred = 0, mask = 0;
   if (!param_uint (p, "coding", 0, 2, &coding, error) ||
       !param_uint (p, "mclass", 0, 3, &mclass, error) ||
       !param_uint (p, "validity", 1, SR_MESSAGE_VALIDITY_MAX / 60, &validity, error) ||
+      !param_uint (p, "deferred", 1, SR_MESSAGE_VALIDITY_MAX / 60, &deferred, error) ||
       !param_uint (p, "dlr-mask", 0, 31, &mask, error))
     return FALSE;
   if (charset != NULL && *charset != '\0' && g_ascii_strcasecmp (charset, "UTF-8") != 0
@@ -302,14 +307,15 @@ read_params (GHashTable *p, SrHttpSubmit *s, char **text_out, GError **error)
   else if (!g_utf8_validate (text, -1, NULL))
     return invalid (error, "text is not valid UTF-8 (give charset= for another encoding)");
   if (coding == 1)
-    return invalid (error, "coding=1 (8-bit data) is not supported; use 0 (GSM) or 2 (UCS-2)");
-  if (mclass != G_MAXUINT64 && mclass != 0)
-    return invalid (error, "mclass=%" G_GUINT64_FORMAT " is not supported; only 0 (flash) is", mclass);
+    return invalid (error, "coding=1 (8-bit data) is not supported: a message file carries text only; "
+                    "use 0 (GSM) or 2 (UCS-2)");
   s->text = text;
   s->alphabet = coding == 2 ? SR_MESSAGE_ALPHABET_UCS2
               : g_hash_table_contains (p, "coding") ? SR_MESSAGE_ALPHABET_GSM : SR_MESSAGE_ALPHABET_AUTO;
   s->flash = mclass == 0;
+  s->message_class = mclass >= 1 && mclass <= 3 ? (guint) mclass : 0;
   s->validity = validity > 0 ? (gint64) validity * 60 : -1;
+  s->deferred = (gint64) deferred * 60;
   s->from = param (p, "from", NULL);
   if (s->from != NULL && *s->from == '\0')
     s->from = NULL;

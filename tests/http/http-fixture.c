@@ -139,9 +139,14 @@ http_fixture_setup (HttpFixture *f, const char *extra)
   f->log_path = g_build_filename (f->dir, "daemon.log", NULL);
   f->calls = g_ptr_array_new_with_free_func (call_free);
   f->fail_status = 500;
-  const char *args[] = { "--system-id", "router", "--password", "secret", "--receipt-delay", "100", "--log-sent", NULL };
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  const char *defaults[] = { "--system-id", "router", "--password", "secret", "--receipt-delay", "100", "--log-sent", NULL };
+  g_strv_builder_addv (args, defaults);
+  if (f->sim_args != NULL)
+    g_strv_builder_addv (args, (const char **) f->sim_args);
+  g_auto(GStrv) argv = g_strv_builder_end (args);
   g_autoptr(GError) error = NULL;
-  f->sim = sr_test_sim_start (args, &error);
+  f->sim = sr_test_sim_start ((const char *const *) argv, &error);
   g_assert_no_error (error);
 
   f->recorder = soup_server_new (NULL, NULL);

@@ -31,6 +31,7 @@ typedef struct {
   GPtrArray *calls;            /* HttpCall */
   guint fail_status;           /* answer of the recorder to /fail... (500) */
   gboolean tls;                /* set before the setup: talk HTTPS, trusting any certificate */
+  const char *const *sim_args; /* set before the setup: more options for the simulator */
 } HttpFixture;
 
 /* Starts everything; @extra is appended to the configuration, with @REC@

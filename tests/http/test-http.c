@@ -6,6 +6,7 @@
  * forwarding to inbound-url. */
 #include "http-fixture.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static const char *
@@ -195,9 +196,10 @@ static const BadCase bad_cases[] = {
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&coding=7", 400, "coding '7'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&coding=1", 400, "8-bit data) is not supported" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=%E2%82%AC%E4%B8%AD&coding=0", 400, "outside the GSM alphabet" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&udh=%05%00%03", 400, "udh" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&mclass=1", 400, "mclass=1 is not supported" },
-  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=10", 400, "deferred" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&udh=%05%00%03", 400, "udh (user data headers) is not supported" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&mclass=4", 400, "mclass '4' is not a whole number from 0 to 3" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=0", 400, "deferred '0' is not a whole number" },
+  { "username=shop&password=s3cret&to=%2B41791234568&text=x&deferred=soon", 400, "deferred 'soon'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&validity=abc", 400, "validity 'abc'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&dlr-mask=40&dlr-url=http%3A%2F%2Fa%2F", 400, "dlr-mask '40'" },
   { "username=shop&password=s3cret&to=%2B41791234568&text=x&dlr-mask=1", 400, "dlr-mask needs a dlr-url" },
@@ -271,6 +273,72 @@ test_bad_input (void)
   http_fixture_teardown (&f);
 }
 
+/* mclass and deferred reach the SMSC: the class bits of data_coding, and a
+ * relative schedule_delivery_time (Kannel's deferred is in minutes). */
+static void
+test_sendsms_class_deferred (void)
+{
+  HttpFixture f = { 0 };
+  http_fixture_setup (&f, NULL);
+  static const struct {
+    const char *params;
+    gint64 data_coding;
+    const char *schedule;
+  } cases[] = {
+    { "&mclass=1", 0x11, "" },
+    { "&mclass=2&coding=2&deferred=10", 0x1A, "000000001000000R" },
+    { "&mclass=0&deferred=1500", 0x10, "000001010000000R" },   /* flash; 25 hours */
+    { "", 0x00, "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cgi-bin/sendsms?username=shop&password=s3cret&to=%%2B41791234568"
+                                               "&text=case%u%s", i, cases[i].params);
+      g_assert_cmpuint (http_fixture_request (&f, "GET", path, NULL, NULL, NULL, NULL), ==, 202);
+      g_autoptr(GPtrArray) log = sr_test_sim_wait_log (f.sim, "in", "submit_sm", i + 1, 10000);
+      g_assert_nonnull (log);
+      JsonObject *e = log->pdata[i];
+      g_assert_cmpint (sr_test_log_int (e, "data_coding"), ==, cases[i].data_coding);
+      g_assert_cmpstr (sr_test_log_str (e, "schedule_delivery_time"), ==, cases[i].schedule);
+    }
+  http_fixture_teardown (&f);
+}
+
+/* promtool, Prometheus' own parser, accepts @metrics. */
+static void
+assert_promtool_accepts (const char *metrics)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                               | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                                               "promtool", "check", "metrics", NULL);
+  g_assert_no_error (error);
+  g_autofree char *out = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (p, metrics, NULL, &out, NULL, &error));
+  if (!g_subprocess_get_if_exited (p) || g_subprocess_get_exit_status (p) != 0)
+    g_error ("promtool check metrics refused the exposition: %s", out);
+}
+
+/* The value of the sample @series ("name{labels}") in @metrics; fails the
+ * test when there is no such line. */
+static double
+metric (const char *metrics, const char *series)
+{
+  g_autofree char *needle = g_strconcat ("\n", series, " ", NULL);
+  const char *at = strstr (metrics, needle);
+  if (at == NULL)
+    g_error ("no sample %s in:\n%s", series, metrics);
+  return g_ascii_strtod (at + strlen (needle), NULL);
+}
+
+static char *
+scrape (HttpFixture *f)
+{
+  char *metrics = NULL;
+  g_assert_cmpuint (http_fixture_request (f, "GET", "/metrics", NULL, NULL, NULL, &metrics), ==, 200);
+  return metrics;
+}
+
 static void
 test_metrics_promtool (void)
 {
@@ -294,16 +362,92 @@ test_metrics_promtool (void)
   g_assert_nonnull (strstr (metrics, "sms_router_parts_submitted_total 2\n"));
   g_assert_nonnull (strstr (metrics, "sms_router_messages{app=\"default\",state=\"delivered\"} 2\n"));
   g_assert_nonnull (strstr (metrics, "sms_router_receipts_total{status=\"delivered\"} 2\n"));
+  assert_promtool_accepts (metrics);
+  http_fixture_teardown (&f);
+}
 
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                               | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
-                                               "promtool", "check", "metrics", NULL);
-  g_assert_no_error (error);
-  g_autofree char *out = NULL;
-  g_assert_true (g_subprocess_communicate_utf8 (p, metrics, NULL, &out, NULL, &error));
-  if (!g_subprocess_get_if_exited (p) || g_subprocess_get_exit_status (p) != 0)
-    g_error ("promtool check metrics refused the exposition: %s", out);
+/* The engine's figures move with the traffic: an SMSC that answers after
+ * 20 ms, throttles every 5th submit and refuses UK numbers, a provider
+ * limited to 25 parts/s with a window of 4, and a file without a To. */
+static void
+test_metrics_values (void)
+{
+  const char *sim_args[] = { "--delay-ms", "20", "--throttle-every", "5", "--reject-prefix", "+44", NULL };
+  HttpFixture f = { .sim_args = sim_args };
+  http_fixture_setup (&f, "[smpp:sim]\nthroughput = 25\nwindow = 4\n");
+  g_autofree char *before = scrape (&f);
+  g_assert_cmpfloat (metric (before, "sms_router_bind_window_size{bind=\"sim#1\"}"), ==, 4);
+  g_assert_cmpfloat (metric (before, "sms_router_submit_latency_seconds_count{provider=\"sim\"}"), ==, 0);
+  g_assert_cmpfloat (metric (before, "sms_router_dead_letters_total{app=\"default\",class=\"input\"}"), ==, 0);
+
+  gint64 t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpuint (http_fixture_request (&f, "GET", "/cgi-bin/sendsms?username=shop&password=s3cret"
+                                            "&to=%2B41791234568&text=metrics", NULL, NULL, NULL, NULL), ==, 202);
+  g_assert_cmpuint (http_fixture_request (&f, "GET", "/cgi-bin/sendsms?username=shop&password=s3cret"
+                                          "&to=%2B447911123456&text=refused", NULL, NULL, NULL, NULL), ==, 202);
+  /* a file an application wrote without a destination */
+  g_autofree char *tmp = g_build_filename (f.spool, "apps", "default", "outbox", "tmp", "no-to", NULL);
+  g_autofree char *new = g_build_filename (f.spool, "apps", "default", "outbox", "new", "no-to", NULL);
+  g_assert_true (g_file_set_contents (tmp, "From: ACME\n\nno destination\n", -1, NULL));
+  g_assert_cmpint (g_rename (tmp, new), ==, 0);
+
+  /* the window is seen in use while the parts go out */
+  double used = 0;
+  while (used == 0 && g_get_monotonic_time () - t0 < 20 * G_USEC_PER_SEC)
+    {
+      g_autofree char *m = scrape (&f);
+      used = metric (m, "sms_router_bind_window_used{bind=\"sim#1\"}");
+      g_assert_cmpfloat (used, <=, 4);
+    }
+  g_assert_cmpfloat (used, >, 0);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((http_fixture_count (&f, "sent") < 20 || http_fixture_count (&f, "dead") < 2)
+         && g_get_monotonic_time () < end)
+    http_fixture_spin (&f, 100);
+  g_assert_cmpuint (http_fixture_count (&f, "sent"), ==, 20);
+  g_assert_cmpuint (http_fixture_count (&f, "dead"), ==, 2);
+  double elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  http_fixture_spin (&f, 300);
+
+  g_autofree char *m = scrape (&f);
+  assert_promtool_accepts (m);
+  /* dead letters by class */
+  g_assert_cmpfloat (metric (m, "sms_router_dead_letters_total{app=\"default\",class=\"input\"}"), ==, 1);
+  g_assert_cmpfloat (metric (m, "sms_router_dead_letters_total{app=\"default\",class=\"smsc\"}"), ==, 1);
+  g_assert_cmpfloat (metric (m, "sms_router_dead_letters_total{app=\"default\",class=\"policy\"}"), ==, 0);
+  /* submits per provider, as the SMSC counted them */
+  gint64 submits = sr_test_sim_stat (f.sim, "submits");
+  gint64 throttled = sr_test_sim_stat (f.sim, "throttled");
+  g_assert_cmpint (throttled, >=, 4);
+  g_assert_cmpint (submits, ==, 21 + throttled);
+  g_assert_cmpfloat (metric (m, "sms_router_provider_parts_submitted_total{provider=\"sim\"}"), ==, 20);
+  g_assert_cmpfloat (metric (m, "sms_router_parts_submitted_total"), ==, 20);
+  g_assert_cmpfloat (metric (m, "sms_router_provider_submit_sm_total{provider=\"sim\"}"), ==, submits);
+  g_assert_cmpfloat (metric (m, "sms_router_provider_submit_responses_total{provider=\"sim\",result=\"accepted\"}"), ==, 20);
+  g_assert_cmpfloat (metric (m, "sms_router_provider_submit_responses_total{provider=\"sim\",result=\"rejected\"}"), ==, 1 + throttled);
+  /* every submit answered, after the SMSC's 20 ms */
+  g_assert_cmpfloat (metric (m, "sms_router_submit_latency_seconds_count{provider=\"sim\"}"), ==, submits);
+  g_assert_cmpfloat (metric (m, "sms_router_submit_latency_seconds_bucket{provider=\"sim\",le=\"+Inf\"}"), ==, submits);
+  g_assert_cmpfloat (metric (m, "sms_router_submit_latency_seconds_bucket{provider=\"sim\",le=\"0.01\"}"), ==, 0);
+  g_assert_cmpfloat (metric (m, "sms_router_submit_latency_seconds_sum{provider=\"sim\"}"), >=, 0.02 * submits);
+  g_assert_cmpfloat (metric (m, "sms_router_submit_latency_seconds_sum{provider=\"sim\"}"), <=, elapsed);
+  /* the window is free again; throttling paused the bind; the bucket held parts back */
+  g_assert_cmpfloat (metric (m, "sms_router_bind_window_used{bind=\"sim#1\"}"), ==, 0);
+  g_assert_cmpfloat (metric (m, "sms_router_bind_throttled_total{bind=\"sim#1\"}"), ==, throttled);
+  double pauses = metric (m, "sms_router_bind_throttle_pauses_total{bind=\"sim#1\"}");
+  g_assert_cmpfloat (pauses, >=, 1);
+  g_assert_cmpfloat (pauses, <=, throttled);
+  g_assert_cmpfloat (metric (m, "sms_router_bind_throttle_pause_seconds_total{bind=\"sim#1\"}"), >=, pauses * 0.02);
+  g_assert_cmpfloat (metric (m, "sms_router_provider_rate_limit_waits_total{provider=\"sim\"}"), >=, 1);
+  double waited = metric (m, "sms_router_provider_rate_limit_wait_seconds_total{provider=\"sim\"}");
+  g_assert_cmpfloat (waited, >, 0);
+  g_assert_cmpfloat (waited, <=, elapsed);
+  /* one timing per commit */
+  double commits = metric (m, "sms_router_journal_commits_total");
+  g_assert_cmpfloat (commits, >, 0);
+  g_assert_cmpfloat (metric (m, "sms_router_journal_commit_seconds_count"), ==, commits);
+  g_assert_cmpfloat (metric (m, "sms_router_journal_commit_seconds_bucket{le=\"+Inf\"}"), ==, commits);
   http_fixture_teardown (&f);
 }
 
@@ -422,6 +566,8 @@ main (int argc, char **argv)
   g_test_add_func ("/http/dlr-survives-restart", test_dlr_survives_restart);
   g_test_add_func ("/http/bad-input", test_bad_input);
   g_test_add_func ("/http/metrics-promtool", test_metrics_promtool);
+  g_test_add_func ("/http/metrics-values", test_metrics_values);
+  g_test_add_func ("/http/sendsms-class-deferred", test_sendsms_class_deferred);
   g_test_add_func ("/http/json-api", test_json_api);
   g_test_add_func ("/http/tls", test_tls);
   g_test_add_func ("/http/mo-inbound-url", test_mo_inbound_url);

@@ -119,6 +119,9 @@ static const BadCase bad_cases[] = {
   { "bad-validity-empty", "To: 1\nValidity:\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_VALIDITY, "Validity “”" },
   { "bad-report", "To: 1\nReport: maybe\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_REPORT, "Report on line 2 must be yes or no, not “maybe”" },
   { "bad-flash", "To: 1\nFlash: sometimes\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_FLASH, "Flash on line 2 must be yes or no" },
+  { "bad-class", "To: 1\nClass: 4\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_CLASS, "Class “4” on line 2 is not a message class" },
+  { "bad-class-word", "To: 1\nClass: 1x\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_CLASS, "Class “1x”" },
+  { "bad-deferred", "To: 1\nDeferred: soon\n\nb\n", 0, 0, SR_MESSAGE_ERROR_BAD_DEFERRED, "Deferred “soon” on line 2" },
   { "no-separator", "To: 1\nFrom: x\n", 0, 0, SR_MESSAGE_ERROR_NO_SEPARATOR, "no blank line between the headers and the body" },
   { "no-separator-no-newline", "To: 1", 0, 0, SR_MESSAGE_ERROR_NO_SEPARATOR, "no blank line" },
   { "empty-file", "", 0, 0, SR_MESSAGE_ERROR_EMPTY_FILE, "The message file is empty (0 bytes)." },
@@ -259,19 +262,28 @@ test_serialize_roundtrip (void)
   sr_message_set_report (msg, SR_MESSAGE_OPTION_YES);
   sr_message_set_flash (msg, SR_MESSAGE_OPTION_NO);
   sr_message_set_validity (msg, 3 * 86400);
+  sr_message_set_class (msg, 2);
+  sr_message_set_deferred (msg, 600);
   sr_message_set_header (msg, "X-Custom", "c");
 
   data = sr_message_serialize (msg, &len);
   g_assert_cmpstr (data, ==,
                    "To: +41791234567\nFrom: ACME\nReference: ref with newline\n"
-                   "Alphabet: UCS2\nReport: yes\nFlash: no\nValidity: 3d\nX-Custom: c\n"
-                   "\nHello\nWorld\n");
+                   "Alphabet: UCS2\nReport: yes\nFlash: no\nValidity: 3d\nClass: 2\nDeferred: 10m\n"
+                   "X-Custom: c\n\nHello\nWorld\n");
   back = sr_message_parse (data, len, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sr_message_get_to (back), ==, "+41791234567");
   g_assert_cmpstr (sr_message_get_text (back, NULL), ==, "Hello\nWorld");
   g_assert_cmpint (sr_message_get_validity (back), ==, 3 * 86400);
   g_assert_cmpint (sr_message_get_alphabet (back), ==, SR_MESSAGE_ALPHABET_UCS2);
+  g_assert_cmpint (sr_message_get_class (back), ==, 2);
+  g_assert_cmpint (sr_message_get_deferred (back), ==, 600);
+  /* smstools3's "no class", and none at all */
+  g_autoptr (SrMessage) none = sr_message_parse ("To: 1\nClass: -1\n\nb\n", 19, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sr_message_get_class (none), ==, -1);
+  g_assert_cmpint (sr_message_get_deferred (none), ==, -1);
 }
 
 static void

@@ -94,7 +94,7 @@ fail_over (SrRouter *router, SrRouterProvider *from)
 
 /* ---- submit_sm ------------------------------------------------------------ */
 
-/* SMPP relative validity "YYMMDDhhmmss000R". */
+/* SMPP relative time "YYMMDDhhmmss000R" (validity_period, schedule_delivery_time). */
 static void
 format_validity (gint64 seconds, char out[SR_PDU_TIME_MAX + 2])
 {
@@ -130,10 +130,15 @@ build_submit (SrRouterMsg *msg, guint index, SrPdu *pdu)
   pdu->esm_class = seg->esm_class;
   pdu->registered_delivery = msg->report ? 1 : 0;
   pdu->data_coding = seg->data_coding;
-  if (msg->flash)
-    sr_data_coding_with_class (seg->data_coding, 0, &pdu->data_coding);
+  gint mclass = msg->flash ? 0 : msg->parsed != NULL ? sr_message_get_class (msg->parsed) : -1;
+  if (mclass >= 0)
+    sr_data_coding_with_class (seg->data_coding, (guint) mclass, &pdu->data_coding);
   if (msg->validity > 0)
     format_validity (msg->validity, pdu->validity_period);
+  /* Deferred: the SMSC holds it (relative to its arrival there). */
+  gint64 deferred = msg->parsed != NULL ? sr_message_get_deferred (msg->parsed) : -1;
+  if (deferred > 0)
+    format_validity (deferred, pdu->schedule_delivery_time);
   if (seg->payload)
     {
       pdu->tlv_mask |= SR_TLV_MESSAGE_PAYLOAD;
@@ -158,6 +163,30 @@ build_submit (SrRouterMsg *msg, guint index, SrPdu *pdu)
 
 static gboolean throttle_cb (gpointer user_data);
 
+/* How long the current wait for a token has lasted at @now: until the
+ * bucket held a whole token again, or until @now; *@over when it ended. */
+static gint64
+bucket_wait (SrRouterProvider *p, gint64 now, gboolean *over)
+{
+  guint rate = p->config->throughput;
+  gint64 end = now;
+
+  *over = rate == 0 || p->tokens + (now - p->tokens_at) * rate / 1e6 >= 1.0;
+  if (rate > 0 && *over)
+    end = MIN (now, p->tokens_at + (gint64) ((1.0 - p->tokens) * 1e6 / rate));
+  return MAX (0, end - p->bucket_wait_since);
+}
+
+gint64
+sr_router_provider_bucket_wait_us (SrRouterProvider *p, gint64 now)
+{
+  gboolean over;
+
+  if (p->bucket_wait_since == 0)
+    return p->bucket_wait_us;
+  return p->bucket_wait_us + bucket_wait (p, now, &over);
+}
+
 static void
 refill (SrRouterProvider *p, gint64 now)
 {
@@ -165,6 +194,17 @@ refill (SrRouterProvider *p, gint64 now)
   /* A tenth of a second's worth at most: a burst never exceeds the rate much. */
   double burst = MAX (1.0, rate / 10.0);
 
+  if (p->bucket_wait_since != 0)
+    {
+      gboolean over;
+      gint64 waited = bucket_wait (p, now, &over);
+
+      if (over)
+        {
+          p->bucket_wait_us += waited;
+          p->bucket_wait_since = 0;
+        }
+    }
   if (rate == 0)
     return;
   p->tokens = MIN (burst, p->tokens + (now - p->tokens_at) * rate / 1e6);
@@ -226,7 +266,14 @@ dispatch_provider (SrRouter *router, SrRouterProvider *p, gint64 now)
       if (sr_router_provider_outstanding (p) + p->unjournalled >= p->config->window * MAX (p->config->binds, 1))
         break;
       if (p->config->throughput > 0 && p->tokens < 1.0)
-        return MAX (1, (guint) ((1.0 - p->tokens) * 1000.0 / p->config->throughput + 0.999));
+        {
+          if (p->bucket_wait_since == 0)
+            {
+              p->bucket_wait_since = now;
+              p->bucket_waits++;
+            }
+          return MAX (1, (guint) ((1.0 - p->tokens) * 1000.0 / p->config->throughput + 0.999));
+        }
 
       part = &msg->parts[msg->next_part];
       build_submit (msg, msg->next_part, &pdu);

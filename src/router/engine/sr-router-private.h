@@ -128,6 +128,7 @@ struct SrRouterApp {
   gint64 settle_due;          /* real time the earliest file skipped as incomplete is due; 0 none */
   gint64 settle_armed;        /* real time settle_source fires */
   guint settle_source;        /* brings the scan back for the skipped files */
+  guint64 dead[SR_ERROR_CLASS_SYSTEM + 1]; /* dead letters by class since start (/metrics) */
 };
 
 /* One session of a provider. */
@@ -155,6 +156,11 @@ struct SrRouterProvider {
   /* Parts the SMSC accepted whose acceptance is not committed yet: a crash
    * now would send them again, so they still count against the window. */
   guint unjournalled;
+  /* The token bucket held a ready part back: since when (0 = not now),
+   * how often and how long in all (/metrics). */
+  gint64 bucket_wait_since;
+  guint64 bucket_waits;
+  gint64 bucket_wait_us;
 };
 
 struct SrRouter {
@@ -264,6 +270,8 @@ void sr_router_kick (SrRouter *router);
 void sr_router_enqueue (SrRouter *router, SrRouterMsg *msg);
 SrRouterProvider *sr_router_route (SrRouter *router, const char *e164);
 gboolean sr_router_provider_bound (SrRouterProvider *provider);
+/* Time the token bucket held ready parts back, the current wait included (µs). */
+gint64 sr_router_provider_bucket_wait_us (SrRouterProvider *provider, gint64 now);
 
 /* sr-router-results.c */
 void sr_router_submit_result (SrSmppSession *session, gpointer caller_ref,

@@ -270,6 +270,7 @@ sr_router_fail (SrRouter *router, SrRouterMsg *msg, SrErrorClass klass, gint cod
   sr_router_late_detach (msg);
   msg->dead_class = klass;
   msg->dead_text = g_strdup (text);
+  msg->app->dead[MIN (klass, SR_ERROR_CLASS_SYSTEM)]++;
   finish_after_commit (router, msg);
   sr_router_changed (router);
 }

@@ -89,6 +89,8 @@ throttled (SrSmppSession *s)
                                                         s->timing.throttle_pause_ms, now,
                                                         &pause_ms);
   s->paused = TRUE;
+  s->pause_started = now;
+  s->stats.pauses++;
   s->t_pause_end = now + (gint64) pause_ms * 1000;
   SR_SMPP_DEBUG (s, "throttled: pausing submits for %u ms", pause_ms);
   sr_smpp_session_throttle_news (s, news, now);
@@ -103,11 +105,9 @@ handle_submit_resp (SrSmppSession *s, const SrPdu *p)
       handle_late_resp (s, p);
       return;
     }
-  /* The request was sent one response timeout before its deadline (the
-   * timing cannot change while requests are outstanding). */
   gint64 now = g_get_monotonic_time ();
-  sr_smpp_latency_add (&s->latency, now,
-                       now - (req.deadline - (gint64) s->timing.response_timeout_ms * 1000));
+  sr_smpp_latency_add (&s->latency, now, now - req.sent_at);
+  sr_histogram_observe (&s->stats.submit_latency, now - req.sent_at);
   if (p->command_status == ESME_ROK)
     {
       sr_smpp_session_report_result (s, &req, SR_SMPP_SUBMIT_ACCEPTED, 0, p->message_id, NULL, 0);

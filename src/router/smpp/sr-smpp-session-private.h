@@ -38,6 +38,7 @@ struct SrSmppSession {
   gboolean stopping;         /* graceful stop requested */
   gboolean gave_up;          /* credentials rejected: no reconnect until restart */
   gboolean paused;           /* throttled by the SMSC */
+  gint64 pause_started;      /* monotonic µs the current pause began */
   SrSmppThrottle throttle;   /* adaptive pause after ESME_RTHROTTLED, achieved rate */
   gboolean window_freed;     /* window_available is due */
   guint reconnect_attempt;   /* backoff exponent, reset when bound */
@@ -113,6 +114,8 @@ void sr_smpp_session_report_result (SrSmppSession *s, const SrSmppRequest *req,
                                     guint64 late_token);
 /* Logs what the adaptive throttle pause has to say. */
 void sr_smpp_session_throttle_news (SrSmppSession *s, SrSmppThrottleNews news, gint64 now);
+/* The pause after ESME_RTHROTTLED is over (or its connection gone): its time is counted. */
+void sr_smpp_session_end_pause (SrSmppSession *s, gint64 now);
 
 /* The token of a timed-out request of the current connection. */
 static inline guint64

@@ -218,6 +218,17 @@ sr_smpp_session_get_stats (SrSmppSession *s, SrSmppSessionStats *stats)
   stats->latency_count = lat.count;
   stats->latency_p50_ms = lat.p50_ms;
   stats->latency_p99_ms = lat.p99_ms;
+  if (s->paused)
+    stats->paused_us += g_get_monotonic_time () - s->pause_started;
+}
+
+void
+sr_smpp_session_end_pause (SrSmppSession *s, gint64 now)
+{
+  if (!s->paused)
+    return;
+  s->paused = FALSE;
+  s->stats.paused_us += now - s->pause_started;
 }
 
 SrSmppBindAs
@@ -385,7 +396,7 @@ enter_disconnected (SrSmppSession *s, SrSmppStateChange *change)
   s->bind_seq = s->enquire_seq = s->unbind_seq = 0;
   s->t_connect = s->t_bind = s->t_enquire_resp = s->t_pause_end = 0;
   s->t_stop = s->t_unbind = s->t_reconnect = 0;
-  s->paused = FALSE;
+  sr_smpp_session_end_pause (s, g_get_monotonic_time ());
   g_hash_table_remove_all (s->delivers);
   sr_smpp_late_reset (&s->late);
 
@@ -662,8 +673,11 @@ sr_smpp_session_submit (SrSmppSession *s, const SrPdu *submit_sm, gpointer calle
                    "%s", pack_error->message);
       return FALSE;
     }
-  gint64 deadline = g_get_monotonic_time () + (gint64) s->timing.response_timeout_ms * 1000;
-  sr_smpp_window_add (&s->window, seq, submit_sm->command_id, caller_ref, deadline);
+  gint64 now = g_get_monotonic_time ();
+  gint64 deadline = now + (gint64) s->timing.response_timeout_ms * 1000;
+  SrSmppRequest *req = sr_smpp_window_add (&s->window, seq, submit_sm->command_id, caller_ref, deadline);
+  if (req != NULL)
+    req->sent_at = now;
   s->stats.submitted++;
   sr_smpp_io_schedule_flush (s);
   if (s->timer_armed_at < 0 || deadline < s->timer_armed_at)
@@ -789,7 +803,7 @@ on_timer (gpointer data)
   if (s->t_pause_end && now >= s->t_pause_end)
     {
       s->t_pause_end = 0;
-      s->paused = FALSE;
+      sr_smpp_session_end_pause (s, now);
       s->window_freed = TRUE;
       SR_SMPP_DEBUG (s, "throttle pause over");
     }

@@ -23,6 +23,7 @@
 #include <glib.h>
 
 #include "sr-config.h"
+#include "sr-histogram.h"
 #include "sr-pdu.h"
 #include "sr-smpp-status.h"
 
@@ -195,6 +196,9 @@ typedef struct {
   guint64 latency_count;
   double latency_p50_ms;
   double latency_p99_ms;
+  guint64 pauses;            /* pauses after ESME_RTHROTTLED */
+  gint64 paused_us;          /* time spent in them (the current one so far included) */
+  SrHistogram submit_latency; /* submit to its response, for responses within the timeout */
 } SrSmppSessionStats;
 
 void sr_smpp_session_get_stats (SrSmppSession *session, SrSmppSessionStats *stats);

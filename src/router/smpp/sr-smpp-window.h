@@ -18,6 +18,7 @@ struct SrSmppRequest {
   guint32 command_id;
   gpointer caller_ref;
   gint64 deadline;           /* monotonic µs */
+  gint64 sent_at;            /* monotonic µs it was queued for sending (set by the session) */
   SrSmppRequest *prev, *next;
   gboolean used;
 };

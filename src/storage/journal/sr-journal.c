@@ -456,9 +456,11 @@ retry_now (SrJournal *j)
   if (rc == SQLITE_OK)
     {
       sqlite3_stmt *st = sr_journal_stmt (j, STMT_COMMIT, NULL);
+      gint64 start = g_get_monotonic_time ();
       rc = st ? sqlite3_step (st) : SQLITE_ERROR;
       if (rc == SQLITE_DONE)
         {
+          sr_histogram_observe (&j->stats.commit_time, g_get_monotonic_time () - start);
           sqlite3_reset (st);
           recovered (j);
           return TRUE;
@@ -498,9 +500,11 @@ commit (SrJournal *j, GError **error)
   cancel_timer (j);
 
   sqlite3_stmt *st = sr_journal_stmt (j, STMT_COMMIT, error);
+  gint64 start = g_get_monotonic_time ();
   int rc = st ? sqlite3_step (st) : SQLITE_ERROR;
   if (rc == SQLITE_DONE)
     {
+      sr_histogram_observe (&j->stats.commit_time, g_get_monotonic_time () - start);
       sqlite3_reset (st);
       j->in_txn = FALSE;
       j->pending = 0;

@@ -48,6 +48,7 @@
 #include <glib.h>
 
 #include "sr-error-class.h"
+#include "sr-histogram.h"
 
 G_BEGIN_DECLS
 
@@ -285,6 +286,7 @@ typedef struct {
   guint64 failed_commits;
   guint64 changes;             /* write statements since open */
   guint64 checkpoints;         /* WAL copied back into the database (by a helper thread) */
+  SrHistogram commit_time;     /* how long each successful COMMIT took */
 } SrJournalStats;
 
 /* Flags of sr_journal_open(). */

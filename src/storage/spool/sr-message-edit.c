@@ -115,28 +115,28 @@ sr_message_set_flash (SrMessage *msg, SrMessageOption flash)
   set_header (msg, "Flash", option_string (flash));
 }
 
-void
-sr_message_set_validity (SrMessage *msg, gint64 seconds)
+/* A period header (Validity, Deferred) of @seconds into @field; -1 removes. */
+static void
+set_period (SrMessage *msg, const char *name, gint64 *field, gint64 seconds)
 {
   char tmp[32];
   gint64 minutes;
 
-  g_return_if_fail (msg != NULL);
   if (seconds < 0)
     {
-      msg->validity = -1;
-      set_header (msg, "Validity", NULL);
+      *field = -1;
+      set_header (msg, name, NULL);
       return;
     }
   /* The file counts in minutes at best: round up so it never gets shorter. */
   minutes = MAX ((seconds + 59) / 60, 1);
   if (minutes * 60 >= SR_MESSAGE_VALIDITY_MAX)
     {
-      msg->validity = SR_MESSAGE_VALIDITY_MAX;
-      set_header (msg, "Validity", "max");
+      *field = SR_MESSAGE_VALIDITY_MAX;
+      set_header (msg, name, "max");
       return;
     }
-  msg->validity = minutes * 60;
+  *field = minutes * 60;
   if (minutes % (7 * 24 * 60) == 0)
     g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "w", minutes / (7 * 24 * 60));
   else if (minutes % (24 * 60) == 0)
@@ -145,7 +145,33 @@ sr_message_set_validity (SrMessage *msg, gint64 seconds)
     g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "h", minutes / 60);
   else
     g_snprintf (tmp, sizeof tmp, "%" G_GINT64_FORMAT "m", minutes);
-  set_header (msg, "Validity", tmp);
+  set_header (msg, name, tmp);
+}
+
+void
+sr_message_set_validity (SrMessage *msg, gint64 seconds)
+{
+  g_return_if_fail (msg != NULL);
+  set_period (msg, "Validity", &msg->validity, seconds);
+}
+
+void
+sr_message_set_deferred (SrMessage *msg, gint64 seconds)
+{
+  g_return_if_fail (msg != NULL);
+  set_period (msg, "Deferred", &msg->deferred, seconds);
+}
+
+void
+sr_message_set_class (SrMessage *msg, gint message_class)
+{
+  char tmp[2] = { 0 };
+
+  g_return_if_fail (msg != NULL);
+  g_return_if_fail (message_class >= -1 && message_class <= 3);
+  msg->message_class = message_class;
+  tmp[0] = (char) ('0' + message_class);
+  set_header (msg, "Class", message_class >= 0 ? tmp : NULL);
 }
 
 void

@@ -26,6 +26,8 @@ struct _SrMessage {
   SrMessageOption report;
   SrMessageOption flash;
   gint64 validity;
+  gint message_class;         /* -1 = none */
+  gint64 deferred;            /* seconds, -1 = none */
   const char *text;
   gsize text_len;
   GPtrArray *owned;           /* strings set after parsing; NULL until needed */
@@ -43,6 +45,8 @@ typedef enum {
   KNOWN_REPORT,
   KNOWN_VALIDITY,
   KNOWN_FLASH,
+  KNOWN_CLASS,
+  KNOWN_DEFERRED,
   KNOWN_COUNT,
 } KnownHeader;
 

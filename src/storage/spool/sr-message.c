@@ -22,6 +22,8 @@ const char *const sr_message_known_names[KNOWN_COUNT] = {
   [KNOWN_REPORT] = "Report",
   [KNOWN_VALIDITY] = "Validity",
   [KNOWN_FLASH] = "Flash",
+  [KNOWN_CLASS] = "Class",
+  [KNOWN_DEFERRED] = "Deferred",
 };
 
 KnownHeader
@@ -37,6 +39,8 @@ sr_message_known_header (const char *name)
     case 'r': k = g_ascii_tolower (name[2]) == 'f' ? KNOWN_REFERENCE : KNOWN_REPORT; break;
     case 'a': k = KNOWN_ALPHABET; break;
     case 'v': k = KNOWN_VALIDITY; break;
+    case 'c': k = KNOWN_CLASS; break;
+    case 'd': k = KNOWN_DEFERRED; break;
     default: return KNOWN_NONE;
     }
   return g_ascii_strcasecmp (name, sr_message_known_names[k]) == 0 ? k : KNOWN_NONE;
@@ -269,6 +273,8 @@ sr_message_alloc (gsize buf_len)
   msg->headers = msg->inline_headers;
   msg->cap_headers = SR_MESSAGE_INLINE_HEADERS;
   msg->validity = -1;
+  msg->message_class = -1;
+  msg->deferred = -1;
   return msg;
 }
 
@@ -327,6 +333,28 @@ apply_known (SrMessage *msg, KnownHeader k, const char *value, guint line,
         {
           g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_VALIDITY,
                        _("Validity “%s” on line %u is not a period of up to 63 weeks: use e.g. 90m, 24h, 3d, 1w or max."),
+                       value, line);
+          return FALSE;
+        }
+      return TRUE;
+    case KNOWN_CLASS:
+      /* smstools3 writes -1 for "no class" */
+      if (strcmp (value, "-1") == 0)
+        return TRUE;
+      if (value[0] < '0' || value[0] > '3' || value[1] != '\0')
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_CLASS,
+                       _("Class “%s” on line %u is not a message class: use 0 (flash), 1, 2 or 3."),
+                       value, line);
+          return FALSE;
+        }
+      msg->message_class = value[0] - '0';
+      return TRUE;
+    case KNOWN_DEFERRED:
+      if (!sr_message_parse_validity (value, &msg->deferred))
+        {
+          g_set_error (error, SR_MESSAGE_ERROR, SR_MESSAGE_ERROR_BAD_DEFERRED,
+                       _("Deferred “%s” on line %u is not a period of up to 63 weeks: use e.g. 10m, 2h or 1d."),
                        value, line);
           return FALSE;
         }
@@ -640,6 +668,20 @@ sr_message_get_validity (const SrMessage *msg)
 {
   g_return_val_if_fail (msg != NULL, -1);
   return msg->validity;
+}
+
+gint
+sr_message_get_class (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, -1);
+  return msg->message_class;
+}
+
+gint64
+sr_message_get_deferred (const SrMessage *msg)
+{
+  g_return_val_if_fail (msg != NULL, -1);
+  return msg->deferred;
 }
 
 const char *

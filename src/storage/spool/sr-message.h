@@ -8,7 +8,8 @@
  *
  * The first line holding nothing but spaces or tabs ends the headers.
  * Header names are case-insensitive and follow smstools3 where they overlap
- * (To, From, Alphabet, Report, Validity, Flash); unknown headers are kept in
+ * (To, From, Alphabet, Report, Validity, Flash, Class); Deferred comes
+ * from Kannel's sendsms; unknown headers are kept in
  * order.  LF and CRLF line ends are both accepted.  Numbers are kept raw:
  * normalising them is the router's job.  smstools3's own files differ in
  * charsets, To and Validity: sr_message_parse_dialect() reads them.
@@ -56,6 +57,8 @@ typedef enum {
   SR_MESSAGE_ERROR_BAD_ENCODING,     /* a body that is not in the charset its Alphabet names */
   SR_MESSAGE_ERROR_BAD_HEADER_VALUE, /* a control character (a bare CR, ...) inside a value */
   SR_MESSAGE_ERROR_MARKED_BAD,       /* X-Input-Error: a front end found it bad (the value says why) */
+  SR_MESSAGE_ERROR_BAD_CLASS,        /* a message class other than 0 to 3 */
+  SR_MESSAGE_ERROR_BAD_DEFERRED,
 } SrMessageError;
 
 /* Whose file format a message file follows (an app's smstools3-compat). */
@@ -101,6 +104,11 @@ SrMessageOption sr_message_get_report (const SrMessage *msg);
 SrMessageOption sr_message_get_flash (const SrMessage *msg);
 /* Seconds; -1 when no Validity header was given. */
 gint64 sr_message_get_validity (const SrMessage *msg);
+/* The message class (0 to 3, data_coding's class bits); -1 when none was given. */
+gint sr_message_get_class (const SrMessage *msg);
+/* Seconds the SMSC is to hold the message before delivering it
+ * (schedule_delivery_time); -1 when no Deferred header was given. */
+gint64 sr_message_get_deferred (const SrMessage *msg);
 /* The text to send: the body with CRLF turned into LF and the trailing line
  * breaks removed; NUL-terminated, valid UTF-8, never empty after parsing. */
 const char *sr_message_get_text (const SrMessage *msg, gsize *len);
@@ -121,6 +129,8 @@ void sr_message_set_alphabet (SrMessage *msg, SrMessageAlphabet alphabet);
 void sr_message_set_report (SrMessage *msg, SrMessageOption report);
 void sr_message_set_flash (SrMessage *msg, SrMessageOption flash);
 void sr_message_set_validity (SrMessage *msg, gint64 seconds);          /* -1 removes */
+void sr_message_set_class (SrMessage *msg, gint message_class);        /* -1 removes */
+void sr_message_set_deferred (SrMessage *msg, gint64 seconds);         /* -1 removes */
 void sr_message_set_text (SrMessage *msg, const char *text);
 /* Replaces the first header @name or appends it; NULL @value removes all. */
 void sr_message_set_header (SrMessage *msg, const char *name, const char *value);
