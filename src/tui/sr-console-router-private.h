@@ -32,5 +32,7 @@ GPtrArray *sr_rm_blacklist_all (SrConsoleRouterModel *self, GError **error);
 /* Turns a control / journal error into a console model error (takes @cause). */
 void sr_rm_set_error_from (GError **error, GError *cause);
 SrConsoleDetail *sr_rm_detail (gpointer user_data, SrConsoleView view, gint64 id, GError **error);
+/* The conversation with a number (sr-console-router-thread.c). */
+SrConsoleThreadPage *sr_rm_thread (gpointer user_data, const SrConsoleThreadQuery *q, GError **error);
 
 G_END_DECLS
