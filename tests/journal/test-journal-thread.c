@@ -222,12 +222,71 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* Pages of a view filtered by a number through the whole journal: every
+ * message of the view to the number or to a longer number starting with it
+ * comes once, newest first. */
+static void
+check_number_filter (SrJournal *j, const char *filter, SrJournalView view, const GArray *want)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 cursor = 0;
+  do
+    {
+      g_autoptr (GPtrArray) page = sr_journal_messages_page (j, view, NULL, filter, SR_PAGE_OLDER, cursor,
+                                                             7, &cursor, &error);
+      g_assert_no_error (error);
+      for (guint k = 0; k < page->len; k++)
+        g_array_append_val (got, ((SrJournalMessage *) g_ptr_array_index (page, k))->id);
+    }
+  while (cursor != 0);
+  g_assert_cmpuint (got->len, ==, want->len);
+  for (guint k = 0; k < want->len; k++)
+    g_assert_cmpint (g_array_index (got, gint64, k), ==, g_array_index (want, gint64, want->len - 1 - k));
+}
+
+/* A number filter is the number itself (walked in id order) and the longer
+ * numbers it starts (a range; when wide, the view's ids are walked). */
+static void
+test_number_filter (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) one = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) narrow = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint n = 0; n < 2400; n++)
+    {
+      g_autofree char *to = n % 3 == 0 ? g_strdup ("+4179111") : g_strdup_printf ("+4179111%05u", n);
+      g_autofree char *file = g_strdup_printf ("%u.host", n);
+      SrMessageState state = n % 2 ? SR_MESSAGE_DEAD : SR_MESSAGE_QUEUED;
+      SrJournalMessage m = test_message ("default", file, to, state, T0 + n);
+      gint64 id = sr_journal_message_insert (f->journal, &m, &error);
+      g_assert_no_error (error);
+      if (state != SR_MESSAGE_DEAD)
+        continue;
+      g_array_append_val (all, id);
+      if (n % 3 != 0 && g_str_has_prefix (to, "+417911100"))
+        g_array_append_val (narrow, id);
+      if (n == 1)
+        g_array_append_val (one, id);
+    }
+  g_assert_true (sr_journal_flush (f->journal, &error));
+  /* more than 2000 longer numbers: the wide way */
+  check_number_filter (f->journal, "+4179111", SR_VIEW_DEAD, all);
+  /* a hundred longer numbers and not the short one: the range */
+  check_number_filter (f->journal, "+417911100", SR_VIEW_DEAD, narrow);
+  /* one whole number: only its letter */
+  check_number_filter (f->journal, "+417911100001", SR_VIEW_DEAD, one);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/journal/thread/pages", Fixture, NULL, fixture_setup_open, test_pages, fixture_teardown);
   g_test_add ("/journal/thread/newest", Fixture, NULL, fixture_setup_open, test_newest, fixture_teardown);
+  g_test_add ("/journal/number-filter", Fixture, NULL, fixture_setup_open, test_number_filter,
+              fixture_teardown);
   g_test_add ("/journal/thread/migrate-v1", Fixture, NULL, fixture_setup, test_migrate_v1,
               fixture_teardown);
   return g_test_run ();

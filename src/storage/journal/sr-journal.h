@@ -452,8 +452,10 @@ void sr_journal_counter_get (SrJournal *journal, const char *destination, gint64
  * substring of the number, reference, file, text, country, provider or error
  * text (case-insensitive for ASCII), or the name of an error class ("smsc");
  * "+" and 7 or more digits ("+41791234567", "+4179123") is a prefix
- * of the destination number, searched on its index.  *next_cursor is the cursor of the following page,
- * 0 when this was the last one. */
+ * of the destination number: the number itself and the longer numbers
+ * starting with it, each read in id order on the index that reads fewer
+ * rows (the number's or the state's).  *next_cursor is the cursor of the
+ * following page, 0 when this was the last one. */
 GPtrArray *sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *app,
                                      const char *filter, SrPageDirection dir, gint64 cursor,
                                      guint limit, gint64 *next_cursor, GError **error);
