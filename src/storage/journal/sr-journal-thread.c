@@ -26,6 +26,22 @@ static const char *const stream_sql[2][2] = {
 
 typedef gpointer (*ThreadRowReader) (sqlite3_stmt *st);
 
+/* Steps st (parameters bound) to its end, appending its rows. */
+static gboolean
+collect (SrJournal *j, sqlite3_stmt *st, ThreadRowReader reader, GPtrArray *rows, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (rows, reader (st));
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_DONE)
+    {
+      sr_journal_set_error (j, error, rc, _("read a conversation"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Appends the rows of one stream, nearest the cursor first. */
 static gboolean
 run_stream (SrJournal *j, guint stream, SrPageDirection dir, const char *number, gint64 cursor,
@@ -39,16 +55,7 @@ run_stream (SrJournal *j, guint stream, SrPageDirection dir, const char *number,
   sqlite3_bind_text (st, 1, number, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 2, cursor);
   sqlite3_bind_int64 (st, 3, limit);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (rows, reader (st));
-  sr_journal_stmt_done (st);
-  if (rc != SQLITE_DONE)
-    {
-      sr_journal_set_error (j, error, rc, _("read a conversation"));
-      return FALSE;
-    }
-  return TRUE;
+  return collect (j, st, reader, rows, error);
 }
 
 /* Appends the receipts of message id. */
@@ -59,16 +66,7 @@ add_receipts (SrJournal *j, gint64 id, GPtrArray *receipts, GError **error)
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (receipts, sr_journal_receipt_from_row (st));
-  sr_journal_stmt_done (st);
-  if (rc != SQLITE_DONE)
-    {
-      sr_journal_set_error (j, error, rc, _("read a conversation"));
-      return FALSE;
-    }
-  return TRUE;
+  return collect (j, st, (ThreadRowReader) sr_journal_receipt_from_row, receipts, error);
 }
 
 /* Whether a message at time mt comes before an inbound one at it in the
