@@ -90,8 +90,8 @@ load_end (SrConsole *c, SrConsoleThread *t, gboolean newest, guint count, GError
   return TRUE;
 }
 
-/* Adds the page next to the window in dir; returns how many entries came
- * before the old first one (to keep the same lines in sight). */
+/* Adds the page next to the window in dir; *added_before: how many entries
+ * came before the first line in sight (to keep the same lines in sight). */
 static gboolean
 extend (SrConsole *c, SrConsoleThread *t, SrConsolePageDirection dir, int *added_before,
         GError **error)
@@ -102,12 +102,13 @@ extend (SrConsole *c, SrConsoleThread *t, SrConsolePageDirection dir, int *added
                                              older ? t->older_in : t->newer_in, page_count (c), error);
   if (!p)
     return FALSE;
-  SrConsoleThreadEntry *first = t->entries->len ? g_ptr_array_index (t->entries, 0) : NULL;
+  /* The first line in sight stays in sight: count what sorts before it
+   * (an older page's late receipts can sort among the lines loaded). */
+  SrConsoleThreadEntry *shown = (guint) t->top < t->entries->len ? g_ptr_array_index (t->entries, t->top) : NULL;
   for (guint i = 0; i < p->entries->len; i++)
     {
       SrConsoleThreadEntry *e = g_ptr_array_index (p->entries, i);
-      /* A late receipt of an older message can sort among the lines in sight. */
-      if (first && sr_console_thread_entry_compare (e, first) < 0)
+      if (shown && sr_console_thread_entry_compare (e, shown) < 0)
         (*added_before)++;
       g_ptr_array_add (t->entries, e);
     }
