@@ -169,6 +169,19 @@ client_detail (gpointer user_data, SrConsoleView view, gint64 id, GError **error
   return r ? sr_remote_detail_from_variant (r) : NULL;
 }
 
+static SrConsoleThreadPage *
+client_thread (gpointer user_data, const SrConsoleThreadQuery *q, GError **error)
+{
+  g_autoptr (GVariant) r = call (user_data, "thread", sr_remote_thread_query_to_variant (q),
+                                 SR_REMOTE_THREAD_PAGE_TYPE, error);
+  SrConsoleThreadPage *p = r ? sr_remote_thread_page_from_variant (r) : NULL;
+  if (r && !p)
+    g_set_error (error, SR_CONSOLE_MODEL_ERROR, SR_CONSOLE_MODEL_ERROR_FAILED,
+                 _("The router answered \"%s\" in an unexpected form (a different version?)."),
+                 "thread");
+  return p;
+}
+
 static const char *
 nn (const char *s)
 {
@@ -265,6 +278,7 @@ sr_console_client_new (const char *path, GError **error)
     .set_paused = client_set_paused,
     .reconnect = client_reconnect,
     .providers = client_providers,
+    .thread = client_thread,
   };
   if (!client_connect (c, error))
     return NULL;

@@ -509,7 +509,7 @@ draw_status (SrConsole *c, SrTerm *term, int y)
       g_string_assign (hint, paused ? _("PAUSED · ") : "");
       for (guint i = 0; i < n; i++)
         g_string_append_printf (hint, "%s · ", (const char *) g_ptr_array_index (hints, i));
-      g_string_append (hint, _("? help · q quit"));
+      g_string_append (hint, c->thread ? _("Esc/q back") : _("? help · q quit"));
       if (sr_text_width (hint->str) <= room)
         break;
     }
@@ -735,6 +735,8 @@ sr_console_draw (SrConsole *c, SrTerm *term)
   draw_tab_bar (c, term, l.tab_y);
   if (c->lost)
     draw_lost (c, term, l.header_y, l.status_y);
+  else if (c->thread)
+    sr_console_thread_draw (c, term, l.header_y, l.status_y);
   else if (c->view == SR_CONSOLE_VIEW_OVERVIEW)
     draw_overview (c, term, l.header_y, l.status_y);
   else if (c->view == SR_CONSOLE_VIEW_PROVIDERS)

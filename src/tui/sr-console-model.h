@@ -213,6 +213,55 @@ typedef struct {
 
 /* The Providers view's figures (sr-console-providers.h). */
 typedef struct _SrConsoleProviders SrConsoleProviders;
+/* What one line of a conversation is. */
+typedef enum {
+  SR_CONSOLE_THREAD_OUT = 0,  /* a message to the number */
+  SR_CONSOLE_THREAD_RECEIPT,  /* a delivery receipt of such a message */
+  SR_CONSOLE_THREAD_IN,       /* an inbound message from the number */
+} SrConsoleThreadKind;
+
+/* One line of a conversation. */
+typedef struct {
+  SrConsoleThreadKind kind;
+  gint64 id;            /* journal row id (message, receipt, inbound) */
+  gint64 message_id;    /* receipts: the message they report on; else = id for OUT */
+  gint64 time;          /* µs since the epoch: created, received */
+  char *status;         /* OUT: state; RECEIPT: "DELIVRD"...; IN: the app */
+  char *text;           /* OUT and IN: the text; RECEIPT: error code or "" */
+} SrConsoleThreadEntry;
+
+SrConsoleThreadEntry *sr_console_thread_entry_new (SrConsoleThreadKind kind, gint64 id,
+                                                   gint64 message_id, gint64 time,
+                                                   const char *status, const char *text);
+void sr_console_thread_entry_free (SrConsoleThreadEntry *e);
+/* Time order: time, then OUT before RECEIPT before IN, then id. */
+gint sr_console_thread_entry_compare (const SrConsoleThreadEntry *a, const SrConsoleThreadEntry *b);
+/* Sorts SrConsoleThreadEntry pointers in that order. */
+void sr_console_thread_sort (GPtrArray *entries);
+
+/* One page query of a conversation: the messages to the number and the
+ * inbound messages from it are two keysets (ids grow with time in each);
+ * a page holds the `count` of them nearest the cursors, with the receipts
+ * of its messages.  Cursors: NEWEST / OLDEST start at an end. */
+typedef struct {
+  const char *number;   /* E.164 as the lists show it */
+  gint64 out_cursor;
+  gint64 in_cursor;
+  SrConsolePageDirection direction;
+  guint count;
+} SrConsoleThreadQuery;
+
+/* What a conversation page query returns. */
+typedef struct {
+  GPtrArray *entries;   /* SrConsoleThreadEntry, in time order (oldest first) */
+  gint64 out_cursor;    /* the cursors of the next page in the same direction */
+  gint64 in_cursor;
+  gboolean more;        /* that page is not empty */
+} SrConsoleThreadPage;
+
+SrConsoleThreadPage *sr_console_thread_page_new (void);
+void sr_console_thread_page_free (SrConsoleThreadPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrConsoleThreadPage, sr_console_thread_page_free)
 
 /* Called by the model when something the console shows changed. */
 typedef void (*SrConsoleChangedFunc) (gpointer data);
@@ -254,6 +303,10 @@ typedef struct {
    * the encoding module (auto alphabet, udh8 capacities); a model sets it to
    * count for the provider's split method. */
   void (*count_text) (gpointer user_data, const char *text, SrConsoleTextCount *out);
+
+  /* Optional: a page of the conversation with a number (the thread view). */
+  SrConsoleThreadPage *(*thread) (gpointer user_data, const SrConsoleThreadQuery *q,
+                                  GError **error);
 
   /* Optional: install (func != NULL) or remove (func == NULL) the one
    * change handler.  Without it the console still refreshes on its timer. */

@@ -139,6 +139,7 @@ typedef enum {
   SR_CONSOLE_MODE_FORM,
   SR_CONSOLE_MODE_CONFIRM,
   SR_CONSOLE_MODE_HELP,
+  SR_CONSOLE_MODE_THREAD,       /* the conversation with a number (sr-console-view-thread.c) */
 } SrConsoleMode;
 
 /* What the confirm dialog is about. */
@@ -148,6 +149,9 @@ typedef enum {
   SR_CONFIRM_BULK_RETRY,
   SR_CONFIRM_BULK_DISCARD,
 } SrConsoleConfirm;
+
+/* The conversation open over the views (sr-console-view-thread.c). */
+typedef struct _SrConsoleThread SrConsoleThread;
 
 /* Minimum screen for the full layout; below it a short message. */
 #define SR_CONSOLE_MIN_ROWS 10
@@ -172,6 +176,7 @@ struct _SrConsole {
   int detail_scroll;            /* first detail line shown */
 
   SrConsoleMode mode;
+  SrConsoleThread *thread;      /* open in SR_CONSOLE_MODE_THREAD */
   SrConsoleForm *form;
   SrConsoleConfirm confirm;     /* what 'y' does in the confirm dialog */
   char *confirm_text;           /* the question of the confirm dialog */
@@ -226,6 +231,19 @@ void sr_console_key_provider_events (SrConsole *console, const SrConsoleBinding 
 void sr_console_key_delivery_window (SrConsole *console, const SrConsoleBinding *binding);
 /* Composes the view between rows top and bottom (exclusive). */
 void sr_console_draw_providers (SrConsole *console, SrTerm *term, int top, int bottom);
+/* --- Conversations (sr-console-view-thread.c) ------------------------- */
+
+/* Opens the thread of the selected row's number (the status says why not). */
+void sr_console_thread_open (SrConsole *console);
+/* Scrolling keys; Esc and q close the thread. */
+void sr_console_thread_key (SrConsole *console, SrKey key);
+/* Reads the newest page again while the newest line is in sight. */
+void sr_console_thread_refresh (SrConsole *console);
+/* The keys of the thread for the status line (strings not owned). */
+GPtrArray *sr_console_thread_hints (void);
+/* Draws the thread over rows top..bottom-1. */
+void sr_console_thread_draw (SrConsole *console, SrTerm *term, int top, int bottom);
+void sr_console_thread_free (SrConsoleThread *thread);
 
 /* --- Drawing (sr-console-draw.c) ---------------------------------------- */
 

@@ -36,6 +36,16 @@ SrConsoleDetail *sr_remote_detail_from_variant (GVariant *v);
 GVariant *sr_remote_providers_to_variant (const SrConsoleProviders *p);
 SrConsoleProviders *sr_remote_providers_from_variant (GVariant *v);
 
+/* Conversations (sr-console-remote-thread.c): the request "thread" with
+ * (number, out cursor, in cursor, direction, count), answered by a page. */
+#define SR_REMOTE_THREAD_QUERY_TYPE "(sxxiu)"
+#define SR_REMOTE_THREAD_PAGE_TYPE "(a(ixxxss)xxb)"
+GVariant *sr_remote_thread_query_to_variant (const SrConsoleThreadQuery *q);
+/* Runs a "thread" request (its arguments of SR_REMOTE_THREAD_QUERY_TYPE) on @m. */
+SrConsoleThreadPage *sr_remote_thread_serve (const SrConsoleModel *m, GVariant *args, GError **error);
+GVariant *sr_remote_thread_page_to_variant (const SrConsoleThreadPage *p);
+SrConsoleThreadPage *sr_remote_thread_page_from_variant (GVariant *v);
+
 /* A frame: 4-byte big-endian length, then the variant's normal-form bytes. */
 GBytes *sr_remote_frame (GVariant *v);
 

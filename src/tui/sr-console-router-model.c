@@ -666,6 +666,7 @@ sr_console_router_model_new (SrRouter *router, const char *actor)
     .set_paused = model_set_paused,
     .reconnect = model_reconnect,
     .count_text = model_count_text,
+    .thread = sr_rm_thread,
     .set_changed_handler = model_set_changed_handler,
     .providers = sr_rm_providers,
   };

@@ -39,5 +39,7 @@ void sr_rm_set_error_from (GError **error, GError *cause);
 SrConsoleDetail *sr_rm_detail (gpointer user_data, SrConsoleView view, gint64 id, GError **error);
 /* The Providers view (sr-console-router-providers.c). */
 SrConsoleProviders *sr_rm_providers (gpointer user_data, GError **error);
+/* The conversation with a number (sr-console-router-thread.c). */
+SrConsoleThreadPage *sr_rm_thread (gpointer user_data, const SrConsoleThreadQuery *q, GError **error);
 
 G_END_DECLS

@@ -138,7 +138,8 @@ dispatch (Conn *c, const char *method, GVariant *args)
   SrConsoleModel *m = &c->server->model;
   g_autoptr (GError) error = NULL;
   gboolean action = strcmp (method, "overview") != 0 && strcmp (method, "list") != 0
-                    && strcmp (method, "detail") != 0 && strcmp (method, "providers") != 0;
+                    && strcmp (method, "detail") != 0 && strcmp (method, "providers") != 0
+                    && strcmp (method, "thread") != 0;
   if (action && c->server->actor_func)
     c->server->actor_func (m->user_data, c->actor);
 
@@ -171,6 +172,11 @@ dispatch (Conn *c, const char *method, GVariant *args)
         goto bad;
       g_autoptr (SrConsoleDetail) d = m->detail (m->user_data, view, id, &error);
       return d ? answer_ok (sr_remote_detail_to_variant (d)) : answer_error (error);
+    }
+  if (strcmp (method, "thread") == 0 && ARGS (SR_REMOTE_THREAD_QUERY_TYPE) && m->thread)
+    {
+      g_autoptr (SrConsoleThreadPage) p = sr_remote_thread_serve (m, args, &error);
+      return p ? answer_ok (sr_remote_thread_page_to_variant (p)) : answer_error (error);
     }
   if ((strcmp (method, "retry") == 0 || strcmp (method, "discard") == 0) && ARGS ("(x)"))
     {

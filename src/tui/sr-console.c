@@ -45,6 +45,7 @@ sr_console_free (SrConsole *c)
   sr_console_history_free (c->history);
   sr_console_providers_free (c->providers);
   sr_console_detail_free (c->detail);
+  sr_console_thread_free (c->thread);
   sr_console_form_free (c->form);
   g_free (c->confirm_text);
   g_free (c->confirm_value);
@@ -173,6 +174,7 @@ sr_console_refresh (SrConsole *c)
     }
   if (failed)
     c->status_from_refresh = TRUE;
+  sr_console_thread_refresh (c);
   c->dirty = TRUE;
 }
 
@@ -588,6 +590,12 @@ key_filter (SrConsole *c, const SrConsoleBinding *b)
 }
 
 static void
+key_thread (SrConsole *c, const SrConsoleBinding *b)
+{
+  sr_console_thread_open (c);
+}
+
+static void
 key_help (SrConsole *c, const SrConsoleBinding *b)
 {
   c->mode = SR_CONSOLE_MODE_HELP;
@@ -646,6 +654,8 @@ static const SrConsoleBinding bindings[] = {
   { SR_KEY_CHAR, 'b', "b", N_("Reconnect binds now"), key_reconnect, N_("b reconnect"), V (OVERVIEW), NEEDS (reconnect) },
   { SR_KEY_ENTER, 0, N_("Enter"), N_("A bind's events (Log)"), sr_console_key_provider_events, N_("Enter events"), V (PROVIDERS), NEEDS (providers) },
   { SR_KEY_CHAR, 'w', "w", N_("Delivery: hour / day"), sr_console_key_delivery_window, N_("w hour/day"), V (PROVIDERS), NEEDS (providers) },
+  { SR_KEY_CHAR, 't', "t", N_("Conversation thread"), key_thread, N_("t thread"),
+    LISTS & ~V (LOG), NEEDS (thread) },
   { SR_KEY_CHAR, '/', "/", N_("Filter: number or text"), key_filter, N_("/ filter"), LISTS },
   { SR_KEY_CHAR, 'n', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },
   { SR_KEY_CHAR, 'N', "n/N", N_("Next / previous match"), key_find, N_("n/N match"), LISTS },
@@ -657,6 +667,8 @@ static const SrConsoleBinding bindings[] = {
 GPtrArray *
 sr_console_view_hints (SrConsole *c)
 {
+  if (c->mode == SR_CONSOLE_MODE_THREAD)
+    return sr_console_thread_hints ();
   GPtrArray *hints = g_ptr_array_new ();
   const char *last = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
@@ -839,6 +851,9 @@ sr_console_handle_key (SrConsole *c, SrKey key)
     {
     case SR_CONSOLE_MODE_HELP:
       c->mode = SR_CONSOLE_MODE_NORMAL;
+      return;
+    case SR_CONSOLE_MODE_THREAD:
+      sr_console_thread_key (c, key);
       return;
     case SR_CONSOLE_MODE_CONFIRM:
       if (key.code == SR_KEY_CHAR && (key.ch == 'y' || key.ch == 'Y'))

@@ -580,6 +580,76 @@ fixture_set_changed_handler (gpointer data, SrConsoleChangedFunc func, gpointer 
 
 /* --- Public -------------------------------------------------------------------- */
 
+/* The thread of every number: outbound message k (1..N_OUT) at k * 10 s
+ * with its receipt 25 s later, inbound message k (1..N_IN) at k * 15 s + 3 s;
+ * paged as the journal pages it (two keysets merged by time). */
+#define N_OUT 300
+#define N_IN 200
+
+static gint64
+out_time (gint64 k)
+{
+  return k * 10 * G_USEC_PER_SEC;
+}
+
+static gint64
+in_time (gint64 k)
+{
+  return (k * 15 + 3) * G_USEC_PER_SEC;
+}
+
+static SrConsoleThreadPage *
+fixture_thread (gpointer data, const SrConsoleThreadQuery *q, GError **error)
+{
+  SrFixtureModel *m = data;
+  if (failing (m, error))
+    return NULL;
+  m->stats.thread_queries++;
+  m->stats.max_count = MAX (m->stats.max_count, q->count);
+  gboolean older = q->direction == SR_CONSOLE_PAGE_OLDER;
+  /* the next candidate of each stream next to its cursor */
+  gint64 o = older ? MIN (q->out_cursor - 1, N_OUT) : MAX (q->out_cursor + 1, 1);
+  gint64 i = older ? MIN (q->in_cursor - 1, N_IN) : MAX (q->in_cursor + 1, 1);
+  SrConsoleThreadPage *p = sr_console_thread_page_new ();
+  p->out_cursor = q->out_cursor;
+  p->in_cursor = q->in_cursor;
+  for (guint n = 0; n < q->count; n++)
+    {
+      gboolean o_ok = o >= 1 && o <= N_OUT, i_ok = i >= 1 && i <= N_IN;
+      if (!o_ok && !i_ok)
+        break;
+      gboolean take_out = o_ok && (!i_ok || (older ? out_time (o) > in_time (i) : out_time (o) <= in_time (i)));
+      if (take_out)
+        {
+          g_autofree char *text = g_strdup_printf ("out %" G_GINT64_FORMAT, o);
+          g_ptr_array_add (p->entries, sr_console_thread_entry_new (SR_CONSOLE_THREAD_OUT, o, o, out_time (o),
+                                                                    "delivered", text));
+          g_ptr_array_add (p->entries, sr_console_thread_entry_new (SR_CONSOLE_THREAD_RECEIPT, o, o,
+                                                                    out_time (o) + 25 * G_USEC_PER_SEC,
+                                                                    "DELIVRD", ""));
+          p->out_cursor = o;
+          o += older ? -1 : 1;
+        }
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("in %" G_GINT64_FORMAT, i);
+          g_ptr_array_add (p->entries, sr_console_thread_entry_new (SR_CONSOLE_THREAD_IN, i, 0, in_time (i),
+                                                                    "billing", text));
+          p->in_cursor = i;
+          i += older ? -1 : 1;
+        }
+    }
+  p->more = (o >= 1 && o <= N_OUT) || (i >= 1 && i <= N_IN);
+  sr_console_thread_sort (p->entries);
+  return p;
+}
+
+void
+sr_fixture_model_enable_thread (SrFixtureModel *m)
+{
+  m->model.thread = fixture_thread;
+}
+
 SrFixtureModel *
 sr_fixture_model_new (gint64 rows_per_view)
 {

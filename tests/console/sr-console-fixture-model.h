@@ -28,6 +28,7 @@ typedef struct {
   guint max_count;      /* largest count asked for */
   guint64 rows_returned;
   guint details;        /* detail() calls */
+  guint thread_queries; /* thread() calls (offered after sr_fixture_model_enable_thread) */
 } SrFixtureStats;
 
 void sr_fixture_model_stats (SrFixtureModel *m, SrFixtureStats *stats);
@@ -41,6 +42,10 @@ void sr_fixture_model_set_failure (SrFixtureModel *m, const char *message);
 
 /* Adds a queued message (as if an app dropped a file) and notifies. */
 gint64 sr_fixture_model_add_queued (SrFixtureModel *m, const char *to, const char *text);
+
+/* Offers a conversation (the same for every number: 300 messages with a
+ * receipt each, 200 inbound); call before sr_console_new(). */
+void sr_fixture_model_enable_thread (SrFixtureModel *m);
 
 /* Calls the change handler the console installed, if any. */
 void sr_fixture_model_notify_changed (SrFixtureModel *m);

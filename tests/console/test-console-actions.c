@@ -758,6 +758,113 @@ test_bulk (Fixture *f, gconstpointer data)
   g_assert_cmpstr (last_action (f), ==, "discard 994");
 }
 
+/* The whole thread, oldest first, as the fixture defines it: "out K",
+ * "receipt K", "in K" in time order. */
+static GPtrArray *
+expected_thread (void)
+{
+  GPtrArray *want = g_ptr_array_new_with_free_func (g_free);
+  gint64 o = 1, r = 1, i = 1;
+  while (o <= 300 || r <= 300 || i <= 200)
+    {
+      gint64 to = o <= 300 ? o * 10 : G_MAXINT64, tr = r <= 300 ? r * 10 + 25 : G_MAXINT64;
+      gint64 ti = i <= 200 ? i * 15 + 3 : G_MAXINT64;
+      if (to <= tr && to <= ti)
+        g_ptr_array_add (want, g_strdup_printf ("out %" G_GINT64_FORMAT, o++));
+      else if (tr <= ti)
+        g_ptr_array_add (want, g_strdup_printf ("receipt %" G_GINT64_FORMAT, r++));
+      else
+        g_ptr_array_add (want, g_strdup_printf ("in %" G_GINT64_FORMAT, i++));
+    }
+  return want;
+}
+
+/* "out K" / "receipt K" / "in K" of a thread line on the screen, or NULL. */
+static char *
+thread_line_key (const char *line)
+{
+  const char *p;
+  if ((p = strstr (line, "of message ")))
+    return g_strdup_printf ("receipt %s", p + strlen ("of message "));
+  if ((p = strstr (line, " out ")) || (p = strstr (line, " in ")))
+    return g_strstrip (g_strdup (p));
+  return NULL;
+}
+
+/* t opens the thread at its newest line; scrolling up reads one older page
+ * a key at most; paging down from g shows every line once, in time order. */
+static void
+test_thread_window (void)
+{
+  g_autoptr (SrFixtureModel) model = sr_fixture_model_new (1000);
+  sr_fixture_model_enable_thread (model);
+  SrConsoleOptions options = { .title = "test" };
+  g_autoptr (SrConsole) console = sr_console_new (sr_fixture_model_get (model), &options);
+  g_autoptr (SrTerm) term = sr_term_buffer_new (24, 80);
+  sr_console_set_size (console, 24, 80);
+  sr_console_set_view (console, SR_CONSOLE_VIEW_SENT);
+  sr_console_handle_key (console, sr_key_char ('t'));
+  g_assert_cmpint (console->mode, ==, SR_CONSOLE_MODE_THREAD);
+  sr_console_draw (console, term);
+  g_autofree char *first = sr_term_buffer_text (term);
+  g_assert_nonnull (strstr (first, "Conversation with +4179"));
+  g_assert_nonnull (strstr (first, "Esc/q back"));
+  g_autoptr (GPtrArray) want = expected_thread ();
+  /* the newest line is the last on the screen */
+  g_autofree char *last_row = sr_term_buffer_row_text (term, 22);
+  g_autofree char *last_key = thread_line_key (last_row);
+  g_assert_cmpstr (last_key, ==, g_ptr_array_index (want, want->len - 1));
+
+  /* One page up keeps its place: the old top line moves to the bottom,
+   * with the older page read in front of the first one. */
+  g_autofree char *old_top_row = sr_term_buffer_row_text (term, 2);
+  g_autofree char *old_top = thread_line_key (old_top_row);
+  sr_console_handle_key (console, sr_key (SR_KEY_PGUP));
+  sr_console_draw (console, term);
+  g_autofree char *moved_row = sr_term_buffer_row_text (term, 22);
+  g_autofree char *moved = thread_line_key (moved_row);
+  g_assert_cmpstr (moved, ==, old_top);
+
+  SrFixtureStats st;
+  for (int k = 0; k < 80; k++)
+    {
+      sr_fixture_model_reset_stats (model);
+      sr_console_handle_key (console, sr_key (SR_KEY_PGUP));
+      sr_fixture_model_stats (model, &st);
+      g_assert_cmpuint (st.thread_queries, <=, 1);
+    }
+  sr_console_draw (console, term);
+  g_autofree char *top_row = sr_term_buffer_row_text (term, 2);
+  g_autofree char *top_key = thread_line_key (top_row);
+  g_assert_cmpstr (top_key, ==, "out 1");
+
+  /* from the oldest end, page by page */
+  sr_console_handle_key (console, sr_key_char ('g'));
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  for (int k = 0; k < 80; k++)
+    {
+      sr_console_draw (console, term);
+      for (int y = 2; y < 23; y++)
+        {
+          g_autofree char *row = sr_term_buffer_row_text (term, y);
+          char *key = thread_line_key (row);
+          if (key && (seen->len == 0 || strcmp (g_ptr_array_index (seen, seen->len - 1), key) != 0)
+              && !g_ptr_array_find_with_equal_func (seen, key, g_str_equal, NULL))
+            g_ptr_array_add (seen, key);
+          else
+            g_free (key);
+        }
+      sr_console_handle_key (console, sr_key (SR_KEY_PGDN));
+    }
+  g_assert_cmpuint (seen->len, ==, want->len);
+  for (guint k = 0; k < want->len; k++)
+    g_assert_cmpstr (g_ptr_array_index (seen, k), ==, g_ptr_array_index (want, k));
+
+  sr_console_handle_key (console, sr_key_char ('q'));
+  g_assert_cmpint (console->mode, ==, SR_CONSOLE_MODE_NORMAL);
+  g_assert_false (console->quit);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -772,6 +879,7 @@ main (int argc, char **argv)
   ADD ("/console/form/compose-counter", test_compose_counter, 1000);
   g_test_add_func ("/console/form/compose-counter-override", test_compose_counter_override);
   g_test_add_func ("/console/actions/read-only-model", test_read_only_model);
+  g_test_add_func ("/console/thread/window", test_thread_window);
   ADD ("/console/form/compose-invalid", test_compose_invalid, 1000);
   ADD ("/console/actions/dead-letters", test_dead_letter_actions, 1000);
   ADD ("/console/actions/router-unreachable", test_router_unreachable, 1000);

@@ -53,7 +53,7 @@ test_migrate_v0 (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   SrJournal *j = sr_journal_open (f->path, SR_JOURNAL_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, SR_JOURNAL_SCHEMA_VERSION);
   SrJournalMessage m = test_message ("default", "1.1_1.host", "+41791234567", SR_MESSAGE_QUEUED, T0);
   gint64 id = sr_journal_message_insert (j, &m, &error);
   g_assert_no_error (error);
@@ -63,7 +63,7 @@ test_migrate_v0 (Fixture *f, gconstpointer data)
   gint64 schema_objects = raw_int (db, "SELECT count(*) FROM sqlite_master");
   j = sr_journal_open (f->path, SR_JOURNAL_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sr_journal_get_schema_version (j), ==, 1);
+  g_assert_cmpint (sr_journal_get_schema_version (j), ==, SR_JOURNAL_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_master"), ==, schema_objects);
   g_autoptr (SrJournalMessage) back = sr_journal_message_get (j, id, &error);
   g_assert_no_error (error);

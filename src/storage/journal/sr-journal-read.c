@@ -105,6 +105,39 @@ finish_page (GPtrArray *rows, guint limit, gint64 *next_cursor)
   return rows;
 }
 
+/* How many messages go to number (range FALSE) or to longer numbers
+ * starting with it (range TRUE), counted on the index up to cap; -1 on error. */
+static gint64
+count_number (SrJournal *j, const char *number, gboolean range, gint64 cap, GError **error)
+{
+  sqlite3_stmt *st = sr_journal_stmt_sql (
+    j, range ? "SELECT count(*) FROM (SELECT 1 FROM messages INDEXED BY messages_to"
+               " WHERE to_e164 > ?1 AND to_e164 < (?1 || ':') LIMIT ?2)"
+             : "SELECT count(*) FROM (SELECT 1 FROM messages INDEXED BY messages_to"
+               " WHERE to_e164 = ?1 LIMIT ?2)", error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, number, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, cap);
+  int rc = sqlite3_step (st);
+  gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+  sr_journal_stmt_done (st);
+  if (rc != SQLITE_ROW)
+    {
+      sr_journal_set_error (j, error, rc, _("read a list"));
+      return -1;
+    }
+  return n;
+}
+
+/* Longer numbers than this many make a prefix "wide": their range is not
+ * sorted, the state's ids are walked instead. */
+#define WIDE_PREFIX 2000
+/* A number's messages are counted up to this many (an index range read,
+ * every page): beyond it, and with as many in the state, its own index is
+ * walked. */
+#define NUMBER_COUNT_CAP 20000
+
 GPtrArray *
 sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *app,
                           const char *filter, SrPageDirection dir, gint64 cursor,
@@ -134,36 +167,64 @@ sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *ap
   /* A class's name ("smsc", "policy") also finds the letters of that class. */
   SrErrorClass klass = has_filter && !by_number ? sr_error_class_from_string (filter)
                                                 : SR_ERROR_CLASS_NONE;
-  g_autofree char *condition = NULL;
+  /* A number is two queries, each walking ids in order so that a page
+   * reads about a page: the number itself, on its index or, when its
+   * messages outnumber the state's (a long history, a short queue), on the
+   * state's ids checking the number; and the longer numbers it is a prefix
+   * of, a range sorted by id (for a whole number usually empty), or when
+   * that range is wide (a short prefix) again the state's ids. */
+  const char *conditions[2] = { NULL, NULL };
+  gint64 number_count = 0;
+  gboolean wide = FALSE;
+  g_autofree char *text_condition = NULL;
   if (by_number)
-    condition = g_strdup (" AND to_e164 >= ?4 AND to_e164 < (?4 || ':')"); /* ':' sorts after '9' */
-  else if (has_filter)
-    condition = g_strdup_printf (" AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
-                                 " OR " LIKE ("file") " OR " LIKE ("preview") " OR " LIKE ("country")
-                                 " OR " LIKE ("provider") " OR " LIKE ("error_text") " OR error_class = %d)",
-                                 klass != SR_ERROR_CLASS_NONE ? (int) klass : -1);
+    {
+      conditions[0] = " AND to_e164 = ?4";
+      conditions[1] = " AND to_e164 > ?4 AND to_e164 < (?4 || ':')"; /* ':' sorts after '9' */
+      gint64 most = 0;
+      for (const gint *s = states; *s >= 0; s++)
+        most = MAX (most, (gint64) journal->total_counts[*s]);
+      number_count = count_number (journal, pattern, FALSE, MIN (most + 1, NUMBER_COUNT_CAP), error);
+      gint64 longer = count_number (journal, pattern, TRUE, WIDE_PREFIX + 1, error);
+      if (number_count < 0 || longer < 0)
+        return NULL;
+      wide = longer > WIDE_PREFIX;
+    }
   else
-    condition = g_strdup ("");
-  /* A state's rows filtered by app, not an app's rows filtered by state:
-   * an app's history is long, a queue short. */
-  const char *index = "";
-  if (by_number)
-    index = " INDEXED BY messages_to";
-  else if (states[0] >= 0)
-    index = " INDEXED BY messages_state";
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT " SR_JOURNAL_MSG_COLS " FROM messages%s WHERE id %s ?1%s%s%s ORDER BY id %s LIMIT ?5",
-    index, dir == SR_PAGE_OLDER ? "<" : ">",
-    states[0] >= 0 ? " AND state = ?2" : "", app ? " AND app = ?3" : "", condition,
-    dir == SR_PAGE_OLDER ? "DESC" : "ASC");
+    {
+      if (has_filter)
+        text_condition = g_strdup_printf (" AND (" LIKE ("to_e164") " OR " LIKE ("to_raw") " OR " LIKE ("reference")
+                                          " OR " LIKE ("file") " OR " LIKE ("preview") " OR " LIKE ("country")
+                                          " OR " LIKE ("provider") " OR " LIKE ("error_text") " OR error_class = %d)",
+                                          klass != SR_ERROR_CLASS_NONE ? (int) klass : -1);
+      conditions[0] = text_condition ? text_condition : "";
+    }
 
-  /* one indexed query per state, merged: IN (...) would sort every match */
+  /* one indexed query per state (and condition), merged: IN (...) would sort every match */
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_journal_message_free);
-  for (const gint *s = states; *s != -1; s++)
-    if (!run_page (journal, sql, (RowReader) sr_journal_message_from_row, dir, cursor, *s, app,
-                   pattern, limit + 1, rows, error))
-      return NULL;
-  if (states[0] >= 0 && states[1] != -1)
+  guint queries = 0;
+  for (guint c = 0; c < G_N_ELEMENTS (conditions) && conditions[c]; c++)
+    for (const gint *s = states; *s != -1; s++, queries++)
+      {
+        /* A state's rows filtered by app, not an app's rows filtered by
+         * state: an app's history is long, a queue short. */
+        gboolean by_state = *s >= 0;
+        if (by_number && c == 0)
+          by_state = by_state && number_count > (gint64) journal->total_counts[*s];
+        else if (by_number)
+          by_state = by_state && wide;
+        const char *index = by_state ? " INDEXED BY messages_state"
+                          : by_number && (c == 0 || !wide) ? " INDEXED BY messages_to" : "";
+        g_autofree char *sql = g_strdup_printf (
+          "SELECT " SR_JOURNAL_MSG_COLS " FROM messages%s WHERE id %s ?1%s%s%s ORDER BY id %s LIMIT ?5",
+          index, dir == SR_PAGE_OLDER ? "<" : ">",
+          *s >= 0 ? " AND state = ?2" : "", app ? " AND app = ?3" : "", conditions[c],
+          dir == SR_PAGE_OLDER ? "DESC" : "ASC");
+        if (!run_page (journal, sql, (RowReader) sr_journal_message_from_row, dir, cursor, *s, app,
+                       pattern, limit + 1, rows, error))
+          return NULL;
+      }
+  if (queries > 1)
     g_ptr_array_sort (rows, dir == SR_PAGE_OLDER ? compare_desc : compare_asc);
   return finish_page (g_steal_pointer (&rows), limit, next_cursor);
 }

@@ -118,8 +118,15 @@ static const char migration_1[] =
   "  PRIMARY KEY (destination, kind, period)) WITHOUT ROWID;"
   "CREATE INDEX counters_period ON counters (kind, period);";
 
+/* The conversation with a number (the console's thread view) finds the
+ * inbound messages from it on this index, as the messages to it on
+ * messages_to; ids grow with received_at, so rowid order is time order. */
+static const char migration_2[] =
+  "CREATE INDEX inbound_sender ON inbound (sender);";
+
 static const char *const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_JOURNAL_SCHEMA_VERSION);

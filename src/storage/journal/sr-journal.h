@@ -72,7 +72,7 @@ typedef enum {
 } SrJournalError;
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define SR_JOURNAL_SCHEMA_VERSION 1
+#define SR_JOURNAL_SCHEMA_VERSION 2
 
 /* The largest the write-ahead log (journal.db-wal) grows under sustained
  * load while no reader holds an old snapshot (README: "The journal"). */
@@ -457,8 +457,10 @@ void sr_journal_counter_get (SrJournal *journal, const char *destination, gint64
  * substring of the number, reference, file, text, country, provider or error
  * text (case-insensitive for ASCII), or the name of an error class ("smsc");
  * "+" and 7 or more digits ("+41791234567", "+4179123") is a prefix
- * of the destination number, searched on its index.  *next_cursor is the cursor of the following page,
- * 0 when this was the last one. */
+ * of the destination number: the number itself and the longer numbers
+ * starting with it, each read in id order on the index that reads fewer
+ * rows (the number's or the state's).  *next_cursor is the cursor of the
+ * following page, 0 when this was the last one. */
 GPtrArray *sr_journal_messages_page (SrJournal *journal, SrJournalView view, const char *app,
                                      const char *filter, SrPageDirection dir, gint64 cursor,
                                      guint limit, gint64 *next_cursor, GError **error);
@@ -471,6 +473,27 @@ GPtrArray *sr_journal_events_page (SrJournal *journal, gint scope, const char *f
 /* Receipts, or only the unmatched ones. */
 GPtrArray *sr_journal_receipts_page (SrJournal *journal, gboolean unmatched_only, SrPageDirection dir,
                                      gint64 cursor, guint limit, gint64 *next_cursor, GError **error);
+
+/* One page of the conversation with a number: messages to it (with their
+ * receipts) and inbound messages from it.  The two streams page by their
+ * own ids (each in time order) and are merged by time: the page holds the
+ * limit messages and inbound messages nearest the cursors in dir.  Cursors
+ * are exclusive ids of each stream, 0 = from the newest (SR_PAGE_OLDER) or
+ * the oldest (SR_PAGE_NEWER) end. */
+typedef struct {
+  GPtrArray *messages;         /* SrJournalMessage to the number, ascending id */
+  GPtrArray *receipts;         /* SrJournalReceipt of those messages, ascending id */
+  GPtrArray *inbound;          /* SrJournalInbound from the number, ascending id */
+  gint64 message_cursor;       /* the cursors of the next page in the same direction */
+  gint64 inbound_cursor;
+  gboolean more;               /* that page is not empty */
+} SrJournalThread;
+
+SrJournalThread *sr_journal_thread_page (SrJournal *journal, const char *number, SrPageDirection dir,
+                                         gint64 message_cursor, gint64 inbound_cursor, guint limit,
+                                         GError **error);
+void sr_journal_thread_free (SrJournalThread *thread);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrJournalThread, sr_journal_thread_free)
 
 SrJournalMessage *sr_journal_message_get (SrJournal *journal, gint64 id, GError **error);
 SrJournalMessageDetail *sr_journal_message_detail (SrJournal *journal, gint64 id, GError **error);
